@@ -1,0 +1,32 @@
+// The `dsu` command line: dispatches to the subcommands.
+import { UsageError } from './args.js';
+import { runCommand, RUN_USAGE } from './run.js';
+
+const USAGE = `usage: dsu <command> [options]
+commands:
+  run       run a 32-bit x86 Linux program in the emulator
+${RUN_USAGE}`;
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'run':
+        return await runCommand(rest);
+      case undefined:
+      case 'help':
+      case '--help':
+        process.stdout.write(USAGE + '\n');
+        return command === undefined ? 2 : 0;
+      default:
+        throw new UsageError(`unknown command ${command}\n${USAGE}`);
+    }
+  } catch (e) {
+    if (e instanceof UsageError) {
+      process.stderr.write(`dsu: ${e.message}\n`);
+      return 2;
+    }
+    process.stderr.write(`dsu: internal error: ${(e as Error).message}\n`);
+    return 70;
+  }
+}

@@ -1,0 +1,42 @@
+// `dsu run [options] PROGRAM [ARGS...]`
+import { parseArgs, UsageError } from './args.js';
+import { startSession, LaunchError } from '../emulator/launch.js';
+import { ExitStatus } from '../emulator/process.js';
+
+export const RUN_USAGE = `usage: dsu run [--root DIR] [--rw DIR]... [--env K=V]... [--strace] PROGRAM [ARGS...]
+  --root DIR     directory the program sees as / (default /)
+  --rw DIR       also allow writes under DIR (besides the current directory and /tmp)
+  --env K=V      add or override an environment variable
+  --strace       print every system call with its arguments and result`;
+
+export function exitCodeOf(status: ExitStatus): number {
+  return status.signal !== undefined ? 128 + status.signal : status.code;
+}
+
+export async function runCommand(argv: string[]): Promise<number> {
+  const p = parseArgs(argv, { values: ['root', 'rw', 'env', 'quantum'], repeatable: ['rw', 'env'], flags: ['strace', 'help'] });
+  if (p.flags.has('help')) {
+    process.stdout.write(RUN_USAGE + '\n');
+    return 0;
+  }
+  if (p.rest.length === 0) throw new UsageError('dsu run: missing PROGRAM\n' + RUN_USAGE);
+  const [program, ...args] = p.rest;
+  try {
+    const session = startSession({
+      program,
+      args,
+      root: p.options.get('root')?.[0],
+      rw: p.options.get('rw') ?? [],
+      env: p.options.get('env') ?? [],
+      strace: p.flags.has('strace'),
+      quantumMs: p.options.has('quantum') ? Number(p.options.get('quantum')![0]) : undefined,
+    });
+    return exitCodeOf(await session.done);
+  } catch (e) {
+    if (e instanceof LaunchError) {
+      process.stderr.write(`dsu: ${e.message}\n`);
+      return e.exitCode;
+    }
+    throw e;
+  }
+}

@@ -1,0 +1,213 @@
+// A thin, typed wrapper around one Unicorn x86-32 engine: registers, memory
+// mapping, hooks, run and stop. Everything above it talks to this class only,
+// so the engine stays replaceable.
+import koffi from 'koffi';
+import { uc, UcEngine, HookIntrProto, HookMemProto, HookInsnInvalidProto } from './unicorn-lib.js';
+import {
+  UC_ARCH_X86, UC_MODE_32, UC_ERR_NAMES, UcErr, Reg,
+  UC_HOOK_INTR, UC_HOOK_MEM_INVALID, UC_HOOK_INSN_INVALID,
+  UC_CTL_WRITE_TB_REMOVE_CACHE, UC_CTL_WRITE_TB_FLUSH, UC_CTL_WRITE_USE_EXITS, UC_CTL_WRITE_EXITS,
+} from './unicorn-consts.js';
+
+export class EngineError extends Error {
+  constructor(readonly op: string, readonly code: number) {
+    super(`${op}: ${UC_ERR_NAMES[code] ?? code}`);
+  }
+}
+
+function check(op: string, code: number): void {
+  if (code !== UcErr.OK) throw new EngineError(op, code);
+}
+
+export type InterruptHook = (intno: number) => void;
+/** Return true to retry the access (after mapping it), false to stop with a fault. */
+export type MemFaultHook = (type: number, address: number, size: number) => boolean;
+
+/** Registers read together on every syscall, in this order. */
+export const SYSCALL_REGS = [Reg.EAX, Reg.EBX, Reg.ECX, Reg.EDX, Reg.ESI, Reg.EDI, Reg.EBP] as const;
+
+class RegBatch {
+  readonly values: Uint32Array;
+  private readonly idsPtr: unknown;
+  private readonly valsPtr: unknown;
+  private readonly valsView: Uint32Array;
+  constructor(ids: readonly number[]) {
+    const n = ids.length;
+    this.idsPtr = koffi.alloc('int32_t', n);
+    new Int32Array(koffi.view(this.idsPtr, 4 * n)).set(ids);
+    const slots = koffi.alloc('uint64_t', n);
+    this.valsView = new Uint32Array(koffi.view(slots, 8 * n));
+    this.valsPtr = koffi.alloc('uint64_t', n);
+    const ptrs = new BigUint64Array(koffi.view(this.valsPtr, 8 * n));
+    const base = koffi.address(slots);
+    for (let i = 0; i < n; i++) ptrs[i] = base + BigInt(8 * i);
+    this.values = new Uint32Array(n);
+    this.keep = slots;
+  }
+  private keep: unknown;
+  read(engine: unknown): Uint32Array {
+    uc.regReadBatch(engine, this.idsPtr, this.valsPtr, this.values.length);
+    const v = this.valsView;
+    const out = this.values;
+    for (let i = 0; i < out.length; i++) out[i] = v[2 * i];
+    return out;
+  }
+  write(engine: unknown, values: ArrayLike<number>): void {
+    const v = this.valsView;
+    for (let i = 0; i < values.length; i++) {
+      v[2 * i] = values[i];
+      v[2 * i + 1] = 0;
+    }
+    uc.regWriteBatch(engine, this.idsPtr, this.valsPtr, values.length);
+  }
+}
+
+export class Cpu {
+  private engine: unknown;
+  private readonly scratchPtr: unknown;
+  private readonly scratch: DataView;
+  private readonly syscallBatch = new RegBatch(SYSCALL_REGS);
+  private readonly callbacks: unknown[] = [];
+  private readonly hooks: number[] = [];
+
+  constructor() {
+    const out: unknown[] = [null];
+    check('uc_open', uc.open(UC_ARCH_X86, UC_MODE_32, out));
+    this.engine = out[0];
+    this.scratchPtr = koffi.alloc('uint8_t', 64);
+    this.scratch = new DataView(koffi.view(this.scratchPtr, 64));
+  }
+
+  /** The raw engine pointer (for the engine fixes and the preemption watchdog). */
+  get engineHandle(): unknown {
+    return this.engine;
+  }
+
+  /** The engine handle as an integer, for the preemption watchdog in another thread. */
+  get handleAddress(): bigint {
+    return koffi.address(this.engine);
+  }
+
+  static version(): string {
+    const v = uc.version(null, null) as number;
+    return `${v >> 8}.${v & 0xff}`;
+  }
+
+  close(): void {
+    if (this.engine === null) return;
+    for (const h of this.hooks) uc.hookDel(this.engine, h);
+    uc.close(this.engine);
+    for (const cb of this.callbacks) koffi.unregister(cb as bigint);
+    this.engine = null;
+  }
+
+  // ---- registers ----
+  reg(id: number): number {
+    check('uc_reg_read', uc.regReadPtr(this.engine, id, this.scratchPtr));
+    return this.scratch.getUint32(0, true);
+  }
+
+  setReg(id: number, value: number): void {
+    this.scratch.setUint32(0, value >>> 0, true);
+    this.scratch.setUint32(4, 0, true);
+    check('uc_reg_write', uc.regWritePtr(this.engine, id, this.scratchPtr));
+  }
+
+  /** EAX, EBX, ECX, EDX, ESI, EDI, EBP in one engine call. The array is reused. */
+  syscallRegs(): Uint32Array {
+    return this.syscallBatch.read(this.engine);
+  }
+
+  /** Write a segment-descriptor-table register (GDTR): base and limit. */
+  setTableReg(id: number, base: number, limit: number): void {
+    const s = this.scratch;
+    s.setUint16(0, 0, true);
+    s.setUint32(8, base >>> 0, true);
+    s.setUint32(12, 0, true);
+    s.setUint32(16, limit >>> 0, true);
+    s.setUint32(20, 0, true);
+    check('uc_reg_write', uc.regWritePtr(this.engine, id, this.scratchPtr));
+  }
+
+  /** Raw register bytes (x87/SSE state for signal frames); size up to 64. */
+  readRegBytes(id: number, size: number): Uint8Array {
+    check('uc_reg_read', uc.regReadPtr(this.engine, id, this.scratchPtr));
+    return new Uint8Array(this.scratch.buffer.slice(0, size));
+  }
+
+  writeRegBytes(id: number, bytes: Uint8Array): void {
+    new Uint8Array(this.scratch.buffer).set(bytes);
+    check('uc_reg_write', uc.regWritePtr(this.engine, id, this.scratchPtr));
+  }
+
+  // ---- memory (backing pages are owned by the caller) ----
+  mapHost(address: number, size: number, perms: number, hostAddress: number): void {
+    check(`uc_mem_map_ptr(${hex(address)}, ${hex(size)})`, uc.memMapPtr(this.engine, address, size, perms, hostAddress));
+  }
+
+  unmap(address: number, size: number): void {
+    check(`uc_mem_unmap(${hex(address)}, ${hex(size)})`, uc.memUnmap(this.engine, address, size));
+  }
+
+  protect(address: number, size: number, perms: number): void {
+    check(`uc_mem_protect(${hex(address)}, ${hex(size)})`, uc.memProtect(this.engine, address, size, perms));
+  }
+
+  /** Drop translated code for [begin, end): needed after the host writes guest code. */
+  invalidateCode(begin: number, end: number): void {
+    check('uc_ctl(TB_REMOVE_CACHE)', uc.ctl(this.engine, UC_CTL_WRITE_TB_REMOVE_CACHE, 'uint64_t', begin, 'uint64_t', end));
+  }
+
+  flushCode(): void {
+    check('uc_ctl(TB_FLUSH)', uc.ctl(this.engine, UC_CTL_WRITE_TB_FLUSH));
+  }
+
+  /** Addresses where emulation stops at a block boundary (Unicorn "exits"). */
+  setExits(addresses: readonly number[]): void {
+    check('uc_ctl(USE_EXITS)', uc.ctl(this.engine, UC_CTL_WRITE_USE_EXITS, 'int', 1));
+    const buf = new BigUint64Array(addresses.map((a) => BigInt(a)));
+    check('uc_ctl(EXITS)', uc.ctl(this.engine, UC_CTL_WRITE_EXITS, 'uint64_t *', buf, 'size_t', addresses.length));
+  }
+
+  // ---- hooks ----
+  onInterrupt(fn: InterruptHook): void {
+    const cb = koffi.register((_uc: unknown, intno: number) => fn(intno), koffi.pointer(HookIntrProto));
+    this.addHook(UC_HOOK_INTR, cb);
+  }
+
+  onMemFault(fn: MemFaultHook): void {
+    const cb = koffi.register(
+      (_uc: unknown, type: number, address: bigint | number, size: number) => fn(type, Number(address), size),
+      koffi.pointer(HookMemProto),
+    );
+    this.addHook(UC_HOOK_MEM_INVALID, cb);
+  }
+
+  /** Called on an instruction the engine cannot decode; return false to stop. */
+  onInvalidInstruction(fn: () => boolean): void {
+    const cb = koffi.register(() => fn(), koffi.pointer(HookInsnInvalidProto));
+    this.addHook(UC_HOOK_INSN_INVALID, cb);
+  }
+
+  private addHook(type: number, cb: unknown): void {
+    this.callbacks.push(cb);
+    const hh = [0];
+    // begin > end: the hook covers the whole address space
+    check('uc_hook_add', uc.hookAdd(this.engine, hh, type, cb, null, 1, 0));
+    this.hooks.push(hh[0]);
+  }
+
+  // ---- execution ----
+  /** Run from `begin` until a stop; returns the engine's status code (0 = stopped cleanly). */
+  start(begin: number): number {
+    return uc.emuStart(this.engine, begin, 0, 0, 0) as number;
+  }
+
+  stop(): void {
+    uc.emuStop(this.engine);
+  }
+}
+
+export function hex(n: number): string {
+  return '0x' + (n >>> 0).toString(16);
+}

@@ -1,0 +1,95 @@
+// An open file description (what an fd points to), shared by dup'ed fds.
+// Subclasses implement what their kind supports; the defaults give the errno
+// Linux gives for an unsupported operation on that kind of file.
+import { EBADF, EINVAL, ENOTDIR, ENOTTY, ESPIPE } from '../abi/errno.js';
+import { Blocked, NOT_READY, Readiness } from '../kernel/wait.js';
+import type { SyscallContext } from '../syscalls/types.js';
+
+export const O_ACCMODE = 3;
+export const O_RDONLY = 0;
+export const O_WRONLY = 1;
+export const O_RDWR = 2;
+export const O_CREAT = 0o100;
+export const O_EXCL = 0o200;
+export const O_NOCTTY = 0o400;
+export const O_TRUNC = 0o1000;
+export const O_APPEND = 0o2000;
+export const O_NONBLOCK = 0o4000;
+export const O_DSYNC = 0o10000;
+export const O_DIRECTORY = 0o200000;
+export const O_NOFOLLOW = 0o400000;
+export const O_CLOEXEC = 0o2000000;
+export const O_PATH = 0o10000000;
+export const O_LARGEFILE = 0o100000;
+
+export interface Timespec {
+  sec: number;
+  nsec: number;
+}
+
+/** File metadata in Linux terms (filled from host fs.Stats or synthesised). */
+export interface StatInfo {
+  dev: bigint;
+  ino: bigint;
+  mode: number;
+  nlink: number;
+  uid: number;
+  gid: number;
+  rdev: bigint;
+  size: bigint;
+  blksize: number;
+  blocks: bigint;
+  atime: Timespec;
+  mtime: Timespec;
+  ctime: Timespec;
+  birthtime: Timespec;
+}
+
+export type IoResult = number | Blocked;
+
+export abstract class FileDescription {
+  refs = 0;
+  /** Access mode and status flags (O_APPEND, O_NONBLOCK...). */
+  statusFlags: number;
+  /** Guest path it was opened with, for /proc/self/fd and messages. */
+  path: string;
+
+  constructor(statusFlags: number, path: string) {
+    this.statusFlags = statusFlags;
+    this.path = path;
+  }
+
+  get nonBlocking(): boolean {
+    return (this.statusFlags & O_NONBLOCK) !== 0;
+  }
+
+  get readableMode(): boolean {
+    return (this.statusFlags & O_ACCMODE) !== O_WRONLY;
+  }
+
+  get writableMode(): boolean {
+    return (this.statusFlags & O_ACCMODE) !== O_RDONLY;
+  }
+
+  read(_ctx: SyscallContext, _buf: Uint8Array): IoResult { return -EINVAL; }
+  write(_ctx: SyscallContext, _data: Uint8Array): IoResult { return -EINVAL; }
+  pread(_buf: Uint8Array, _offset: number): number { return -ESPIPE; }
+  pwrite(_data: Uint8Array, _offset: number): number { return -ESPIPE; }
+  seek(_offset: number, _whence: number): number { return -ESPIPE; }
+  abstract stat(): StatInfo;
+  ioctl(_ctx: SyscallContext, _request: number, _arg: number): number { return -ENOTTY; }
+  getdents(_ctx: SyscallContext, _buf: Uint8Array): number { return -ENOTDIR; }
+  truncate(_length: number): number { return -EINVAL; }
+  sync(): number { return 0; }
+  readiness(): Readiness { return { ...NOT_READY, readable: true, writable: true }; }
+  subscribe(_changed: () => void): () => void { return () => {}; }
+  /** Host fd backing this description, if any (fchdir, fstatat on dirfd). */
+  hostFd(): number | null { return null; }
+  /** Called once, when the last fd referring to it is closed. */
+  release(): void {}
+}
+
+export class BadDescription extends FileDescription {
+  stat(): StatInfo { throw new Error('unreachable'); }
+  override read(): IoResult { return -EBADF; }
+}

@@ -1,0 +1,136 @@
+// The guest's view of the file system: a root directory on the host, a
+// current directory, and a write policy. Paths are resolved component by
+// component inside the root, following symlinks the way the kernel does but
+// never above the root, so neither `..` nor a symlink can escape it.
+import fs from 'node:fs';
+import path from 'node:path';
+import { EACCES, ELOOP, ENOENT, ENOTDIR, EROFS, LinuxError, ENAMETOOLONG } from '../abi/errno.js';
+
+const MAX_SYMLINKS = 40;
+const PATH_MAX = 4096;
+
+export interface VfsOptions {
+  /** Host directory that is the guest's "/". */
+  root: string;
+  /** Guest's initial working directory (guest path). */
+  cwd: string;
+  /** Guest paths under which writes are allowed, besides cwd and /tmp. */
+  writable: string[];
+}
+
+/** Character devices any program may write to. */
+const WRITABLE_DEVICES = new Set(['/dev/null', '/dev/zero', '/dev/full', '/dev/tty', '/dev/random', '/dev/urandom']);
+
+export interface Resolved {
+  /** Normalised guest path (no symlinks in the directories part). */
+  guest: string;
+  /** Host path of the same file. */
+  host: string;
+}
+
+export class Vfs {
+  readonly root: string;
+  cwd: string;
+  private readonly writableRoots: string[];
+
+  constructor(opts: VfsOptions) {
+    this.root = path.resolve(opts.root);
+    this.cwd = normalize(opts.cwd);
+    this.writableRoots = [this.cwd, '/tmp', ...opts.writable.map(normalize)];
+  }
+
+  toHost(guest: string): string {
+    return this.root === '/' ? guest : guest === '/' ? this.root : this.root + guest;
+  }
+
+  /** Guest path of a host path inside the root, or null. */
+  toGuest(host: string): string | null {
+    if (this.root === '/') return host;
+    if (host === this.root) return '/';
+    return host.startsWith(this.root + '/') ? host.slice(this.root.length) : null;
+  }
+
+  /**
+   * Resolve `p` (relative to `base`, a guest directory, default cwd).
+   * With followLast false the final component is not dereferenced (lstat, unlink...).
+   * The final component may be missing; a missing directory is ENOENT.
+   */
+  resolve(p: string, opts: { base?: string; followLast?: boolean } = {}): Resolved {
+    if (p.length === 0) throw new LinuxError(ENOENT, 'empty path');
+    if (p.length >= PATH_MAX) throw new LinuxError(ENAMETOOLONG);
+    const followLast = opts.followLast ?? true;
+    const pending = p.split('/').filter((c) => c.length > 0);
+    const trailingSlash = p.endsWith('/');
+    let stack: string[] = p.startsWith('/') ? [] : splitGuest(opts.base ?? this.cwd);
+    let links = 0;
+    while (pending.length > 0) {
+      const comp = pending.shift()!;
+      if (comp === '.') continue;
+      if (comp === '..') {
+        stack.pop();
+        continue;
+      }
+      const isLast = pending.length === 0;
+      const guest = '/' + [...stack, comp].join('/');
+      const host = this.toHost(guest);
+      let st: fs.Stats | undefined;
+      try {
+        st = fs.lstatSync(host);
+      } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code;
+        if (code === 'ENOENT' && isLast) {
+          stack.push(comp);
+          break;
+        }
+        if (code === 'ENOENT') throw new LinuxError(ENOENT, guest);
+        if (code === 'ENOTDIR') throw new LinuxError(ENOTDIR, guest);
+        if (code === 'EACCES') throw new LinuxError(EACCES, guest);
+        throw e;
+      }
+      if (st.isSymbolicLink() && (!isLast || followLast || trailingSlash)) {
+        if (++links > MAX_SYMLINKS) throw new LinuxError(ELOOP, p);
+        const target = fs.readlinkSync(host);
+        const parts = target.split('/').filter((c) => c.length > 0);
+        if (target.startsWith('/')) stack = [];
+        pending.unshift(...parts);
+        continue;
+      }
+      if (!isLast && !st.isDirectory()) throw new LinuxError(ENOTDIR, guest);
+      stack.push(comp);
+    }
+    const guest = '/' + stack.join('/');
+    return { guest, host: this.toHost(guest) };
+  }
+
+  /** Throws EROFS unless the guest may create, change or remove `guest`. */
+  checkWritable(guest: string): void {
+    if (WRITABLE_DEVICES.has(guest)) return;
+    for (const r of this.writableRoots) {
+      if (guest === r || guest.startsWith(r === '/' ? '/' : r + '/')) return;
+    }
+    throw new LinuxError(EROFS, `${guest} is outside the writable directories`);
+  }
+
+  mayWrite(guest: string): boolean {
+    try {
+      this.checkWritable(guest);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+}
+
+export function normalize(p: string): string {
+  const out: string[] = [];
+  for (const c of p.split('/')) {
+    if (c === '' || c === '.') continue;
+    if (c === '..') out.pop();
+    else out.push(c);
+  }
+  return '/' + out.join('/');
+}
+
+function splitGuest(p: string): string[] {
+  return normalize(p).split('/').filter((c) => c.length > 0);
+}

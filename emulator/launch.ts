@@ -1,0 +1,191 @@
+// Starting a program: find and check the executable, build the machine and
+// process, load it (with its interpreter), and run it to completion.
+import fs from 'node:fs';
+import path from 'node:path';
+import crypto from 'node:crypto';
+import { createRequire } from 'node:module';
+import { parseElf } from '../loader/elf/elf-file.js';
+import { ElfError } from '../loader/elf/errors.js';
+import { startProgram, StartupMemory } from '../loader/startup.js';
+import { Machine } from './machine.js';
+import { Process, ExitStatus } from './process.js';
+import { Vfs } from './files/vfs.js';
+import { HostStream } from './files/host-stream.js';
+import { O_RDONLY, O_WRONLY, O_RDWR } from './files/description.js';
+import { SyscallDispatcher } from './syscalls/dispatch.js';
+import { allSyscallRows } from './syscalls/table.js';
+import { Runner } from './runner.js';
+import { Reg } from './engine/unicorn-consts.js';
+import { createLogger, Logger } from './log.js';
+import { LinuxError } from './abi/errno.js';
+import { TASK_SIZE } from './memory/address-space.js';
+import { handleFault, deliverSignals } from './signals/delivery.js';
+
+export const STACK_TOP = TASK_SIZE - 0x1000;
+export const STACK_SIZE = 8 * 1024 * 1024;
+
+/** A program that cannot be started: missing, not executable, malformed. */
+export class LaunchError extends Error {
+  constructor(message: string, readonly exitCode: number) {
+    super(message);
+  }
+}
+
+export interface RunOptions {
+  program: string;
+  args: string[];
+  root?: string;
+  rw?: string[];
+  /** Extra environment, KEY=VALUE. */
+  env?: string[];
+  strace?: boolean;
+  quantumMs?: number;
+  log?: Logger;
+}
+
+export interface Session {
+  proc: Process;
+  runner: Runner;
+  /** Resolves with the exit status when the guest is gone. */
+  done: Promise<ExitStatus>;
+}
+
+function findProgram(vfs: Vfs, program: string, envPath: string): { guest: string; host: string } {
+  const candidates = program.includes('/')
+    ? [program]
+    : envPath.split(':').filter((d) => d.length > 0).map((d) => path.posix.join(d, program));
+  for (const c of candidates) {
+    let r;
+    try {
+      r = vfs.resolve(c);
+    } catch {
+      continue;
+    }
+    if (fs.existsSync(r.host)) return r;
+  }
+  throw new LaunchError(`${program}: No such file or directory`, 127);
+}
+
+function readProgram(host: string, shown: string): Uint8Array {
+  let st: fs.Stats;
+  try {
+    st = fs.statSync(host);
+  } catch {
+    throw new LaunchError(`${shown}: No such file or directory`, 127);
+  }
+  if (st.isDirectory()) throw new LaunchError(`${shown}: Is a directory`, 126);
+  try {
+    fs.accessSync(host, fs.constants.X_OK);
+  } catch {
+    throw new LaunchError(`${shown}: Permission denied`, 126);
+  }
+  try {
+    return fs.readFileSync(host);
+  } catch (e) {
+    throw new LaunchError(`${shown}: ${(e as Error).message}`, 126);
+  }
+}
+
+function guestEnvironment(extra: string[]): string[] {
+  const env = new Map<string, string>();
+  for (const [k, v] of Object.entries(process.env)) if (v !== undefined) env.set(k, v);
+  for (const kv of extra) {
+    const i = kv.indexOf('=');
+    if (i <= 0) throw new LaunchError(`--env ${kv}: expected KEY=VALUE`, 2);
+    env.set(kv.slice(0, i), kv.slice(i + 1));
+  }
+  return [...env].map(([k, v]) => `${k}=${v}`);
+}
+
+function statusFlagsOf(fd: number): number {
+  try {
+    const st = fs.fstatSync(fd);
+    return st.isFile() && fd === 0 ? O_RDONLY : fd === 0 ? O_RDWR : st.isFile() ? O_WRONLY : O_RDWR;
+  } catch {
+    return O_RDWR;
+  }
+}
+
+export function startSession(opts: RunOptions): Session {
+  const log = opts.log ?? createLogger();
+  const root = opts.root ?? '/';
+  if (!fs.existsSync(root) || !fs.statSync(root).isDirectory()) throw new LaunchError(`--root ${root}: not a directory`, 2);
+  const probe = new Vfs({ root, cwd: '/', writable: [] });
+  const cwd = probe.toGuest(process.cwd()) ?? '/';
+  const vfs = new Vfs({ root, cwd, writable: opts.rw ?? [] });
+  const envp = guestEnvironment(opts.env ?? []);
+  const envPath = envp.find((e) => e.startsWith('PATH='))?.slice(5) ?? '/usr/local/bin:/usr/bin:/bin';
+  const exe = findProgram(vfs, opts.program, envPath);
+  const bytes = readProgram(exe.host, opts.program);
+  let elf;
+  try {
+    elf = parseElf(bytes, opts.program);
+  } catch (e) {
+    if (e instanceof ElfError) throw new LaunchError(e.message, 126);
+    throw e;
+  }
+
+  const machine = new Machine();
+  const ids = {
+    pid: process.pid, ppid: process.ppid,
+    uid: process.getuid?.() ?? 0, gid: process.getgid?.() ?? 0,
+    euid: process.geteuid?.() ?? 0, egid: process.getegid?.() ?? 0,
+  };
+  const proc = new Process(machine, vfs, ids, log);
+  proc.exePath = exe.guest;
+  proc.argv = [opts.program, ...opts.args];
+  proc.comm = path.basename(exe.guest).slice(0, 15);
+  const space = machine.space;
+  const mem: StartupMemory = {
+    map: (start, length, prot, name, fill) => space.map(start, length, prot, name === '[stack]' ? 'stack' : 'image', name, { fill }),
+    isFree: (start, end) => space.isFree(start, end),
+    findFree: (length) => space.findFree(length),
+    write: (address, data) => machine.memory.bytes.set(data, address),
+  };
+  let plan;
+  try {
+    plan = startProgram(elf, {
+      argv: proc.argv,
+      envp,
+      execPath: opts.program,
+      readFile: (p) => fs.readFileSync(vfs.resolve(p).host),
+      ids,
+      random: crypto.randomBytes(16),
+      stackTop: STACK_TOP,
+      stackSize: STACK_SIZE,
+    }, mem);
+  } catch (e) {
+    machine.release();
+    if (e instanceof ElfError) throw new LaunchError(e.message, 126);
+    if (e instanceof LinuxError) throw new LaunchError(`${opts.program}: cannot load: ${e.message}`, 126);
+    throw e;
+  }
+  proc.exe = plan.exe;
+  proc.interp = plan.interp;
+  space.brkStart = space.brkEnd = plan.brk;
+  space.mmapTop = STACK_TOP - STACK_SIZE - 128 * 1024 * 1024;
+  machine.cpu.setReg(Reg.ESP, plan.sp);
+  machine.cpu.setReg(Reg.EDX, 0);
+  for (const fd of [0, 1, 2]) proc.fds.place(fd, new HostStream(fd, statusFlagsOf(fd), `/dev/fd/${fd}`, false));
+
+  const dispatcher = new SyscallDispatcher(allSyscallRows(), { strace: opts.strace ?? false });
+  let release: () => void = () => {};
+  const runner = new Runner(proc, dispatcher, {
+    onFault: (fault, thread) => handleFault(proc, runner, fault, thread),
+    beforeResume: (thread) => deliverSignals(proc, runner, thread),
+    onExit: () => release(),
+  }, { quantumMs: opts.quantumMs ?? 2, koffiPath: createRequire(import.meta.url).resolve('koffi') });
+  release = () => {
+    proc.flushSharedMappings(0, TASK_SIZE);
+    proc.fds.closeAll();
+  };
+  const done = runner.start(plan.entry).then((status) => {
+    machine.release();
+    return status;
+  });
+  return { proc, runner, done };
+}
+
+export async function runProgram(opts: RunOptions): Promise<ExitStatus> {
+  return startSession(opts).done;
+}

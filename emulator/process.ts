@@ -1,0 +1,86 @@
+// A guest process: one address space, one file table, one set of signal
+// actions, and its threads. Everything a syscall handler may change that is
+// shared by the threads of a process lives here.
+import { Machine } from './machine.js';
+import { GuestMemory } from './memory/guest-memory.js';
+import { FdTable } from './files/fd-table.js';
+import { Vfs } from './files/vfs.js';
+import { Thread } from './thread.js';
+import type { LoadedImage } from '../loader/image.js';
+import type { Logger } from './log.js';
+import type { FileDescription } from './files/description.js';
+
+export interface SignalAction {
+  handler: number;
+  flags: number;
+  restorer: number;
+  mask: bigint;
+}
+
+export type ExitStatus = { code: number; signal?: undefined } | { signal: number; core: boolean; code?: undefined };
+
+export interface ProcessIdentity {
+  pid: number;
+  ppid: number;
+  uid: number;
+  gid: number;
+  euid: number;
+  egid: number;
+}
+
+export class Process {
+  readonly mem: GuestMemory;
+  readonly fds = new FdTable();
+  readonly threads: Thread[] = [];
+  readonly signalActions: SignalAction[] = Array.from({ length: 65 }, () => ({ handler: 0, flags: 0, restorer: 0, mask: 0n }));
+  readonly rlimits = new Map<number, [bigint, bigint]>();
+  umask = 0o022;
+  exit: ExitStatus | null = null;
+  exe: LoadedImage | null = null;
+  interp: LoadedImage | null = null;
+  /** Guest path of the executable (/proc/self/exe). */
+  exePath = '';
+  argv: string[] = [];
+  /** Thread name (prctl PR_SET_NAME, /proc/self/comm). */
+  comm = '';
+  /** Writable MAP_SHARED file mappings: start address -> file and range, written back on msync/munmap/exit. */
+  readonly sharedWritebacks = new Map<number, { desc: FileDescription; offset: number; length: number }>();
+  /** Syscall numbers already reported as unsupported. */
+  readonly reportedUnsupported = new Set<number>();
+
+  constructor(
+    readonly machine: Machine,
+    readonly vfs: Vfs,
+    readonly ids: ProcessIdentity,
+    readonly log: Logger,
+  ) {
+    this.mem = new GuestMemory(machine.space);
+    this.threads.push(new Thread(ids.pid));
+  }
+
+  get pid(): number {
+    return this.ids.pid;
+  }
+
+  get space() {
+    return this.machine.space;
+  }
+
+  get mainThread(): Thread {
+    return this.threads[0];
+  }
+
+  /** Write shared file mappings overlapping [start, end) back to their files. */
+  flushSharedMappings(start: number, end: number): void {
+    for (const [addr, m] of this.sharedWritebacks) {
+      if (addr + m.length <= start || addr >= end) continue;
+      const data = this.machine.space.memory.bytes.subarray(addr, addr + m.length);
+      m.desc.pwrite(data, m.offset);
+      if (addr >= start && addr + m.length <= end) this.sharedWritebacks.delete(addr);
+    }
+  }
+
+  get exited(): boolean {
+    return this.exit !== null;
+  }
+}

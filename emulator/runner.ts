@@ -1,0 +1,174 @@
+// Runs a guest process in slices. Each slice is one uc_emu_start: it ends
+// when the guest exits, faults, blocks in a syscall, or has run for the
+// preemption quantum. Between slices Node's event loop runs (sockets, timers,
+// the control channel), so the host stays responsive and idle while the
+// guest waits.
+import { Reg } from './engine/unicorn-consts.js';
+import { Watchdog } from './engine/watchdog.js';
+import { Process, ExitStatus } from './process.js';
+import { Thread } from './thread.js';
+import { SyscallDispatcher } from './syscalls/dispatch.js';
+import { SyscallContext } from './syscalls/types.js';
+import { CpuFault, faultFromInterrupt, faultFromEngineError } from './faults/fault.js';
+
+export interface RunnerHooks {
+  /** A CPU exception or engine error: decide what happens (signal delivery or death). */
+  onFault(fault: CpuFault, thread: Thread): void;
+  /** Before a thread resumes: deliver pending signals (may change registers). */
+  beforeResume(thread: Thread): void;
+  /** The process is gone; release resources. */
+  onExit(status: ExitStatus): void;
+}
+
+export class Runner {
+  private eip = 0;
+  private scheduled = false;
+  private stopRequested = false;
+  private fault: CpuFault | null = null;
+  private watchdog: Watchdog | null = null;
+  private finished: ((s: ExitStatus) => void) | null = null;
+  private readonly ctx: SyscallContext;
+  /** Callbacks run with the guest stopped at an instruction boundary (the patcher's entry point). */
+  private readonly stoppedWork: (() => void)[] = [];
+  slices = 0;
+
+  constructor(
+    readonly proc: Process,
+    readonly syscalls: SyscallDispatcher,
+    private readonly hooks: RunnerHooks,
+    opts: { quantumMs: number; koffiPath: string },
+  ) {
+    const cpu = proc.machine.cpu;
+    this.ctx = {
+      proc,
+      thread: proc.mainThread,
+      mem: proc.mem,
+      stopCpu: () => cpu.stop(),
+    };
+    cpu.onInterrupt((intno) => {
+      if (intno === 0x80) {
+        this.syscalls.enter(this.ctx);
+        return;
+      }
+      this.fault = faultFromInterrupt(intno, cpu);
+      cpu.stop();
+    });
+    cpu.onInvalidInstruction(() => false);
+    if (proc.machine.preemptible && opts.quantumMs > 0) {
+      this.watchdog = new Watchdog(cpu.handleAddress, opts.quantumMs, opts.koffiPath);
+    }
+  }
+
+  get context(): SyscallContext {
+    return this.ctx;
+  }
+
+  /** Current instruction pointer of the stopped guest. */
+  get instructionPointer(): number {
+    return this.eip;
+  }
+
+  set instructionPointer(value: number) {
+    this.eip = value >>> 0;
+  }
+
+  start(entry: number): Promise<ExitStatus> {
+    this.eip = entry;
+    return new Promise((resolve) => {
+      this.finished = resolve;
+      this.schedule();
+    });
+  }
+
+  /** Run `work` at the next instruction boundary, with the guest stopped. */
+  whenStopped(work: () => void): void {
+    this.stoppedWork.push(work);
+    this.schedule();
+  }
+
+  /** Make a blocked thread runnable again (signal delivery, patch). */
+  wake(): void {
+    this.schedule();
+  }
+
+  private schedule(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      this.slice();
+    });
+  }
+
+  private slice(): void {
+    const proc = this.proc;
+    const thread = proc.mainThread;
+    while (this.stoppedWork.length > 0 && !proc.exited) this.stoppedWork.shift()!();
+    if (proc.exited) return this.finish();
+    if (thread.state === 'blocked') {
+      this.armWait(thread);
+      return;
+    }
+    this.hooks.beforeResume(thread);
+    if (proc.exited) return this.finish();
+    const cpu = proc.machine.cpu;
+    proc.machine.flushCodeIfNeeded();
+    this.fault = null;
+    this.watchdog?.armed();
+    const err = cpu.start(this.eip);
+    this.watchdog?.disarmed();
+    this.slices++;
+    this.eip = cpu.reg(Reg.EIP);
+    if (this.fault === null && err !== 0) this.fault = faultFromEngineError(err, cpu);
+    if (this.fault !== null) {
+      const f = this.fault;
+      this.fault = null;
+      this.hooks.onFault(f, thread);
+      // the fault handler may have redirected EIP (signal handler)
+      this.eip = cpu.reg(Reg.EIP);
+    }
+    if (proc.exited) return this.finish();
+    if (isBlocked(thread)) {
+      this.armWait(thread);
+      if (this.stoppedWork.length > 0) this.schedule();
+      return;
+    }
+    this.schedule();
+  }
+
+  private armWait(thread: Thread): void {
+    const p = thread.pending;
+    if (!p || p.cancel) return;
+    const wake = (): void => {
+      if (thread.pending !== p) return;
+      p.cancel?.();
+      p.cancel = null;
+      if (this.syscalls.retry(this.ctx)) {
+        this.eip = this.proc.machine.cpu.reg(Reg.EIP);
+        this.schedule();
+      } else if (!this.proc.exited) {
+        this.armWait(thread);
+      } else {
+        this.schedule();
+      }
+    };
+    p.cancel = p.blocked.arm(wake);
+  }
+
+  private finish(): void {
+    if (!this.finished) return;
+    const done = this.finished;
+    this.finished = null;
+    const status = this.proc.exit ?? { code: 0 };
+    const p = this.proc.mainThread.pending;
+    p?.cancel?.();
+    this.hooks.onExit(status);
+    // the watchdog must be gone before the engine is freed
+    void Promise.resolve(this.watchdog?.close()).then(() => done(status));
+  }
+}
+
+/** Re-reads the state: handlers change it while the guest runs. */
+function isBlocked(thread: Thread): boolean {
+  return thread.state === 'blocked';
+}

@@ -1,0 +1,195 @@
+// Memory management: brk, mmap2/mmap, munmap, mprotect, mremap, madvise.
+import { EBADF, EINVAL, ENOMEM, EPERM, EACCES, ENODEV, EFAULT, LinuxError } from '../abi/errno.js';
+import {
+  MMAP_MIN_ADDR, PAGE_SIZE, PROT_EXEC, PROT_READ, PROT_WRITE, TASK_SIZE, pageUp, Region,
+} from '../memory/address-space.js';
+import { row, SyscallContext, SyscallRow } from './types.js';
+
+export const MAP_SHARED = 0x01;
+export const MAP_PRIVATE = 0x02;
+export const MAP_FIXED = 0x10;
+export const MAP_ANONYMOUS = 0x20;
+export const MAP_GROWSDOWN = 0x100;
+export const MAP_FIXED_NOREPLACE = 0x100000;
+const MREMAP_MAYMOVE = 1;
+const MREMAP_FIXED = 2;
+
+function brk(ctx: SyscallContext, addr: number): number {
+  const space = ctx.proc.space;
+  if (addr === 0 || addr < space.brkStart) return space.brkEnd;
+  const oldTop = pageUp(space.brkEnd);
+  const newTop = pageUp(addr);
+  if (newTop > oldTop) {
+    if (!space.isFree(oldTop, newTop)) return space.brkEnd;
+    space.map(oldTop, newTop - oldTop, PROT_READ | PROT_WRITE, 'heap', '[heap]');
+  } else if (newTop < oldTop) {
+    space.unmap(newTop, oldTop);
+  }
+  space.brkEnd = addr;
+  return addr;
+}
+
+export function doMmap(ctx: SyscallContext, addr: number, length: number, prot: number, flags: number, fd: number, offset: number): number {
+  const space = ctx.proc.space;
+  if (length === 0) return -EINVAL;
+  const mapType = flags & 0xf;
+  if (mapType !== MAP_SHARED && mapType !== MAP_PRIVATE && mapType !== 3) return -EINVAL;
+  if (offset % PAGE_SIZE !== 0) return -EINVAL;
+  const size = pageUp(length);
+  if (size === 0 || size > TASK_SIZE) return -ENOMEM;
+  const fixed = (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) !== 0;
+  let start: number;
+  if (fixed) {
+    if (addr % PAGE_SIZE !== 0) return -EINVAL;
+    if (addr < MMAP_MIN_ADDR) return -EPERM;
+    if (addr + size > TASK_SIZE) return -ENOMEM;
+    if ((flags & MAP_FIXED_NOREPLACE) && !space.isFree(addr, addr + size)) return -17; // EEXIST
+    start = addr;
+  } else {
+    const hint = addr - (addr % PAGE_SIZE);
+    if (hint >= MMAP_MIN_ADDR && hint + size <= TASK_SIZE && space.isFree(hint, hint + size)) start = hint;
+    else {
+      const found = space.findFree(size);
+      if (found === null) return -ENOMEM;
+      start = found;
+    }
+  }
+  if (flags & MAP_ANONYMOUS) {
+    space.map(start, size, prot & 7, 'anon', (flags & MAP_GROWSDOWN) ? '[stack]' : '', { shared: mapType === MAP_SHARED });
+    return start;
+  }
+  const desc = ctx.proc.fds.get(fd | 0);
+  if (!desc) return -EBADF;
+  if (!desc.readableMode) return -EACCES;
+  if (mapType === MAP_SHARED && (prot & PROT_WRITE) && !desc.writableMode) return -EACCES;
+  const mapper = (desc as { mapContents?: (dest: Uint8Array, offset: number) => number }).mapContents;
+  if (!mapper) return -ENODEV;
+  let err = 0;
+  space.map(start, size, prot & 7, 'file', desc.path, {
+    offset,
+    shared: mapType === MAP_SHARED,
+    fill: (bytes) => {
+      const n = mapper.call(desc, bytes.subarray(0, length), offset);
+      if (n < 0) err = n;
+    },
+  });
+  if (err < 0) {
+    space.unmap(start, start + size);
+    return err;
+  }
+  if (mapType === MAP_SHARED && (prot & PROT_WRITE)) ctx.proc.sharedWritebacks.set(start, { desc, offset, length });
+  return start;
+}
+
+function munmap(ctx: SyscallContext, addr: number, length: number): number {
+  if (addr % PAGE_SIZE !== 0 || length === 0) return -EINVAL;
+  const end = addr + pageUp(length);
+  if (end > TASK_SIZE) return -EINVAL;
+  ctx.proc.flushSharedMappings(addr, end);
+  ctx.proc.space.unmap(addr, end);
+  return 0;
+}
+
+function mprotect(ctx: SyscallContext, addr: number, length: number, prot: number): number {
+  if (addr % PAGE_SIZE !== 0) return -EINVAL;
+  if (prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC | 0x01000000 | 0x02000000)) return -EINVAL;
+  if (length === 0) return 0;
+  const end = addr + pageUp(length);
+  return ctx.proc.space.protect(addr, end, prot & 7) ? 0 : -ENOMEM;
+}
+
+function mremap(ctx: SyscallContext, oldAddr: number, oldSize: number, newSize: number, flags: number, newAddr: number): number {
+  const space = ctx.proc.space;
+  if (oldAddr % PAGE_SIZE !== 0 || newSize === 0) return -EINVAL;
+  if (flags & ~(MREMAP_MAYMOVE | MREMAP_FIXED)) return -EINVAL;
+  const oldLen = pageUp(oldSize);
+  const newLen = pageUp(newSize);
+  const region = space.regionAt(oldAddr);
+  if (!region || !space.isCovered(oldAddr, oldAddr + oldLen)) return -EFAULT;
+  if (flags & MREMAP_FIXED) {
+    if (!(flags & MREMAP_MAYMOVE) || newAddr % PAGE_SIZE !== 0) return -EINVAL;
+    return moveMapping(ctx, region, oldAddr, oldLen, newLen, newAddr);
+  }
+  if (newLen <= oldLen) {
+    if (newLen < oldLen) space.unmap(oldAddr + newLen, oldAddr + oldLen);
+    return oldAddr;
+  }
+  if (space.isFree(oldAddr + oldLen, oldAddr + newLen)) {
+    space.map(oldAddr + oldLen, newLen - oldLen, region.prot, region.kind, region.name, {
+      offset: region.offset + (oldAddr + oldLen - region.start),
+      shared: region.shared,
+    });
+    return oldAddr;
+  }
+  if (!(flags & MREMAP_MAYMOVE)) return -ENOMEM;
+  const dest = space.findFree(newLen);
+  if (dest === null) return -ENOMEM;
+  return moveMapping(ctx, region, oldAddr, oldLen, newLen, dest);
+}
+
+function moveMapping(ctx: SyscallContext, region: Region, oldAddr: number, oldLen: number, newLen: number, dest: number): number {
+  const space = ctx.proc.space;
+  const bytes = space.memory.bytes;
+  const keep = Math.min(oldLen, newLen);
+  const saved = bytes.slice(oldAddr, oldAddr + keep);
+  space.unmap(oldAddr, oldAddr + oldLen);
+  space.map(dest, newLen, region.prot, region.kind, region.name, {
+    offset: region.offset + (oldAddr - region.start),
+    shared: region.shared,
+    fill: (b) => b.set(saved),
+  });
+  return dest;
+}
+
+function madvise(ctx: SyscallContext, addr: number, length: number, advice: number): number {
+  if (addr % PAGE_SIZE !== 0) return -EINVAL;
+  const MADV_DONTNEED = 4;
+  if (advice === MADV_DONTNEED && length > 0) {
+    const end = addr + pageUp(length);
+    if (!ctx.proc.space.isCovered(addr, end)) return -ENOMEM;
+    // private anonymous pages read back as zero, as on Linux
+    for (let a = addr; a < end;) {
+      const r = ctx.proc.space.regionAt(a)!;
+      const stop = Math.min(end, r.end);
+      if (r.kind !== 'file' && !r.shared && (r.prot & PROT_WRITE)) ctx.proc.space.memory.discard(a, stop - a);
+      a = stop;
+    }
+  }
+  return 0;
+}
+
+/** Old-style mmap (syscall 90): one pointer to six arguments. */
+function oldMmap(ctx: SyscallContext, args: number): number {
+  const m = ctx.mem;
+  return doMmap(ctx, m.u32(args), m.u32(args + 4), m.u32(args + 8), m.u32(args + 12), m.u32(args + 16), m.u32(args + 20));
+}
+
+function msync(ctx: SyscallContext, addr: number, length: number): number {
+  if (addr % PAGE_SIZE !== 0) return -EINVAL;
+  ctx.proc.flushSharedMappings(addr, addr + pageUp(length));
+  return 0;
+}
+
+export const mmRows: SyscallRow[] = [
+  row(45, 'brk', ['ptr'], (ctx, a) => brk(ctx, a), true),
+  row(90, 'mmap', ['ptr'], (ctx, a) => oldMmap(ctx, a), true),
+  row(192, 'mmap2', ['ptr', 'size', 'prot', 'mapflags', 'fd', 'off'], (ctx, a, b, c, d, e, f) => {
+    if (f >= 2 ** 20) throw new LinuxError(EINVAL);
+    return doMmap(ctx, a, b, c, d, e, f * PAGE_SIZE);
+  }, true),
+  row(91, 'munmap', ['ptr', 'size'], (ctx, a, b) => munmap(ctx, a, b)),
+  row(125, 'mprotect', ['ptr', 'size', 'prot'], (ctx, a, b, c) => mprotect(ctx, a, b, c)),
+  row(163, 'mremap', ['ptr', 'size', 'size', 'hex', 'ptr'], (ctx, a, b, c, d, e) => mremap(ctx, a, b, c, d, e), true),
+  row(219, 'madvise', ['ptr', 'size', 'int'], (ctx, a, b, c) => madvise(ctx, a, b, c)),
+  row(144, 'msync', ['ptr', 'size', 'hex'], (ctx, a, b) => msync(ctx, a, b)),
+  row(150, 'mlock', ['ptr', 'size'], () => 0),
+  row(151, 'munlock', ['ptr', 'size'], () => 0),
+  row(152, 'mlockall', ['hex'], () => 0),
+  row(153, 'munlockall', [], () => 0),
+  row(218, 'mincore', ['ptr', 'size', 'ptr'], (ctx, a, b, c) => {
+    const pages = Math.ceil(b / PAGE_SIZE);
+    if (!ctx.proc.space.isCovered(a, a + pages * PAGE_SIZE)) return -ENOMEM;
+    ctx.mem.writable(c, pages).fill(1);
+    return 0;
+  }),
+];

@@ -1,0 +1,172 @@
+// Process and thread identity, exit, uname, thread-local storage.
+import os from 'node:os';
+import { EFAULT, EINVAL, ENOSYS, ESRCH, LinuxError } from '../abi/errno.js';
+import { descriptorFor, TLS_COUNT, TLS_FIRST, UserDesc } from '../engine/descriptors.js';
+import { row, SyscallContext, SyscallRow } from './types.js';
+
+function exitGroup(ctx: SyscallContext, code: number): number {
+  ctx.proc.exit = { code: code & 0xff };
+  ctx.stopCpu();
+  return 0;
+}
+
+function readUserDesc(ctx: SyscallContext, p: number): UserDesc {
+  const m = ctx.mem;
+  const bits = m.u32(p + 12);
+  return {
+    entry: m.i32(p),
+    base: m.u32(p + 4),
+    limit: m.u32(p + 8),
+    seg32: (bits & 1) !== 0,
+    contents: (bits >> 1) & 3,
+    readExecOnly: (bits & 8) !== 0,
+    limitInPages: (bits & 16) !== 0,
+    notPresent: (bits & 32) !== 0,
+    useable: (bits & 64) !== 0,
+  };
+}
+
+function setThreadArea(ctx: SyscallContext, p: number): number {
+  const d = readUserDesc(ctx, p);
+  const t = ctx.thread;
+  let entry = d.entry;
+  if (entry === -1) {
+    const free = t.tls.findIndex(([lo, hi]) => lo === 0 && hi === 0);
+    if (free < 0) return -ESRCH;
+    entry = TLS_FIRST + free;
+    ctx.mem.setI32(p, entry);
+  }
+  if (entry < TLS_FIRST || entry >= TLS_FIRST + TLS_COUNT) return -EINVAL;
+  const words = descriptorFor(d);
+  t.tls[entry - TLS_FIRST] = words;
+  ctx.proc.machine.gdt.write(entry, words);
+  return 0;
+}
+
+function getThreadArea(ctx: SyscallContext, p: number): number {
+  const entry = ctx.mem.i32(p);
+  if (entry < TLS_FIRST || entry >= TLS_FIRST + TLS_COUNT) return -EINVAL;
+  const [lo, hi] = ctx.thread.tls[entry - TLS_FIRST];
+  const base = ((lo >>> 16) | ((hi & 0xff) << 16) | (hi & 0xff000000)) >>> 0;
+  const limit = (lo & 0xffff) | (hi & 0xf0000);
+  const flags = ((hi >>> 22) & 1) | (((hi >>> 10) & 3) << 1) | ((((hi >>> 9) & 1) ^ 1) << 3) |
+    (((hi >>> 23) & 1) << 4) | ((((hi >>> 15) & 1) ^ 1) << 5) | (((hi >>> 20) & 1) << 6);
+  ctx.mem.setU32(p + 4, base);
+  ctx.mem.setU32(p + 8, limit);
+  ctx.mem.setU32(p + 12, flags);
+  return 0;
+}
+
+function putField(buf: Uint8Array, offset: number, text: string): void {
+  const b = Buffer.from(text, 'utf8').subarray(0, 64);
+  buf.fill(0, offset, offset + 65);
+  buf.set(b, offset);
+}
+
+function uname(ctx: SyscallContext, p: number): number {
+  const buf = ctx.mem.writable(p, 65 * 6);
+  putField(buf, 0, 'Linux');
+  putField(buf, 65, os.hostname());
+  putField(buf, 130, os.release());
+  putField(buf, 195, os.version());
+  putField(buf, 260, 'i686');
+  putField(buf, 325, '(none)');
+  return 0;
+}
+
+export const processRows: SyscallRow[] = [
+  row(1, 'exit', ['int'], (ctx, a) => exitGroup(ctx, a)),
+  row(252, 'exit_group', ['int'], (ctx, a) => exitGroup(ctx, a)),
+  row(20, 'getpid', [], (ctx) => ctx.proc.ids.pid),
+  row(224, 'gettid', [], (ctx) => ctx.thread.tid),
+  row(64, 'getppid', [], (ctx) => ctx.proc.ids.ppid),
+  row(24, 'getuid', [], (ctx) => ctx.proc.ids.uid & 0xffff),
+  row(47, 'getgid', [], (ctx) => ctx.proc.ids.gid & 0xffff),
+  row(49, 'geteuid', [], (ctx) => ctx.proc.ids.euid & 0xffff),
+  row(50, 'getegid', [], (ctx) => ctx.proc.ids.egid & 0xffff),
+  row(199, 'getuid32', [], (ctx) => ctx.proc.ids.uid),
+  row(200, 'getgid32', [], (ctx) => ctx.proc.ids.gid),
+  row(201, 'geteuid32', [], (ctx) => ctx.proc.ids.euid),
+  row(202, 'getegid32', [], (ctx) => ctx.proc.ids.egid),
+  row(209, 'getresuid32', ['ptr', 'ptr', 'ptr'], (ctx, a, b, c) => {
+    ctx.mem.setU32(a, ctx.proc.ids.uid); ctx.mem.setU32(b, ctx.proc.ids.euid); ctx.mem.setU32(c, ctx.proc.ids.euid);
+    return 0;
+  }),
+  row(211, 'getresgid32', ['ptr', 'ptr', 'ptr'], (ctx, a, b, c) => {
+    ctx.mem.setU32(a, ctx.proc.ids.gid); ctx.mem.setU32(b, ctx.proc.ids.egid); ctx.mem.setU32(c, ctx.proc.ids.egid);
+    return 0;
+  }),
+  row(205, 'getgroups32', ['int', 'ptr'], (ctx, size, list) => {
+    const groups = [ctx.proc.ids.gid];
+    if (size === 0) return groups.length;
+    if (size < groups.length) return -EINVAL;
+    groups.forEach((g, i) => ctx.mem.setU32(list + 4 * i, g));
+    return groups.length;
+  }),
+  row(132, 'getpgid', ['int'], (ctx) => ctx.proc.ids.pid),
+  row(65, 'getpgrp', [], (ctx) => ctx.proc.ids.pid),
+  row(147, 'getsid', ['int'], (ctx) => ctx.proc.ids.pid),
+  row(66, 'setsid', [], (ctx) => ctx.proc.ids.pid),
+  row(57, 'setpgid', ['int', 'int'], () => 0),
+  row(60, 'umask', ['mode'], (ctx, mask) => {
+    const old = ctx.proc.umask;
+    ctx.proc.umask = mask & 0o777;
+    return old;
+  }),
+  row(122, 'uname', ['ptr'], (ctx, a) => uname(ctx, a)),
+  row(243, 'set_thread_area', ['ptr'], (ctx, a) => setThreadArea(ctx, a)),
+  row(244, 'get_thread_area', ['ptr'], (ctx, a) => getThreadArea(ctx, a)),
+  row(258, 'set_tid_address', ['ptr'], (ctx, a) => {
+    ctx.thread.clearChildTid = a;
+    return ctx.thread.tid;
+  }),
+  row(311, 'set_robust_list', ['ptr', 'size'], (ctx, head, len) => {
+    if (len !== 12) return -EINVAL;
+    ctx.thread.robustList = head;
+    return 0;
+  }),
+  row(312, 'get_robust_list', ['int', 'ptr', 'ptr'], (ctx, _pid, headp, lenp) => {
+    ctx.mem.setU32(headp, ctx.thread.robustList);
+    ctx.mem.setU32(lenp, 12);
+    return 0;
+  }),
+  // glibc probes rseq and copes with ENOSYS; not worth a report
+  row(386, 'rseq', ['ptr', 'uint', 'hex', 'hex'], () => -ENOSYS),
+  row(384, 'arch_prctl', ['hex', 'ptr'], () => -EINVAL),
+  row(172, 'prctl', ['int', 'hex', 'hex', 'hex', 'hex'], (ctx, option, arg2) => {
+    const PR_SET_NAME = 15;
+    const PR_GET_NAME = 16;
+    if (option === PR_SET_NAME) {
+      ctx.proc.comm = ctx.mem.cstring(arg2, 16).slice(0, 15);
+      return 0;
+    }
+    if (option === PR_GET_NAME) {
+      const b = Buffer.alloc(16);
+      b.write(ctx.proc.comm.slice(0, 15));
+      ctx.mem.write(arg2, b);
+      return 0;
+    }
+    return -EINVAL;
+  }),
+  row(96, 'getpriority', ['int', 'int'], () => 20),
+  row(97, 'setpriority', ['int', 'int', 'int'], () => 0),
+  row(158, 'sched_yield', [], () => 0),
+  row(242, 'sched_getaffinity', ['int', 'size', 'ptr'], (ctx, _pid, size, mask) => {
+    if (size < 4) return -EINVAL;
+    const buf = ctx.mem.writable(mask, size);
+    buf.fill(0);
+    const cpus = Math.min(os.cpus().length || 1, size * 8);
+    for (let i = 0; i < cpus; i++) buf[i >> 3] |= 1 << (i & 7);
+    return Math.min(size, 128);
+  }),
+  row(241, 'sched_setaffinity', ['int', 'size', 'ptr'], () => 0),
+  row(318, 'getcpu', ['ptr', 'ptr', 'ptr'], (ctx, cpu, node) => {
+    if (cpu) ctx.mem.setU32(cpu, 0);
+    if (node) ctx.mem.setU32(node, 0);
+    return 0;
+  }),
+];
+
+export function checkPointer(p: number): void {
+  if (p === 0) throw new LinuxError(EFAULT);
+}

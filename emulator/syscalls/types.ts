@@ -1,0 +1,35 @@
+// The syscall table's row type: one row per syscall, with the argument kinds
+// strace output and error messages are derived from.
+import type { Process } from '../process.js';
+import type { Thread } from '../thread.js';
+import type { GuestMemory } from '../memory/guest-memory.js';
+import type { Blocked } from '../kernel/wait.js';
+
+/** How an argument is shown by --strace (and read, for strings). */
+export type ArgKind =
+  | 'int' | 'uint' | 'hex' | 'fd' | 'ptr' | 'str' | 'size' | 'off' | 'mode' | 'oflags'
+  | 'prot' | 'mapflags' | 'signal' | 'buf' | 'outbuf' | 'dirfd' | 'strarray';
+
+export interface SyscallContext {
+  proc: Process;
+  thread: Thread;
+  mem: GuestMemory;
+  /** Stop the CPU after this syscall (exit, exec, fatal signal). */
+  stopCpu(): void;
+}
+
+export type SyscallResult = number | Blocked;
+export type Handler = (ctx: SyscallContext, a: number, b: number, c: number, d: number, e: number, f: number) => SyscallResult;
+
+export interface SyscallRow {
+  nr: number;
+  name: string;
+  args: readonly ArgKind[];
+  handler: Handler;
+  /** Result shown in hex (addresses) by --strace. */
+  hexResult?: boolean;
+}
+
+export function row(nr: number, name: string, args: readonly ArgKind[], handler: Handler, hexResult = false): SyscallRow {
+  return { nr, name, args, handler, hexResult };
+}

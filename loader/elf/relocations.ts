@@ -1,0 +1,44 @@
+// Relocation sections (i386 uses REL: offset and info, addend in place).
+import { ElfError } from './errors.js';
+import { ElfFile, Section } from './elf-file.js';
+import { SHT_REL, SHT_RELA } from './constants.js';
+
+export interface Relocation {
+  offset: number;
+  type: number;
+  symbol: number;
+  /** Explicit addend of a RELA entry; REL entries keep theirs in place. */
+  addend: number | null;
+  section: string;
+}
+
+const MAX_RELOCATIONS = 4_000_000;
+
+export function readRelocations(elf: ElfFile, section: Section): Relocation[] {
+  const r = elf.reader;
+  const rela = section.type === SHT_RELA;
+  const size = rela ? 12 : 8;
+  const count = Math.floor(section.size / size);
+  if (count > MAX_RELOCATIONS) throw new ElfError(elf.path, section.name, 'too many relocations');
+  r.check(section.offset, count * size, section.name);
+  const out: Relocation[] = [];
+  for (let i = 0; i < count; i++) {
+    const at = section.offset + i * size;
+    const info = r.u32(at + 4, 'r_info');
+    out.push({
+      offset: r.u32(at, 'r_offset'),
+      type: info & 0xff,
+      symbol: info >>> 8,
+      addend: rela ? r.i32(at + 8, 'r_addend') : null,
+      section: section.name,
+    });
+  }
+  return out;
+}
+
+/** Every REL/RELA section of the file with its relocations. */
+export function allRelocations(elf: ElfFile): { section: Section; relocations: Relocation[] }[] {
+  return elf.sections
+    .filter((s) => s.type === SHT_REL || s.type === SHT_RELA)
+    .map((section) => ({ section, relocations: readRelocations(elf, section) }));
+}

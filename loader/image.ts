@@ -1,0 +1,96 @@
+// Mapping an ELF image's PT_LOAD segments into guest memory, the way the
+// kernel's load_elf_binary does: file pages copied in, the rest zero.
+import { ElfError } from './elf/errors.js';
+import { ElfFile } from './elf/elf-file.js';
+import { ET_DYN, ET_EXEC, PF_R, PF_W, PF_X, PT_LOAD, PT_PHDR } from './elf/constants.js';
+
+export const PAGE = 4096;
+const down = (a: number): number => a - (a % PAGE);
+const up = (a: number): number => Math.ceil(a / PAGE) * PAGE;
+
+/** What the loader needs from the guest's memory (implemented by the emulator). */
+export interface LoaderMemory {
+  /** Map fresh zeroed pages [start, start+length) with prot (PROT_* bits), replacing anything there. */
+  map(start: number, length: number, prot: number, name: string, fill?: (bytes: Uint8Array) => void): void;
+  /** True when [start, end) is unmapped and mappable. */
+  isFree(start: number, end: number): boolean;
+  /** Highest free range of `length` bytes below the mmap area top. */
+  findFree(length: number): number | null;
+}
+
+export interface LoadedImage {
+  path: string;
+  elf: ElfFile;
+  /** Added to every p_vaddr: 0 for ET_EXEC. */
+  bias: number;
+  /** Lowest and highest mapped addresses. */
+  start: number;
+  end: number;
+  entry: number;
+  /** Address of the program headers in memory (AT_PHDR). */
+  phdr: number;
+  /** Page-aligned end of the highest segment (initial program break). */
+  brk: number;
+}
+
+export function loadSegments(elf: ElfFile) {
+  const loads = elf.segments.filter((s) => s.type === PT_LOAD && s.memsz > 0);
+  if (loads.length === 0) throw new ElfError(elf.path, 'PT_LOAD', 'no loadable segments');
+  for (const s of loads) {
+    if (s.align > PAGE && s.offset % PAGE !== s.vaddr % PAGE) {
+      throw new ElfError(elf.path, 'PT_LOAD', 'segment offset and address are not congruent modulo the page size');
+    }
+  }
+  return loads;
+}
+
+export function imageSpan(elf: ElfFile): { low: number; high: number } {
+  const loads = loadSegments(elf);
+  const low = down(Math.min(...loads.map((s) => s.vaddr)));
+  const high = up(Math.max(...loads.map((s) => s.vaddr + s.memsz)));
+  return { low, high };
+}
+
+function protOf(flags: number): number {
+  return (flags & PF_R ? 1 : 0) | (flags & PF_W ? 2 : 0) | (flags & PF_X ? 4 : 0);
+}
+
+/**
+ * Map the image. ET_EXEC goes where it was linked; ET_DYN at `preferredBase`
+ * when that range is free, else wherever the memory finds room.
+ */
+export function mapImage(elf: ElfFile, mem: LoaderMemory, preferredBase: number | null): LoadedImage {
+  if (elf.type !== ET_EXEC && elf.type !== ET_DYN) {
+    throw new ElfError(elf.path, 'e_type', elf.type === 1 ? 'relocatable object, not a program (link it first)' : `cannot run ELF type ${elf.type}`);
+  }
+  const loads = loadSegments(elf);
+  const { low, high } = imageSpan(elf);
+  let bias = 0;
+  if (elf.type === ET_DYN) {
+    const size = high - low;
+    let base = preferredBase;
+    if (base === null || !mem.isFree(base, base + size)) base = mem.findFree(size);
+    if (base === null) throw new ElfError(elf.path, 'PT_LOAD', 'no room in the address space');
+    bias = base - low;
+  } else if (!mem.isFree(low, high)) {
+    throw new ElfError(elf.path, 'PT_LOAD', `segments overlap reserved memory at 0x${low.toString(16)}`);
+  }
+  const bytes = elf.reader.bytes;
+  for (const s of loads) {
+    const start = down(s.vaddr + bias);
+    const end = up(s.vaddr + s.memsz + bias);
+    const fileStart = s.offset - (s.vaddr + bias - start);
+    const fileLength = s.vaddr + bias - start + s.filesz;
+    mem.map(start, end - start, protOf(s.flags), elf.path, (dest) => {
+      if (fileStart >= 0 && fileLength > 0) dest.set(bytes.subarray(fileStart, Math.min(fileStart + fileLength, bytes.length)));
+    });
+  }
+  const phdrSeg = elf.segments.find((s) => s.type === PT_PHDR);
+  let phdr: number;
+  if (phdrSeg) phdr = phdrSeg.vaddr + bias;
+  else {
+    const holder = loads.find((s) => s.offset <= elf.phoff && elf.phoff < s.offset + s.filesz);
+    phdr = holder ? holder.vaddr + (elf.phoff - holder.offset) + bias : 0;
+  }
+  return { path: elf.path, elf, bias, start: low + bias, end: high + bias, entry: elf.entry + bias, phdr, brk: high + bias };
+}

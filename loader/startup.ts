@@ -1,0 +1,80 @@
+// Program start-up as the kernel's execve does it: map the executable, map
+// its PT_INTERP (the guest's own ld-linux.so.2) if it has one, build the
+// stack, and say where the first instruction is. Returns a plain description.
+import { parseElf, ElfFile } from './elf/elf-file.js';
+import { ElfError } from './elf/errors.js';
+import { mapImage, LoadedImage, LoaderMemory } from './image.js';
+import {
+  buildStack, AT_PHDR, AT_PHENT, AT_PHNUM, AT_PAGESZ, AT_BASE, AT_FLAGS, AT_ENTRY, AT_UID, AT_EUID,
+  AT_GID, AT_EGID, AT_HWCAP, AT_CLKTCK, AT_SECURE, AT_HWCAP2,
+} from './stack.js';
+
+/** Where a PIE executable goes (what the kernel picks for i386 with ASLR off). */
+export const PIE_BASE = 0x56555000;
+/** CPUID.1:EDX of the emulated CPU, passed as AT_HWCAP like the kernel does. */
+export const HWCAP_I686 = 0x078bfbff;
+
+export interface StartupMemory extends LoaderMemory {
+  write(address: number, bytes: Uint8Array): void;
+}
+
+export interface StartupOptions {
+  argv: string[];
+  envp: string[];
+  /** Guest path of the program (AT_EXECFN). */
+  execPath: string;
+  /** Reads a file of the guest's file system (the interpreter). */
+  readFile(guestPath: string): Uint8Array;
+  ids: { uid: number; euid: number; gid: number; egid: number };
+  random: Uint8Array;
+  stackTop: number;
+  stackSize: number;
+}
+
+export interface StartupPlan {
+  exe: LoadedImage;
+  interp: LoadedImage | null;
+  /** First instruction: the interpreter's entry, else the program's. */
+  entry: number;
+  sp: number;
+  brk: number;
+  auxv: [number, number][];
+}
+
+export function startProgram(exeElf: ElfFile, opts: StartupOptions, mem: StartupMemory): StartupPlan {
+  const exe = mapImage(exeElf, mem, PIE_BASE);
+  let interp: LoadedImage | null = null;
+  if (exeElf.interpreter !== null) {
+    let bytes: Uint8Array;
+    try {
+      bytes = opts.readFile(exeElf.interpreter);
+    } catch (e) {
+      throw new ElfError(exeElf.path, 'PT_INTERP', `cannot read interpreter ${exeElf.interpreter}: ${(e as Error).message}`);
+    }
+    const interpElf = parseElf(bytes, exeElf.interpreter);
+    interp = mapImage(interpElf, mem, null);
+  }
+  mem.map(opts.stackTop - opts.stackSize, opts.stackSize, 3, '[stack]');
+  const auxv: [number, number][] = [
+    [AT_HWCAP, HWCAP_I686],
+    [AT_PAGESZ, 4096],
+    [AT_CLKTCK, 100],
+    [AT_PHDR, exe.phdr],
+    [AT_PHENT, 32],
+    [AT_PHNUM, exeElf.phnum],
+    [AT_BASE, interp ? interp.start : 0],
+    [AT_FLAGS, 0],
+    [AT_ENTRY, exe.entry],
+    [AT_UID, opts.ids.uid],
+    [AT_EUID, opts.ids.euid],
+    [AT_GID, opts.ids.gid],
+    [AT_EGID, opts.ids.egid],
+    [AT_SECURE, 0],
+    [AT_HWCAP2, 0],
+  ];
+  const layout = buildStack(
+    { top: opts.stackTop, argv: opts.argv, envp: opts.envp, execfn: opts.execPath, auxv, random: opts.random },
+    (address, bytes) => mem.write(address, bytes),
+  );
+  return { exe, interp, entry: interp ? interp.entry : exe.entry, sp: layout.sp, brk: exe.brk, auxv: layout.auxv };
+}
