@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Idempotent set-up for a fresh Debian 12 machine: system packages, npm
+# dependencies, the TypeScript build and the C samples. Fast when done.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+quiet=0
+[ "${1:-}" = "--quiet" ] && quiet=1
+say() { [ "$quiet" = 1 ] || echo "setup: $*"; }
+
+packages=(libunicorn2 libunicorn-dev gcc gcc-multilib make binutils qemu-user redis-tools wrk apache2-utils curl)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+  say "installing ${missing[*]}"
+  sudo_cmd=""
+  [ "$(id -u)" = 0 ] || sudo_cmd="sudo"
+  $sudo_cmd apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+if [ ! -d node_modules ] || [ package.json -nt node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  say "installing npm dependencies"
+  npm install --no-audit --no-fund --loglevel=error >/dev/null
+fi
+
+if [ ! -f dist/.built ] || [ -n "$(find emulator loader patcher cli scripts tsconfig.json -newer dist/.built \( -name '*.ts' -o -name 'tsconfig.json' \) -print -quit 2>/dev/null)" ]; then
+  say "compiling TypeScript"
+  npx tsc -p tsconfig.json
+  touch dist/.built
+fi
+
+say "building C samples"
+make -s -C c-samples ${quiet:+--no-print-directory} >/dev/null
+say "ready"
