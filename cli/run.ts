@@ -7,14 +7,15 @@ export const RUN_USAGE = `usage: dsu run [--root DIR] [--rw DIR]... [--env K=V].
   --root DIR     directory the program sees as / (default /)
   --rw DIR       also allow writes under DIR (besides the current directory and /tmp)
   --env K=V      add or override an environment variable
-  --strace       print every system call with its arguments and result`;
+  --strace       print every system call with its arguments and result
+  --stats FILE   write run statistics (slices, syscalls, CPU time, peak RSS) as JSON to FILE`;
 
 export function exitCodeOf(status: ExitStatus): number {
   return status.signal !== undefined ? 128 + status.signal : status.code;
 }
 
 export async function runCommand(argv: string[]): Promise<number> {
-  const p = parseArgs(argv, { values: ['root', 'rw', 'env', 'quantum'], repeatable: ['rw', 'env'], flags: ['strace', 'help'] });
+  const p = parseArgs(argv, { values: ['root', 'rw', 'env', 'quantum', 'stats'], repeatable: ['rw', 'env'], flags: ['strace', 'help'] });
   if (p.flags.has('help')) {
     process.stdout.write(RUN_USAGE + '\n');
     return 0;
@@ -29,6 +30,7 @@ export async function runCommand(argv: string[]): Promise<number> {
       rw: p.options.get('rw') ?? [],
       env: p.options.get('env') ?? [],
       strace: p.flags.has('strace'),
+      statsFile: p.options.get('stats')?.[0],
       quantumMs: p.options.has('quantum') ? Number(p.options.get('quantum')![0]) : undefined,
     });
     return exitCodeOf(await session.done);

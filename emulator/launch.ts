@@ -41,6 +41,8 @@ export interface RunOptions {
   strace?: boolean;
   quantumMs?: number;
   log?: Logger;
+  /** Write run statistics (JSON) to this host file at exit. */
+  statsFile?: string;
 }
 
 export interface Session {
@@ -175,15 +177,34 @@ export function startSession(opts: RunOptions): Session {
     beforeResume: (thread) => deliverSignals(proc, runner, thread),
     onExit: () => release(),
   }, { quantumMs: opts.quantumMs ?? 2, koffiPath: createRequire(import.meta.url).resolve('koffi') });
+  proc.notifySignal = () => runner.interrupt();
   release = () => {
     proc.flushSharedMappings(0, TASK_SIZE);
     proc.fds.closeAll();
   };
+  const started = performance.now();
   const done = runner.start(plan.entry).then((status) => {
     machine.release();
+    if (opts.statsFile) writeStats(opts.statsFile, status, started, runner.slices, dispatcher.count);
     return status;
   });
   return { proc, runner, done };
+}
+
+function writeStats(file: string, status: ExitStatus, started: number, slices: number, syscalls: number): void {
+  const usage = process.resourceUsage();
+  const stats = {
+    status, slices, syscalls,
+    wallMs: Math.round(performance.now() - started),
+    userCpuMs: Math.round(usage.userCPUTime / 1000),
+    systemCpuMs: Math.round(usage.systemCPUTime / 1000),
+    maxRssKiB: usage.maxRSS,
+  };
+  try {
+    fs.writeFileSync(file, JSON.stringify(stats) + '\n');
+  } catch (e) {
+    process.stderr.write(`dsu: cannot write stats to ${file}: ${(e as Error).message}\n`);
+  }
 }
 
 export async function runProgram(opts: RunOptions): Promise<ExitStatus> {

@@ -58,6 +58,9 @@ export class Process {
     this.threads.push(new Thread(ids.pid));
   }
 
+  /** Set by the runner: called when a signal becomes pending, to interrupt waits. */
+  notifySignal: () => void = () => {};
+
   get pid(): number {
     return this.ids.pid;
   }

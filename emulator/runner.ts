@@ -23,7 +23,8 @@ export interface RunnerHooks {
 export class Runner {
   private eip = 0;
   private scheduled = false;
-  private stopRequested = false;
+  /** A signal was posted since the last slice began. */
+  signalPending = false;
   private fault: CpuFault | null = null;
   private watchdog: Watchdog | null = null;
   private finished: ((s: ExitStatus) => void) | null = null;
@@ -91,6 +92,17 @@ export class Runner {
     this.schedule();
   }
 
+  /**
+   * A signal became pending: if the thread is blocked in a syscall, let the
+   * next slice decide (beforeResume delivers it and may end the syscall with
+   * EINTR); if the guest is running, stop it so delivery is prompt.
+   */
+  interrupt(): void {
+    this.proc.machine.cpu.stop();
+    this.signalPending = true;
+    this.schedule();
+  }
+
   private schedule(): void {
     if (this.scheduled) return;
     this.scheduled = true;
@@ -105,11 +117,13 @@ export class Runner {
     const thread = proc.mainThread;
     while (this.stoppedWork.length > 0 && !proc.exited) this.stoppedWork.shift()!();
     if (proc.exited) return this.finish();
+    this.signalPending = false;
+    this.hooks.beforeResume(thread);
+    if (proc.exited) return this.finish();
     if (thread.state === 'blocked') {
       this.armWait(thread);
       return;
     }
-    this.hooks.beforeResume(thread);
     if (proc.exited) return this.finish();
     const cpu = proc.machine.cpu;
     proc.machine.flushCodeIfNeeded();

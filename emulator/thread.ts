@@ -4,6 +4,7 @@
 import type { SyscallRow } from './syscalls/types.js';
 import type { Blocked } from './kernel/wait.js';
 import { TLS_COUNT } from './engine/descriptors.js';
+import type { SignalInfo } from './signals/post.js';
 
 export type ThreadState = 'runnable' | 'blocked' | 'exited';
 
@@ -24,6 +25,8 @@ export class Thread {
   clearChildTid = 0;
   robustList = 0;
   signalMask = 0n;
+  /** Pending signals (standard signals do not queue: one entry per number). */
+  readonly pendingSignals = new Map<number, SignalInfo>();
   altStack = { sp: 0, size: 0, flags: 2 /* SS_DISABLE */ };
   /** State of the current syscall invocation, kept while it blocks and retries. */
   syscallState: Record<string, unknown> | null = null;
