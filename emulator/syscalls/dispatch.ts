@@ -42,6 +42,7 @@ export class SyscallDispatcher {
       return;
     }
     const args: Args = [regs[1], regs[2], regs[3], regs[4], regs[5], regs[6]];
+    ctx.thread.syscallState = null;
     const result = this.invoke(ctx, row, args);
     if (result instanceof Blocked) {
       ctx.thread.pending = { row, args, blocked: result, cancel: null, state: {} };
