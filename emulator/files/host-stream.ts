@@ -33,10 +33,7 @@ export class HostStream extends FileDescription {
       const ev = pollNow(this.fd, POLLIN);
       if ((ev & (POLLIN | POLLHUP | POLLERR)) === 0) {
         if (this.nonBlocking) return -EAGAIN;
-        return new Blocked((wake) => {
-          const h = watchFd(this.fd, { readable: true }, wake);
-          return () => h.stop();
-        }, 'read');
+        return new Blocked((wake) => watchFd(this.fd, { readable: true }, wake), 'read');
       }
     }
     try {
@@ -44,10 +41,7 @@ export class HostStream extends FileDescription {
     } catch (e) {
       const errno = errnoOf(e);
       if (errno === EAGAIN && !this.nonBlocking) {
-        return new Blocked((wake) => {
-          const h = watchFd(this.fd, { readable: true }, wake);
-          return () => h.stop();
-        }, 'read');
+        return new Blocked((wake) => watchFd(this.fd, { readable: true }, wake), 'read');
       }
       return -errno;
     }
@@ -59,10 +53,7 @@ export class HostStream extends FileDescription {
     } catch (e) {
       const errno = errnoOf(e);
       if (errno === EAGAIN && !this.nonBlocking) {
-        return new Blocked((wake) => {
-          const h = watchFd(this.fd, { writable: true }, wake);
-          return () => h.stop();
-        }, 'write');
+        return new Blocked((wake) => watchFd(this.fd, { writable: true }, wake), 'write');
       }
       return -errno;
     }
@@ -99,8 +90,7 @@ export class HostStream extends FileDescription {
       const t = setImmediate(changed);
       return () => clearImmediate(t);
     }
-    const h = watchFd(this.fd, { readable: true, writable: true }, changed);
-    return () => h.stop();
+    return watchFd(this.fd, { readable: true, writable: true }, changed);
   }
 
   override release(): void {

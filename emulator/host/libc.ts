@@ -10,6 +10,8 @@ export const POLLOUT = 0x004;
 export const POLLERR = 0x008;
 export const POLLHUP = 0x010;
 export const POLLNVAL = 0x020;
+/** POLLRDHUP: the peer shut down its writing half. */
+export const POLLRDHUP_MASK = 0x2000;
 
 const one = Buffer.alloc(8);
 
@@ -22,17 +24,4 @@ export function pollNow(fd: number, events: number): number {
   return n > 0 ? one.readUInt16LE(6) : 0;
 }
 
-export interface HostPollHandle {
-  stop(): void;
-}
-
-/** Watch a host fd with Node's event loop (libuv); `cb` runs when it may be ready. */
-export function watchFd(fd: number, events: { readable?: boolean; writable?: boolean }, cb: () => void): HostPollHandle {
-  const handle = koffi.node.poll(fd, { readable: !!events.readable, writable: !!events.writable, disconnect: true }, () => cb());
-  return {
-    stop: () => {
-      handle.stop();
-      handle.close();
-    },
-  };
-}
+export { watchFd, forgetFd } from './fd-watch.js';

@@ -1,0 +1,67 @@
+// Waiting for host fds with Node's event loop. libuv allows one poll handle
+// per fd, so all interest in an fd shares one handle with the union of the
+// wanted events; each watcher hears only the events it asked for.
+import koffi from 'koffi';
+
+type Handle = ReturnType<typeof koffi.node.poll>;
+
+interface Watchers {
+  handle: Handle;
+  readable: Set<() => void>;
+  writable: Set<() => void>;
+  active: string;
+}
+
+const byFd = new Map<number, Watchers>();
+
+function refresh(fd: number, w: Watchers): void {
+  if (w.readable.size === 0 && w.writable.size === 0) {
+    w.handle.stop();
+    w.handle.close();
+    byFd.delete(fd);
+    return;
+  }
+  const wanted = `${w.readable.size > 0}/${w.writable.size > 0}`;
+  if (wanted === w.active) return;
+  w.active = wanted;
+  w.handle.start({ readable: w.readable.size > 0, writable: w.writable.size > 0, disconnect: true }, (ev) => {
+    const fire = new Set<() => void>();
+    if (ev.readable || ev.disconnect) for (const cb of w.readable) fire.add(cb);
+    if (ev.writable || ev.disconnect) for (const cb of w.writable) fire.add(cb);
+    for (const cb of fire) cb();
+  });
+}
+
+/** Call `cb` when the host fd may be ready for what was asked. Returns a cancel function. */
+export function watchFd(fd: number, events: { readable?: boolean; writable?: boolean }, cb: () => void): () => void {
+  let w = byFd.get(fd);
+  if (!w) {
+    const handle = koffi.node.poll(fd, { readable: false, writable: false, disconnect: false }, () => {});
+    handle.stop();
+    w = { handle, readable: new Set(), writable: new Set(), active: '' };
+    byFd.set(fd, w);
+  }
+  const entry = () => cb();
+  if (events.readable) w.readable.add(entry);
+  if (events.writable) w.writable.add(entry);
+  refresh(fd, w);
+  let done = false;
+  return () => {
+    if (done) return;
+    done = true;
+    const cur = byFd.get(fd);
+    if (cur !== w) return;
+    cur.readable.delete(entry);
+    cur.writable.delete(entry);
+    refresh(fd, cur);
+  };
+}
+
+/** Drop every watcher of a host fd that is about to be closed. */
+export function forgetFd(fd: number): void {
+  const w = byFd.get(fd);
+  if (!w) return;
+  w.readable.clear();
+  w.writable.clear();
+  refresh(fd, w);
+}
