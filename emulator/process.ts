@@ -9,6 +9,7 @@ import { Thread } from './thread.js';
 import type { LoadedImage } from '../loader/image.js';
 import type { Logger } from './log.js';
 import type { FileDescription } from './files/description.js';
+import { LOOPBACK_ONLY, NetPolicy } from './net/policy.js';
 
 export interface SignalAction {
   handler: number;
@@ -35,6 +36,8 @@ export class Process {
   readonly signalActions: SignalAction[] = Array.from({ length: 65 }, () => ({ handler: 0, flags: 0, restorer: 0, mask: 0n }));
   readonly rlimits = new Map<number, [bigint, bigint]>();
   umask = 0o022;
+  /** What the guest may bind and connect to. */
+  policy: NetPolicy = LOOPBACK_ONLY;
   exit: ExitStatus | null = null;
   exe: LoadedImage | null = null;
   interp: LoadedImage | null = null;

@@ -28,6 +28,11 @@ export class HostStream extends FileDescription {
     return this.fd;
   }
 
+  /** The host fd when poll/epoll on the host can watch it (not a regular file). */
+  pollFd(): number | null {
+    return this.pollable ? this.fd : null;
+  }
+
   override read(_ctx: SyscallContext, buf: Uint8Array): IoResult {
     if (this.pollable && buf.length > 0) {
       const ev = pollNow(this.fd, POLLIN);

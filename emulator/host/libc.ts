@@ -24,4 +24,16 @@ export function pollNow(fd: number, events: number): number {
   return n > 0 ? one.readUInt16LE(6) : 0;
 }
 
+/** poll() many host fds without waiting; returns revents in the same order. */
+export function pollMany(list: { fd: number; events: number }[]): number[] {
+  if (list.length === 0) return [];
+  const buf = Buffer.alloc(8 * list.length);
+  list.forEach((e, i) => {
+    buf.writeInt32LE(e.fd, 8 * i);
+    buf.writeInt16LE(e.events, 8 * i + 4);
+  });
+  const n = pollFn(buf, list.length, 0) as number;
+  return list.map((_, i) => (n > 0 ? buf.readUInt16LE(8 * i + 6) : 0));
+}
+
 export { watchFd, forgetFd } from './fd-watch.js';

@@ -3,7 +3,12 @@ import { SyscallRow } from './types.js';
 import { processRows } from './process.js';
 import { mmRows } from './mm.js';
 import { fsIoRows } from './fs-io.js';
+import { netRows } from './net.js';
+import { socketcallRows } from './socketcall.js';
+import { pollRows } from './poll.js';
+import { epollRows } from './epoll.js';
+import { eventFdRows } from './event-fds.js';
 
 export function allSyscallRows(): SyscallRow[] {
-  return [...processRows, ...mmRows, ...fsIoRows];
+  return [...processRows, ...mmRows, ...fsIoRows, ...netRows, ...socketcallRows, ...pollRows, ...epollRows, ...eventFdRows];
 }

@@ -1,0 +1,206 @@
+// A guest socket: a non-blocking host socket plus what the guest believes
+// about it (blocking mode, timeouts, the address it asked to bind). Data and
+// errors come straight from the host kernel, so EINPROGRESS, SO_ERROR,
+// partial writes, ECONNRESET and the listen backlog are the real thing.
+import { EAGAIN, EINPROGRESS, EINVAL, EPERM, EPIPE, LinuxError } from '../abi/errno.js';
+import { anyOf, afterMs, Blocked } from '../kernel/wait.js';
+import { IoResult, StatInfo } from '../files/description.js';
+import { host, MSG_DONTWAIT } from '../host/libc-net.js';
+import { watchFd } from '../host/fd-watch.js';
+import { postSignal, SI_USER } from '../signals/post.js';
+import { HostObject } from './host-object.js';
+import { bindAddress, destinationAddress, family, AF_INET, AF_INET6, NetPolicy } from './policy.js';
+import type { SyscallContext } from '../syscalls/types.js';
+
+export const SOCK_STREAM = 1;
+export const SOCK_DGRAM = 2;
+export const SOCK_SEQPACKET = 5;
+const SOCK_TYPE_MASK = 0xf;
+
+export const SOL_SOCKET = 1;
+const SO_RCVTIMEO_OLD = 20;
+const SO_SNDTIMEO_OLD = 21;
+const SO_RCVTIMEO_NEW = 66;
+const SO_SNDTIMEO_NEW = 67;
+const SO_BINDTODEVICE = 25;
+const SO_ERROR = 4;
+const MSG_NOSIGNAL = 0x4000;
+const MSG_WAITALL = 0x100;
+const S_IFSOCK = 0o140000;
+
+let nextInode = 1000;
+
+export class Socket extends HostObject {
+  /** The address the guest asked to bind, shown back by getsockname. */
+  private requested: Uint8Array | null = null;
+  private recvTimeoutMs = 0;
+  private sendTimeoutMs = 0;
+  readonly inode = nextInode++;
+
+  constructor(fd: number, statusFlags: number, readonly domain: number, readonly type: number, private readonly policy: NetPolicy) {
+    super(fd, statusFlags, '', S_IFSOCK | 0o777);
+    this.path = `socket:[${this.inode}]`;
+  }
+
+  get kind(): number {
+    return this.type & SOCK_TYPE_MASK;
+  }
+
+  bind(ctx: SyscallContext, addr: Uint8Array): number {
+    const hostAddr = bindAddress(addr, this.policy, ctx.proc.vfs);
+    const r = host.bind(this.fd, hostAddr);
+    if (r === 0 && (family(addr) === AF_INET || family(addr) === AF_INET6)) this.requested = Uint8Array.from(addr);
+    return r;
+  }
+
+  listen(backlog: number): number {
+    return host.listen(this.fd, backlog | 0);
+  }
+
+  accept(ctx: SyscallContext): { socket: Socket; addr: Uint8Array } | number | Blocked {
+    const r = host.accept(this.fd);
+    if (typeof r === 'number') {
+      if (r === -EAGAIN && !this.nonBlocking) {
+        if (this.timedOut(ctx, this.recvTimeoutMs)) return -EAGAIN;
+        return this.wait(ctx, { readable: true }, this.recvTimeoutMs, 'accept');
+      }
+      return r;
+    }
+    return { socket: new Socket(r.fd, 2, this.domain, this.type, this.policy), addr: r.addr };
+  }
+
+  connect(ctx: SyscallContext, addr: Uint8Array): number | Blocked {
+    const state = (ctx.thread.syscallState ??= {});
+    if (state.connecting) {
+      // woken because the socket became writable: the connection is done, or failed
+      if (this.timedOut(ctx, this.sendTimeoutMs)) return -EINPROGRESS;
+      const err = this.pendingError();
+      return err === 0 ? 0 : -err;
+    }
+    const r = host.connect(this.fd, destinationAddress(addr, this.policy, ctx.proc.vfs));
+    if (r !== -EINPROGRESS || this.nonBlocking) return r;
+    state.connecting = true;
+    return this.wait(ctx, { writable: true }, this.sendTimeoutMs, 'connect');
+  }
+
+  send(ctx: SyscallContext, data: Uint8Array, flags: number, dest: Uint8Array | null): IoResult {
+    const hostDest = dest === null ? null : destinationAddress(dest, this.policy, ctx.proc.vfs);
+    const r = host.sendto(this.fd, data, flags & ~MSG_DONTWAIT, hostDest);
+    if (r === -EPIPE && !(flags & MSG_NOSIGNAL)) postSignal(ctx.proc, { signo: 13, code: SI_USER, pid: ctx.proc.pid }, ctx.thread);
+    if (r === -EAGAIN && !this.nonBlocking && !(flags & MSG_DONTWAIT)) {
+      if (this.timedOut(ctx, this.sendTimeoutMs)) return -EAGAIN;
+      return this.wait(ctx, { writable: true }, this.sendTimeoutMs, 'send');
+    }
+    return r;
+  }
+
+  receive(ctx: SyscallContext, buf: Uint8Array, flags: number, wantAddr: boolean): { n: number; addr: Uint8Array | null } | Blocked {
+    const state = (ctx.thread.syscallState ??= {});
+    const got = (state.got as number | undefined) ?? 0;
+    const blocking = !this.nonBlocking && !(flags & MSG_DONTWAIT);
+    const r = host.recvfrom(this.fd, buf.subarray(got), flags & ~(MSG_DONTWAIT | MSG_WAITALL), wantAddr);
+    if (r.n === -EAGAIN && blocking) {
+      if (this.timedOut(ctx, this.recvTimeoutMs)) return { n: got > 0 ? got : -EAGAIN, addr: null };
+      return this.wait(ctx, { readable: true }, this.recvTimeoutMs, 'recv');
+    }
+    if (r.n < 0) return got > 0 ? { n: got, addr: null } : r;
+    const total = got + r.n;
+    if ((flags & MSG_WAITALL) && this.kind === SOCK_STREAM && r.n > 0 && total < buf.length && blocking) {
+      state.got = total;
+      return this.wait(ctx, { readable: true }, this.recvTimeoutMs, 'recv');
+    }
+    return { n: total, addr: r.addr };
+  }
+
+  override read(ctx: SyscallContext, buf: Uint8Array): IoResult {
+    const r = this.receive(ctx, buf, 0, false);
+    return r instanceof Blocked ? r : r.n;
+  }
+
+  override write(ctx: SyscallContext, data: Uint8Array): IoResult {
+    return this.send(ctx, data, 0, null);
+  }
+
+  shutdown(how: number): number {
+    return host.shutdown(this.fd, how);
+  }
+
+  /** getsockname/getpeername, showing the guest the address it bound. */
+  name(peer: boolean): Uint8Array | number {
+    const r = host.sockname(this.fd, peer);
+    if (typeof r === 'number' || peer || this.requested === null) return r;
+    const shown = Uint8Array.from(this.requested);
+    shown[2] = r[2]; // the port the kernel chose for port 0
+    shown[3] = r[3];
+    return shown;
+  }
+
+  setOption(level: number, name: number, value: Uint8Array): number {
+    if (level === SOL_SOCKET) {
+      if (name === SO_RCVTIMEO_OLD || name === SO_RCVTIMEO_NEW) {
+        this.recvTimeoutMs = timevalMs(value, name === SO_RCVTIMEO_NEW);
+        return 0;
+      }
+      if (name === SO_SNDTIMEO_OLD || name === SO_SNDTIMEO_NEW) {
+        this.sendTimeoutMs = timevalMs(value, name === SO_SNDTIMEO_NEW);
+        return 0;
+      }
+      if (name === SO_BINDTODEVICE) return -EPERM;
+    }
+    return host.setsockopt(this.fd, level, name, value);
+  }
+
+  getOption(level: number, name: number, size: number): Uint8Array | number {
+    if (level === SOL_SOCKET && (name === SO_RCVTIMEO_OLD || name === SO_SNDTIMEO_OLD || name === SO_RCVTIMEO_NEW || name === SO_SNDTIMEO_NEW)) {
+      const ms = name === SO_RCVTIMEO_OLD || name === SO_RCVTIMEO_NEW ? this.recvTimeoutMs : this.sendTimeoutMs;
+      const wide = name === SO_RCVTIMEO_NEW || name === SO_SNDTIMEO_NEW;
+      const out = new DataView(new ArrayBuffer(wide ? 16 : 8));
+      if (wide) {
+        out.setBigInt64(0, BigInt(Math.floor(ms / 1000)), true);
+        out.setBigInt64(8, BigInt((ms % 1000) * 1000), true);
+      } else {
+        out.setInt32(0, Math.floor(ms / 1000), true);
+        out.setInt32(4, (ms % 1000) * 1000, true);
+      }
+      return new Uint8Array(out.buffer);
+    }
+    if (size < 0) return -EINVAL;
+    return host.getsockopt(this.fd, level, name, size);
+  }
+
+  override stat(): StatInfo {
+    const s = super.stat();
+    return { ...s, ino: BigInt(this.inode) };
+  }
+
+  private pendingError(): number {
+    const v = host.getsockopt(this.fd, SOL_SOCKET, SO_ERROR, 4);
+    return typeof v === 'number' ? -v : new DataView(v.buffer, v.byteOffset).getInt32(0, true);
+  }
+
+  /** True once a wait with the socket's timeout has lasted that long. */
+  private timedOut(ctx: SyscallContext, timeoutMs: number): boolean {
+    const state = ctx.thread.syscallState;
+    return timeoutMs > 0 && state?.deadline !== undefined && Date.now() >= (state.deadline as number);
+  }
+
+  /** Block until the socket is ready, or until its timeout. */
+  private wait(ctx: SyscallContext, events: { readable?: boolean; writable?: boolean }, timeoutMs: number, what: string): Blocked {
+    const state = (ctx.thread.syscallState ??= {});
+    if (timeoutMs <= 0) return new Blocked((wake) => watchFd(this.fd, events, wake), what);
+    if (state.deadline === undefined) state.deadline = Date.now() + timeoutMs;
+    const left = Math.max(0, (state.deadline as number) - Date.now());
+    return new Blocked(anyOf((wake) => watchFd(this.fd, events, wake), afterMs(left)), what);
+  }
+}
+
+function timevalMs(value: Uint8Array, wide: boolean): number {
+  const need = wide ? 16 : 8;
+  if (value.length < need) throw new LinuxError(EINVAL);
+  const v = new DataView(value.buffer, value.byteOffset, value.byteLength);
+  const sec = wide ? Number(v.getBigInt64(0, true)) : v.getInt32(0, true);
+  const usec = wide ? Number(v.getBigInt64(8, true)) : v.getInt32(4, true);
+  if (usec < 0 || usec >= 1_000_000) throw new LinuxError(33); // EDOM, as the kernel says
+  return sec * 1000 + Math.ceil(usec / 1000);
+}
+

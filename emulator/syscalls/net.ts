@@ -1,0 +1,234 @@
+// Sockets: the direct i386 socket syscalls. The socketcall multiplexer
+// (socketcall.ts) unpacks its argument block and calls the same functions.
+import { EBADF, EFAULT, EINVAL, ENOTSOCK, EOPNOTSUPP, LinuxError } from '../abi/errno.js';
+import { Blocked } from '../kernel/wait.js';
+import { O_NONBLOCK, O_RDWR } from '../files/description.js';
+import { host, SOCK_CLOEXEC, SOCK_NONBLOCK } from '../host/libc-net.js';
+import { Socket } from '../net/socket.js';
+import { AF_INET, AF_INET6, AF_UNIX } from '../net/policy.js';
+import { readIovecs } from './fs-io.js';
+import { row, SyscallContext, SyscallResult, SyscallRow } from './types.js';
+
+export function socketOf(ctx: SyscallContext, fd: number): Socket | number {
+  const d = ctx.proc.fds.get(fd | 0);
+  if (!d) return -EBADF;
+  return d instanceof Socket ? d : -ENOTSOCK;
+}
+
+function readAddress(ctx: SyscallContext, addr: number, len: number): Uint8Array {
+  if ((len | 0) < 0 || len > 128) throw new LinuxError(EINVAL);
+  return Uint8Array.from(ctx.mem.readable(addr, len));
+}
+
+/** Copy a socket address out to the guest (truncated to its buffer), with the full length. */
+export function writeAddress(ctx: SyscallContext, addr: number, lenPtr: number, value: Uint8Array): number {
+  if (addr === 0 || lenPtr === 0) return 0;
+  const room = ctx.mem.i32(lenPtr);
+  if (room < 0) return -EINVAL;
+  ctx.mem.write(addr, value.subarray(0, Math.min(room, value.length)));
+  ctx.mem.setU32(lenPtr, value.length);
+  return 0;
+}
+
+function guestFlags(type: number): { status: number; cloexec: boolean } {
+  return { status: O_RDWR | (type & SOCK_NONBLOCK ? O_NONBLOCK : 0), cloexec: (type & SOCK_CLOEXEC) !== 0 };
+}
+
+export function socket(ctx: SyscallContext, domain: number, type: number, protocol: number): number {
+  if (domain !== AF_UNIX && domain !== AF_INET && domain !== AF_INET6) return -97; // EAFNOSUPPORT
+  const fd = host.socket(domain, type & ~(SOCK_NONBLOCK | SOCK_CLOEXEC), protocol);
+  if (fd < 0) return fd;
+  const f = guestFlags(type);
+  const s = new Socket(fd, f.status, domain, type & 0xf, ctx.proc.policy);
+  return ctx.proc.fds.allocate(s, f.cloexec);
+}
+
+export function socketpair(ctx: SyscallContext, domain: number, type: number, protocol: number, sv: number): number {
+  if (domain !== AF_UNIX) return -EOPNOTSUPP;
+  ctx.mem.check(sv, 8, 2);
+  const pair = host.socketpair(domain, type & ~(SOCK_NONBLOCK | SOCK_CLOEXEC), protocol);
+  if (typeof pair === 'number') return pair;
+  const f = guestFlags(type);
+  const a = ctx.proc.fds.allocate(new Socket(pair[0], f.status, domain, type & 0xf, ctx.proc.policy), f.cloexec);
+  if (a < 0) {
+    host.close(pair[1]);
+    return a;
+  }
+  const b = ctx.proc.fds.allocate(new Socket(pair[1], f.status, domain, type & 0xf, ctx.proc.policy), f.cloexec);
+  if (b < 0) {
+    ctx.proc.fds.close(a);
+    return b;
+  }
+  ctx.mem.setI32(sv, a);
+  ctx.mem.setI32(sv + 4, b);
+  return 0;
+}
+
+export function bind(ctx: SyscallContext, fd: number, addr: number, len: number): number {
+  const s = socketOf(ctx, fd);
+  return typeof s === 'number' ? s : s.bind(ctx, readAddress(ctx, addr, len));
+}
+
+export function connect(ctx: SyscallContext, fd: number, addr: number, len: number): SyscallResult {
+  const s = socketOf(ctx, fd);
+  return typeof s === 'number' ? s : s.connect(ctx, readAddress(ctx, addr, len));
+}
+
+export function listen(ctx: SyscallContext, fd: number, backlog: number): number {
+  const s = socketOf(ctx, fd);
+  return typeof s === 'number' ? s : s.listen(backlog);
+}
+
+export function accept4(ctx: SyscallContext, fd: number, addr: number, lenPtr: number, flags: number): SyscallResult {
+  const s = socketOf(ctx, fd);
+  if (typeof s === 'number') return s;
+  if (flags & ~(SOCK_NONBLOCK | SOCK_CLOEXEC)) return -EINVAL;
+  const r = s.accept(ctx);
+  if (typeof r === 'number' || r instanceof Blocked) return r;
+  const f = guestFlags(flags);
+  r.socket.statusFlags = f.status;
+  const nfd = ctx.proc.fds.allocate(r.socket, f.cloexec);
+  if (nfd < 0) return nfd;
+  const w = writeAddress(ctx, addr, lenPtr, r.addr);
+  return w < 0 ? w : nfd;
+}
+
+export function sockname(ctx: SyscallContext, fd: number, addr: number, lenPtr: number, peer: boolean): number {
+  const s = socketOf(ctx, fd);
+  if (typeof s === 'number') return s;
+  const r = s.name(peer);
+  if (typeof r === 'number') return r;
+  if (addr === 0 || lenPtr === 0) return -EFAULT;
+  return writeAddress(ctx, addr, lenPtr, r);
+}
+
+export function sendto(ctx: SyscallContext, fd: number, buf: number, len: number, flags: number, addr: number, alen: number): SyscallResult {
+  const s = socketOf(ctx, fd);
+  if (typeof s === 'number') return s;
+  const dest = addr === 0 ? null : readAddress(ctx, addr, alen);
+  return s.send(ctx, ctx.mem.readable(buf, len), flags, dest);
+}
+
+export function recvfrom(ctx: SyscallContext, fd: number, buf: number, len: number, flags: number, addr: number, lenPtr: number): SyscallResult {
+  const s = socketOf(ctx, fd);
+  if (typeof s === 'number') return s;
+  const r = s.receive(ctx, ctx.mem.writable(buf, len), flags, addr !== 0);
+  if (r instanceof Blocked) return r;
+  if (r.n >= 0 && r.addr && addr !== 0) writeAddress(ctx, addr, lenPtr, r.addr);
+  return r.n;
+}
+
+export function shutdown(ctx: SyscallContext, fd: number, how: number): number {
+  const s = socketOf(ctx, fd);
+  return typeof s === 'number' ? s : s.shutdown(how);
+}
+
+export function setsockopt(ctx: SyscallContext, fd: number, level: number, name: number, val: number, len: number): number {
+  const s = socketOf(ctx, fd);
+  if (typeof s === 'number') return s;
+  if ((len | 0) < 0) return -EINVAL;
+  return s.setOption(level, name, Uint8Array.from(ctx.mem.readable(val, Math.min(len, 256))));
+}
+
+export function getsockopt(ctx: SyscallContext, fd: number, level: number, name: number, val: number, lenPtr: number): number {
+  const s = socketOf(ctx, fd);
+  if (typeof s === 'number') return s;
+  const room = ctx.mem.i32(lenPtr);
+  if (room < 0) return -EINVAL;
+  const r = s.getOption(level, name, room);
+  if (typeof r === 'number') return r;
+  const n = Math.min(room, r.length);
+  ctx.mem.write(val, r.subarray(0, n));
+  ctx.mem.setU32(lenPtr, n);
+  return 0;
+}
+
+/** struct msghdr on i386: name, namelen, iov, iovlen, control, controllen, flags. */
+function readMsghdr(ctx: SyscallContext, msg: number) {
+  const m = ctx.mem;
+  return {
+    name: m.u32(msg), namelen: m.u32(msg + 4), iov: m.u32(msg + 8), iovlen: m.u32(msg + 12),
+    control: m.u32(msg + 16), controllen: m.u32(msg + 20),
+  };
+}
+
+export function sendmsg(ctx: SyscallContext, fd: number, msg: number, flags: number): SyscallResult {
+  const s = socketOf(ctx, fd);
+  if (typeof s === 'number') return s;
+  const h = readMsghdr(ctx, msg);
+  if (h.controllen !== 0 && h.control !== 0) return -EOPNOTSUPP;
+  const vecs = readIovecs(ctx, h.iov, h.iovlen);
+  if (typeof vecs === 'number') return vecs;
+  const total = vecs.reduce((n, v) => n + v.len, 0);
+  const data = new Uint8Array(total);
+  let at = 0;
+  for (const v of vecs) {
+    data.set(ctx.mem.readable(v.base, v.len), at);
+    at += v.len;
+  }
+  const dest = h.name === 0 ? null : readAddress(ctx, h.name, h.namelen);
+  return s.send(ctx, data, flags, dest);
+}
+
+export function recvmsg(ctx: SyscallContext, fd: number, msg: number, flags: number): SyscallResult {
+  const s = socketOf(ctx, fd);
+  if (typeof s === 'number') return s;
+  const h = readMsghdr(ctx, msg);
+  const vecs = readIovecs(ctx, h.iov, h.iovlen);
+  if (typeof vecs === 'number') return vecs;
+  for (const v of vecs) ctx.mem.check(v.base, v.len, 2);
+  const total = vecs.reduce((n, v) => n + v.len, 0);
+  const tmp = new Uint8Array(total);
+  const r = s.receive(ctx, tmp, flags, h.name !== 0);
+  if (r instanceof Blocked) return r;
+  if (r.n < 0) return r.n;
+  let at = 0;
+  for (const v of vecs) {
+    if (at >= r.n) break;
+    const k = Math.min(v.len, r.n - at);
+    ctx.mem.write(v.base, tmp.subarray(at, at + k));
+    at += k;
+  }
+  if (h.name !== 0) {
+    const addr = r.addr ?? new Uint8Array(0);
+    ctx.mem.write(h.name, addr.subarray(0, Math.min(h.namelen, addr.length)));
+    ctx.mem.setU32(msg + 4, addr.length);
+  }
+  ctx.mem.setU32(msg + 20, 0); // no control messages
+  ctx.mem.setU32(msg + 24, 0);
+  return r.n;
+}
+
+/** sendmmsg/recvmmsg: struct mmsghdr is a msghdr (28 bytes) plus msg_len. */
+function multi(ctx: SyscallContext, fd: number, vec: number, count: number, flags: number, one: typeof sendmsg): SyscallResult {
+  let done = 0;
+  for (let i = 0; i < Math.min(count, 1024); i++) {
+    const r = one(ctx, fd, vec + 32 * i, done > 0 ? flags | 0x40 : flags);
+    if (r instanceof Blocked) return done > 0 ? done : r;
+    if (r < 0) return done > 0 ? done : r;
+    ctx.mem.setU32(vec + 32 * i + 28, r);
+    done++;
+  }
+  return done;
+}
+
+export const netRows: SyscallRow[] = [
+  row(359, 'socket', ['int', 'int', 'int'], (ctx, a, b, c) => socket(ctx, a, b, c)),
+  row(360, 'socketpair', ['int', 'int', 'int', 'ptr'], (ctx, a, b, c, d) => socketpair(ctx, a, b, c, d)),
+  row(361, 'bind', ['fd', 'ptr', 'int'], (ctx, a, b, c) => bind(ctx, a, b, c)),
+  row(362, 'connect', ['fd', 'ptr', 'int'], (ctx, a, b, c) => connect(ctx, a, b, c)),
+  row(363, 'listen', ['fd', 'int'], (ctx, a, b) => listen(ctx, a, b)),
+  row(364, 'accept4', ['fd', 'ptr', 'ptr', 'hex'], (ctx, a, b, c, d) => accept4(ctx, a, b, c, d)),
+  row(365, 'getsockopt', ['fd', 'int', 'int', 'ptr', 'ptr'], (ctx, a, b, c, d, e) => getsockopt(ctx, a, b, c, d, e)),
+  row(366, 'setsockopt', ['fd', 'int', 'int', 'ptr', 'int'], (ctx, a, b, c, d, e) => setsockopt(ctx, a, b, c, d, e)),
+  row(367, 'getsockname', ['fd', 'ptr', 'ptr'], (ctx, a, b, c) => sockname(ctx, a, b, c, false)),
+  row(368, 'getpeername', ['fd', 'ptr', 'ptr'], (ctx, a, b, c) => sockname(ctx, a, b, c, true)),
+  row(369, 'sendto', ['fd', 'buf', 'size', 'hex', 'ptr', 'int'], (ctx, a, b, c, d, e, f) => sendto(ctx, a, b, c, d, e, f)),
+  row(370, 'sendmsg', ['fd', 'ptr', 'hex'], (ctx, a, b, c) => sendmsg(ctx, a, b, c)),
+  row(371, 'recvfrom', ['fd', 'outbuf', 'size', 'hex', 'ptr', 'ptr'], (ctx, a, b, c, d, e, f) => recvfrom(ctx, a, b, c, d, e, f)),
+  row(372, 'recvmsg', ['fd', 'ptr', 'hex'], (ctx, a, b, c) => recvmsg(ctx, a, b, c)),
+  row(373, 'shutdown', ['fd', 'int'], (ctx, a, b) => shutdown(ctx, a, b)),
+  row(345, 'sendmmsg', ['fd', 'ptr', 'uint', 'hex'], (ctx, a, b, c, d) => multi(ctx, a, b, c, d, sendmsg)),
+  row(337, 'recvmmsg', ['fd', 'ptr', 'uint', 'hex', 'ptr'], (ctx, a, b, c, d) => multi(ctx, a, b, c, d, recvmsg)),
+];
+
