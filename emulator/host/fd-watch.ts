@@ -24,12 +24,16 @@ function refresh(fd: number, w: Watchers): void {
   const wanted = `${w.readable.size > 0}/${w.writable.size > 0}`;
   if (wanted === w.active) return;
   w.active = wanted;
-  w.handle.start({ readable: w.readable.size > 0, writable: w.writable.size > 0, disconnect: true }, (ev) => {
+  // koffi calls back with (status, events), not the (events) its typings declare
+  const onPoll = (status: unknown, events?: { readable: boolean; writable: boolean; disconnect: boolean }): void => {
+    const failed = typeof status === 'number' && status < 0;
+    const ev = events ?? { readable: false, writable: false, disconnect: false };
     const fire = new Set<() => void>();
-    if (ev.readable || ev.disconnect) for (const cb of w.readable) fire.add(cb);
-    if (ev.writable || ev.disconnect) for (const cb of w.writable) fire.add(cb);
+    if (failed || ev.readable || ev.disconnect) for (const cb of w.readable) fire.add(cb);
+    if (failed || ev.writable || ev.disconnect) for (const cb of w.writable) fire.add(cb);
     for (const cb of fire) cb();
-  });
+  };
+  w.handle.start({ readable: w.readable.size > 0, writable: w.writable.size > 0, disconnect: true }, onPoll as never);
 }
 
 /** Call `cb` when the host fd may be ready for what was asked. Returns a cancel function. */
