@@ -2,26 +2,32 @@
 import { parseArgs, UsageError } from './args.js';
 import { startSession, LaunchError } from '../emulator/launch.js';
 import { ExitStatus } from '../emulator/process.js';
+import { loadDisassembler } from '../emulator/faults/disasm.js';
 
 export const RUN_USAGE = `usage: dsu run [--root DIR] [--rw DIR]... [--env K=V]... [--strace] PROGRAM [ARGS...]
   --root DIR     directory the program sees as / (default /)
   --rw DIR       also allow writes under DIR (besides the current directory and /tmp)
   --env K=V      add or override an environment variable
   --strace       print every system call with its arguments and result
-  --stats FILE   write run statistics (slices, syscalls, CPU time, peak RSS) as JSON to FILE`;
+  --stats FILE   write run statistics (slices, syscalls, CPU time, peak RSS) as JSON to FILE
+  --net-expose   serve the program's listening sockets on the addresses it binds
+                 (by default every bind, 0.0.0.0 included, is served on loopback only)
+  --net-outbound allow connections to non-loopback addresses (default: loopback only)`;
 
 export function exitCodeOf(status: ExitStatus): number {
   return status.signal !== undefined ? 128 + status.signal : status.code;
 }
 
 export async function runCommand(argv: string[]): Promise<number> {
-  const p = parseArgs(argv, { values: ['root', 'rw', 'env', 'quantum', 'stats'], repeatable: ['rw', 'env'], flags: ['strace', 'help'] });
+  const p = parseArgs(argv, { values: ['root', 'rw', 'env', 'quantum', 'stats'], repeatable: ['rw', 'env'], flags: ['strace', 'help', 'net-expose', 'net-outbound'] });
   if (p.flags.has('help')) {
     process.stdout.write(RUN_USAGE + '\n');
     return 0;
   }
   if (p.rest.length === 0) throw new UsageError('dsu run: missing PROGRAM\n' + RUN_USAGE);
   const [program, ...args] = p.rest;
+  // fault reports disassemble the faulting instruction; they show raw bytes if this failed
+  await loadDisassembler();
   try {
     const session = startSession({
       program,
@@ -31,6 +37,7 @@ export async function runCommand(argv: string[]): Promise<number> {
       env: p.options.get('env') ?? [],
       strace: p.flags.has('strace'),
       statsFile: p.options.get('stats')?.[0],
+      net: { exposeBinds: p.flags.has('net-expose'), allowOutbound: p.flags.has('net-outbound') },
       quantumMs: p.options.has('quantum') ? Number(p.options.get('quantum')![0]) : undefined,
     });
     return exitCodeOf(await session.done);

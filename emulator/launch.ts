@@ -6,7 +6,7 @@ import crypto from 'node:crypto';
 import { createRequire } from 'node:module';
 import { parseElf } from '../loader/elf/elf-file.js';
 import { ElfError } from '../loader/elf/errors.js';
-import { startProgram, StartupMemory } from '../loader/startup.js';
+import { startProgram, StartupMemory, InterpreterError } from '../loader/startup.js';
 import { Machine } from './machine.js';
 import { Process, ExitStatus } from './process.js';
 import { Vfs } from './files/vfs.js';
@@ -17,9 +17,10 @@ import { allSyscallRows } from './syscalls/table.js';
 import { Runner } from './runner.js';
 import { Reg } from './engine/unicorn-consts.js';
 import { createLogger, Logger } from './log.js';
-import { LinuxError } from './abi/errno.js';
+import { LinuxError, ENOENT, errnoOf, errnoName } from './abi/errno.js';
 import { TASK_SIZE } from './memory/address-space.js';
 import { handleFault, deliverSignals } from './signals/delivery.js';
+import { LOOPBACK_ONLY, NetPolicy } from './net/policy.js';
 
 export const STACK_TOP = TASK_SIZE - 0x1000;
 export const STACK_SIZE = 8 * 1024 * 1024;
@@ -43,6 +44,8 @@ export interface RunOptions {
   log?: Logger;
   /** Write run statistics (JSON) to this host file at exit. */
   statsFile?: string;
+  /** Network sandbox (default: loopback only). */
+  net?: NetPolicy;
 }
 
 export interface Session {
@@ -135,6 +138,7 @@ export function startSession(opts: RunOptions): Session {
   };
   const proc = new Process(machine, vfs, ids, log);
   proc.exePath = exe.guest;
+  proc.policy = opts.net ?? LOOPBACK_ONLY;
   proc.argv = [opts.program, ...opts.args];
   proc.comm = path.basename(exe.guest).slice(0, 15);
   const space = machine.space;
@@ -158,6 +162,12 @@ export function startSession(opts: RunOptions): Session {
     }, mem);
   } catch (e) {
     machine.release();
+    if (e instanceof InterpreterError) {
+      // Like execve: a missing interpreter is ENOENT, which a shell reports as 127.
+      const errno = errnoOf(e.reason);
+      const why = errno === ENOENT ? 'not found' : `cannot be read (${errnoName(errno)})`;
+      throw new LaunchError(`${opts.program}: interpreter ${e.interpreter} ${why}`, errno === ENOENT ? 127 : 126);
+    }
     if (e instanceof ElfError) throw new LaunchError(e.message, 126);
     if (e instanceof LinuxError) throw new LaunchError(`${opts.program}: cannot load: ${e.message}`, 126);
     throw e;
