@@ -76,6 +76,20 @@ export class Cpu {
     this.engine = out[0];
     this.scratchPtr = koffi.alloc('uint8_t', 64);
     this.scratch = new DataView(koffi.view(this.scratchPtr, 64));
+    this.initFpu();
+  }
+
+  /**
+   * Unicorn 2.0.1 opens an engine with FCW = 0 (24-bit precision, every x87
+   * exception unmasked), MXCSR = 0 and every x87 register tagged in use. A
+   * Linux process starts from FNINIT's state instead: FCW 0x37f (64-bit
+   * precision, exceptions masked), MXCSR 0x1f80, all registers empty.
+   * Without this, double arithmetic on the x87 is silently rounded to float.
+   */
+  private initFpu(): void {
+    this.setReg(Reg.FPCW, 0x37f);
+    this.setReg(Reg.MXCSR, 0x1f80);
+    this.setReg(Reg.FPTAG, 0xffff);
   }
 
   /** The raw engine pointer (for the engine fixes and the preemption watchdog). */
