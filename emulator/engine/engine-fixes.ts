@@ -14,6 +14,7 @@
 //    block although part of it already ran (the "timeout resume" corruption).
 //    Setting uc_struct.no_exit_request keeps only the check at block starts.
 import koffi from 'koffi';
+import { replaceX87Helpers } from './x87-helpers.js';
 
 const libc = koffi.load('libc.so.6');
 const dlopen = libc.func('void *dlopen(const char *file, int mode)');
@@ -39,6 +40,8 @@ const NOP7 = [0x0f, 0x1f, 0x80, 0x00, 0x00, 0x00, 0x00];
 export interface EngineFixes {
   fastStores: boolean;
   safeStop: boolean;
+  /** 3. x87 transcendentals computed on the host FPU (see x87-helpers.ts). */
+  exactX87: boolean;
   notes: string[];
 }
 
@@ -97,7 +100,7 @@ function exitCheckRecognised(notes: string[]): boolean {
 export function engineFixes(): EngineFixes {
   if (applied) return applied;
   const notes: string[] = [];
-  applied = { fastStores: patchStores(notes), safeStop: exitCheckRecognised(notes), notes };
+  applied = { fastStores: patchStores(notes), safeStop: exitCheckRecognised(notes), exactX87: replaceX87Helpers(notes), notes };
   return applied;
 }
 

@@ -1,0 +1,223 @@
+// Exact x87 transcendental instructions for Debian 12's Unicorn 2.0.1.
+//
+// Its helpers for F2XM1, FYL2X, FYL2XP1, FPTAN, FPATAN, FSIN, FCOS, FSINCOS,
+// FPREM and FPREM1 (QEMU 5.0 code) convert the 80-bit operands to double,
+// call the host's libm and convert back: results lose 11 bits or more, and
+// F2XM1 of a tiny argument gives 0. glibc's i386 libm is built on these
+// instructions (expm1, log1p, log2, log10, asin, acos, remainder, every long
+// double function), so guest results differed from the same program run
+// natively. The host is an x86-64 with a real x87, so each helper is replaced
+// by a small thunk that runs the very same instruction on the host FPU:
+//
+//   fnsave (keeps the host's x87 state) ; fldcw guest FCW with all exceptions
+//   masked ; fldt guest ST1 (if used) ; fldt guest ST0 ; <the instruction> ;
+//   fnstsw → copy C0..C3 and the exception flags into the guest's FSW (plus
+//   ES|B when an unmasked exception is raised, as QEMU's own helpers do) ;
+//   store every value left on the host stack back as the guest's new top,
+//   with tags, and mark popped registers empty ; frstor ; ret
+//
+// The thunks depend on this build's CPUX86State layout (fpstt 0x23c, fpus
+// 0x240, fpuc 0x242, fptags 0x244, fpregs 0x250 in 16-byte slots); the
+// helpers' first bytes, which encode those offsets, are checked before
+// anything is replaced. On any other build nothing is changed.
+import koffi from 'koffi';
+
+const libc = koffi.load('libc.so.6');
+const dlopen = libc.func('void *dlopen(const char *file, int mode)');
+const dlsym = libc.func('void *dlsym(void *handle, const char *name)');
+const mmap = libc.func('void *mmap(void *addr, size_t len, int prot, int flags, int fd, int64_t off)');
+const mprotect = libc.func('int mprotect(uint64_t addr, size_t len, int prot)');
+
+const RTLD_NOW = 2;
+const PAGE = 4096;
+const PROT_RW = 3;
+const PROT_RX = 5;
+const PROT_RWX = 7;
+const MAP_PRIVATE_ANONYMOUS = 0x22;
+
+/** pre(N): save the host FPU, load the guest's FCW (exceptions masked), push guest ST(N-1)..ST0. */
+const PRE_COMMON = [
+  0x53, //                                  push %rbx
+  0x48, 0x89, 0xfb, //                      mov %rdi,%rbx            (env)
+  0x48, 0x83, 0xec, 0x70, //                sub $0x70,%rsp
+  0xdd, 0x34, 0x24, //                      fnsave (%rsp)            (also fninit)
+  0x0f, 0xb7, 0x83, 0x42, 0x02, 0x00, 0x00, // movzwl 0x242(%rbx),%eax (fpuc)
+  0x83, 0xc8, 0x3f, //                      or $0x3f,%eax
+  0x66, 0x89, 0x44, 0x24, 0x6c, //          mov %ax,0x6c(%rsp)
+  0xd9, 0x6c, 0x24, 0x6c, //                fldcw 0x6c(%rsp)
+  0x8b, 0x8b, 0x3c, 0x02, 0x00, 0x00, //    mov 0x23c(%rbx),%ecx     (fpstt)
+];
+const LOAD_ST1 = [
+  0x8d, 0x51, 0x01, //                      lea 0x1(%rcx),%edx
+  0x83, 0xe2, 0x07, //                      and $0x7,%edx
+  0xc1, 0xe2, 0x04, //                      shl $0x4,%edx
+  0xdb, 0xac, 0x13, 0x50, 0x02, 0x00, 0x00, // fldt 0x250(%rbx,%rdx,1)
+];
+const LOAD_ST0 = [
+  0x89, 0xca, //                            mov %ecx,%edx
+  0xc1, 0xe2, 0x04, //                      shl $0x4,%edx
+  0xdb, 0xac, 0x13, 0x50, 0x02, 0x00, 0x00, // fldt 0x250(%rbx,%rdx,1)
+];
+/** post: merge the status word, retag, store the results, restore the host FPU. */
+const POST_STATUS = [
+  0xdf, 0xe0, //                            fnstsw %ax
+  0x0f, 0xb7, 0x93, 0x40, 0x02, 0x00, 0x00, // movzwl 0x240(%rbx),%edx (fpus)
+  0x81, 0xe2, 0xff, 0xb8, 0x00, 0x00, //    and $0xb8ff,%edx         (clear C0..C3)
+  0x89, 0xc6, //                            mov %eax,%esi
+  0x81, 0xe6, 0x3f, 0x47, 0x00, 0x00, //    and $0x473f,%esi         (C0..C3, exception flags)
+  0x09, 0xf2, //                            or %esi,%edx
+  0x0f, 0xb7, 0xb3, 0x42, 0x02, 0x00, 0x00, // movzwl 0x242(%rbx),%esi
+  0xf7, 0xd6, //                            not %esi
+  0x21, 0xc6, //                            and %eax,%esi
+  0xf7, 0xc6, 0x3f, 0x00, 0x00, 0x00, //    test $0x3f,%esi          (unmasked exception?)
+  0x74, 0x06, //                            je +6
+  0x81, 0xca, 0x80, 0x80, 0x00, 0x00, //    or $0x8080,%edx          (ES|B)
+  0x66, 0x89, 0x93, 0x40, 0x02, 0x00, 0x00, // mov %dx,0x240(%rbx)
+  0xc1, 0xe8, 0x0b, //                      shr $0xb,%eax
+  0x83, 0xe0, 0x07, //                      and $0x7,%eax            (host TOP)
+  0xc6, 0x84, 0x0b, 0x44, 0x02, 0x00, 0x00, 0x01, // movb $1,0x244(%rbx,%rcx,1) (ST0 slot empty)
+];
+const FREE_ST1 = [
+  0x8d, 0x51, 0x01, //                      lea 0x1(%rcx),%edx
+  0x83, 0xe2, 0x07, //                      and $0x7,%edx
+  0xc6, 0x84, 0x13, 0x44, 0x02, 0x00, 0x00, 0x01, // movb $1,0x244(%rbx,%rdx,1)
+];
+/** new top = (old top + N + host TOP) & 7, then results are stored from there upwards. */
+const newTop = (n: number) => [
+  0x8d, 0x54, 0x01, n, //                   lea N(%rcx,%rax,1),%edx
+  0x83, 0xe2, 0x07, //                      and $0x7,%edx
+  0x89, 0x93, 0x3c, 0x02, 0x00, 0x00, //    mov %edx,0x23c(%rbx)
+];
+const STORE_RESULTS = [
+  0x41, 0xb9, 0x08, 0x00, 0x00, 0x00, //    mov $0x8,%r9d
+  0x41, 0x29, 0xc1, //                      sub %eax,%r9d
+  0x41, 0x83, 0xe1, 0x07, //                and $0x7,%r9d            (results on the host stack)
+  0x45, 0x85, 0xc9, //                      1: test %r9d,%r9d
+  0x74, 0x21, //                            je 2f
+  0x41, 0x89, 0xd2, //                      mov %edx,%r10d
+  0x41, 0xc1, 0xe2, 0x04, //                shl $0x4,%r10d
+  0x42, 0xdb, 0xbc, 0x13, 0x50, 0x02, 0x00, 0x00, // fstpt 0x250(%rbx,%r10,1)
+  0xc6, 0x84, 0x13, 0x44, 0x02, 0x00, 0x00, 0x00, // movb $0,0x244(%rbx,%rdx,1)
+  0xff, 0xc2, //                            inc %edx
+  0x83, 0xe2, 0x07, //                      and $0x7,%edx
+  0x41, 0xff, 0xc9, //                      dec %r9d
+  0xeb, 0xda, //                            jmp 1b
+  0xdd, 0x24, 0x24, //                      2: frstor (%rsp)
+  0x48, 0x83, 0xc4, 0x70, //                add $0x70,%rsp
+  0x5b, //                                  pop %rbx
+  0xc3, //                                  ret
+];
+
+interface Replacement {
+  helper: string;
+  /** The host instruction (D9 xx). */
+  opcode: number[];
+  /** Guest registers it reads: 1 (ST0) or 2 (ST0, ST1). */
+  inputs: 1 | 2;
+  /** The helper's first bytes in the recognised build. */
+  expected: string;
+}
+
+const REPLACEMENTS: Replacement[] = [
+  { helper: 'f2xm1', opcode: [0xd9, 0xf0], inputs: 1, expected: '415455538b873c0200004889fb4c8da3e802000048c1e004' },
+  { helper: 'fyl2x', opcode: [0xd9, 0xf1], inputs: 2, expected: '415455534889fb488dabe80200004889ea4883ec108b873c' },
+  { helper: 'fptan', opcode: [0xd9, 0xf2], inputs: 1, expected: '415455538b873c0200004889fb488dabe802000048c1e004' },
+  { helper: 'fpatan', opcode: [0xd9, 0xf3], inputs: 2, expected: '415455538b873c0200004889fb4c8da3e802000083c0014c' },
+  { helper: 'fprem1', opcode: [0xd9, 0xf5], inputs: 2, expected: '415455534889fb488dabe80200004889ea4883ec108b873c' },
+  { helper: 'fprem', opcode: [0xd9, 0xf8], inputs: 2, expected: '415455534889fb488dabe80200004889ea4883ec108b873c' },
+  { helper: 'fyl2xp1', opcode: [0xd9, 0xf9], inputs: 2, expected: '415455534889fb488dabe80200004889ea4883ec108b873c' },
+  { helper: 'fsincos', opcode: [0xd9, 0xfb], inputs: 1, expected: '4155415455534889fb488dabe80200004889ea4883ec188b' },
+  { helper: 'fsin', opcode: [0xd9, 0xfe], inputs: 1, expected: '415455538b873c0200004889fb488dabe802000048c1e004' },
+  { helper: 'fcos', opcode: [0xd9, 0xff], inputs: 1, expected: '415455538b873c0200004889fb488dabe802000048c1e004' },
+];
+
+/** Helpers whose bytes confirm where fpuc and fpus are. */
+const LAYOUT_CHECKS: Array<[string, string]> = [
+  ['fnstcw', '0fb78742020000c3'], // movzwl 0x242(%rdi),%eax; ret
+  ['fclex', '6681a740020000007fc3'], // andw $0x7f00,0x240(%rdi); ret
+];
+
+const JUMP_LENGTH = 12; // movabs $thunk,%rax; jmp *%rax
+
+function thunk(r: Replacement): number[] {
+  const two = r.inputs === 2;
+  return [
+    ...PRE_COMMON, ...(two ? LOAD_ST1 : []), ...LOAD_ST0, ...r.opcode,
+    ...POST_STATUS, ...(two ? FREE_ST1 : []), ...newTop(r.inputs), ...STORE_RESULTS,
+  ];
+}
+
+function hexOf(bytes: Uint8Array): string {
+  return Buffer.from(bytes).toString('hex');
+}
+
+function isOurJump(code: Uint8Array): boolean {
+  return code[0] === 0x48 && code[1] === 0xb8 && code[10] === 0xff && code[11] === 0xe0;
+}
+
+/** Replace the helpers, once per process. Returns whether the x87 is now exact. */
+export function replaceX87Helpers(notes: string[]): boolean {
+  const handle = dlopen('libunicorn.so.2', RTLD_NOW);
+  if (handle === null) {
+    notes.push('libunicorn.so.2 not found by dlopen: x87 transcendentals stay approximate');
+    return false;
+  }
+  const fn = (name: string): unknown => dlsym(handle, `helper_${name}_x86_64`);
+  for (const [name, bytes] of LAYOUT_CHECKS) {
+    const f = fn(name);
+    if (f === null || hexOf(new Uint8Array(koffi.view(f, bytes.length / 2))) !== bytes) {
+      notes.push('unrecognised Unicorn build: x87 transcendentals stay approximate');
+      return false;
+    }
+  }
+  const targets = REPLACEMENTS.map((r) => ({ r, f: fn(r.helper) }));
+  const states = targets.map(({ r, f }) => {
+    if (f === null) return 'unknown';
+    const code = new Uint8Array(koffi.view(f, r.expected.length / 2));
+    return isOurJump(code) ? 'replaced' : hexOf(code) === r.expected ? 'original' : 'unknown';
+  });
+  if (states.every((s) => s === 'replaced')) return true; // already done in this process
+  if (!states.every((s) => s === 'original')) {
+    notes.push('unrecognised Unicorn build: x87 transcendentals stay approximate');
+    return false;
+  }
+
+  const thunks = targets.map(({ r }) => thunk(r));
+  const size = thunks.reduce((n, t) => n + ((t.length + 15) & ~15), 0);
+  const area = mmap(null, size, PROT_RW, MAP_PRIVATE_ANONYMOUS, -1, 0);
+  const areaAddress = area === null ? -1n : koffi.address(area);
+  if (areaAddress === -1n || areaAddress === 0n) {
+    notes.push('cannot allocate code for the x87 helpers: x87 transcendentals stay approximate');
+    return false;
+  }
+  const areaBytes = new Uint8Array(koffi.view(area, size));
+  const entries: bigint[] = [];
+  let at = 0;
+  for (const t of thunks) {
+    areaBytes.set(t, at);
+    entries.push(areaAddress + BigInt(at));
+    at += (t.length + 15) & ~15;
+  }
+  if (mprotect(Number(areaAddress), size, PROT_RX) !== 0) {
+    notes.push('cannot make the x87 helper code executable: x87 transcendentals stay approximate');
+    return false;
+  }
+
+  for (let i = 0; i < targets.length; i++) {
+    const address = Number(koffi.address(targets[i].f));
+    const page = Math.floor(address / PAGE) * PAGE;
+    const len = address + JUMP_LENGTH > page + PAGE ? 2 * PAGE : PAGE;
+    if (mprotect(page, len, PROT_RWX) !== 0) {
+      // the helpers already replaced are exact on their own
+      notes.push(`cannot make helper_${targets[i].r.helper} writable: it stays approximate`);
+      return false;
+    }
+    const jump = new Uint8Array(JUMP_LENGTH);
+    jump.set([0x48, 0xb8]);
+    new DataView(jump.buffer).setBigUint64(2, entries[i], true);
+    jump.set([0xff, 0xe0], 10);
+    new Uint8Array(koffi.view(targets[i].f, JUMP_LENGTH)).set(jump);
+    mprotect(page, len, PROT_RX);
+  }
+  return true;
+}
