@@ -1,0 +1,245 @@
+// Walking a stopped thread's stack: from its registers to the chain of
+// callers, using each module's .eh_frame CFI (gcc omits frame pointers at -O2
+// on i386) and falling back to the EBP chain where there is none. It needs
+// only the registers, a memory reader and the module map, so it works on any
+// stopped thread, for fault reports and for the patcher's safety checks.
+import { Location, ModuleMap } from '../symbols/modules.js';
+import { CfaRule, RegisterRule, UnwindRow } from './cfa-program.js';
+import { evaluateExpression, ExpressionMachine } from './dwarf-expr.js';
+import { Fde } from './eh-frame.js';
+
+/** i386 registers, as far as unwinding uses them. */
+export interface Registers {
+  eip: number;
+  esp: number;
+  ebp?: number;
+  ebx?: number;
+  esi?: number;
+  edi?: number;
+  eax?: number;
+  ecx?: number;
+  edx?: number;
+}
+
+/** A 32-bit little-endian read of the target's memory, or null when unreadable. */
+export type ReadU32 = (address: number) => number | null;
+
+export type FrameSource =
+  /** Frame 0: the registers themselves. */
+  | 'registers'
+  /** From the callee's CFI. */
+  | 'cfi'
+  /** From the callee's saved EBP and the return address above it. */
+  | 'frame-pointer'
+  /** The callee had just been called (pc outside every module): return address at ESP. */
+  | 'stack';
+
+export interface Frame {
+  index: number;
+  pc: number;
+  /** ESP in this frame. */
+  sp: number;
+  /** The frame's canonical frame address (ESP before the call that made it), when its CFI gave it. */
+  cfa: number | null;
+  /** Where pc is (a return address is looked up at pc-1, so calls ending a function name that function). */
+  location: Location;
+  source: FrameSource;
+}
+
+export type StopReason =
+  /** The CFI says the return address is undefined (_start), or EBP is 0. */
+  | 'outermost'
+  /** A return address of 0. */
+  | 'null-return'
+  /** Memory needed to find the caller could not be read, or a register was unknown. */
+  | 'unreadable'
+  /** The caller's stack pointer is not above the callee's. */
+  | 'no-progress'
+  /** The return address is not inside any module. */
+  | 'not-code'
+  | 'depth-limit'
+  /** The module's call frame information could not be parsed. */
+  | 'bad-cfi';
+
+export interface UnwindOptions {
+  /** Stop after this many frames (default 1 << 20: more than an 8 MiB stack can hold). */
+  maxFrames?: number;
+}
+
+// DWARF register numbers on i386 (System V i386 psABI).
+const EAX = 0, ECX = 1, EDX = 2, EBX = 3, ESP = 4, EBP = 5, ESI = 6, EDI = 7, EIP = 8;
+const CALLEE_SAVED = [EBX, EBP, ESI, EDI];
+
+type Regs = (number | null)[];
+
+function toDwarf(r: Registers): Regs {
+  const v = (x: number | undefined): number | null => (x === undefined ? null : x >>> 0);
+  return [v(r.eax), v(r.ecx), v(r.edx), v(r.ebx), v(r.esp), v(r.ebp), v(r.esi), v(r.edi), v(r.eip)];
+}
+
+interface Step {
+  caller: Regs;
+  cfa: number | null;
+  source: FrameSource;
+  signalFrame: boolean;
+}
+
+class Walker {
+  constructor(private readonly read: ReadU32, private readonly modules: ModuleMap) {}
+
+  /** The caller of the frame with registers `regs`, or why there is none. */
+  step(regs: Regs, lookupPc: number, first: boolean): Step | StopReason {
+    const module = this.modules.moduleAt(lookupPc);
+    let fde: Fde | null = null;
+    if (module) {
+      try {
+        fde = module.data.frames.find((lookupPc - module.bias) >>> 0);
+      } catch {
+        return 'bad-cfi';
+      }
+    }
+    if (module && fde) {
+      let row: UnwindRow;
+      try {
+        row = module.data.frames.rowAt(fde, (lookupPc - module.bias) >>> 0);
+      } catch {
+        return 'bad-cfi';
+      }
+      return this.byCfi(regs, row, fde);
+    }
+    if (first && !module) return this.justCalled(regs);
+    return this.byFramePointer(regs);
+  }
+
+  private machine(regs: Regs): ExpressionMachine {
+    return { register: (n) => regs[n] ?? null, readU32: this.read };
+  }
+
+  private cfaOf(rule: CfaRule, regs: Regs): number | null {
+    if (rule.kind === 'register') {
+      const base = regs[rule.register];
+      return base === null || base === undefined ? null : (base + rule.offset) >>> 0;
+    }
+    return evaluateExpression(rule.expression, this.machine(regs));
+  }
+
+  private recover(rule: RegisterRule | undefined, register: number, regs: Regs, cfa: number): number | null {
+    if (!rule) return CALLEE_SAVED.includes(register) ? regs[register] : null;
+    switch (rule.kind) {
+      case 'undefined': return null;
+      case 'same': return regs[register];
+      case 'offset': return this.read((cfa + rule.offset) >>> 0);
+      case 'valOffset': return (cfa + rule.offset) >>> 0;
+      case 'register': return regs[rule.register] ?? null;
+      case 'expression': {
+        const at = evaluateExpression(rule.expression, this.machine(regs), [cfa]);
+        return at === null ? null : this.read(at);
+      }
+      case 'valExpression': return evaluateExpression(rule.expression, this.machine(regs), [cfa]);
+    }
+  }
+
+  private byCfi(regs: Regs, row: UnwindRow, fde: Fde): Step | StopReason {
+    let cfa: number | null;
+    try {
+      cfa = this.cfaOf(row.cfa, regs);
+    } catch {
+      return 'bad-cfi';
+    }
+    if (cfa === null) return 'unreadable';
+    const ra = fde.cie.returnColumn;
+    if (row.rules.get(ra)?.kind === 'undefined') return 'outermost';
+    const caller: Regs = [];
+    try {
+      for (let r = 0; r <= EIP; r++) caller[r] = this.recover(row.rules.get(r), r, regs, cfa);
+      caller[EIP] = ra === EIP ? caller[EIP] : this.recover(row.rules.get(ra), ra, regs, cfa);
+    } catch {
+      return 'bad-cfi';
+    }
+    if (!row.rules.has(ESP)) caller[ESP] = cfa;
+    if (caller[EIP] === null) return 'unreadable';
+    return { caller, cfa, source: 'cfi', signalFrame: fde.cie.signalFrame };
+  }
+
+  /** Frame 0 outside every module (a call through a bad pointer): the return address is at ESP. */
+  private justCalled(regs: Regs): Step | StopReason {
+    const sp = regs[ESP];
+    if (sp === null) return 'unreadable';
+    const ret = this.read(sp);
+    if (ret === null) return 'unreadable';
+    const caller = [...regs];
+    caller[EAX] = caller[ECX] = caller[EDX] = null;
+    caller[ESP] = (sp + 4) >>> 0;
+    caller[EIP] = ret;
+    return { caller, cfa: (sp + 4) >>> 0, source: 'stack', signalFrame: false };
+  }
+
+  private byFramePointer(regs: Regs): Step | StopReason {
+    const fp = regs[EBP];
+    const sp = regs[ESP];
+    if (fp === null || sp === null) return 'unreadable';
+    if (fp === 0) return 'outermost';
+    if (fp < sp) return 'no-progress';
+    const savedFp = this.read(fp);
+    const ret = this.read((fp + 4) >>> 0);
+    if (savedFp === null || ret === null) return 'unreadable';
+    const caller: Regs = [null, null, null, null, (fp + 8) >>> 0, savedFp, null, null, ret];
+    return { caller, cfa: null, source: 'frame-pointer', signalFrame: false };
+  }
+}
+
+/**
+ * The frames of a stopped thread, innermost first. The generator's return
+ * value says why the walk ended.
+ */
+export function* walkStack(registers: Registers, readU32: ReadU32, modules: ModuleMap, opts: UnwindOptions = {}): Generator<Frame, StopReason> {
+  const maxFrames = opts.maxFrames ?? 1 << 20;
+  const walker = new Walker(readU32, modules);
+  let regs = toDwarf(registers);
+  let source: FrameSource = 'registers';
+  // the pc of frame 0, and of a frame interrupted by a signal, is the next instruction to run, not a return address
+  let exactPc = true;
+  for (let index = 0; ; index++) {
+    if (index >= maxFrames) return 'depth-limit';
+    const pc = regs[EIP]!;
+    const sp = regs[ESP]!;
+    const lookupPc = exactPc ? pc : (pc - 1) >>> 0;
+    const step = walker.step(regs, lookupPc, index === 0);
+    yield {
+      index, pc, sp,
+      cfa: typeof step === 'string' ? null : step.cfa,
+      location: locate(modules, pc, lookupPc),
+      source,
+    };
+    if (typeof step === 'string') return step;
+    const next = step.caller;
+    const ret = next[EIP];
+    if (ret === 0) return 'null-return';
+    if (next[ESP] === null || next[ESP]! <= sp) return 'no-progress';
+    if (ret === null) return 'unreadable';
+    if (!modules.moduleAt(step.signalFrame ? ret : (ret - 1) >>> 0)) {
+      yield { index: index + 1, pc: ret, sp: next[ESP]!, cfa: null, location: locate(modules, ret, ret), source: step.source };
+      return 'not-code';
+    }
+    regs = next;
+    source = step.source;
+    exactPc = step.signalFrame;
+  }
+}
+
+/** Location of `pc`, found through `lookupPc` (pc-1 for return addresses) but with the offset of pc. */
+function locate(modules: ModuleMap, pc: number, lookupPc: number): Location {
+  const loc = modules.locate(lookupPc);
+  return lookupPc === pc ? loc : { ...loc, address: pc, offset: loc.offset + ((pc - lookupPc) >>> 0) };
+}
+
+/** All frames and the reason the walk stopped. */
+export function unwind(registers: Registers, readU32: ReadU32, modules: ModuleMap, opts: UnwindOptions = {}): { frames: Frame[]; stop: StopReason } {
+  const frames: Frame[] = [];
+  const it = walkStack(registers, readU32, modules, opts);
+  for (;;) {
+    const r = it.next();
+    if (r.done) return { frames, stop: r.value };
+    frames.push(r.value);
+  }
+}
