@@ -1,11 +1,60 @@
-// The one-line fault report, like the kernel's segfault log line.
+// What the user sees when the guest dies of a CPU fault: one line naming the
+// signal, the cause, the faulting instruction (symbolized and disassembled),
+// then a backtrace. Written to the diagnostics stream; the program's own
+// output is untouched. A report never throws: whatever cannot be worked out
+// is left out or shown raw.
+import path from 'node:path';
 import type { Process } from '../process.js';
 import type { Thread } from '../thread.js';
-import { CpuFault, signalName } from './fault.js';
+import { CpuFault, SIGBUS, SIGSEGV, signalName } from './fault.js';
+import { disassemble } from './disasm.js';
+import { cpuRegisters, guestBytes, guestModules, guestReader } from './guest-modules.js';
+import { backtraceLines } from './backtrace.js';
+import { ModuleCache, ModuleMap, describeLocation } from '../../loader/symbols/modules.js';
+import { walkStack } from '../../loader/unwind/unwind.js';
 
 const hex = (n: number): string => '0x' + (n >>> 0).toString(16).padStart(8, '0');
 
-export function reportFault(proc: Process, fault: CpuFault, _thread: Thread): void {
-  const where = fault.signal === 11 ? ` at address ${hex(fault.address)}` : '';
-  proc.log.line(`dsu: ${proc.comm}: ${signalName(fault.signal)} (${fault.cause}${where}) at ${hex(fault.eip)}`);
+/** The longest x86 instruction. */
+const MAX_INSN = 15;
+
+function instructionText(proc: Process, eip: number): string {
+  const code = guestBytes(proc, eip, MAX_INSN);
+  if (code.length === 0) return 'code not readable';
+  const insn = disassemble(code, eip);
+  if (insn) return insn.text;
+  return [...code.subarray(0, 8)].map((b) => b.toString(16).padStart(2, '0')).join(' ') + ' (not disassembled)';
+}
+
+function programName(proc: Process): string {
+  return path.posix.basename(proc.exePath || proc.comm) || proc.comm;
+}
+
+function attempt<T>(work: () => T, fallback: (e: unknown) => T): T {
+  try {
+    return work();
+  } catch (e) {
+    return fallback(e);
+  }
+}
+
+export function faultReportLines(proc: Process, fault: CpuFault, _thread: Thread): string[] {
+  const modules = attempt(() => guestModules(proc, new ModuleCache()), () => new ModuleMap([]));
+  const where = attempt(() => {
+    const loc = modules.locate(fault.eip);
+    return loc.module ? ` in ${describeLocation(loc)}` : '';
+  }, () => '');
+  const address = fault.signal === SIGSEGV || fault.signal === SIGBUS ? ` at address ${hex(fault.address)}` : '';
+  const insn = attempt(() => instructionText(proc, fault.eip), () => 'code not readable');
+  const lines = [`dsu: ${programName(proc)}: ${signalName(fault.signal)} (${fault.cause}${address}) at ${hex(fault.eip)}${where}: ${insn}`];
+  lines.push('backtrace:');
+  lines.push(...attempt(() => {
+    const regs = { ...cpuRegisters(proc.machine.cpu), eip: fault.eip };
+    return backtraceLines(walkStack(regs, guestReader(proc), modules));
+  }, (e) => [`  (backtrace unavailable: ${(e as Error).message})`]));
+  return lines;
+}
+
+export function reportFault(proc: Process, fault: CpuFault, thread: Thread): void {
+  proc.log.line(faultReportLines(proc, fault, thread).join('\n'));
 }

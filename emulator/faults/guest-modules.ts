@@ -1,0 +1,73 @@
+// The running guest as the loader's symbolizer and unwinder see it: its
+// modules (executable, interpreter, and the libraries ld.so mapped, found
+// from file-backed mappings), a memory reader, and the thread's registers.
+import fs from 'node:fs';
+import { parseElf } from '../../loader/elf/elf-file.js';
+import { Module, ModuleCache, ModuleData, ModuleMap, moduleName, modulesFromMappings } from '../../loader/symbols/modules.js';
+import { ReadU32, Registers } from '../../loader/unwind/unwind.js';
+import { PROT_READ } from '../memory/address-space.js';
+import { Reg } from '../engine/unicorn-consts.js';
+import type { Cpu } from '../engine/cpu.js';
+import type { Process } from '../process.js';
+
+/** Larger files are not read to symbolize them. */
+const MAX_MODULE_BYTES = 1 << 30;
+
+function hasElfMagic(proc: Process, address: number): boolean {
+  if (!proc.space.isAccessible(address, 4, PROT_READ)) return false;
+  const b = proc.space.memory.bytes;
+  return b[address] === 0x7f && b[address + 1] === 0x45 && b[address + 2] === 0x4c && b[address + 3] === 0x46;
+}
+
+function openGuestFile(proc: Process, cache: ModuleCache, guestPath: string): ModuleData | null {
+  const host = proc.vfs.toHost(guestPath);
+  let st: fs.Stats;
+  try {
+    st = fs.statSync(host);
+  } catch {
+    return null;
+  }
+  if (!st.isFile() || st.size > MAX_MODULE_BYTES) return null;
+  return cache.forFile(`${host}:${st.size}:${st.mtimeMs}`, () => {
+    try {
+      return parseElf(fs.readFileSync(host), guestPath);
+    } catch {
+      return null;
+    }
+  });
+}
+
+/** Every ELF module mapped in `proc`. */
+export function guestModules(proc: Process, cache: ModuleCache): ModuleMap {
+  const list: Module[] = [];
+  for (const image of [proc.exe, proc.interp]) {
+    if (!image) continue;
+    list.push({ path: image.path, name: moduleName(image.path), start: image.start, end: image.end, bias: image.bias, data: cache.forElf(image.elf) });
+  }
+  const files = proc.space.regions.filter((r) => r.kind === 'file' && r.name.startsWith('/'));
+  // only files whose first page, as mapped, is an ELF header (not data files)
+  const elfPaths = new Set(files.filter((r) => r.offset === 0 && hasElfMagic(proc, r.start)).map((r) => r.name));
+  const mappings = files.filter((r) => elfPaths.has(r.name)).map((r) => ({ path: r.name, start: r.start, end: r.end, offset: r.offset }));
+  list.push(...modulesFromMappings(mappings, (p) => openGuestFile(proc, cache, p)));
+  return new ModuleMap(list);
+}
+
+export function guestReader(proc: Process): ReadU32 {
+  const space = proc.space;
+  const view = space.memory.view;
+  return (address) => (space.isAccessible(address, 4, PROT_READ) ? view.getUint32(address, true) : null);
+}
+
+/** Up to `max` readable bytes at `address` (fewer at the end of a mapping). */
+export function guestBytes(proc: Process, address: number, max: number): Uint8Array {
+  let n = 0;
+  while (n < max && proc.space.isAccessible(address + n, 1, PROT_READ)) n++;
+  return proc.space.memory.bytes.slice(address, address + n);
+}
+
+export function cpuRegisters(cpu: Cpu): Registers {
+  return {
+    eip: cpu.reg(Reg.EIP), esp: cpu.reg(Reg.ESP), ebp: cpu.reg(Reg.EBP), ebx: cpu.reg(Reg.EBX),
+    esi: cpu.reg(Reg.ESI), edi: cpu.reg(Reg.EDI), eax: cpu.reg(Reg.EAX), ecx: cpu.reg(Reg.ECX), edx: cpu.reg(Reg.EDX),
+  };
+}
