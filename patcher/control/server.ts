@@ -1,0 +1,109 @@
+// The control socket of a running `dsu run --control SOCK`: a Unix socket
+// created with mode 0600 that only its owner may use. Commands are
+// registered by name; each handler may be asynchronous (a patch waits for
+// the guest to become quiescent) and answers once.
+import fs from 'node:fs';
+import net from 'node:net';
+import { ControlError, parseRequest, Response } from './protocol.js';
+import { peerCredentials } from './peer-credentials.js';
+
+export type CommandHandler = (args: Record<string, unknown>) => unknown | Promise<unknown>;
+
+export class ControlServer {
+  private readonly commands = new Map<string, CommandHandler>();
+  private server: net.Server | null = null;
+
+  constructor(readonly path: string, private readonly onLog: (line: string) => void) {}
+
+  register(name: string, handler: CommandHandler): void {
+    this.commands.set(name, handler);
+  }
+
+  /** Create the socket (refusing to replace anything but a stale socket of ours). */
+  async listen(): Promise<void> {
+    try {
+      const st = fs.lstatSync(this.path);
+      if (!st.isSocket()) throw new ControlError(`${this.path} exists and is not a socket`);
+      if (st.uid !== process.getuid?.()) throw new ControlError(`${this.path} belongs to another user`);
+      const alive = await new Promise<boolean>((resolve) => {
+        const c = net.connect(this.path, () => {
+          c.destroy();
+          resolve(true);
+        });
+        c.on('error', () => resolve(false));
+      });
+      if (alive) throw new ControlError(`${this.path} is in use by another dsu process`);
+      fs.unlinkSync(this.path);
+    } catch (e) {
+      if (e instanceof ControlError) throw e;
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw new ControlError(`${this.path}: ${(e as Error).message}`);
+    }
+    const server = net.createServer((socket) => this.serve(socket));
+    const oldMask = process.umask(0o177);
+    try {
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(this.path, () => resolve());
+      });
+    } catch (e) {
+      throw new ControlError(`cannot create control socket ${this.path}: ${(e as Error).message}`);
+    } finally {
+      process.umask(oldMask);
+    }
+    fs.chmodSync(this.path, 0o600);
+    server.unref();
+    this.server = server;
+  }
+
+  close(): void {
+    this.server?.close();
+    this.server = null;
+    try {
+      fs.unlinkSync(this.path);
+    } catch {
+      // already gone
+    }
+  }
+
+  private serve(socket: net.Socket): void {
+    const peer = peerCredentials(socket);
+    const me = process.geteuid?.() ?? 0;
+    if (!peer || peer.uid !== me) {
+      socket.end(JSON.stringify({ id: 0, ok: false, error: 'permission denied: not the owner of this dsu process' }) + '\n');
+      this.onLog(`dsu: control: refused a connection from uid ${peer?.uid ?? '?'}`);
+      return;
+    }
+    let buffer = '';
+    socket.setEncoding('utf8');
+    socket.on('data', (chunk: string) => {
+      buffer += chunk;
+      if (buffer.length > 1 << 20) {
+        socket.destroy();
+        return;
+      }
+      let nl;
+      while ((nl = buffer.indexOf('\n')) >= 0) {
+        const line = buffer.slice(0, nl);
+        buffer = buffer.slice(nl + 1);
+        if (line.trim().length > 0) void this.handle(line, socket);
+      }
+    });
+    socket.on('error', () => {});
+  }
+
+  private async handle(line: string, socket: net.Socket): Promise<void> {
+    let response: Response;
+    let id = 0;
+    try {
+      const req = parseRequest(line);
+      id = req.id;
+      const handler = this.commands.get(req.cmd);
+      if (!handler) throw new ControlError(`unknown command ${req.cmd}`);
+      response = { id, ok: true, result: await handler(req.args ?? {}) };
+    } catch (e) {
+      const message = e instanceof ControlError ? e.message : `internal error: ${(e as Error).message}`;
+      response = { id, ok: false, error: message };
+    }
+    if (!socket.destroyed) socket.write(JSON.stringify(response) + '\n');
+  }
+}
