@@ -1,0 +1,40 @@
+// Runs one child process and measures its wall time with process.hrtime,
+// from just before spawn to its exit, collecting what it printed.
+import { spawn } from 'node:child_process';
+import os from 'node:os';
+import { REPO } from './paths.js';
+
+export interface Execution {
+  wallMs: number;
+  stdout: string;
+  stderr: string;
+  /** Exit code, or 128 + signal number when killed. */
+  status: number;
+}
+
+export function execute(cmd: string, argv: string[], timeoutMs: number): Promise<Execution> {
+  return new Promise((resolve, reject) => {
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    let wallMs = NaN;
+    let status = -1;
+    const started = process.hrtime.bigint();
+    const child = spawn(cmd, argv, { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.stdout.on('data', (d: Buffer) => out.push(d));
+    child.stderr.on('data', (d: Buffer) => err.push(d));
+    child.on('error', (e) => {
+      clearTimeout(timer);
+      reject(new Error(`cannot run ${cmd}: ${e.message}`));
+    });
+    // 'exit' marks the end of the process; 'close' waits for its pipes to drain.
+    child.on('exit', (code, signal) => {
+      wallMs = Number(process.hrtime.bigint() - started) / 1e6;
+      status = code ?? 128 + (signal ? os.constants.signals[signal] : 0);
+    });
+    child.on('close', () => {
+      clearTimeout(timer);
+      resolve({ wallMs, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString(), status });
+    });
+  });
+}
