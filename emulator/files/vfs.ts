@@ -2,9 +2,12 @@
 // current directory, and a write policy. Paths are resolved component by
 // component inside the root, following symlinks the way the kernel does but
 // never above the root, so neither `..` nor a symlink can escape it.
+// A virtual tree (the guest's /proc/self) can answer for some paths; those
+// never reach the host.
 import fs from 'node:fs';
 import path from 'node:path';
 import { EACCES, ELOOP, ENOENT, ENOTDIR, EROFS, LinuxError, ENAMETOOLONG } from '../abi/errno.js';
+import type { FileDescription } from './description.js';
 
 const MAX_SYMLINKS = 40;
 const PATH_MAX = 4096;
@@ -21,11 +24,46 @@ export interface VfsOptions {
 /** Character devices any program may write to. */
 const WRITABLE_DEVICES = new Set(['/dev/null', '/dev/zero', '/dev/full', '/dev/tty', '/dev/random', '/dev/urandom']);
 
+export interface VirtualEntry {
+  name: string;
+  /** DT_* type of the entry. */
+  type: number;
+}
+
+/** A path the emulator answers for itself (/proc/self/...). */
+export type VirtualNode =
+  | { kind: 'dir'; ino: number; entries(): VirtualEntry[] }
+  | { kind: 'file'; ino: number; content(): Uint8Array }
+  /** A symlink whose text is followed like a host symlink's. */
+  | { kind: 'link'; ino: number; target: string }
+  /**
+   * A "magic" link (/proc/self/fd/N): readlink shows `target`, following it
+   * reaches the open file itself; `dir` is its guest path when it is a directory.
+   */
+  | { kind: 'magic'; ino: number; target: string; object: FileDescription; dir: string | null };
+
+export interface VirtualTree {
+  /** The node at guest path `p`: undefined when `p` is not virtual, null when it is but does not exist. */
+  lookup(p: string): VirtualNode | null | undefined;
+}
+
 export interface Resolved {
   /** Normalised guest path (no symlinks in the directories part). */
   guest: string;
-  /** Host path of the same file. */
+  /** Host path of the same file; empty for virtual nodes. */
   host: string;
+  /** Set when the path names a virtual node (or, followed, a magic link's object). */
+  node?: VirtualNode;
+  /** The path ended with '/' (the object must be a directory). */
+  trailingSlash: boolean;
+}
+
+export interface ResolveOptions {
+  /** Guest directory relative paths start from (default: cwd). */
+  base?: string;
+  /** Dereference a final symlink (default true). */
+  followLast?: boolean;
+  tree?: VirtualTree;
 }
 
 export class Vfs {
@@ -36,7 +74,10 @@ export class Vfs {
   constructor(opts: VfsOptions) {
     this.root = path.resolve(opts.root);
     this.cwd = normalize(opts.cwd);
-    this.writableRoots = [this.cwd, '/tmp', ...opts.writable.map(normalize)];
+    // The current directory is writable because the user ran dsu there; a
+    // guest cwd that is not the host's (host cwd outside the root) is not.
+    const hostCwdIsCwd = this.toGuest(path.resolve(process.cwd())) === this.cwd;
+    this.writableRoots = [...(hostCwdIsCwd ? [this.cwd] : []), '/tmp', ...opts.writable.map(normalize)];
   }
 
   toHost(guest: string): string {
@@ -55,7 +96,7 @@ export class Vfs {
    * With followLast false the final component is not dereferenced (lstat, unlink...).
    * The final component may be missing; a missing directory is ENOENT.
    */
-  resolve(p: string, opts: { base?: string; followLast?: boolean } = {}): Resolved {
+  resolve(p: string, opts: ResolveOptions = {}): Resolved {
     if (p.length === 0) throw new LinuxError(ENOENT, 'empty path');
     if (p.length >= PATH_MAX) throw new LinuxError(ENAMETOOLONG);
     const followLast = opts.followLast ?? true;
@@ -63,6 +104,11 @@ export class Vfs {
     const trailingSlash = p.endsWith('/');
     let stack: string[] = p.startsWith('/') ? [] : splitGuest(opts.base ?? this.cwd);
     let links = 0;
+    const follow = (target: string): void => {
+      if (++links > MAX_SYMLINKS) throw new LinuxError(ELOOP, p);
+      if (target.startsWith('/')) stack = [];
+      pending.unshift(...target.split('/').filter((c) => c.length > 0));
+    };
     while (pending.length > 0) {
       const comp = pending.shift()!;
       if (comp === '.') continue;
@@ -71,7 +117,27 @@ export class Vfs {
         continue;
       }
       const isLast = pending.length === 0;
+      const mayFollow = !isLast || followLast || trailingSlash;
       const guest = '/' + [...stack, comp].join('/');
+      const node = opts.tree?.lookup(guest);
+      if (node === null) throw new LinuxError(ENOENT, guest);
+      if (node !== undefined) {
+        if (node.kind === 'link' && mayFollow) {
+          follow(node.target);
+          continue;
+        }
+        if (node.kind === 'magic' && mayFollow) {
+          if (isLast) return { guest: node.object.path, host: '', node, trailingSlash };
+          if (node.dir === null) throw new LinuxError(ENOTDIR, guest);
+          if (++links > MAX_SYMLINKS) throw new LinuxError(ELOOP, p);
+          stack = splitGuest(node.dir);
+          continue;
+        }
+        if (!isLast && node.kind !== 'dir') throw new LinuxError(ENOTDIR, guest);
+        stack.push(comp);
+        if (isLast) return { guest, host: '', node, trailingSlash };
+        continue;
+      }
       const host = this.toHost(guest);
       let st: fs.Stats | undefined;
       try {
@@ -87,19 +153,15 @@ export class Vfs {
         if (code === 'EACCES') throw new LinuxError(EACCES, guest);
         throw e;
       }
-      if (st.isSymbolicLink() && (!isLast || followLast || trailingSlash)) {
-        if (++links > MAX_SYMLINKS) throw new LinuxError(ELOOP, p);
-        const target = fs.readlinkSync(host);
-        const parts = target.split('/').filter((c) => c.length > 0);
-        if (target.startsWith('/')) stack = [];
-        pending.unshift(...parts);
+      if (st.isSymbolicLink() && mayFollow) {
+        follow(fs.readlinkSync(host));
         continue;
       }
       if (!isLast && !st.isDirectory()) throw new LinuxError(ENOTDIR, guest);
       stack.push(comp);
     }
     const guest = '/' + stack.join('/');
-    return { guest, host: this.toHost(guest) };
+    return { guest, host: this.toHost(guest), trailingSlash };
   }
 
   /** Throws EROFS unless the guest may create, change or remove `guest`. */

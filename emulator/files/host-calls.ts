@@ -1,0 +1,111 @@
+// Host libc calls the file layer needs and Node's fs does not offer: lseek,
+// fcntl record locks and status flags, flock, getdents64, terminal ioctls,
+// statfs, statx, utimensat with nanoseconds, fallocate, renameat2, linkat,
+// faccessat, mknod. Failures throw an error shaped like Node's (with `code`),
+// so errnoOf() translates them like any other host error.
+import koffi from 'koffi';
+import os from 'node:os';
+
+const libc = koffi.load('libc.so.6');
+const lseekFn = libc.func('int64_t lseek(int fd, int64_t offset, int whence)');
+const fcntlFn = libc.func('int fcntl(int fd, int cmd, ...)');
+const ioctlFn = libc.func('int ioctl(int fd, unsigned long request, ...)');
+const flockFn = libc.func('int flock(int fd, int operation)');
+const getdentsFn = libc.func('int64_t getdents64(int fd, void *buf, size_t count)');
+const statfsFn = libc.func('int statfs(const char *path, void *buf)');
+const fstatfsFn = libc.func('int fstatfs(int fd, void *buf)');
+const statxFn = libc.func('int statx(int dirfd, const char *path, int flags, unsigned int mask, void *buf)');
+const utimensatFn = libc.func('int utimensat(int dirfd, const char *path, void *times, int flags)');
+const futimensFn = libc.func('int futimens(int fd, void *times)');
+const fallocateFn = libc.func('int fallocate(int fd, int mode, int64_t offset, int64_t len)');
+const renameat2Fn = libc.func('int renameat2(int olddirfd, const char *oldpath, int newdirfd, const char *newpath, unsigned int flags)');
+const linkatFn = libc.func('int linkat(int olddirfd, const char *oldpath, int newdirfd, const char *newpath, int flags)');
+const faccessatFn = libc.func('int faccessat(int dirfd, const char *path, int mode, int flags)');
+const mknodFn = libc.func('int mknod(const char *path, uint32_t mode, uint64_t dev)');
+
+const HOST_AT_FDCWD = -100;
+const HOST_F_GETFL = 3;
+const HOST_F_SETFL = 4;
+
+const codes = new Map<number, string>(Object.entries(os.constants.errno).map(([name, n]) => [n as number, name]));
+
+/** The error a failed libc call reports, in the shape of Node's fs errors. */
+function hostError(call: string): Error {
+  const errno = koffi.errno();
+  const code = codes.get(errno) ?? 'EIO';
+  return Object.assign(new Error(`${call}: ${code}`), { code, errno: -errno, syscall: call });
+}
+
+function check(r: number | bigint, call: string): number {
+  const n = Number(r);
+  if (n < 0) throw hostError(call);
+  return n;
+}
+
+export function hostLseek(fd: number, offset: number, whence: number): number {
+  return check(lseekFn(fd, offset, whence), 'lseek');
+}
+
+export function hostGetFl(fd: number): number {
+  return check(fcntlFn(fd, HOST_F_GETFL), 'fcntl');
+}
+
+export function hostSetFl(fd: number, flags: number): void {
+  check(fcntlFn(fd, HOST_F_SETFL, 'int', flags), 'fcntl');
+}
+
+/** fcntl with a struct flock: `lock` is the host's 32-byte struct, read and written. */
+export function hostFcntlLock(fd: number, cmd: number, lock: Buffer): void {
+  check(fcntlFn(fd, cmd, 'void *', lock), 'fcntl');
+}
+
+export function hostFlock(fd: number, operation: number): void {
+  check(flockFn(fd, operation), 'flock');
+}
+
+export function hostGetdents64(fd: number, buf: Buffer): number {
+  return check(getdentsFn(fd, buf, buf.length), 'getdents64');
+}
+
+export function hostIoctl(fd: number, request: number, arg: Buffer | number | null): number {
+  const r = arg === null ? ioctlFn(fd, request)
+    : typeof arg === 'number' ? ioctlFn(fd, request, 'unsigned long', arg)
+      : ioctlFn(fd, request, 'void *', arg);
+  return check(r, 'ioctl');
+}
+
+export function hostStatfs(target: string | number, buf: Buffer): void {
+  if (typeof target === 'number') check(fstatfsFn(target, buf), 'fstatfs');
+  else check(statfsFn(target, buf), 'statfs');
+}
+
+/** statx on a host path (absolute) or, with an empty path and AT_EMPTY_PATH, a host fd. */
+export function hostStatx(fd: number | null, path: string, flags: number, mask: number, buf: Buffer): void {
+  check(statxFn(fd ?? HOST_AT_FDCWD, path, flags, mask, buf), 'statx');
+}
+
+/** `times` is two host struct timespec (16 bytes each) or null for "now". */
+export function hostUtimens(target: string | number, times: Buffer | null, flags: number): void {
+  if (typeof target === 'number') check(futimensFn(target, times), 'futimens');
+  else check(utimensatFn(HOST_AT_FDCWD, target, times, flags), 'utimensat');
+}
+
+export function hostFallocate(fd: number, mode: number, offset: number, len: number): void {
+  check(fallocateFn(fd, mode, offset, len), 'fallocate');
+}
+
+export function hostRename(from: string, to: string, flags: number): void {
+  check(renameat2Fn(HOST_AT_FDCWD, from, HOST_AT_FDCWD, to, flags), 'renameat2');
+}
+
+export function hostLink(from: string, to: string, flags: number): void {
+  check(linkatFn(HOST_AT_FDCWD, from, HOST_AT_FDCWD, to, flags), 'linkat');
+}
+
+export function hostAccess(path: string, mode: number, flags: number): void {
+  check(faccessatFn(HOST_AT_FDCWD, path, mode, flags), 'faccessat');
+}
+
+export function hostMknod(path: string, mode: number, dev: bigint): void {
+  check(mknodFn(path, mode, dev), 'mknod');
+}

@@ -1,0 +1,136 @@
+// A regular file of the host file system behind a host fd. The file offset
+// is the host fd's own, so dup'ed guest fds share it through the shared
+// description, and O_APPEND writes are appended by the host kernel.
+import fs from 'node:fs';
+import { EBADF, ENOTTY, errnoOf } from '../abi/errno.js';
+import { SEEK_CUR } from '../abi/fcntl.js';
+import { FIONREAD } from '../abi/ioctl.js';
+import { FileDescription, IoResult, StatInfo } from './description.js';
+import { statFromHost } from './stat-info.js';
+import { hostLseek } from './host-calls.js';
+import type { SyscallContext } from '../syscalls/types.js';
+
+function attempt(fn: () => number): number {
+  try {
+    return fn();
+  } catch (e) {
+    return -errnoOf(e);
+  }
+}
+
+export class HostFile extends FileDescription {
+  constructor(private readonly fd: number, statusFlags: number, path: string) {
+    super(statusFlags, path);
+  }
+
+  override read(_ctx: SyscallContext, buf: Uint8Array): IoResult {
+    return attempt(() => fs.readSync(this.fd, buf, 0, buf.length, null));
+  }
+
+  override write(_ctx: SyscallContext, data: Uint8Array): IoResult {
+    return attempt(() => fs.writeSync(this.fd, data, 0, data.length, null));
+  }
+
+  override pread(buf: Uint8Array, offset: number): number {
+    return attempt(() => fs.readSync(this.fd, buf, 0, buf.length, offset));
+  }
+
+  override pwrite(data: Uint8Array, offset: number): number {
+    return attempt(() => fs.writeSync(this.fd, data, 0, data.length, offset));
+  }
+
+  override seek(offset: number, whence: number): number {
+    return attempt(() => hostLseek(this.fd, offset, whence));
+  }
+
+  override stat(): StatInfo {
+    return statFromHost(fs.fstatSync(this.fd, { bigint: true }));
+  }
+
+  override ioctl(ctx: SyscallContext, request: number, arg: number): number {
+    if (request !== FIONREAD) return -ENOTTY;
+    const left = Number(this.stat().size) - hostLseek(this.fd, 0, SEEK_CUR);
+    ctx.mem.setI32(arg, Math.max(0, Math.min(left, 0x7fffffff)));
+    return 0;
+  }
+
+  override truncate(length: number): number {
+    return attempt(() => {
+      fs.ftruncateSync(this.fd, length);
+      return 0;
+    });
+  }
+
+  override sync(): number {
+    return attempt(() => {
+      fs.fsyncSync(this.fd);
+      return 0;
+    });
+  }
+
+  dataSync(): number {
+    return attempt(() => {
+      fs.fdatasyncSync(this.fd);
+      return 0;
+    });
+  }
+
+  /** mmap: the file's bytes from `fileOffset` into `dest`; what lies beyond the end stays zero. */
+  mapContents(dest: Uint8Array, fileOffset: number): number {
+    return attempt(() => {
+      let done = 0;
+      while (done < dest.length) {
+        const n = fs.readSync(this.fd, dest, done, dest.length - done, fileOffset + done);
+        if (n === 0) break;
+        done += n;
+      }
+      return done;
+    });
+  }
+
+  override hostFd(): number {
+    return this.fd;
+  }
+
+  override release(): void {
+    attempt(() => {
+      fs.closeSync(this.fd);
+      return 0;
+    });
+  }
+}
+
+/**
+ * An O_PATH descriptor: it names a file (for fstat, fchdir, *at() bases and
+ * /proc/self/fd) but cannot be read, written or mapped.
+ */
+export class PathOnly extends FileDescription {
+  constructor(private readonly fd: number, statusFlags: number, path: string, readonly isDirectory: boolean) {
+    super(statusFlags, path);
+  }
+
+  override read(): IoResult { return -EBADF; }
+  override write(): IoResult { return -EBADF; }
+  override pread(): number { return -EBADF; }
+  override pwrite(): number { return -EBADF; }
+  override seek(): number { return -EBADF; }
+  override ioctl(): number { return -EBADF; }
+  override getdents(): number { return -EBADF; }
+  override truncate(): number { return -EBADF; }
+  override sync(): number { return -EBADF; }
+
+  override stat(): StatInfo {
+    return statFromHost(fs.fstatSync(this.fd, { bigint: true }));
+  }
+
+  override hostFd(): number {
+    return this.fd;
+  }
+
+  override release(): void {
+    attempt(() => {
+      fs.closeSync(this.fd);
+      return 0;
+    });
+  }
+}

@@ -1,0 +1,223 @@
+// Contents of the guest's /proc/self files, generated from the guest's own
+// state (its memory map, fds, signals) in the kernel's formats. Fields the
+// emulator has no notion of (CPU times, start time, capabilities) are the
+// host process's, which is the process the guest runs in.
+import fs from 'node:fs';
+import { majorOf, minorOf } from '../abi/stat.js';
+import { SEEK_CUR } from '../abi/fcntl.js';
+import { O_CLOEXEC } from './description.js';
+import type { Process } from '../process.js';
+import type { Thread } from '../thread.js';
+import type { Region } from '../memory/address-space.js';
+
+const PAGE = 4096;
+const SIG_IGN = 1;
+const hex8 = (n: number): string => (n >>> 0).toString(16).padStart(8, '0');
+const kB = (bytes: number): string => `${String(Math.round(bytes / 1024)).padStart(8)} kB`;
+
+function readHost(p: string): string {
+  try {
+    return fs.readFileSync(p, 'utf8');
+  } catch {
+    return '';
+  }
+}
+
+/** /proc/self/mounts and mountinfo: the host's (the guest shares its mount namespace). */
+export function hostProcText(name: string): Uint8Array {
+  return Buffer.from(readHost(`/proc/self/${name}`));
+}
+
+export function cmdline(proc: Process): Uint8Array {
+  return Buffer.from(proc.argv.map((a) => a + '\0').join(''));
+}
+
+/**
+ * The initial environment, as the kernel shows it: the strings envp[]
+ * pointed to at start-up. The pointer table is found on the stack right
+ * after argc and argv[] (whose strings we know).
+ */
+export function environ(proc: Process): Uint8Array {
+  const stack = proc.space.regions.find((r) => r.name === '[stack]' && r.kind === 'stack');
+  if (!stack) return new Uint8Array(0);
+  const argc = proc.argv.length;
+  const m = proc.mem;
+  const lowest = Math.max(stack.start, stack.end - 1024 * 1024);
+  for (let at = stack.end - 4 * (argc + 3); at >= lowest; at -= 4) {
+    try {
+      if (m.u32(at) !== argc || m.u32(at + 4 * (argc + 1)) !== 0) continue;
+      if (!proc.argv.every((a, i) => m.cstring(m.u32(at + 4 * (i + 1))) === a)) continue;
+      const out: string[] = [];
+      for (let p = at + 4 * (argc + 2); m.u32(p) !== 0; p += 4) out.push(m.cstring(m.u32(p), 128 * 1024) + '\0');
+      return Buffer.from(out.join(''));
+    } catch {
+      continue;
+    }
+  }
+  return new Uint8Array(0);
+}
+
+interface MappedFile {
+  path: string;
+  dev: string;
+  ino: string;
+}
+
+function mappedFile(proc: Process, r: Region, cache: Map<string, MappedFile>): MappedFile | null {
+  if (r.kind !== 'image' && r.kind !== 'file') return null;
+  let found = cache.get(r.name);
+  if (found) return found;
+  let guest = r.name;
+  if (r.name === proc.exe?.path) guest = proc.exePath;
+  else {
+    try {
+      guest = proc.vfs.resolve(r.name).guest;
+    } catch {
+      // the file is gone: keep the name it was mapped with
+    }
+  }
+  found = { path: guest, dev: '00:00', ino: '0' };
+  try {
+    const st = fs.statSync(proc.vfs.toHost(guest), { bigint: true });
+    const hex2 = (n: number): string => n.toString(16).padStart(2, '0');
+    found = { path: guest, dev: `${hex2(majorOf(st.dev))}:${hex2(minorOf(st.dev))}`, ino: String(st.ino) };
+  } catch {
+    // as above
+  }
+  cache.set(r.name, found);
+  return found;
+}
+
+export function maps(proc: Process): Uint8Array {
+  const cache = new Map<string, MappedFile>();
+  const lines: string[] = [];
+  for (const r of proc.space.regions) {
+    if (r.kind === 'reserved') continue;
+    const file = mappedFile(proc, r, cache);
+    const perms = `${r.prot & 1 ? 'r' : '-'}${r.prot & 2 ? 'w' : '-'}${r.prot & 4 ? 'x' : '-'}${r.shared ? 's' : 'p'}`;
+    const head = `${hex8(r.start)}-${hex8(r.end)} ${perms} ${hex8(file ? r.offset : 0)} ${file?.dev ?? '00:00'} ${file?.ino ?? '0'} `;
+    const name = file?.path ?? r.name;
+    lines.push(name ? head.padEnd(72) + ' ' + name : head);
+  }
+  return Buffer.from(lines.map((l) => l + '\n').join(''));
+}
+
+interface MemoryUse {
+  size: number;
+  rss: number;
+  exe: number;
+  lib: number;
+  data: number;
+  stack: number;
+  file: number;
+}
+
+function memoryUse(proc: Process): MemoryUse {
+  const use: MemoryUse = { size: 0, rss: 0, exe: 0, lib: 0, data: 0, stack: 0, file: 0 };
+  for (const r of proc.space.regions) {
+    if (r.kind === 'reserved') continue;
+    const len = r.end - r.start;
+    use.size += len;
+    if (r.kind === 'stack') use.stack += len;
+    else use.rss += len;
+    if (r.kind === 'image' || r.kind === 'file') use.file += len;
+    if (r.prot & 4) {
+      if (r.name === proc.exe?.path) use.exe += len;
+      else if (r.kind === 'image' || r.kind === 'file') use.lib += len;
+    }
+    if ((r.prot & 2) && !r.shared && r.kind !== 'stack') use.data += len;
+  }
+  // only the touched top of the stack is resident, as on Linux
+  use.rss += Math.min(use.stack, 33 * PAGE);
+  return use;
+}
+
+function signalMasks(proc: Process, thread: Thread): { pending: bigint; blocked: bigint; ignored: bigint; caught: bigint } {
+  let pending = 0n;
+  for (const signo of thread.pendingSignals.keys()) pending |= 1n << BigInt(signo - 1);
+  let ignored = 0n;
+  let caught = 0n;
+  proc.signalActions.forEach((a, signo) => {
+    if (signo === 0) return;
+    if (a.handler === SIG_IGN) ignored |= 1n << BigInt(signo - 1);
+    else if (a.handler > SIG_IGN) caught |= 1n << BigInt(signo - 1);
+  });
+  return { pending, blocked: thread.signalMask, ignored, caught };
+}
+
+const hex16 = (n: bigint): string => BigInt.asUintN(64, n).toString(16).padStart(16, '0');
+
+export function status(proc: Process, thread: Thread): Uint8Array {
+  const use = memoryUse(proc);
+  const sig = signalMasks(proc, thread);
+  const fdSize = Math.max(64, 2 ** Math.ceil(Math.log2(Math.max(1, (proc.fds.fds().at(-1) ?? 0) + 1))));
+  const ours = new Map<string, string>([
+    ['Name', proc.comm],
+    ['Umask', proc.umask.toString(8).padStart(4, '0')],
+    ['State', 'R (running)'],
+    ['FDSize', String(fdSize)],
+    ['VmPeak', kB(use.size)], ['VmSize', kB(use.size)], ['VmHWM', kB(use.rss)], ['VmRSS', kB(use.rss)],
+    ['RssAnon', kB(use.rss - use.file)], ['RssFile', kB(use.file)], ['RssShmem', kB(0)],
+    ['VmData', kB(use.data)], ['VmStk', kB(use.stack)], ['VmExe', kB(use.exe)], ['VmLib', kB(use.lib)],
+    ['Threads', String(proc.threads.filter((t) => t.state !== 'exited').length)],
+    ['SigPnd', hex16(sig.pending)], ['ShdPnd', hex16(0n)], ['SigBlk', hex16(sig.blocked)],
+    ['SigIgn', hex16(sig.ignored)], ['SigCgt', hex16(sig.caught)],
+  ]);
+  const lines = readHost('/proc/self/status').split('\n').filter((l) => l.length > 0).map((line) => {
+    const key = line.slice(0, line.indexOf(':'));
+    return ours.has(key) ? `${key}:\t${ours.get(key)}` : line;
+  });
+  return Buffer.from(lines.map((l) => l + '\n').join(''));
+}
+
+/** /proc/self/stat: the host line with the guest's name, state, memory and signal fields. */
+export function stat(proc: Process, thread: Thread): Uint8Array {
+  const host = readHost('/proc/self/stat');
+  const fields = host.slice(host.lastIndexOf(')') + 2).trim().split(' ');
+  // fields[k] is field number k + 3 in proc(5)
+  const set = (n: number, v: number | bigint | string): void => {
+    if (fields.length > n - 3) fields[n - 3] = String(v);
+  };
+  const use = memoryUse(proc);
+  const sig = signalMasks(proc, thread);
+  const exe = proc.exe;
+  const stack = proc.space.regions.find((r) => r.kind === 'stack');
+  set(3, 'R');
+  set(20, proc.threads.filter((t) => t.state !== 'exited').length);
+  set(23, use.size);
+  set(24, use.rss / PAGE);
+  set(26, exe?.start ?? 0);
+  set(27, exe?.end ?? 0);
+  set(28, stack?.end ?? 0);
+  set(29, 0);
+  set(30, 0);
+  set(31, sig.pending & 0xffffffffn);
+  set(32, sig.blocked & 0xffffffffn);
+  set(33, sig.ignored & 0xffffffffn);
+  set(34, sig.caught & 0xffffffffn);
+  set(47, proc.space.brkStart);
+  return Buffer.from(`${proc.pid} (${proc.comm}) ${fields.join(' ')}\n`);
+}
+
+export function statm(proc: Process): Uint8Array {
+  const u = memoryUse(proc);
+  const pages = (n: number): number => Math.round(n / PAGE);
+  return Buffer.from(`${pages(u.size)} ${pages(u.rss)} ${pages(u.file)} ${pages(u.exe)} 0 ${pages(u.data + u.stack)} 0\n`);
+}
+
+export function fdinfo(proc: Process, fd: number): Uint8Array {
+  const desc = proc.fds.get(fd);
+  if (!desc) return new Uint8Array(0);
+  const pos = desc.seek(0, SEEK_CUR);
+  const flags = desc.statusFlags | (proc.fds.cloexec(fd) ? O_CLOEXEC : 0);
+  let mnt = '0';
+  const hostFd = desc.hostFd();
+  if (hostFd !== null) mnt = /mnt_id:\s*(\d+)/.exec(readHost(`/proc/self/fdinfo/${hostFd}`))?.[1] ?? '0';
+  let ino = 0n;
+  try {
+    ino = desc.stat().ino;
+  } catch {
+    // a description without metadata
+  }
+  return Buffer.from(`pos:\t${Math.max(0, pos)}\nflags:\t0${flags.toString(8)}\nmnt_id:\t${mnt}\nino:\t${ino}\n`);
+}

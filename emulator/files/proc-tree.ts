@@ -1,0 +1,97 @@
+// The guest's /proc/self (and /proc/<its pid>, /proc/thread-self): a virtual
+// tree describing the guest, never the Node process it runs in. Everything
+// else under /proc (cpuinfo, meminfo, other processes) is the host's, except
+// the host's own threads, which would otherwise show the host process.
+import fs from 'node:fs';
+import { DT_DIR, DT_LNK, DT_REG } from '../abi/dirent.js';
+import { inodeOf } from './virtual-files.js';
+import { directoryPathOf } from './directory.js';
+import * as content from './proc-content.js';
+import type { VirtualEntry, VirtualNode, VirtualTree } from './vfs.js';
+import type { Process } from '../process.js';
+import type { Thread } from '../thread.js';
+
+type FileMaker = (proc: Process, thread: Thread) => Uint8Array;
+
+const FILES: ReadonlyMap<string, FileMaker> = new Map<string, FileMaker>([
+  ['cmdline', (p) => content.cmdline(p)],
+  ['comm', (p) => Buffer.from(p.comm + '\n')],
+  ['environ', (p) => content.environ(p)],
+  ['maps', (p) => content.maps(p)],
+  ['mountinfo', () => content.hostProcText('mountinfo')],
+  ['mounts', () => content.hostProcText('mounts')],
+  ['stat', (p, t) => content.stat(p, t)],
+  ['statm', (p) => content.statm(p)],
+  ['status', (p, t) => content.status(p, t)],
+]);
+
+const LINKS = ['cwd', 'exe', 'root'];
+const DIRS = ['fd', 'fdinfo', 'task'];
+
+export function procTree(proc: Process, thread: Thread): VirtualTree {
+  return { lookup: (p) => lookup(proc, thread, p) };
+}
+
+function lookup(proc: Process, thread: Thread, p: string): VirtualNode | null | undefined {
+  const ino = inodeOf(p);
+  if (p === '/proc/self') return { kind: 'link', ino, target: String(proc.pid) };
+  if (p === '/proc/thread-self') return { kind: 'link', ino, target: `${proc.pid}/task/${thread.tid}` };
+  const m = /^\/proc\/(\d+)(\/.*)?$/.exec(p);
+  if (!m) return undefined;
+  const pid = Number(m[1]);
+  if (pid !== proc.pid) return isHostThread(pid) ? null : undefined;
+  return processNode(proc, thread, p, m[2] ?? '', true);
+}
+
+/** A thread of the host process (libuv, V8): reachable as /proc/<tid> though not listed. */
+function isHostThread(id: number): boolean {
+  return id !== process.pid && fs.existsSync(`/proc/${process.pid}/task/${id}`);
+}
+
+function processNode(proc: Process, thread: Thread, p: string, rest: string, withTasks: boolean): VirtualNode | null {
+  const ino = inodeOf(p);
+  const parts = rest.split('/').filter((c) => c.length > 0);
+  if (parts.length === 0) {
+    return {
+      kind: 'dir', ino, entries: () => [
+        ...[...FILES.keys()].map((name) => ({ name, type: DT_REG })),
+        ...LINKS.map((name) => ({ name, type: DT_LNK })),
+        ...DIRS.filter((d) => withTasks || d !== 'task').map((name) => ({ name, type: DT_DIR })),
+      ].sort((a, b) => a.name.localeCompare(b.name)),
+    };
+  }
+  const [first, second, ...more] = parts;
+  if (parts.length === 1) {
+    const make = FILES.get(first);
+    if (make) return { kind: 'file', ino, content: () => make(proc, thread) };
+    if (first === 'exe') return { kind: 'link', ino, target: proc.exePath };
+    if (first === 'cwd') return { kind: 'link', ino, target: proc.vfs.cwd };
+    if (first === 'root') return { kind: 'link', ino, target: '/' };
+    if (first === 'fd') return { kind: 'dir', ino, entries: () => fdEntries(proc, DT_LNK) };
+    if (first === 'fdinfo') return { kind: 'dir', ino, entries: () => fdEntries(proc, DT_REG) };
+    if (first === 'task' && withTasks) {
+      return { kind: 'dir', ino, entries: () => proc.threads.filter((t) => t.state !== 'exited').map((t) => ({ name: String(t.tid), type: DT_DIR })) };
+    }
+    return null;
+  }
+  if (first === 'fd' && parts.length === 2) {
+    const desc = /^\d+$/.test(second) ? proc.fds.get(Number(second)) : undefined;
+    if (!desc) return null;
+    return { kind: 'magic', ino, target: desc.path, object: desc, dir: directoryPathOf(desc) };
+  }
+  if (first === 'fdinfo' && parts.length === 2) {
+    const fd = /^\d+$/.test(second) ? Number(second) : -1;
+    if (!proc.fds.has(fd)) return null;
+    return { kind: 'file', ino, content: () => content.fdinfo(proc, fd) };
+  }
+  if (first === 'task' && withTasks) {
+    const t = proc.threads.find((x) => String(x.tid) === second && x.state !== 'exited');
+    if (!t) return null;
+    return processNode(proc, t, p, more.join('/'), false);
+  }
+  return null;
+}
+
+function fdEntries(proc: Process, type: number): VirtualEntry[] {
+  return proc.fds.fds().map((fd) => ({ name: String(fd), type }));
+}
