@@ -3,6 +3,7 @@ import { SyscallRow } from './types.js';
 import { processRows } from './process.js';
 import { mmRows } from './mm.js';
 import { fsIoRows } from './fs-io.js';
+import { fsRows } from './fs-rows.js';
 import { netRows } from './net.js';
 import { socketcallRows } from './socketcall.js';
 import { pollRows } from './poll.js';
@@ -10,5 +11,5 @@ import { epollRows } from './epoll.js';
 import { eventFdRows } from './event-fds.js';
 
 export function allSyscallRows(): SyscallRow[] {
-  return [...processRows, ...mmRows, ...fsIoRows, ...netRows, ...socketcallRows, ...pollRows, ...epollRows, ...eventFdRows];
+  return [...processRows, ...mmRows, ...fsIoRows, ...fsRows, ...netRows, ...socketcallRows, ...pollRows, ...epollRows, ...eventFdRows];
 }

@@ -1,0 +1,190 @@
+// Changing files in place: mode, owner, size, timestamps, space, and
+// flushing. Each change passes the Vfs write policy first; ownership and
+// permission checks are the host kernel's, as for any unprivileged change.
+import fs from 'node:fs';
+import { EBADF, EFAULT, EINVAL, EISDIR, ENODEV, EPERM, ESPIPE, LinuxError } from '../abi/errno.js';
+import { AT_EMPTY_PATH, AT_FDCWD, AT_SYMLINK_NOFOLLOW, UTIME_NOW, UTIME_OMIT } from '../abi/fcntl.js';
+import { FileDescription, O_PATH } from '../files/description.js';
+import { HostFile } from '../files/host-file.js';
+import { PipeEnd } from '../files/pipe.js';
+import { hostFallocate, hostUtimens } from '../files/host-calls.js';
+import { hostPathOf, lookupAt, pathArg } from '../files/lookup.js';
+import type { Resolved } from '../files/vfs.js';
+import { fdOf } from './fs-io.js';
+import { row, SyscallContext, SyscallRow } from './types.js';
+
+/** Host path to change for a looked-up target, once the policy allows it. */
+function changeablePath(ctx: SyscallContext, r: Resolved): string {
+  if (r.node?.kind === 'magic') {
+    const hostFd = r.node.object.hostFd();
+    if (hostFd === null) throw new LinuxError(EPERM);
+    ctx.proc.vfs.checkWritable(r.node.object.path);
+    return `/proc/self/fd/${hostFd}`;
+  }
+  if (r.node) throw new LinuxError(EPERM);
+  ctx.proc.vfs.checkWritable(r.guest);
+  return hostPathOf(r);
+}
+
+/** Host fd to change for an open file, once the policy allows it. */
+function changeableFd(ctx: SyscallContext, fd: number): number {
+  const d = fdOf(ctx, fd);
+  if (!d || (d.statusFlags & O_PATH)) throw new LinuxError(EBADF);
+  const hostFd = d.hostFd();
+  if (hostFd === null) throw new LinuxError(EPERM);
+  ctx.proc.vfs.checkWritable(d.path);
+  return hostFd;
+}
+
+function chmodAt(ctx: SyscallContext, dirfd: number, path: number, mode: number): number {
+  const target = changeablePath(ctx, lookupAt(ctx, dirfd, pathArg(ctx, path), { follow: true }));
+  fs.chmodSync(target, mode & 0o7777);
+  return 0;
+}
+
+/** 16-bit ids (the old chown calls): 0xffff means "unchanged" like -1. */
+const id16 = (v: number): number => ((v & 0xffff) === 0xffff ? -1 : v & 0xffff);
+const id32 = (v: number): number => v | 0;
+
+function chownAt(ctx: SyscallContext, dirfd: number, path: number, uid: number, gid: number, flags: number): number {
+  if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH)) return -EINVAL;
+  const r = lookupAt(ctx, dirfd, pathArg(ctx, path), { follow: !(flags & AT_SYMLINK_NOFOLLOW), emptyPath: (flags & AT_EMPTY_PATH) !== 0 });
+  const target = changeablePath(ctx, r);
+  if (r.node?.kind === 'magic') fs.chownSync(target, uid, gid);
+  else fs.lchownSync(target, uid, gid);
+  return 0;
+}
+
+function truncatePath(ctx: SyscallContext, path: number, length: number): number {
+  if (length < 0) return -EINVAL;
+  const r = lookupAt(ctx, AT_FDCWD, pathArg(ctx, path), { follow: true });
+  const target = changeablePath(ctx, r);
+  if (fs.statSync(target).isDirectory()) return -EISDIR;
+  fs.truncateSync(target, length);
+  return 0;
+}
+
+function ftruncate(ctx: SyscallContext, fd: number, length: number): number {
+  if (length < 0) return -EINVAL;
+  const d = fdOf(ctx, fd);
+  if (!d) return -EBADF;
+  if (!d.writableMode) return d.statusFlags & O_PATH ? -EBADF : -EINVAL;
+  return d.truncate(length);
+}
+
+const offset64 = (lo: number, hi: number): number => (hi | 0) * 2 ** 32 + (lo >>> 0);
+
+interface Stamp {
+  sec: bigint;
+  nsec: number;
+}
+
+function readStamps(ctx: SyscallContext, addr: number, kind: 'timespec' | 'timespec64' | 'timeval' | 'utimbuf'): Stamp[] | null {
+  if (addr === 0) return null;
+  const m = ctx.mem;
+  switch (kind) {
+    case 'timespec': return [0, 8].map((o) => ({ sec: BigInt(m.i32(addr + o)), nsec: m.i32(addr + o + 4) }));
+    case 'timespec64': return [0, 16].map((o) => ({ sec: m.i64(addr + o), nsec: Number(m.i64(addr + o + 8)) }));
+    case 'timeval': return [0, 8].map((o) => {
+      const usec = m.i32(addr + o + 4);
+      if (usec < 0 || usec >= 1_000_000) throw new LinuxError(EINVAL);
+      return { sec: BigInt(m.i32(addr + o)), nsec: usec * 1000 };
+    });
+    case 'utimbuf': return [0, 4].map((o) => ({ sec: BigInt(m.i32(addr + o)), nsec: 0 }));
+  }
+}
+
+/** Two host struct timespec (x86-64: 64-bit seconds and nanoseconds). */
+function hostTimes(stamps: Stamp[] | null): Buffer | null {
+  if (stamps === null) return null;
+  const b = Buffer.alloc(32);
+  stamps.forEach((s, i) => {
+    if (s.nsec !== UTIME_NOW && s.nsec !== UTIME_OMIT && (s.nsec < 0 || s.nsec > 999_999_999)) throw new LinuxError(EINVAL);
+    b.writeBigInt64LE(s.sec, 16 * i);
+    b.writeBigInt64LE(BigInt(s.nsec), 16 * i + 8);
+  });
+  return b;
+}
+
+function utimens(ctx: SyscallContext, dirfd: number, path: number, stamps: Stamp[] | null, flags: number): number {
+  const times = hostTimes(stamps);
+  if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH)) return -EINVAL;
+  if (path === 0) {
+    // futimens(): the fd itself
+    if ((dirfd | 0) === AT_FDCWD) return -EFAULT;
+    hostUtimens(changeableFd(ctx, dirfd), times, 0);
+    return 0;
+  }
+  const r = lookupAt(ctx, dirfd, pathArg(ctx, path), { follow: !(flags & AT_SYMLINK_NOFOLLOW), emptyPath: (flags & AT_EMPTY_PATH) !== 0 });
+  const target = changeablePath(ctx, r);
+  hostUtimens(target, times, r.node ? 0 : AT_SYMLINK_NOFOLLOW);
+  return 0;
+}
+
+function fsync(ctx: SyscallContext, fd: number, dataOnly: boolean): number {
+  const d = fdOf(ctx, fd);
+  if (!d) return -EBADF;
+  if (d instanceof PipeEnd) return -EINVAL;
+  return dataOnly && d instanceof HostFile ? d.dataSync() : d.sync();
+}
+
+function fileOf(ctx: SyscallContext, fd: number): FileDescription {
+  const d = fdOf(ctx, fd);
+  if (!d) throw new LinuxError(EBADF);
+  return d;
+}
+
+function fallocate(ctx: SyscallContext, fd: number, mode: number, offset: number, len: number): number {
+  if (offset < 0 || len <= 0) return -EINVAL;
+  const d = fileOf(ctx, fd);
+  if (!d.writableMode || (d.statusFlags & O_PATH)) return -EBADF;
+  if (d instanceof PipeEnd) return -ESPIPE;
+  const hostFd = d.hostFd();
+  if (!(d instanceof HostFile) || hostFd === null) return -ENODEV;
+  hostFallocate(hostFd, mode, offset, len);
+  return 0;
+}
+
+function fadvise(ctx: SyscallContext, fd: number, len: number, advice: number): number {
+  const d = fileOf(ctx, fd);
+  if (d instanceof PipeEnd) return -ESPIPE;
+  if (advice < 0 || advice > 5 || len < 0) return -EINVAL;
+  // advice only: the host's page cache does its own read-ahead
+  return 0;
+}
+
+export const fsAttrRows: SyscallRow[] = [
+  row(15, 'chmod', ['str', 'mode'], (ctx, a, b) => chmodAt(ctx, AT_FDCWD, a, b)),
+  row(306, 'fchmodat', ['dirfd', 'str', 'mode'], (ctx, a, b, c) => chmodAt(ctx, a, b, c)),
+  row(94, 'fchmod', ['fd', 'mode'], (ctx, a, b) => {
+    fs.fchmodSync(changeableFd(ctx, a), b & 0o7777);
+    return 0;
+  }),
+  row(182, 'chown', ['str', 'int', 'int'], (ctx, a, b, c) => chownAt(ctx, AT_FDCWD, a, id16(b), id16(c), 0)),
+  row(16, 'lchown', ['str', 'int', 'int'], (ctx, a, b, c) => chownAt(ctx, AT_FDCWD, a, id16(b), id16(c), AT_SYMLINK_NOFOLLOW)),
+  row(95, 'fchown', ['fd', 'int', 'int'], (ctx, a, b, c) => {
+    fs.fchownSync(changeableFd(ctx, a), id16(b), id16(c));
+    return 0;
+  }),
+  row(212, 'chown32', ['str', 'int', 'int'], (ctx, a, b, c) => chownAt(ctx, AT_FDCWD, a, id32(b), id32(c), 0)),
+  row(198, 'lchown32', ['str', 'int', 'int'], (ctx, a, b, c) => chownAt(ctx, AT_FDCWD, a, id32(b), id32(c), AT_SYMLINK_NOFOLLOW)),
+  row(207, 'fchown32', ['fd', 'int', 'int'], (ctx, a, b, c) => {
+    fs.fchownSync(changeableFd(ctx, a), id32(b), id32(c));
+    return 0;
+  }),
+  row(298, 'fchownat', ['dirfd', 'str', 'int', 'int', 'hex'], (ctx, a, b, c, d, e) => chownAt(ctx, a, b, id32(c), id32(d), e)),
+  row(92, 'truncate', ['str', 'int'], (ctx, a, b) => truncatePath(ctx, a, b | 0)),
+  row(193, 'truncate64', ['str', 'uint', 'int'], (ctx, a, b, c) => truncatePath(ctx, a, offset64(b, c))),
+  row(93, 'ftruncate', ['fd', 'int'], (ctx, a, b) => ftruncate(ctx, a, b | 0)),
+  row(194, 'ftruncate64', ['fd', 'uint', 'int'], (ctx, a, b, c) => ftruncate(ctx, a, offset64(b, c))),
+  row(320, 'utimensat', ['dirfd', 'str', 'ptr', 'hex'], (ctx, a, b, c, d) => utimens(ctx, a, b, readStamps(ctx, c, 'timespec'), d)),
+  row(412, 'utimensat_time64', ['dirfd', 'str', 'ptr', 'hex'], (ctx, a, b, c, d) => utimens(ctx, a, b, readStamps(ctx, c, 'timespec64'), d)),
+  row(30, 'utime', ['str', 'ptr'], (ctx, a, b) => utimens(ctx, AT_FDCWD, a, readStamps(ctx, b, 'utimbuf'), 0)),
+  row(271, 'utimes', ['str', 'ptr'], (ctx, a, b) => utimens(ctx, AT_FDCWD, a, readStamps(ctx, b, 'timeval'), 0)),
+  row(299, 'futimesat', ['dirfd', 'str', 'ptr'], (ctx, a, b, c) => utimens(ctx, a, b, readStamps(ctx, c, 'timeval'), 0)),
+  row(118, 'fsync', ['fd'], (ctx, a) => fsync(ctx, a, false)),
+  row(148, 'fdatasync', ['fd'], (ctx, a) => fsync(ctx, a, true)),
+  row(324, 'fallocate', ['fd', 'int', 'uint', 'int', 'uint', 'int'], (ctx, a, b, c, d, e, f) => fallocate(ctx, a, b, offset64(c, d), offset64(e, f))),
+  row(250, 'fadvise64', ['fd', 'uint', 'int', 'size', 'int'], (ctx, a, _b, _c, d, e) => fadvise(ctx, a, d, e)),
+  row(272, 'fadvise64_64', ['fd', 'uint', 'int', 'uint', 'int', 'int'], (ctx, a, _b, _c, d, e, f) => fadvise(ctx, a, offset64(d, e), f)),
+];
