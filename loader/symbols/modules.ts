@@ -43,7 +43,7 @@ export interface Location {
   address: number;
   module: Module | null;
   symbol: SymbolEntry | null;
-  /** From the symbol's start, else from the module's start, else 0. */
+  /** From the symbol's start, else the link-time address in the module (what addr2line takes), else 0. */
   offset: number;
 }
 
@@ -154,7 +154,7 @@ export class ModuleMap {
     if (!module) return { address, module: null, symbol: null, offset: 0 };
     const hit = module.data.symbols.lookup((address - module.bias) >>> 0);
     if (hit) return { address, module, symbol: hit.symbol, offset: hit.offset };
-    return { address, module, symbol: null, offset: address - module.start };
+    return { address, module, symbol: null, offset: (address - module.bias) >>> 0 };
   }
 }
 
