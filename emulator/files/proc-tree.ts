@@ -1,7 +1,8 @@
 // The guest's /proc/self (and /proc/<its pid>, /proc/thread-self): a virtual
 // tree describing the guest, never the Node process it runs in. Everything
 // else under /proc (cpuinfo, meminfo, other processes) is the host's, except
-// the host's own threads, which would otherwise show the host process.
+// the host's own threads, which would otherwise show the host process. A
+// --root without a /proc directory gets one with just the guest in it.
 import fs from 'node:fs';
 import { DT_DIR, DT_LNK, DT_REG } from '../abi/dirent.js';
 import { inodeOf } from './virtual-files.js';
@@ -34,6 +35,8 @@ export function procTree(proc: Process, thread: Thread): VirtualTree {
 
 function lookup(proc: Process, thread: Thread, p: string): VirtualNode | null | undefined {
   const ino = inodeOf(p);
+  // a root without its own /proc still has the guest's
+  if (p === '/proc') return fs.existsSync(proc.vfs.toHost('/proc')) ? undefined : { kind: 'dir', ino, entries: () => procEntries(proc) };
   if (p === '/proc/self') return { kind: 'link', ino, target: String(proc.pid) };
   if (p === '/proc/thread-self') return { kind: 'link', ino, target: `${proc.pid}/task/${thread.tid}` };
   const m = /^\/proc\/(\d+)(\/.*)?$/.exec(p);
@@ -90,6 +93,10 @@ function processNode(proc: Process, thread: Thread, p: string, rest: string, wit
     return processNode(proc, t, p, more.join('/'), false);
   }
   return null;
+}
+
+function procEntries(proc: Process): VirtualEntry[] {
+  return [{ name: String(proc.pid), type: DT_DIR }, { name: 'self', type: DT_LNK }, { name: 'thread-self', type: DT_LNK }];
 }
 
 function fdEntries(proc: Process, type: number): VirtualEntry[] {
