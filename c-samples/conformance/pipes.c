@@ -5,6 +5,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -27,6 +28,13 @@ static long fill(int fd, size_t chunk)
         }
         total += n;
     }
+}
+
+static void show_poll(const char *label, int rd, int wr)
+{
+    struct pollfd p[2] = { { rd, POLLIN, 0 }, { wr, POLLOUT, 0 } };
+    int n = poll(p, 2, 0);
+    printf("poll %s: %d ready, read end %#x, write end %#x\n", label, n, p[0].revents, p[1].revents);
 }
 
 static void drain(int fd)
@@ -105,6 +113,25 @@ int main(void)
     SHOW("read after dup closed", read(r[0], buf, sizeof buf - 1));
     printf("got [%s]\n", buf);
     SHOW("then EOF", read(r[0], buf, 1));
+
+    int t[2];
+    pipe(t);
+    show_poll("empty", t[0], t[1]);
+    write(t[1], "x", 1);
+    show_poll("with data", t[0], t[1]);
+    fcntl(t[1], F_SETFL, O_NONBLOCK);
+    fill(t[1], 4096);
+    show_poll("full", t[0], t[1]);
+    close(t[1]);
+    show_poll("no writer", t[0], -1);
+    drain(t[0]);
+    show_poll("no writer, drained", t[0], -1);
+    int u[2];
+    pipe(u);
+    close(u[0]);
+    show_poll("no reader", -1, u[1]);
+    close(u[1]);
+    close(t[0]);
 
     /* a pipe through stdio */
     int s[2];

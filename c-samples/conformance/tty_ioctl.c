@@ -57,5 +57,27 @@ int main(void)
     char *name = ttyname(1);
     int err = errno;
     printf("ttyname(stdout) = %s (%s)\n", name ? "a tty" : "NULL", strerror(err));
+    if (isatty(1)) {
+        /* only when run on a terminal (the tty test runs it under script(1)) */
+        struct termios t, back;
+        printf("tcgetattr(stdout) = %d\n", tcgetattr(1, &t));
+        t.c_lflag ^= ECHO;
+        printf("tcsetattr = %d\n", tcsetattr(1, TCSANOW, &t));
+        tcgetattr(1, &back);
+        printf("ECHO toggled: %d\n", (back.c_lflag & ECHO) == (t.c_lflag & ECHO));
+        t.c_lflag ^= ECHO;
+        tcsetattr(1, TCSANOW, &t);
+        struct winsize w = { .ws_row = 33, .ws_col = 77 }, got;
+        printf("TIOCSWINSZ = %d\n", ioctl(1, TIOCSWINSZ, &w));
+        r = ioctl(1, TIOCGWINSZ, &got);
+        printf("TIOCGWINSZ = %d: %dx%d\n", r, got.ws_row, got.ws_col);
+        r = ioctl(1, FIONREAD, &n);
+        printf("FIONREAD(stdout) = %d, %d\n", r, n);
+        int tty = open("/dev/tty", O_RDWR);
+        printf("/dev/tty: %s, isatty %d\n", tty >= 0 ? "opened" : strerror(errno), isatty(tty));
+        printf("ttyname(stdout) starts with /dev/pts/: %d\n", strncmp(ttyname(1), "/dev/pts/", 9) == 0);
+        int again = open(ttyname(1), O_WRONLY);
+        printf("reopen the terminal for writing: %s\n", again >= 0 ? "ok" : strerror(errno));
+    }
     return 0;
 }

@@ -28,6 +28,11 @@ function lstatOrNull(host: string): fs.Stats | null {
   return fs.lstatSync(host, { throwIfNoEntry: false }) ?? null;
 }
 
+/** Writing to a pseudo-terminal (ttyname() of the user's terminal) changes no file. */
+function isTerminal(guest: string, st: fs.Stats): boolean {
+  return st.isCharacterDevice() && /^\/dev\/pts\/\d+$/.test(guest);
+}
+
 function writes(flags: number): boolean {
   return (flags & O_PATH) === 0 && ((flags & O_ACCMODE) !== O_RDONLY || (flags & O_TRUNC) !== 0);
 }
@@ -64,7 +69,7 @@ function openHost(ctx: SyscallContext, r: Resolved, flags: number, mode: number,
   if (st !== null && exclusive) throw new LinuxError(EEXIST);
   if (st?.isDirectory() && !tmpfile && (flags & O_PATH) === 0 && (flags & O_ACCMODE) !== O_RDONLY) throw new LinuxError(EISDIR);
   const willCreate = (creating && st === null) || tmpfile;
-  if (willCreate || (st !== null && writes(flags))) vfs.checkWritable(r.guest);
+  if (willCreate || (st !== null && writes(flags) && !isTerminal(r.guest, st))) vfs.checkWritable(r.guest);
   let hostFlags = (flags & HOST_FLAGS) | O_NOFOLLOW | O_CLOEXEC;
   if (creating && vfs.mayWrite(r.guest)) hostFlags |= O_CREAT | (exclusive ? O_EXCL : 0);
   // a FIFO must not block the host while it waits for its other end

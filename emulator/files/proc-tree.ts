@@ -7,6 +7,8 @@ import fs from 'node:fs';
 import { DT_DIR, DT_LNK, DT_REG } from '../abi/dirent.js';
 import { inodeOf } from './virtual-files.js';
 import { directoryPathOf } from './directory.js';
+import { HostStream } from './host-stream.js';
+import type { FileDescription } from './description.js';
 import * as content from './proc-content.js';
 import type { VirtualEntry, VirtualNode, VirtualTree } from './vfs.js';
 import type { Process } from '../process.js';
@@ -80,7 +82,7 @@ function processNode(proc: Process, thread: Thread, p: string, rest: string, wit
   if (first === 'fd' && parts.length === 2) {
     const desc = /^\d+$/.test(second) ? proc.fds.get(Number(second)) : undefined;
     if (!desc) return null;
-    return { kind: 'magic', ino, target: desc.path, object: desc, dir: directoryPathOf(desc) };
+    return { kind: 'magic', ino, target: linkText(proc, desc), object: desc, dir: directoryPathOf(desc) };
   }
   if (first === 'fdinfo' && parts.length === 2) {
     const fd = /^\d+$/.test(second) ? Number(second) : -1;
@@ -93,6 +95,22 @@ function processNode(proc: Process, thread: Thread, p: string, rest: string, wit
     return processNode(proc, t, p, more.join('/'), false);
   }
   return null;
+}
+
+/**
+ * What /proc/self/fd/N shows: the description's path, except for the host
+ * streams handed over at start (stdin...), which show what the host's fd is
+ * (a terminal's /dev/pts/N, pipe:[...], a redirected file).
+ */
+function linkText(proc: Process, desc: FileDescription): string {
+  const hostFd = desc.hostFd();
+  if (!(desc instanceof HostStream) || hostFd === null) return desc.path;
+  try {
+    const text = fs.readlinkSync(`/proc/self/fd/${hostFd}`);
+    return text.startsWith('/') ? proc.vfs.toGuest(text) ?? text : text;
+  } catch {
+    return desc.path;
+  }
 }
 
 function procEntries(proc: Process): VirtualEntry[] {
