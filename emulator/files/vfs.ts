@@ -126,7 +126,9 @@ export class Vfs {
           follow(node.target);
           continue;
         }
-        if (node.kind === 'magic' && mayFollow) {
+        if (node.kind === 'magic') {
+          // not followed, a magic link is just a symlink (lstat, readlink, O_NOFOLLOW)
+          if (!mayFollow) return { guest, host: '', node: { kind: 'link', ino: node.ino, target: node.target }, trailingSlash };
           if (isLast) return { guest: node.object.path, host: '', node, trailingSlash };
           if (node.dir === null) throw new LinuxError(ENOTDIR, guest);
           if (++links > MAX_SYMLINKS) throw new LinuxError(ELOOP, p);
