@@ -18,15 +18,18 @@ interface Case {
   chain: string[];
   /** What the first line shows for the instruction. */
   instruction: RegExp;
+  /** What the parenthesised cause says ({exe} stands for the program's name). */
+  cause?: string;
 }
 
 const CASES: Case[] = [
   { name: 'null_deref', signal: 'SIGSEGV', signo: 11, crash: 'crash_here', chain: ['crash_here', 'middle', 'outer', 'main'], instruction: /: mov \S+ ptr \[e\w\w\], e\w\w$/ },
-  { name: 'rodata_write', signal: 'SIGSEGV', signo: 11, crash: 'capitalise', chain: ['capitalise', 'shout', 'main'], instruction: /: \w+ byte ptr \[e\w\w\]/ },
+  { name: 'rodata_write', signal: 'SIGSEGV', signo: 11, crash: 'capitalise', chain: ['capitalise', 'shout', 'main'], instruction: /: \w+ byte ptr \[e\w\w\]/, cause: 'in r-- mapping of {exe})' },
   { name: 'illegal', signal: 'SIGILL', signo: 4, crash: 'trap_here', chain: ['trap_here', 'check', 'main'], instruction: /: ud2$/ },
   { name: 'divzero', signal: 'SIGFPE', signo: 8, crash: 'divide', chain: ['divide', 'average', 'main'], instruction: /: idiv / },
-  { name: 'stack_overflow', signal: 'SIGSEGV', signo: 11, crash: 'recurse', chain: ['recurse', 'recurse', 'descend', 'main'], instruction: /: \w+/ },
+  { name: 'stack_overflow', signal: 'SIGSEGV', signo: 11, crash: 'recurse', chain: ['recurse', 'recurse', 'descend', 'main'], instruction: /: \w+/, cause: '(stack overflow: invalid memory access at address 0x' },
   { name: 'qsort_callback', signal: 'SIGSEGV', signo: 11, crash: 'compare_values', chain: ['compare_values', 'qsort', 'sort_values', 'main'], instruction: /: mov / },
+  { name: 'signal_handler', signal: 'SIGSEGV', signo: 11, crash: 'on_signal', chain: ['on_signal', '<signal handler called>', 'raise', 'trigger', 'main'], instruction: /: mov / },
   { name: 'call_null', signal: 'SIGSEGV', signo: 11, crash: null, chain: ['dispatch', 'main'], instruction: /: code not readable$/ },
 ];
 
@@ -35,8 +38,12 @@ interface FrameLine {
   module: string | null;
 }
 
-/** "#3 0x080495f5 main+0x45 (prog)" / "#1..#9 0x... recurse+0x33 (prog) [same frame 9 times]" / "#0 0x00000000 ??" */
+/**
+ * "#3 0x080495f5 main+0x45 (prog)", "#1..#9 0x... recurse+0x33 (prog) [same frame 9 times]",
+ * "#0 0x00000000 ??", "#1 0x... <signal handler called>"
+ */
 function parseFrame(line: string): FrameLine | null {
+  if (/^ {2}#\d+ 0x[0-9a-f]{8} <signal handler called>$/.test(line)) return { name: '<signal handler called>', module: null };
   const m = /^ {2}#\d+(?:\.\.#\d+)? 0x[0-9a-f]{8} (?:(\S+?)(?:\+0x[0-9a-f]+)? \(([^)]+)\)|\((\S+)\+0x[0-9a-f]+\)|\?\?)/.exec(line);
   if (!m) return null;
   if (m[1]) return { name: m[1], module: m[2] };
@@ -74,6 +81,7 @@ describe('fault reports', () => {
           const exe = path.basename(program);
           expect(first).toMatch(new RegExp(`^dsu: ${exe.replace('.', '\\.')}: ${c.signal} \\(.+\\) at 0x[0-9a-f]{8}`));
           expect(first).toMatch(c.instruction);
+          if (c.cause) expect(first).toContain(c.cause.replace('{exe}', exe));
           if (c.crash) {
             const where = / in (\S+?)(?:\+0x[0-9a-f]+)? \(([^)]+)\): /.exec(first);
             expect(where, first).not.toBeNull();

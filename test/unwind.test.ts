@@ -259,6 +259,47 @@ describe('unwinding synthetic stacks laid out from the CFI', () => {
     expect(unwind({ eip: at('crash_here', 3), esp: 0x7ff000f0, ebp: 0x7ff00100 }, stack.read, modules).stop).toBe('no-progress');
   });
 
+  for (const rt of [false, true]) {
+    test(`through a signal frame (${rt ? 'rt_sigreturn' : 'sigreturn'}): the interrupted pc is exact`, () => {
+      const elf = loadElf(faultSample('null_deref', 'static'));
+      const modules = mapOf(moduleFor(elf, 0));
+      const symbols = SymbolTable.fromElf(elf);
+      const [outer, middle] = [symbols.byName('outer')[0], symbols.byName('middle')[0]];
+      const stack = new SyntheticStack();
+      const putBytes = (at: number, bytes: number[]): void => {
+        const padded = [...bytes, 0, 0, 0, 0, 0, 0, 0, 0];
+        // the reader answers unaligned reads too, like guest memory
+        for (let i = -3; i < bytes.length; i++) {
+          const b = (k: number): number => (i + k >= 0 ? padded[i + k] : 0);
+          stack.words.set(at + i, (b(0) | (b(1) << 8) | (b(2) << 16) | (b(3) << 24)) >>> 0);
+        }
+      };
+      // the handler (here `outer`, at its first byte) returns into a trampoline outside every module
+      const trampoline = 0x7fff0000;
+      putBytes(trampoline, rt ? [0xb8, 173, 0, 0, 0, 0xcd, 0x80] : [0x58, 0xb8, 119, 0, 0, 0, 0xcd, 0x80]);
+      const handlerSp = 0x7ff00000;
+      stack.words.set(handlerSp, trampoline);
+      const sigSp = handlerSp + 4; // ESP at the frame's sig field once the handler returned
+      const sc = rt ? 0x7ff00400 + 20 : sigSp + 4;
+      if (rt) stack.words.set(sigSp + 8, 0x7ff00400); // rt_sigframe.puc
+      // the signal hit `middle` at its very first byte: looking up pc-1 would name the function before it
+      const interruptedSp = 0x7ff10000;
+      const scWords: [number, number][] = [[16, 0], [20, 0], [24, 0], [28, interruptedSp], [32, 0], [36, 0], [40, 0], [44, 0], [56, middle.start]];
+      for (const [offset, value] of scWords) stack.words.set(sc + offset, value);
+      const intoOuter = returnAddress(cs, elf, 0, 'outer', 'middle');
+      stack.words.set(interruptedSp, intoOuter);
+      const { frames } = unwind({ eip: outer.start, esp: handlerSp }, stack.read, modules);
+      expect(frames.slice(0, 4).map((f) => [f.pc, f.source, f.signalTrampoline, f.location.symbol?.name ?? null])).toEqual([
+        [outer.start, 'registers', false, 'outer'],
+        [trampoline, 'cfi', true, null],
+        [middle.start, 'sigcontext', false, 'middle'],
+        [intoOuter, 'cfi', false, 'outer'],
+      ]);
+      expect(frames[2].sp).toBe(interruptedSp);
+      expect(frames[2].location.offset).toBe(0);
+    });
+  }
+
   test('a call to a bad address: the return address is on top of the stack', () => {
     const elf = loadElf(faultSample('call_null', 'dyn'));
     const modules = mapOf(moduleFor(elf, PIE_BIAS));

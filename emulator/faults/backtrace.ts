@@ -15,6 +15,8 @@ const STOP_NOTES: Partial<Record<StopReason, string>> = {
 };
 
 function frameText(f: Frame): string {
+  // gdb's words for the frame a handler returns into
+  if (f.signalTrampoline) return `${hex(f.pc)} <signal handler called>`;
   return `${hex(f.pc)} ${describeLocation(f.location)}`;
 }
 
@@ -30,7 +32,14 @@ export function backtraceLines(walk: Generator<Frame, StopReason>, indent = '  '
     run = null;
   };
   for (;;) {
-    const r = walk.next();
+    let r: IteratorResult<Frame, StopReason>;
+    try {
+      r = walk.next();
+    } catch (e) {
+      flush();
+      lines.push(`${indent}(unwinding stopped: ${(e as Error).message})`);
+      return lines;
+    }
     if (r.done) {
       flush();
       const note = STOP_NOTES[r.value];

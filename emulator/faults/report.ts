@@ -12,6 +12,7 @@ import { cpuRegisters, guestBytes, guestModules, guestReader } from './guest-mod
 import { backtraceLines } from './backtrace.js';
 import { ModuleCache, ModuleMap, describeLocation } from '../../loader/symbols/modules.js';
 import { walkStack } from '../../loader/unwind/unwind.js';
+import { PROT_EXEC, PROT_READ, PROT_WRITE } from '../memory/address-space.js';
 
 const hex = (n: number): string => '0x' + (n >>> 0).toString(16).padStart(8, '0');
 
@@ -38,18 +39,39 @@ function attempt<T>(work: () => T, fallback: (e: unknown) => T): T {
   }
 }
 
+function permissions(prot: number): string {
+  return (prot & PROT_READ ? 'r' : '-') + (prot & PROT_WRITE ? 'w' : '-') + (prot & PROT_EXEC ? 'x' : '-');
+}
+
+/** How far below the stack a fault still counts as the stack overflowing (more than any frame gcc makes). */
+const STACK_GAP = 1 << 20;
+
+/** "invalid memory access at address 0x...", or a stack overflow when that is what it was. */
+function causeText(proc: Process, fault: CpuFault, esp: number): string {
+  if (fault.signal !== SIGSEGV && fault.signal !== SIGBUS) return fault.cause;
+  let text = `${fault.cause} at address ${hex(fault.address)}`;
+  const region = proc.space.regionAt(fault.address);
+  // a mapped address faults for lack of permission: say what the mapping allows
+  if (region) text += ` in ${permissions(region.prot)} mapping${region.name ? ` of ${path.posix.basename(region.name)}` : ''}`;
+  const stack = proc.space.regions.find((r) => r.kind === 'stack');
+  const below = stack ? stack.start - fault.address : -1;
+  const nearSp = Math.abs(fault.address - esp) < 65536;
+  return below > 0 && below <= STACK_GAP && nearSp ? `stack overflow: ${text}` : text;
+}
+
 export function faultReportLines(proc: Process, fault: CpuFault, _thread: Thread): string[] {
   const modules = attempt(() => guestModules(proc, new ModuleCache()), () => new ModuleMap([]));
   const where = attempt(() => {
     const loc = modules.locate(fault.eip);
     return loc.module ? ` in ${describeLocation(loc)}` : '';
   }, () => '');
-  const address = fault.signal === SIGSEGV || fault.signal === SIGBUS ? ` at address ${hex(fault.address)}` : '';
+  const regs = attempt(() => ({ ...cpuRegisters(proc.machine.cpu), eip: fault.eip }), () => null);
+  const cause = attempt(() => causeText(proc, fault, regs?.esp ?? 0), () => fault.cause);
   const insn = attempt(() => instructionText(proc, fault.eip), () => 'code not readable');
-  const lines = [`dsu: ${programName(proc)}: ${signalName(fault.signal)} (${fault.cause}${address}) at ${hex(fault.eip)}${where}: ${insn}`];
+  const lines = [`dsu: ${programName(proc)}: ${signalName(fault.signal)} (${cause}) at ${hex(fault.eip)}${where}: ${insn}`];
   lines.push('backtrace:');
   lines.push(...attempt(() => {
-    const regs = { ...cpuRegisters(proc.machine.cpu), eip: fault.eip };
+    if (!regs) return ['  (registers not readable)'];
     return backtraceLines(walkStack(regs, guestReader(proc), modules));
   }, (e) => [`  (backtrace unavailable: ${(e as Error).message})`]));
   return lines;

@@ -7,6 +7,7 @@ import { Location, ModuleMap } from '../symbols/modules.js';
 import { CfaRule, RegisterRule, UnwindRow } from './cfa-program.js';
 import { evaluateExpression, ExpressionMachine } from './dwarf-expr.js';
 import { Fde } from './eh-frame.js';
+import { Trampoline, interruptedRegisters, sigcontextAddress, trampolineAt } from './sigtramp.js';
 
 /** i386 registers, as far as unwinding uses them. */
 export interface Registers {
@@ -32,7 +33,9 @@ export type FrameSource =
   /** From the callee's saved EBP and the return address above it. */
   | 'frame-pointer'
   /** The callee had just been called (pc outside every module): return address at ESP. */
-  | 'stack';
+  | 'stack'
+  /** Interrupted by a signal: the registers saved in the signal frame. */
+  | 'sigcontext';
 
 export interface Frame {
   index: number;
@@ -44,6 +47,8 @@ export interface Frame {
   /** Where pc is (a return address is looked up at pc-1, so calls ending a function name that function). */
   location: Location;
   source: FrameSource;
+  /** pc is a sigreturn trampoline: a signal handler returns here, and the caller is the code the signal interrupted. */
+  signalTrampoline: boolean;
 }
 
 export type StopReason =
@@ -59,7 +64,9 @@ export type StopReason =
   | 'not-code'
   | 'depth-limit'
   /** The module's call frame information could not be parsed. */
-  | 'bad-cfi';
+  | 'bad-cfi'
+  /** A signal frame whose saved registers could not be read. */
+  | 'bad-sigcontext';
 
 export interface UnwindOptions {
   /** Stop after this many frames (default 1 << 20: more than an 8 MiB stack can hold). */
@@ -109,6 +116,17 @@ class Walker {
     }
     if (first && !module) return this.justCalled(regs);
     return this.byFramePointer(regs);
+  }
+
+  /** Through a signal frame: the caller is the interrupted code, with every register saved. */
+  throughSignal(regs: Regs, kind: Trampoline): Step | StopReason {
+    const sp = regs[ESP];
+    if (sp === null) return 'unreadable';
+    const sc = sigcontextAddress(kind, sp, this.read);
+    const saved = sc === null ? null : interruptedRegisters(sc, this.read);
+    if (!saved) return 'bad-sigcontext';
+    const caller: Regs = [saved.eax, saved.ecx, saved.edx, saved.ebx, saved.esp, saved.ebp, saved.esi, saved.edi, saved.eip];
+    return { caller, cfa: null, source: 'sigcontext', signalFrame: true };
   }
 
   private machine(regs: Regs): ExpressionMachine {
@@ -203,22 +221,28 @@ export function* walkStack(registers: Registers, readU32: ReadU32, modules: Modu
     if (index >= maxFrames) return 'depth-limit';
     const pc = regs[EIP]!;
     const sp = regs[ESP]!;
-    const lookupPc = exactPc ? pc : (pc - 1) >>> 0;
-    const step = walker.step(regs, lookupPc, index === 0);
+    // a trampoline is entered by the handler's return: its pc is where it starts, not after a call
+    const trampoline = trampolineAt(pc, readU32);
+    const lookupPc: number = exactPc || trampoline ? pc : (pc - 1) >>> 0;
+    const step: Step | StopReason = trampoline ? walker.throughSignal(regs, trampoline) : walker.step(regs, lookupPc, index === 0);
     yield {
       index, pc, sp,
       cfa: typeof step === 'string' ? null : step.cfa,
       location: locate(modules, pc, lookupPc),
       source,
+      signalTrampoline: trampoline !== null,
     };
     if (typeof step === 'string') return step;
     const next = step.caller;
     const ret = next[EIP];
     if (ret === 0) return 'null-return';
-    if (next[ESP] === null || next[ESP]! <= sp) return 'no-progress';
+    // a handler may run on an alternate stack, anywhere relative to the interrupted one
+    if (next[ESP] === null || (next[ESP]! <= sp && step.source !== 'sigcontext')) return 'no-progress';
     if (ret === null) return 'unreadable';
-    if (!modules.moduleAt(step.signalFrame ? ret : (ret - 1) >>> 0)) {
-      yield { index: index + 1, pc: ret, sp: next[ESP]!, cfa: null, location: locate(modules, ret, ret), source: step.source };
+    // code outside every module ends the walk, except the sigreturn code the kernel may put on the stack
+    if (!modules.moduleAt(step.signalFrame ? ret : (ret - 1) >>> 0) && !trampolineAt(ret, readU32)) {
+      const frame: Frame = { index: index + 1, pc: ret, sp: next[ESP]!, cfa: null, location: locate(modules, ret, ret), source: step.source, signalTrampoline: false };
+      yield frame;
       return 'not-code';
     }
     regs = next;
