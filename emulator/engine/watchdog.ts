@@ -36,6 +36,7 @@ for (;;) {
 export class Watchdog {
   private readonly shared = new Int32Array(new SharedArrayBuffer(16));
   private readonly worker: Worker;
+  private readonly exited: Promise<void>;
 
   constructor(engineAddress: bigint, quantumMs: number, koffiPath: string) {
     this.shared[QUANTUM] = Math.max(1, Math.round(quantumMs));
@@ -43,6 +44,7 @@ export class Watchdog {
       eval: true,
       workerData: { shared: this.shared.buffer, engine: engineAddress.toString(), koffi: koffiPath },
     });
+    this.exited = new Promise((resolve) => this.worker.once('exit', () => resolve()));
     this.worker.unref();
   }
 
@@ -60,12 +62,18 @@ export class Watchdog {
     Atomics.notify(this.shared, GENERATION);
   }
 
-  /** Stop the worker; it must not touch the engine after this returns. */
+  /**
+   * Stop the worker; it must not touch the engine after this returns. It is
+   * asked to quit and leaves its loop by itself: terminate() while it is still
+   * loading koffi (a short program can end that early) aborts the whole
+   * process with a fatal napi_throw inside the addon.
+   */
   async close(): Promise<void> {
     Atomics.store(this.shared, STATE, QUIT);
     Atomics.notify(this.shared, STATE);
     Atomics.add(this.shared, GENERATION, 1);
     Atomics.notify(this.shared, GENERATION);
-    await this.worker.terminate();
+    this.worker.ref(); // keep the event loop alive until it is gone
+    await this.exited;
   }
 }
