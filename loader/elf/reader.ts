@@ -12,8 +12,8 @@ export class ByteReader {
   }
 
   check(offset: number, size: number, field: string): void {
-    if (!Number.isInteger(offset) || offset < 0 || size < 0 || offset + size > this.bytes.length) {
-      throw new ElfError(this.file, field, `truncated or out of range: ${size} bytes at offset ${offset} of ${this.bytes.length}`);
+    if (!Number.isSafeInteger(offset) || !Number.isSafeInteger(size) || offset < 0 || size < 0 || offset + size > this.bytes.length) {
+      throw new ElfError(this.file, field, `truncated or corrupt: needs ${size} bytes at offset ${offset}, the file has ${this.bytes.length}`);
     }
   }
 
@@ -42,12 +42,17 @@ export class ByteReader {
     return this.bytes.subarray(offset, offset + size);
   }
 
-  /** NUL-terminated string inside [start, end). */
+  /** NUL-terminated string inside [start, end), which must lie inside the file. */
   cstring(offset: number, field: string, start = 0, end = this.bytes.length): string {
+    this.check(start, end - start, field);
     if (offset < start || offset >= end) throw new ElfError(this.file, field, `string offset ${offset} outside its table`);
-    let stop = offset;
-    while (stop < end && this.bytes[stop] !== 0) stop++;
-    if (stop >= end) throw new ElfError(this.file, field, 'unterminated string');
-    return Buffer.from(this.bytes.buffer, this.bytes.byteOffset + offset, stop - offset).toString('latin1');
+    const stop = this.bytes.subarray(offset, end).indexOf(0);
+    if (stop < 0) throw new ElfError(this.file, field, 'unterminated string');
+    return this.latin1(offset, stop);
+  }
+
+  latin1(offset: number, length: number, field = 'string'): string {
+    this.check(offset, length, field);
+    return Buffer.from(this.bytes.buffer, this.bytes.byteOffset + offset, length).toString('latin1');
   }
 }

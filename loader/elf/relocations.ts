@@ -12,15 +12,14 @@ export interface Relocation {
   section: string;
 }
 
-const MAX_RELOCATIONS = 4_000_000;
-
 export function readRelocations(elf: ElfFile, section: Section): Relocation[] {
   const r = elf.reader;
   const rela = section.type === SHT_RELA;
   const size = rela ? 12 : 8;
-  const count = Math.floor(section.size / size);
-  if (count > MAX_RELOCATIONS) throw new ElfError(elf.path, section.name, 'too many relocations');
-  r.check(section.offset, count * size, section.name);
+  const what = section.name || `section ${section.index}`;
+  if (section.size % size !== 0) throw new ElfError(elf.path, what, `relocation section size ${section.size} is not a multiple of ${size}`);
+  r.check(section.offset, section.size, what);
+  const count = section.size / size;
   const out: Relocation[] = [];
   for (let i = 0; i < count; i++) {
     const at = section.offset + i * size;
@@ -38,7 +37,12 @@ export function readRelocations(elf: ElfFile, section: Section): Relocation[] {
 
 /** Every REL/RELA section of the file with its relocations. */
 export function allRelocations(elf: ElfFile): { section: Section; relocations: Relocation[] }[] {
-  return elf.sections
-    .filter((s) => s.type === SHT_REL || s.type === SHT_RELA)
-    .map((section) => ({ section, relocations: readRelocations(elf, section) }));
+  const sections = elf.sections.filter((s) => s.type === SHT_REL || s.type === SHT_RELA);
+  // Sections a linker writes never share bytes; without this, many headers aliasing
+  // one big range would decode the same relocations over and over.
+  const total = sections.reduce((sum, s) => sum + s.size, 0);
+  if (total > elf.reader.length) {
+    throw new ElfError(elf.path, 'SHT_REL', `relocation sections hold ${total} bytes in a ${elf.reader.length}-byte file: they overlap`);
+  }
+  return sections.map((section) => ({ section, relocations: readRelocations(elf, section) }));
 }

@@ -3,6 +3,7 @@
 // same name can be told apart.
 import { ElfError } from './errors.js';
 import { ElfFile, Section } from './elf-file.js';
+import { StringTable } from './strings.js';
 import { SHT_DYNSYM, SHT_SYMTAB, SHT_STRTAB, STT_FILE, STB_LOCAL } from './constants.js';
 
 export interface ElfSymbol {
@@ -18,25 +19,29 @@ export interface ElfSymbol {
   file: string | null;
 }
 
-const MAX_SYMBOLS = 4_000_000;
+const SYM_SIZE = 16;
 
 export function readSymbolTable(elf: ElfFile, table: Section): ElfSymbol[] {
   const r = elf.reader;
-  if (table.entsize !== 16 && table.entsize !== 0) throw new ElfError(elf.path, table.name, `symbol entry size ${table.entsize}`);
+  const what = table.name || `section ${table.index}`;
+  if (table.entsize !== SYM_SIZE && table.entsize !== 0) throw new ElfError(elf.path, what, `symbol entry size ${table.entsize}, expected ${SYM_SIZE}`);
+  if (table.size % SYM_SIZE !== 0) throw new ElfError(elf.path, what, `symbol table size ${table.size} is not a multiple of ${SYM_SIZE}`);
   const strtab = elf.sections[table.link];
-  if (!strtab || strtab.type !== SHT_STRTAB) throw new ElfError(elf.path, table.name, 'symbol table without a string table');
-  const count = Math.floor(table.size / 16);
-  if (count > MAX_SYMBOLS) throw new ElfError(elf.path, table.name, 'too many symbols');
-  r.check(table.offset, count * 16, table.name);
+  if (!strtab || strtab.type !== SHT_STRTAB) {
+    throw new ElfError(elf.path, `sh_link of ${what}`, `section ${table.link} is not a string table`);
+  }
+  const names = new StringTable(r, strtab.offset, strtab.size, strtab.name || `section ${strtab.index}`);
+  const count = table.size / SYM_SIZE;
+  r.check(table.offset, table.size, what);
   const out: ElfSymbol[] = [];
   let file: string | null = null;
   for (let i = 0; i < count; i++) {
-    const at = table.offset + i * 16;
+    const at = table.offset + i * SYM_SIZE;
     const nameOff = r.u32(at, 'st_name');
     const info = r.u8(at + 12, 'st_info');
     const sym: ElfSymbol = {
       index: i,
-      name: nameOff === 0 ? '' : r.cstring(strtab.offset + nameOff, 'st_name', strtab.offset, strtab.offset + strtab.size),
+      name: nameOff === 0 ? '' : names.get(nameOff, `st_name of symbol ${i} in ${what}`),
       value: r.u32(at + 4, 'st_value'),
       size: r.u32(at + 8, 'st_size'),
       type: info & 0xf,
