@@ -1,8 +1,8 @@
 // Mapping an ELF image's PT_LOAD segments into guest memory, the way the
 // kernel's load_elf_binary does: file pages copied in, the rest zero.
 import { ElfError } from './elf/errors.js';
-import { ElfFile } from './elf/elf-file.js';
-import { ET_DYN, ET_EXEC, PF_R, PF_W, PF_X, PT_LOAD, PT_PHDR } from './elf/constants.js';
+import { ElfFile, Segment } from './elf/elf-file.js';
+import { ET_DYN, ET_EXEC, ET_REL, PF_R, PF_W, PF_X, PT_LOAD, PT_PHDR } from './elf/constants.js';
 
 export const PAGE = 4096;
 const down = (a: number): number => a - (a % PAGE);
@@ -33,22 +33,33 @@ export interface LoadedImage {
   brk: number;
 }
 
-export function loadSegments(elf: ElfFile) {
+/** PT_LOAD segments with memory, checked the way the kernel's mmap would check them. */
+export function loadSegments(elf: ElfFile): Segment[] {
   const loads = elf.segments.filter((s) => s.type === PT_LOAD && s.memsz > 0);
   if (loads.length === 0) throw new ElfError(elf.path, 'PT_LOAD', 'no loadable segments');
+  let copied = 0;
   for (const s of loads) {
-    if (s.align > PAGE && s.offset % PAGE !== s.vaddr % PAGE) {
-      throw new ElfError(elf.path, 'PT_LOAD', 'segment offset and address are not congruent modulo the page size');
+    if (s.filesz > 0 && s.offset % PAGE !== s.vaddr % PAGE) {
+      throw new ElfError(elf.path, 'PT_LOAD', `segment at 0x${s.vaddr.toString(16)}: offset and address are not congruent modulo the page size`);
     }
+    copied += s.filesz;
+  }
+  // Segments a linker writes share at most a page or two of the file; many
+  // headers aliasing the whole file would copy it again for each of them.
+  if (copied > 4 * elf.reader.length) {
+    throw new ElfError(elf.path, 'PT_LOAD', `segments load ${copied} bytes from a ${elf.reader.length}-byte file`);
   }
   return loads;
 }
 
 export function imageSpan(elf: ElfFile): { low: number; high: number } {
-  const loads = loadSegments(elf);
-  const low = down(Math.min(...loads.map((s) => s.vaddr)));
-  const high = up(Math.max(...loads.map((s) => s.vaddr + s.memsz)));
-  return { low, high };
+  let low = Infinity;
+  let high = 0;
+  for (const s of loadSegments(elf)) {
+    low = Math.min(low, s.vaddr);
+    high = Math.max(high, s.vaddr + s.memsz);
+  }
+  return { low: down(low), high: up(high) };
 }
 
 function protOf(flags: number): number {
@@ -61,7 +72,7 @@ function protOf(flags: number): number {
  */
 export function mapImage(elf: ElfFile, mem: LoaderMemory, preferredBase: number | null): LoadedImage {
   if (elf.type !== ET_EXEC && elf.type !== ET_DYN) {
-    throw new ElfError(elf.path, 'e_type', elf.type === 1 ? 'relocatable object, not a program (link it first)' : `cannot run ELF type ${elf.type}`);
+    throw new ElfError(elf.path, 'e_type', elf.type === ET_REL ? 'relocatable object, not a program (link it first)' : `cannot run ELF type ${elf.type}`);
   }
   const loads = loadSegments(elf);
   const { low, high } = imageSpan(elf);
@@ -70,19 +81,19 @@ export function mapImage(elf: ElfFile, mem: LoaderMemory, preferredBase: number 
     const size = high - low;
     let base = preferredBase;
     if (base === null || !mem.isFree(base, base + size)) base = mem.findFree(size);
-    if (base === null) throw new ElfError(elf.path, 'PT_LOAD', 'no room in the address space');
+    if (base === null) throw new ElfError(elf.path, 'PT_LOAD', `no room for ${size} bytes in the address space`);
     bias = base - low;
   } else if (!mem.isFree(low, high)) {
-    throw new ElfError(elf.path, 'PT_LOAD', `segments overlap reserved memory at 0x${low.toString(16)}`);
+    throw new ElfError(elf.path, 'PT_LOAD', `cannot map segments at 0x${low.toString(16)}-0x${high.toString(16)}: addresses reserved or out of range`);
   }
   const bytes = elf.reader.bytes;
   for (const s of loads) {
     const start = down(s.vaddr + bias);
     const end = up(s.vaddr + s.memsz + bias);
-    const fileStart = s.offset - (s.vaddr + bias - start);
-    const fileLength = s.vaddr + bias - start + s.filesz;
+    const lead = s.vaddr + bias - start;
     mem.map(start, end - start, protOf(s.flags), elf.path, (dest) => {
-      if (fileStart >= 0 && fileLength > 0) dest.set(bytes.subarray(fileStart, Math.min(fileStart + fileLength, bytes.length)));
+      // Like the kernel, the page is file-backed from its start; the rest stays zero.
+      if (s.filesz > 0) dest.set(bytes.subarray(s.offset - lead, s.offset + s.filesz));
     });
   }
   const phdrSeg = elf.segments.find((s) => s.type === PT_PHDR);
@@ -92,5 +103,8 @@ export function mapImage(elf: ElfFile, mem: LoaderMemory, preferredBase: number 
     const holder = loads.find((s) => s.offset <= elf.phoff && elf.phoff < s.offset + s.filesz);
     phdr = holder ? holder.vaddr + (elf.phoff - holder.offset) + bias : 0;
   }
-  return { path: elf.path, elf, bias, start: low + bias, end: high + bias, entry: elf.entry + bias, phdr, brk: high + bias };
+  // e_entry and PT_PHDR are not checked by the kernel either: a bad one faults in the guest.
+  return {
+    path: elf.path, elf, bias, start: low + bias, end: high + bias, entry: (elf.entry + bias) >>> 0, phdr: phdr >>> 0, brk: high + bias,
+  };
 }

@@ -14,6 +14,13 @@ export const PIE_BASE = 0x56555000;
 /** CPUID.1:EDX of the emulated CPU, passed as AT_HWCAP like the kernel does. */
 export const HWCAP_I686 = 0x078bfbff;
 
+/** The program's PT_INTERP could not be read; `reason` is what readFile threw. */
+export class InterpreterError extends ElfError {
+  constructor(file: string, readonly interpreter: string, readonly reason: unknown) {
+    super(file, 'PT_INTERP', `cannot read its interpreter ${interpreter}`);
+  }
+}
+
 export interface StartupMemory extends LoaderMemory {
   write(address: number, bytes: Uint8Array): void;
 }
@@ -23,7 +30,7 @@ export interface StartupOptions {
   envp: string[];
   /** Guest path of the program (AT_EXECFN). */
   execPath: string;
-  /** Reads a file of the guest's file system (the interpreter). */
+  /** Reads a file of the guest's file system (the interpreter); what it throws is kept in an InterpreterError. */
   readFile(guestPath: string): Uint8Array;
   ids: { uid: number; euid: number; gid: number; egid: number };
   random: Uint8Array;
@@ -49,7 +56,7 @@ export function startProgram(exeElf: ElfFile, opts: StartupOptions, mem: Startup
     try {
       bytes = opts.readFile(exeElf.interpreter);
     } catch (e) {
-      throw new ElfError(exeElf.path, 'PT_INTERP', `cannot read interpreter ${exeElf.interpreter}: ${(e as Error).message}`);
+      throw new InterpreterError(exeElf.path, exeElf.interpreter, e);
     }
     const interpElf = parseElf(bytes, exeElf.interpreter);
     interp = mapImage(interpElf, mem, null);
