@@ -4,6 +4,7 @@
 // backtrace through the real callers (across libc for a qsort callback).
 import { describe, expect, test } from 'vitest';
 import fs from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
 import { BUILD, runDsu, runNative } from './helpers/run.js';
@@ -112,10 +113,31 @@ describe('fault reports', () => {
     }
   }
 
+  test('a stripped program is symbolized from its debug file, found by build ID inside --root', async () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'dsu-root-'));
+    try {
+      const full = path.join(BUILD, 'faults', 'null_deref.static');
+      execFileSync('strip', ['--strip-all', '-o', path.join(root, 'prog'), full]);
+      const id = /Build ID: ([0-9a-f]+)/.exec(execFileSync('readelf', ['-n', full], { encoding: 'utf8' }))![1];
+      const before = reportOf((await runDsu('/prog', { cwd: root }, ['--root', root])).stderr.toString());
+      // no symbols, but the CFI kept by strip still finds every caller
+      expect(before.first).toMatch(/ in \(prog\+0x[0-9a-f]+\): /);
+      const debugDir = path.join(root, 'usr', 'lib', 'debug', '.build-id', id.slice(0, 2));
+      fs.mkdirSync(debugDir, { recursive: true });
+      execFileSync('objcopy', ['--only-keep-debug', full, path.join(debugDir, `${id.slice(2)}.debug`)]);
+      const after = reportOf((await runDsu('/prog', { cwd: root }, ['--root', root])).stderr.toString());
+      expect(after.first).toMatch(/ in crash_here\+0x[0-9a-f]+ \(prog\): /);
+      expect(after.frames.map((f) => f.name).slice(0, 4)).toEqual(['crash_here', 'middle', 'outer', 'main']);
+      expect(after.frames.length).toBe(before.frames.length);
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  });
+
   test('a recursion thousands of frames deep is folded into one line', async () => {
     const dsu = await runDsu(path.join(BUILD, 'faults', 'stack_overflow.static'));
     const folded = dsu.stderr.toString().split('\n').filter((l) => /^ {2}#1\.\.#\d+ .* recurse\+0x[0-9a-f]+ .*\[same frame (\d+) times\]$/.test(l));
-    expect(folded).toHaveLength(1);
+    expect(folded, dsu.stderr.toString()).toHaveLength(1);
     const times = Number(/\[same frame (\d+) times\]/.exec(folded[0])![1]);
     // an 8 MiB stack of recursion frames of less than 200 bytes
     expect(times).toBeGreaterThan(40_000);

@@ -8,6 +8,9 @@ import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { SymbolTable } from '../loader/symbols/symbol-table.js';
 import { ModuleCache, ModuleMap, biasOfMapping, describeLocation, modulesFromMappings } from '../loader/symbols/modules.js';
+import { debugFileCandidates, debugLink, openDebugFile } from '../loader/symbols/debug-file.js';
+import { buildId } from '../loader/elf/notes.js';
+import { ElfFile } from '../loader/elf/elf-file.js';
 import { faultSample, loadElf, moduleFor, sharedObjects } from './helpers/elf-modules.js';
 
 const PIE_BIAS = 0x56555000;
@@ -123,5 +126,66 @@ describe('modules at run-time addresses', () => {
     expect(a).toBe(b);
     expect(a!.symbols).toBe(b!.symbols);
     expect(opened).toBe(1);
+  });
+});
+
+describe('separate debug files', () => {
+  /** A finder over host paths, as the emulator's is over the guest's. */
+  const finder = (roots: string[]) => (elf: ElfFile): ElfFile | null => {
+    for (const c of debugFileCandidates(elf, elf.path, roots)) {
+      const debug = fs.existsSync(c.path) ? openDebugFile(c, fs.readFileSync(c.path)) : null;
+      if (debug) return debug;
+    }
+    return null;
+  };
+
+  function split(dir: string): { full: string; stripped: string; debug: string } {
+    const full = faultSample('null_deref', 'dyn');
+    const debug = path.join(dir, 'prog.debug');
+    const stripped = path.join(dir, 'bin', 'prog');
+    fs.mkdirSync(path.dirname(stripped));
+    execFileSync('objcopy', ['--only-keep-debug', full, debug]);
+    execFileSync('strip', ['--strip-all', '-o', stripped, full]);
+    return { full, stripped, debug };
+  }
+
+  test('found through .gnu_debuglink next to the object, and checked by CRC', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dsu-debug-'));
+    try {
+      const { full, stripped, debug } = split(dir);
+      const linked = path.join(dir, 'bin', 'prog.debug');
+      fs.copyFileSync(debug, linked);
+      execFileSync('objcopy', [`--add-gnu-debuglink=${linked}`, stripped], { cwd: path.join(dir, 'bin') });
+      expect(debugLink(loadElf(stripped))?.file).toBe('prog.debug');
+      const reference = SymbolTable.fromElf(loadElf(full)).all().filter((s) => s.kind === 'function');
+      expect(SymbolTable.fromElf(loadElf(stripped)).source).not.toBe('.symtab');
+      const data = new ModuleCache(finder([path.join(dir, 'no-root')])).forElf(loadElf(stripped));
+      expect(data.symbols.source).toBe('.symtab');
+      expect(data.symbols.all().filter((s) => s.kind === 'function').map((s) => [s.name, s.start, s.size]))
+        .toEqual(reference.map((s) => [s.name, s.start, s.size]));
+      // another file under the linked name has another CRC and is refused
+      fs.writeFileSync(linked, Buffer.concat([fs.readFileSync(debug), Buffer.from([0])]));
+      const refused = new ModuleCache(finder([path.join(dir, 'no-root')])).forElf(loadElf(stripped));
+      expect(refused.symbols.byName('crash_here')).toEqual([]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('found by build ID under a debug root', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dsu-debug-'));
+    try {
+      const { stripped, debug } = split(dir);
+      const id = buildId(loadElf(stripped))!;
+      expect(id).toMatch(/^[0-9a-f]{40}$/);
+      const root = path.join(dir, 'debug-root');
+      fs.mkdirSync(path.join(root, '.build-id', id.slice(0, 2)), { recursive: true });
+      fs.copyFileSync(debug, path.join(root, '.build-id', id.slice(0, 2), `${id.slice(2)}.debug`));
+      const data = new ModuleCache(finder([root])).forElf(loadElf(stripped));
+      const hit = data.symbols.lookup(data.symbols.byName('middle')[0].start + 3);
+      expect(hit?.symbol.name).toBe('middle');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

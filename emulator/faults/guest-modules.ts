@@ -2,8 +2,10 @@
 // modules (executable, interpreter, and the libraries ld.so mapped, found
 // from file-backed mappings), a memory reader, and the thread's registers.
 import fs from 'node:fs';
-import { parseElf } from '../../loader/elf/elf-file.js';
-import { Module, ModuleCache, ModuleData, ModuleMap, moduleName, modulesFromMappings } from '../../loader/symbols/modules.js';
+import path from 'node:path';
+import { ElfFile, parseElf } from '../../loader/elf/elf-file.js';
+import { DebugFileFinder, Module, ModuleCache, ModuleData, ModuleMap, moduleName, modulesFromMappings } from '../../loader/symbols/modules.js';
+import { debugFileCandidates, openDebugFile } from '../../loader/symbols/debug-file.js';
 import { ReadU32, Registers } from '../../loader/unwind/unwind.js';
 import { PROT_READ } from '../memory/address-space.js';
 import { Reg } from '../engine/unicorn-consts.js';
@@ -35,6 +37,30 @@ function openGuestFile(proc: Process, cache: ModuleCache, guestPath: string): Mo
       return null;
     }
   });
+}
+
+/** A regular file of the guest's file namespace, read, or null. */
+function readGuestFile(proc: Process, guestPath: string): Uint8Array | null {
+  try {
+    const host = proc.vfs.resolve(guestPath).host;
+    const st = fs.statSync(host);
+    return st.isFile() && st.size <= MAX_MODULE_BYTES ? fs.readFileSync(host) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Debug files are looked up inside the guest's root, as a debugger inside it would. */
+export function guestDebugFiles(proc: Process): DebugFileFinder {
+  return (elf: ElfFile) => {
+    const objectPath = elf === proc.exe?.elf ? proc.exePath : path.posix.resolve(proc.vfs.cwd, elf.path);
+    for (const candidate of debugFileCandidates(elf, objectPath)) {
+      const bytes = readGuestFile(proc, candidate.path);
+      const debug = bytes && openDebugFile(candidate, bytes);
+      if (debug) return debug;
+    }
+    return null;
+  };
 }
 
 /** Every ELF module mapped in `proc`. */

@@ -8,7 +8,7 @@ import type { Process } from '../process.js';
 import type { Thread } from '../thread.js';
 import { CpuFault, SIGBUS, SIGSEGV, signalName } from './fault.js';
 import { disassemble } from './disasm.js';
-import { cpuRegisters, guestBytes, guestModules, guestReader } from './guest-modules.js';
+import { cpuRegisters, guestBytes, guestDebugFiles, guestModules, guestReader } from './guest-modules.js';
 import { backtraceLines } from './backtrace.js';
 import { ModuleCache, ModuleMap, describeLocation } from '../../loader/symbols/modules.js';
 import { walkStack } from '../../loader/unwind/unwind.js';
@@ -60,7 +60,7 @@ function causeText(proc: Process, fault: CpuFault, esp: number): string {
 }
 
 export function faultReportLines(proc: Process, fault: CpuFault, _thread: Thread): string[] {
-  const modules = attempt(() => guestModules(proc, new ModuleCache()), () => new ModuleMap([]));
+  const modules = attempt(() => guestModules(proc, new ModuleCache(guestDebugFiles(proc))), () => new ModuleMap([]));
   const where = attempt(() => {
     const loc = modules.locate(fault.eip);
     return loc.module ? ` in ${describeLocation(loc)}` : '';

@@ -9,15 +9,28 @@ import { PT_LOAD } from '../elf/constants.js';
 import { SymbolEntry, SymbolTable } from './symbol-table.js';
 import { FrameTable } from '../unwind/frame-table.js';
 
+/** Finds the separate debug file of an object, if there is one (see debug-file.ts). */
+export type DebugFileFinder = (elf: ElfFile) => ElfFile | null;
+
 /** What is derived from one file, computed on first use. */
 export class ModuleData {
   private symbolTable: SymbolTable | null = null;
   private frameTable: FrameTable | null = null;
 
-  constructor(readonly elf: ElfFile) {}
+  constructor(readonly elf: ElfFile, private readonly findDebug: DebugFileFinder | null = null) {}
 
+  /** The file's own full symbol table, else its debug file's, else its dynamic symbols. */
   get symbols(): SymbolTable {
-    return (this.symbolTable ??= SymbolTable.fromElf(this.elf));
+    if (this.symbolTable === null) {
+      let table = SymbolTable.fromElf(this.elf);
+      if (table.source !== '.symtab' && this.findDebug) {
+        const debug = this.findDebug(this.elf);
+        const fromDebug = debug ? SymbolTable.fromElf(debug) : null;
+        if (fromDebug?.source === '.symtab') table = fromDebug;
+      }
+      this.symbolTable = table;
+    }
+    return this.symbolTable;
   }
 
   get frames(): FrameTable {
@@ -60,10 +73,13 @@ export class ModuleCache {
   private readonly byElf = new WeakMap<ElfFile, ModuleData>();
   private readonly byKey = new Map<string, ModuleData | null>();
 
+  /** `findDebug` is asked for a stripped file's debug file when its symbols are first needed. */
+  constructor(private readonly findDebug: DebugFileFinder | null = null) {}
+
   forElf(elf: ElfFile): ModuleData {
     let data = this.byElf.get(elf);
     if (!data) {
-      data = new ModuleData(elf);
+      data = new ModuleData(elf, this.findDebug);
       this.byElf.set(elf, data);
     }
     return data;
