@@ -87,7 +87,7 @@ function readProgram(host: string, shown: string): Uint8Array {
   try {
     return fs.readFileSync(host);
   } catch (e) {
-    throw new LaunchError(`${shown}: ${(e as Error).message}`, 126);
+    throw new LaunchError(`${shown}: cannot read (${errnoName(errnoOf(e))})`, 126);
   }
 }
 
