@@ -57,10 +57,17 @@ export class GuestMemory {
     return Buffer.from(this.bytes.buffer, this.bytes.byteOffset + start, end - start).toString('utf8');
   }
 
-  /** Raw bytes of a NUL-terminated string (paths may not be UTF-8). */
+  /** Raw bytes of a NUL-terminated string (paths need not be UTF-8). */
   cstringBytes(a: number, max = 4096): Uint8Array {
-    const s = this.cstring(a, max);
-    return Buffer.from(s, 'utf8');
+    const start = a >>> 0;
+    let end = start;
+    for (;;) {
+      if (end - start >= max) throw new LinuxError(36, 'string too long');
+      if (end % 4096 === 0 || end === start) this.check(end, 1, PROT_READ);
+      if (this.bytes[end] === 0) break;
+      end++;
+    }
+    return this.bytes.slice(start, end);
   }
 
   /** NULL-terminated array of pointers (argv-like). */
