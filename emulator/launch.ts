@@ -20,6 +20,7 @@ import { createLogger, Logger } from './log.js';
 import { LinuxError, ENOENT, errnoOf, errnoName } from './abi/errno.js';
 import { TASK_SIZE } from './memory/address-space.js';
 import { handleFault, deliverSignals } from './signals/delivery.js';
+import { attachHostSignals } from './signals/host.js';
 import { LOOPBACK_ONLY, NetPolicy } from './net/policy.js';
 
 export const STACK_TOP = TASK_SIZE - 0x1000;
@@ -188,7 +189,9 @@ export function startSession(opts: RunOptions): Session {
     onExit: () => release(),
   }, { quantumMs: opts.quantumMs ?? 2, koffiPath: createRequire(import.meta.url).resolve('koffi') });
   proc.notifySignal = () => runner.interrupt();
+  const detachSignals = attachHostSignals(proc);
   release = () => {
+    detachSignals();
     proc.flushSharedMappings(0, TASK_SIZE);
     proc.fds.closeAll();
   };

@@ -3,19 +3,160 @@
 import type { Process } from '../process.js';
 import type { Runner } from '../runner.js';
 import type { Thread } from '../thread.js';
-import { CpuFault, signalName } from '../faults/fault.js';
+import { Reg } from '../engine/unicorn-consts.js';
+import { CpuFault, refineAccessFault, signalName } from '../faults/fault.js';
 import { reportFault } from '../faults/report.js';
+import { EINTR, LinuxError } from '../abi/errno.js';
+import {
+  SA_NODEFER, SA_RESETHAND, SA_RESTART, SI_KERNEL, SIG_DFL, SIG_IGN, SIGSEGV, SIGTRAP, SYNCHRONOUS, UNBLOCKABLE,
+  defaultAction, lowestSignal, sigbit,
+} from '../abi/signal.js';
+import { SignalInfo, hasDeliverable, pendingSet, takeSignal, waitedSignals } from './post.js';
+import { CpuContext, applyContext, captureContext } from './context.js';
+import { setupFrame } from './frame.js';
+import { SignalAwareState, restartable } from './interrupt.js';
+import { clearExceptionInFlight } from './exception-latch.js';
 
-/** Signals whose default action ends the process with a core dump. */
-const CORE = new Set([3, 4, 5, 6, 7, 8, 11, 24, 25, 31]);
+const TRAP_OF_SIGNAL: Record<number, number> = { 4: 6, 5: 3, 7: 17, 8: 0, 11: 14 };
 
-export function handleFault(proc: Process, _runner: Runner, fault: CpuFault, thread: Thread): void {
-  reportFault(proc, fault, thread);
-  proc.exit = { signal: fault.signal, core: CORE.has(fault.signal) };
+export interface DeliveryHooks {
+  /** The state the first frame is built from; read only when a handler runs. */
+  context(): CpuContext;
+  /**
+   * A handler is about to run while the thread is blocked in a syscall: end
+   * the syscall. Returns the mask the frame must restore if the syscall had
+   * installed a temporary one.
+   */
+  interruptSyscall?(restart: boolean): bigint | undefined;
 }
 
-export function deliverSignals(_proc: Process, _runner: Runner, _thread: Thread): void {
-  // signal frames are delivered here (see signals/frame.ts)
+/** The next signal the thread takes: synchronous ones first, then the lowest number. */
+function nextSignal(thread: Thread): number {
+  const ready = pendingSet(thread) & ~thread.signalMask;
+  const sync = ready & SYNCHRONOUS;
+  return lowestSignal(sync !== 0n ? sync : ready);
+}
+
+/**
+ * Take every deliverable signal: drop ignored ones, end the process on a
+ * fatal one, push a frame for each caught one. Frames stack up like on
+ * Linux, so the last signal taken runs its handler first. Returns the state
+ * to resume with, or null when no handler runs (or the process died).
+ */
+export function takeSignals(proc: Process, thread: Thread, hooks: DeliveryHooks): CpuContext | null {
+  let context: CpuContext | null = null;
+  let interrupt = hooks.interruptSyscall;
+  for (let sig = nextSignal(thread); sig !== 0; sig = nextSignal(thread)) {
+    const info = takeSignal(thread, sig)!;
+    const action = proc.signalActions[sig];
+    if (action.handler === SIG_IGN) continue;
+    if (action.handler === SIG_DFL) {
+      const d = defaultAction(sig);
+      if (d !== 'terminate' && d !== 'core') continue;
+      proc.exit = { signal: sig, core: d === 'core' };
+      return null;
+    }
+    const restoreMask = interrupt?.((action.flags & SA_RESTART) !== 0);
+    interrupt = undefined;
+    context ??= hooks.context();
+    if (!setupFrame(proc, thread, context, { sig, info, action, savedMask: restoreMask ?? thread.signalMask })) {
+      proc.log.line(`dsu: ${proc.comm}: cannot push a frame for ${signalName(sig)} (stack at 0x${(context.esp >>> 0).toString(16)}): killed by SIGSEGV`);
+      proc.exit = { signal: SIGSEGV, core: true };
+      return null;
+    }
+    let mask = thread.signalMask | action.mask;
+    if ((action.flags & SA_NODEFER) === 0) mask |= sigbit(sig);
+    thread.signalMask = mask & ~UNBLOCKABLE;
+    if ((action.flags & SA_RESETHAND) !== 0) proc.signalActions[sig] = { ...action, handler: SIG_DFL };
+  }
+  return context;
+}
+
+/**
+ * force_sig semantics for signals the CPU raises: an ignored or blocked one
+ * cannot be escaped, it reverts to the default action (and is unblocked).
+ */
+export function forceSignal(proc: Process, thread: Thread, info: SignalInfo): void {
+  const sig = info.signo;
+  const action = proc.signalActions[sig];
+  const blocked = (thread.signalMask & sigbit(sig)) !== 0n;
+  if (blocked || action.handler === SIG_IGN) {
+    proc.signalActions[sig] = { ...action, handler: SIG_DFL };
+    thread.signalMask &= ~sigbit(sig);
+  }
+  thread.pendingSignals.delete(sig);
+  thread.pendingSignals.set(sig, info);
+}
+
+export function handleFault(proc: Process, _runner: Runner, raw: CpuFault, thread: Thread): void {
+  // a page fault inside a mapping is a protection fault (SEGV_ACCERR), else SEGV_MAPERR
+  const fault = refineAccessFault(raw, proc.space.regionAt(raw.address >>> 0) !== undefined);
+  // a handler may let the guest run on: the engine must not keep this fault "in flight"
+  clearExceptionInFlight(proc.machine.cpu);
+  // int3 is reported like the kernel's do_int3: SI_KERNEL, no address
+  const breakpoint = fault.signal === SIGTRAP && fault.cause === 'breakpoint';
+  const info: SignalInfo = {
+    signo: fault.signal, code: breakpoint ? SI_KERNEL : fault.code, addr: breakpoint ? 0 : fault.address,
+    trapno: TRAP_OF_SIGNAL[fault.signal] ?? 0,
+    // page fault error code: user mode, plus "present" for a protection fault
+    errorCode: fault.signal === SIGSEGV ? 4 | (fault.code === 2 ? 1 : 0) : 0,
+  };
+  forceSignal(proc, thread, info);
+  if (proc.signalActions[fault.signal].handler === SIG_DFL) {
+    reportFault(proc, fault, thread);
+    thread.pendingSignals.delete(fault.signal);
+    proc.exit = { signal: fault.signal, core: defaultAction(fault.signal) === 'core' };
+    return;
+  }
+  const cpu = proc.machine.cpu;
+  const context = takeSignals(proc, thread, { context: () => captureContext(cpu, fault.eip) });
+  if (context && !proc.exited) applyContext(cpu, context);
+}
+
+export function deliverSignals(proc: Process, runner: Runner, thread: Thread): void {
+  if (proc.exited || thread.pendingSignals.size === 0) return;
+  const ctx = runner.context;
+  if (thread.pending && (pendingSet(thread) & waitedSignals(thread)) !== 0n) {
+    // sigtimedwait dequeues what it waits for: let it run again now
+    const p = thread.pending;
+    p.cancel?.();
+    p.cancel = null;
+    runner.syscalls.retry(ctx);
+  }
+  if (!hasDeliverable(thread)) return;
+  const cpu = proc.machine.cpu;
+  let eip = runner.instructionPointer;
+  const interruptSyscall = (restart: boolean): bigint | undefined => {
+    const p = thread.pending!;
+    const state = (thread.syscallState ?? {}) as SignalAwareState;
+    const saved = state.restoreMask;
+    if (restart && restartable(p.row.name) && !state.onSignal) {
+      // back to the int 0x80 with the syscall number, as when the kernel restarts a call
+      runner.syscalls.interrupt(ctx, null);
+      cpu.setReg(Reg.EAX, p.row.nr);
+      eip = (eip - 2) >>> 0;
+    } else {
+      runner.syscalls.interrupt(ctx, endResult(state));
+    }
+    return saved;
+  };
+  const context = takeSignals(proc, thread, {
+    context: () => captureContext(cpu, eip),
+    interruptSyscall: thread.pending ? interruptSyscall : undefined,
+  });
+  if (!context || proc.exited) return;
+  applyContext(cpu, context);
+  runner.instructionPointer = context.eip;
+}
+
+function endResult(state: SignalAwareState): number {
+  if (!state.onSignal) return -EINTR;
+  try {
+    return state.onSignal();
+  } catch (e) {
+    if (e instanceof LinuxError) return -e.errno;
+    throw e;
+  }
 }
 
 export function describeSignal(sig: number): string {

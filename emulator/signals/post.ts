@@ -1,27 +1,91 @@
 // Posting a signal: it becomes pending on the process (or one thread) and the
 // runner is asked to deliver it before the guest next runs (interrupting a
 // blocked syscall if needed). Delivery itself is in delivery.ts.
-import type { Process } from '../process.js';
+import type { Process, SignalAction } from '../process.js';
 import type { Thread } from '../thread.js';
+import type { SiginfoFields } from '../abi/siginfo.js';
+import { SIG_IGN, SIG_DFL, SIGRTMIN, sigbit, defaultAction } from '../abi/signal.js';
 
-export interface SignalInfo {
-  signo: number;
-  code: number;
-  /** sender pid/uid (SI_USER, SI_TKILL) */
-  pid?: number;
-  uid?: number;
-  /** faulting address (SIGSEGV, SIGBUS, SIGFPE, SIGILL) */
-  addr?: number;
-  /** timer or queued value */
-  value?: number;
+export interface SignalInfo extends SiginfoFields {
+  /** CPU exception number and error code, for the handler's sigcontext. */
+  trapno?: number;
+  errorCode?: number;
+  /** Further queued instances of the same real-time signal, oldest first. */
+  queued?: SignalInfo[];
 }
 
 export const SI_USER = 0;
 export const SI_KERNEL = 0x80;
 export const SI_TKILL = -6;
 
+/** Whether an action throws its signal away (SIG_IGN, or a default action that does nothing). */
+export function actionIgnores(action: SignalAction, sig: number): boolean {
+  if (action.handler === SIG_IGN) return true;
+  if (action.handler !== SIG_DFL) return false;
+  const d = defaultAction(sig);
+  // stop signals are not implemented as stops: they are ignored
+  return d === 'ignore' || d === 'continue' || d === 'stop';
+}
+
+/** Whether a signal would be thrown away on arrival (ignored and not blocked). */
+export function isIgnored(proc: Process, thread: Thread, sig: number): boolean {
+  if ((thread.signalMask & sigbit(sig)) !== 0n) return false;
+  if ((waitedSignals(thread) & sigbit(sig)) !== 0n) return false;
+  return actionIgnores(proc.signalActions[sig], sig);
+}
+
+/** Signals a blocked sigtimedwait is waiting for (they wake it even while blocked). */
+export function waitedSignals(thread: Thread): bigint {
+  const w = thread.pending ? thread.syscallState?.waitSet : undefined;
+  return typeof w === 'bigint' ? w : 0n;
+}
+
+/** Pending signals of a thread as a set. */
+export function pendingSet(thread: Thread): bigint {
+  let set = 0n;
+  for (const sig of thread.pendingSignals.keys()) set |= sigbit(sig);
+  return set;
+}
+
+/** Whether a signal is pending that the thread would take now. */
+export function hasDeliverable(thread: Thread): boolean {
+  if (thread.pendingSignals.size === 0) return false;
+  return (pendingSet(thread) & ~thread.signalMask) !== 0n;
+}
+
+/** Take the oldest pending instance of `sig` off the thread. */
+export function takeSignal(thread: Thread, sig: number): SignalInfo | undefined {
+  const info = thread.pendingSignals.get(sig);
+  if (!info) return undefined;
+  const rest = info.queued ?? [];
+  info.queued = undefined;
+  const next = rest.shift();
+  if (next) {
+    next.queued = rest;
+    thread.pendingSignals.set(sig, next);
+  } else {
+    thread.pendingSignals.delete(sig);
+  }
+  return info;
+}
+
+/** Drop every pending instance of `sig` (its action became "ignore"). */
+export function discardSignal(proc: Process, sig: number): void {
+  for (const t of proc.threads) t.pendingSignals.delete(sig);
+}
+
 export function postSignal(proc: Process, info: SignalInfo, thread?: Thread): void {
+  if (proc.exited) return;
   const target = thread ?? proc.mainThread;
-  target.pendingSignals.set(info.signo, info);
-  proc.notifySignal();
+  const sig = info.signo;
+  if (isIgnored(proc, target, sig)) return;
+  const already = target.pendingSignals.get(sig);
+  if (already) {
+    // standard signals do not queue: a second one while pending is lost
+    if (sig < SIGRTMIN) return;
+    (already.queued ??= []).push(info);
+  } else {
+    target.pendingSignals.set(sig, info);
+  }
+  if ((target.signalMask & sigbit(sig)) === 0n || (waitedSignals(target) & sigbit(sig)) !== 0n) proc.notifySignal();
 }

@@ -75,6 +75,23 @@ export class SyscallDispatcher {
     if (!ctx.proc.exited) ctx.proc.machine.cpu.setReg(Reg.EAX, result);
   }
 
+  /**
+   * End the blocked syscall early because a signal handler is about to run:
+   * with `result` (usually -EINTR), or, when `result` is null, to be
+   * restarted (the caller points EIP back at the int 0x80).
+   */
+  interrupt(ctx: SyscallContext, result: number | null): void {
+    const p = ctx.thread.pending;
+    if (!p) return;
+    p.cancel?.();
+    p.cancel = null;
+    ctx.thread.pending = null;
+    ctx.thread.syscallState = null;
+    ctx.thread.state = 'runnable';
+    if (result !== null) this.complete(ctx, p.row, p.args, result);
+    else if (this.opts.strace) ctx.proc.log.line(`${formatCall(ctx, p.row, p.args)} = ? ERESTARTSYS (to be restarted)`);
+  }
+
   private invoke(ctx: SyscallContext, row: SyscallRow, a: Args): number | Blocked {
     try {
       return row.handler(ctx, a[0], a[1], a[2], a[3], a[4], a[5]);

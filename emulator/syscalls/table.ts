@@ -9,7 +9,8 @@ import { socketcallRows } from './socketcall.js';
 import { pollRows } from './poll.js';
 import { epollRows } from './epoll.js';
 import { eventFdRows } from './event-fds.js';
+import { signalAndTimeRows } from './signals-and-time.js';
 
 export function allSyscallRows(): SyscallRow[] {
-  return [...processRows, ...mmRows, ...fsIoRows, ...fsRows, ...netRows, ...socketcallRows, ...pollRows, ...epollRows, ...eventFdRows];
+  return [...processRows, ...mmRows, ...fsIoRows, ...fsRows, ...netRows, ...socketcallRows, ...pollRows, ...epollRows, ...eventFdRows, ...signalAndTimeRows];
 }

@@ -1,0 +1,27 @@
+// Signals sent to the dsu process itself (Ctrl-C, kill) are the guest's:
+// they are forwarded to it, so its handlers run and, without one, the
+// default action ends it with the right status. Attached for the life of a
+// session; detaching also stops the guest's timers.
+import type { Process } from '../process.js';
+import { postSignal } from './post.js';
+import { stopTimers } from './timers.js';
+import { SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2, SI_USER } from '../abi/signal.js';
+
+const FORWARDED: [NodeJS.Signals, number][] = [
+  ['SIGHUP', SIGHUP], ['SIGINT', SIGINT], ['SIGQUIT', SIGQUIT],
+  ['SIGTERM', SIGTERM], ['SIGUSR1', SIGUSR1], ['SIGUSR2', SIGUSR2],
+];
+
+/** Start forwarding; returns the function that undoes it (call when the guest is gone). */
+export function attachHostSignals(proc: Process): () => void {
+  const listeners = FORWARDED.map(([name, signo]) => {
+    // the sender is another host process we cannot name: si_pid stays 0
+    const listener = (): void => postSignal(proc, { signo, code: SI_USER, pid: 0, uid: 0 });
+    process.on(name, listener);
+    return [name, listener] as const;
+  });
+  return () => {
+    for (const [name, listener] of listeners) process.off(name, listener);
+    stopTimers(proc);
+  };
+}
