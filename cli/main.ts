@@ -13,11 +13,13 @@ export async function main(argv: string[]): Promise<number> {
     switch (command) {
       case 'run':
         return await runCommand(rest);
-      case undefined:
       case 'help':
       case '--help':
         process.stdout.write(USAGE + '\n');
-        return command === undefined ? 2 : 0;
+        return 0;
+      case undefined:
+        process.stderr.write(USAGE + '\n');
+        return 2;
       default:
         throw new UsageError(`unknown command ${command}\n${USAGE}`);
     }
