@@ -20,20 +20,7 @@
 // 0x240, fpuc 0x242, fptags 0x244, fpregs 0x250 in 16-byte slots); the
 // helpers' first bytes, which encode those offsets, are checked before
 // anything is replaced. On any other build nothing is changed.
-import koffi from 'koffi';
-
-const libc = koffi.load('libc.so.6');
-const dlopen = libc.func('void *dlopen(const char *file, int mode)');
-const dlsym = libc.func('void *dlsym(void *handle, const char *name)');
-const mmap = libc.func('void *mmap(void *addr, size_t len, int prot, int flags, int fd, int64_t off)');
-const mprotect = libc.func('int mprotect(uint64_t addr, size_t len, int prot)');
-
-const RTLD_NOW = 2;
-const PAGE = 4096;
-const PROT_RW = 3;
-const PROT_RX = 5;
-const PROT_RWX = 7;
-const MAP_PRIVATE_ANONYMOUS = 0x22;
+import { absoluteJump, hexAt, isAbsoluteJump, placeCode, unicornSymbol, writeCode } from './native-code.js';
 
 /** pre(N): save the host FPU, load the guest's FCW (exceptions masked), push guest ST(N-1)..ST0. */
 const PRE_COMMON = [
@@ -137,8 +124,6 @@ const LAYOUT_CHECKS: Array<[string, string]> = [
   ['fclex', '6681a740020000007fc3'], // andw $0x7f00,0x240(%rdi); ret
 ];
 
-const JUMP_LENGTH = 12; // movabs $thunk,%rax; jmp *%rax
-
 function thunk(r: Replacement): number[] {
   const two = r.inputs === 2;
   return [
@@ -147,77 +132,33 @@ function thunk(r: Replacement): number[] {
   ];
 }
 
-function hexOf(bytes: Uint8Array): string {
-  return Buffer.from(bytes).toString('hex');
-}
-
-function isOurJump(code: Uint8Array): boolean {
-  return code[0] === 0x48 && code[1] === 0xb8 && code[10] === 0xff && code[11] === 0xe0;
-}
-
 /** Replace the helpers, once per process. Returns whether the x87 is now exact. */
 export function replaceX87Helpers(notes: string[]): boolean {
-  const handle = dlopen('libunicorn.so.2', RTLD_NOW);
-  if (handle === null) {
-    notes.push('libunicorn.so.2 not found by dlopen: x87 transcendentals stay approximate');
-    return false;
-  }
-  const fn = (name: string): unknown => dlsym(handle, `helper_${name}_x86_64`);
-  for (const [name, bytes] of LAYOUT_CHECKS) {
-    const f = fn(name);
-    if (f === null || hexOf(new Uint8Array(koffi.view(f, bytes.length / 2))) !== bytes) {
-      notes.push('unrecognised Unicorn build: x87 transcendentals stay approximate');
-      return false;
-    }
-  }
-  const targets = REPLACEMENTS.map((r) => ({ r, f: fn(r.helper) }));
-  const states = targets.map(({ r, f }) => {
-    if (f === null) return 'unknown';
-    const code = new Uint8Array(koffi.view(f, r.expected.length / 2));
-    return isOurJump(code) ? 'replaced' : hexOf(code) === r.expected ? 'original' : 'unknown';
-  });
-  if (states.every((s) => s === 'replaced')) return true; // already done in this process
-  if (!states.every((s) => s === 'original')) {
+  const unrecognised = () => {
     notes.push('unrecognised Unicorn build: x87 transcendentals stay approximate');
     return false;
+  };
+  for (const [name, bytes] of LAYOUT_CHECKS) {
+    const at = unicornSymbol(`helper_${name}_x86_64`);
+    if (at === null || hexAt(at, bytes.length / 2) !== bytes) return unrecognised();
   }
+  const targets = REPLACEMENTS.map((r) => ({ r, at: unicornSymbol(`helper_${r.helper}_x86_64`) }));
+  const states = targets.map(({ r, at }) =>
+    at === null ? 'unknown' : isAbsoluteJump(at) ? 'replaced' : hexAt(at, r.expected.length / 2) === r.expected ? 'original' : 'unknown');
+  if (states.every((s) => s === 'replaced')) return true; // already done in this process
+  if (!states.every((s) => s === 'original')) return unrecognised();
 
-  const thunks = targets.map(({ r }) => thunk(r));
-  const size = thunks.reduce((n, t) => n + ((t.length + 15) & ~15), 0);
-  const area = mmap(null, size, PROT_RW, MAP_PRIVATE_ANONYMOUS, -1, 0);
-  const areaAddress = area === null ? -1n : koffi.address(area);
-  if (areaAddress === -1n || areaAddress === 0n) {
-    notes.push('cannot allocate code for the x87 helpers: x87 transcendentals stay approximate');
+  const entries = placeCode(targets.map(({ r }) => thunk(r)));
+  if (entries === null) {
+    notes.push('cannot place code for the x87 helpers: x87 transcendentals stay approximate');
     return false;
   }
-  const areaBytes = new Uint8Array(koffi.view(area, size));
-  const entries: bigint[] = [];
-  let at = 0;
-  for (const t of thunks) {
-    areaBytes.set(t, at);
-    entries.push(areaAddress + BigInt(at));
-    at += (t.length + 15) & ~15;
-  }
-  if (mprotect(Number(areaAddress), size, PROT_RX) !== 0) {
-    notes.push('cannot make the x87 helper code executable: x87 transcendentals stay approximate');
-    return false;
-  }
-
   for (let i = 0; i < targets.length; i++) {
-    const address = Number(koffi.address(targets[i].f));
-    const page = Math.floor(address / PAGE) * PAGE;
-    const len = address + JUMP_LENGTH > page + PAGE ? 2 * PAGE : PAGE;
-    if (mprotect(page, len, PROT_RWX) !== 0) {
+    if (!writeCode(targets[i].at!, absoluteJump(entries[i]))) {
       // the helpers already replaced are exact on their own
-      notes.push(`cannot make helper_${targets[i].r.helper} writable: it stays approximate`);
+      notes.push(`cannot write over helper_${targets[i].r.helper}: it stays approximate`);
       return false;
     }
-    const jump = new Uint8Array(JUMP_LENGTH);
-    jump.set([0x48, 0xb8]);
-    new DataView(jump.buffer).setBigUint64(2, entries[i], true);
-    jump.set([0xff, 0xe0], 10);
-    new Uint8Array(koffi.view(targets[i].f, JUMP_LENGTH)).set(jump);
-    mprotect(page, len, PROT_RX);
   }
   return true;
 }
