@@ -15,6 +15,7 @@
 //    Setting uc_struct.no_exit_request keeps only the check at block starts.
 import koffi from 'koffi';
 import { replaceX87Helpers } from './x87-helpers.js';
+import { correctX87Flags } from './x87-flags.js';
 
 const libc = koffi.load('libc.so.6');
 const dlopen = libc.func('void *dlopen(const char *file, int mode)');
@@ -42,6 +43,8 @@ export interface EngineFixes {
   safeStop: boolean;
   /** 3. x87 transcendentals computed on the host FPU (see x87-helpers.ts). */
   exactX87: boolean;
+  /** 4. x87 exception flags reported in the status word (see x87-flags.ts). */
+  x87Flags: boolean;
   notes: string[];
 }
 
@@ -100,7 +103,7 @@ function exitCheckRecognised(notes: string[]): boolean {
 export function engineFixes(): EngineFixes {
   if (applied) return applied;
   const notes: string[] = [];
-  applied = { fastStores: patchStores(notes), safeStop: exitCheckRecognised(notes), exactX87: replaceX87Helpers(notes), notes };
+  applied = { fastStores: patchStores(notes), safeStop: exitCheckRecognised(notes), exactX87: replaceX87Helpers(notes), x87Flags: correctX87Flags(notes), notes };
   return applied;
 }
 
