@@ -8,7 +8,9 @@ import { SEEK_CUR } from '../abi/fcntl.js';
 import { O_CLOEXEC } from './description.js';
 import type { Process } from '../process.js';
 import type { Thread } from '../thread.js';
-import type { Region } from '../memory/address-space.js';
+import { pageDown, pageUp, Region } from '../memory/address-space.js';
+import { loadSegments } from '../../loader/image.js';
+import type { LoadedImage } from '../../loader/image.js';
 
 const PAGE = 4096;
 const SIG_IGN = 1;
@@ -32,29 +34,43 @@ export function cmdline(proc: Process): Uint8Array {
   return Buffer.from(proc.argv.map((a) => a + '\0').join(''));
 }
 
+interface StringRange {
+  start: number;
+  end: number;
+}
+
 /**
- * The initial environment, as the kernel shows it: the strings envp[]
- * pointed to at start-up. The pointer table is found on the stack right
- * after argc and argv[] (whose strings we know).
+ * Where the strings argv[] and envp[] pointed to at start-up are: the
+ * pointer table is found on the stack right after argc, matched against the
+ * argv strings we know. Null if the guest has overwritten it.
  */
-export function environ(proc: Process): Uint8Array {
+function initialStrings(proc: Process): { argv: StringRange[]; envp: StringRange[] } | null {
   const stack = proc.space.regions.find((r) => r.name === '[stack]' && r.kind === 'stack');
-  if (!stack) return new Uint8Array(0);
+  if (!stack) return null;
   const argc = proc.argv.length;
   const m = proc.mem;
   const lowest = Math.max(stack.start, stack.end - 1024 * 1024);
+  const range = (p: number): StringRange => ({ start: p, end: p + Buffer.byteLength(m.cstring(p, 128 * 1024)) + 1 });
   for (let at = stack.end - 4 * (argc + 3); at >= lowest; at -= 4) {
     try {
       if (m.u32(at) !== argc || m.u32(at + 4 * (argc + 1)) !== 0) continue;
       if (!proc.argv.every((a, i) => m.cstring(m.u32(at + 4 * (i + 1))) === a)) continue;
-      const out: string[] = [];
-      for (let p = at + 4 * (argc + 2); m.u32(p) !== 0; p += 4) out.push(m.cstring(m.u32(p), 128 * 1024) + '\0');
-      return Buffer.from(out.join(''));
+      const argv = proc.argv.map((_, i) => range(m.u32(at + 4 * (i + 1))));
+      const envp: StringRange[] = [];
+      for (let p = at + 4 * (argc + 2); m.u32(p) !== 0; p += 4) envp.push(range(m.u32(p)));
+      return { argv, envp };
     } catch {
       continue;
     }
   }
-  return new Uint8Array(0);
+  return null;
+}
+
+/** The initial environment, as the kernel shows it: the strings envp[] pointed to at start-up. */
+export function environ(proc: Process): Uint8Array {
+  const strings = initialStrings(proc);
+  if (!strings) return new Uint8Array(0);
+  return Buffer.concat(strings.envp.map((r) => proc.mem.readable(r.start, r.end - r.start)));
 }
 
 interface MappedFile {
@@ -88,6 +104,25 @@ function mappedFile(proc: Process, r: Region, cache: Map<string, MappedFile>): M
   return found;
 }
 
+/**
+ * File offset of `address` in a region the loader mapped for an image: the
+ * loader maps each PT_LOAD segment from the page holding its p_offset, like
+ * the kernel, but records no offset.
+ */
+function imageOffset(image: LoadedImage, address: number): number {
+  for (const s of loadSegments(image.elf)) {
+    const start = pageDown(s.vaddr + image.bias);
+    if (address >= start && address < pageUp(s.vaddr + s.memsz + image.bias)) return pageDown(s.offset) + (address - start);
+  }
+  return 0;
+}
+
+function fileOffset(proc: Process, r: Region): number {
+  if (r.kind !== 'image') return r.offset;
+  const image = [proc.exe, proc.interp].find((i) => i && r.name === i.path && r.start >= i.start && r.start < i.end);
+  return image ? imageOffset(image, r.start) : r.offset;
+}
+
 export function maps(proc: Process): Uint8Array {
   const cache = new Map<string, MappedFile>();
   const lines: string[] = [];
@@ -95,7 +130,7 @@ export function maps(proc: Process): Uint8Array {
     if (r.kind === 'reserved') continue;
     const file = mappedFile(proc, r, cache);
     const perms = `${r.prot & 1 ? 'r' : '-'}${r.prot & 2 ? 'w' : '-'}${r.prot & 4 ? 'x' : '-'}${r.shared ? 's' : 'p'}`;
-    const head = `${hex8(r.start)}-${hex8(r.end)} ${perms} ${hex8(file ? r.offset : 0)} ${file?.dev ?? '00:00'} ${file?.ino ?? '0'} `;
+    const head = `${hex8(r.start)}-${hex8(r.end)} ${perms} ${hex8(file ? fileOffset(proc, r) : 0)} ${file?.dev ?? '00:00'} ${file?.ino ?? '0'} `;
     const name = file?.path ?? r.name;
     lines.push(name ? head.padEnd(72) + ' ' + name : head);
   }
@@ -195,7 +230,19 @@ export function stat(proc: Process, thread: Thread): Uint8Array {
   set(32, sig.blocked & 0xffffffffn);
   set(33, sig.ignored & 0xffffffffn);
   set(34, sig.caught & 0xffffffffn);
+  const data = proc.space.regions.find((r) => r.kind === 'image' && r.name === exe?.path && (r.prot & 2));
+  set(45, data?.start ?? 0);
+  set(46, data?.end ?? 0);
   set(47, proc.space.brkStart);
+  const strings = initialStrings(proc);
+  const span = (list: StringRange[] | undefined): [number, number] =>
+    list && list.length > 0 ? [Math.min(...list.map((r) => r.start)), Math.max(...list.map((r) => r.end))] : [0, 0];
+  const [argStart, argEnd] = span(strings?.argv);
+  const [envStart, envEnd] = span(strings?.envp);
+  set(48, argStart);
+  set(49, argEnd);
+  set(50, envStart);
+  set(51, envEnd);
   return Buffer.from(`${proc.pid} (${proc.comm}) ${fields.join(' ')}\n`);
 }
 
