@@ -62,6 +62,18 @@ static int read_file(const char *path)
     return 0;
 }
 
+static int cat(const char *path)
+{
+    char buf[4096];
+    int fd = open(path, O_RDONLY);
+    if (fd < 0) return -1;
+    ssize_t n;
+    fflush(stdout);
+    while ((n = read(fd, buf, sizeof buf)) > 0) write(1, buf, n);
+    close(fd);
+    return n < 0 ? -1 : 0;
+}
+
 static int run(const char *verb, const char *a, const char *b)
 {
     struct stat st;
@@ -72,6 +84,7 @@ static int run(const char *verb, const char *a, const char *b)
     if (!strcmp(verb, "rdwr")) return write_file(a, O_RDWR, "");
     if (!strcmp(verb, "rdonly-creat")) return write_file(a, O_RDONLY | O_CREAT, "");
     if (!strcmp(verb, "read")) return read_file(a);
+    if (!strcmp(verb, "cat")) return cat(a);
     if (!strcmp(verb, "unlink")) return unlink(a);
     if (!strcmp(verb, "mkdir")) return mkdir(a, 0755);
     if (!strcmp(verb, "rmdir")) return rmdir(a);
