@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #define TRY(label, expr) do { int r_ = (expr); \
@@ -99,6 +100,30 @@ int main(void)
     }
     printf("\n");
     free(sorted);
+
+    /* the raw calls: getdents64 and the old getdents agree with readdir */
+    int dfd = open("top", O_RDONLY | O_DIRECTORY);
+    char raw[128];
+    for (int wide = 1; wide >= 0; wide--) {
+        lseek(dfd, 0, SEEK_SET);
+        int entries = 0, calls = 0;
+        long got;
+        while ((got = syscall(wide ? SYS_getdents64 : SYS_getdents, dfd, raw, sizeof raw)) > 0) {
+            calls++;
+            for (long at = 0; at < got; at += *(unsigned short *)(raw + at + (wide ? 16 : 8))) entries++;
+        }
+        printf("%s: %d entries, more than one call %d, end %ld\n", wide ? "getdents64" : "getdents", entries, calls > 1, got);
+    }
+    long tiny = syscall(SYS_getdents64, dfd, raw, 8);
+    printf("getdents64 with a tiny buffer: %ld %s\n", tiny, tiny < 0 ? strerror(errno) : "");
+    lseek(dfd, 0, SEEK_SET);
+    tiny = syscall(SYS_getdents64, dfd, raw, 8);
+    printf("getdents64 with a tiny buffer: %ld %s\n", tiny, tiny < 0 ? strerror(errno) : "");
+    int notdir = open("file", O_RDONLY);
+    long bad = syscall(SYS_getdents64, notdir, raw, sizeof raw);
+    printf("getdents64 on a file: %ld %s\n", bad, bad < 0 ? strerror(errno) : "");
+    close(notdir);
+    close(dfd);
 
     TRY("rmdir non-empty", rmdir("top"));
     TRY("rmdir missing", rmdir("top/zz"));

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/falloc.h>
 #include <sys/mman.h>
 #include <sys/sendfile.h>
 #include <sys/stat.h>
@@ -131,6 +132,27 @@ int main(void)
     munmap(s, 16);
     close(fd);
     dump("lines.txt");
+
+    /* space and advice */
+    fd = open("space.bin", O_RDWR | O_CREAT | O_TRUNC, 0600);
+    SHOW("fallocate", fallocate(fd, 0, 0, 8192));
+    fstat(fd, &st);
+    printf("size after fallocate: %lld\n", (long long)st.st_size);
+    SHOW("fallocate keep size", fallocate(fd, FALLOC_FL_KEEP_SIZE, 8192, 4096));
+    fstat(fd, &st);
+    printf("size after keep-size: %lld\n", (long long)st.st_size);
+    SHOW("fallocate bad length", fallocate(fd, 0, 0, 0));
+    printf("posix_fadvise: %s\n", strerror(posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL)));
+    printf("posix_fadvise bad advice: %s\n", strerror(posix_fadvise(fd, 0, 0, 99)));
+    SHOW("fsync", fsync(fd));
+    SHOW("fdatasync", fdatasync(fd));
+    close(fd);
+    int pp[2];
+    pipe(pp);
+    SHOW("fsync on a pipe", fsync(pp[0]));
+    printf("posix_fadvise on a pipe: %s\n", strerror(posix_fadvise(pp[0], 0, 0, POSIX_FADV_NORMAL)));
+    close(pp[0]);
+    close(pp[1]);
 
     /* in-kernel copies */
     int in = open("lines.txt", O_RDONLY);
