@@ -10,6 +10,8 @@ import { AddressSpace } from './memory/address-space.js';
 
 const CR0_PG = 0x80000000;
 const CR0_WP = 0x10000;
+/** Numeric error: unmasked x87 exceptions raise #MF (SIGFPE) like on Linux. */
+const CR0_NE = 0x20;
 const CR4_PAE = 0x20;
 
 export class Machine {
@@ -39,7 +41,7 @@ export class Machine {
     this.gdt = new DescriptorTable(this.memory.view);
     this.cpu.setReg(Reg.CR4, this.cpu.reg(Reg.CR4) | CR4_PAE);
     this.cpu.setReg(Reg.CR3, this.tables.root);
-    this.cpu.setReg(Reg.CR0, this.cpu.reg(Reg.CR0) | CR0_PG | CR0_WP);
+    this.cpu.setReg(Reg.CR0, this.cpu.reg(Reg.CR0) | CR0_PG | CR0_WP | CR0_NE);
     this.gdt.install(this.cpu, this.tables);
   }
 
