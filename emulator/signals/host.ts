@@ -20,7 +20,12 @@ export function attachHostSignals(proc: Process): () => void {
     process.on(name, listener);
     return [name, listener] as const;
   });
+  // Signal listeners do not keep Node's event loop alive; a guest waiting for
+  // nothing but a signal (or deadlocked, like it would be natively) must
+  // still be there when one comes. An idle timer does it without waking.
+  const keepAlive = setInterval(() => {}, 0x7fffffff);
   return () => {
+    clearInterval(keepAlive);
     for (const [name, listener] of listeners) process.off(name, listener);
     stopTimers(proc);
   };

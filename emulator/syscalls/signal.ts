@@ -133,11 +133,8 @@ function rtSigpending(ctx: SyscallContext, set: number, size: number): number {
   return 0;
 }
 
-/** Keeps the host's event loop alive while the guest waits only for a signal. */
-const untilSignal: Arm = () => {
-  const keep = setInterval(() => {}, 0x7fffffff);
-  return () => clearInterval(keep);
-};
+/** Waiting for a signal: nothing but signal delivery ends the wait. */
+const untilSignal: Arm = () => () => {};
 
 function pause(): SyscallResult {
   return new Blocked(untilSignal, 'pause');

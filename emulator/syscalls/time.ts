@@ -57,6 +57,12 @@ function clockGetres(ctx: SyscallContext, id: number, res: number, layout: TimeL
   return 0;
 }
 
+/** Only CLOCK_REALTIME can be set at all; other clocks are EINVAL, as in the kernel. */
+function clockSettime(ctx: SyscallContext, id: number): number {
+  hostClockId(ctx, id | 0);
+  return (id | 0) === CLOCK_REALTIME ? -EPERM : -EINVAL;
+}
+
 function time(ctx: SyscallContext, tloc: number): number {
   const sec = Number(clockNow(ctx, CLOCK_REALTIME) / NSEC_PER_SEC) | 0;
   if (tloc) ctx.mem.setI32(tloc, sec);
@@ -133,11 +139,11 @@ function clockNanosleep(ctx: SyscallContext, id: number, flags: number, req: num
 export const timeRows: SyscallRow[] = [
   row(13, 'time', ['ptr'], (ctx, a) => time(ctx, a)),
   row(78, 'gettimeofday', ['ptr', 'ptr'], (ctx, a, b) => gettimeofday(ctx, a, b)),
-  // the guest may not change the host's clock
+  // the guest may not change the host's clock: it is treated as lacking CAP_SYS_TIME
   row(79, 'settimeofday', ['ptr', 'ptr'], () => -EPERM),
   row(25, 'stime', ['ptr'], () => -EPERM),
-  row(264, 'clock_settime', ['int', 'ptr'], () => -EPERM),
-  row(404, 'clock_settime64', ['int', 'ptr'], () => -EPERM),
+  row(264, 'clock_settime', ['int', 'ptr'], (ctx, a) => clockSettime(ctx, a)),
+  row(404, 'clock_settime64', ['int', 'ptr'], (ctx, a) => clockSettime(ctx, a)),
   row(265, 'clock_gettime', ['int', 'ptr'], (ctx, a, b) => clockGettime(ctx, a, b, TIMESPEC32)),
   row(403, 'clock_gettime64', ['int', 'ptr'], (ctx, a, b) => clockGettime(ctx, a, b, TIMESPEC64)),
   row(266, 'clock_getres', ['int', 'ptr'], (ctx, a, b) => clockGetres(ctx, a, b, TIMESPEC32)),
