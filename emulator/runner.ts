@@ -143,9 +143,14 @@ export class Runner {
     }
     if (proc.exited) return this.finish();
     if (isBlocked(thread)) {
-      this.armWait(thread);
-      if (this.stoppedWork.length > 0) this.schedule();
-      return;
+      // a syscall that installed a temporary mask (sigsuspend, ppoll) may
+      // have let a pending signal through: it interrupts the wait right away
+      this.hooks.beforeResume(thread);
+      if (proc.exited) return this.finish();
+      if (isBlocked(thread)) {
+        this.armWait(thread);
+        if (this.stoppedWork.length === 0) return;
+      }
     }
     this.schedule();
   }

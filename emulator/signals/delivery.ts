@@ -56,10 +56,10 @@ export function takeSignals(proc: Process, thread: Thread, hooks: DeliveryHooks)
       proc.exit = { signal: sig, core: d === 'core' };
       return null;
     }
-    const restoreMask = interrupt?.((action.flags & SA_RESTART) !== 0);
+    const savedMask = interrupt?.((action.flags & SA_RESTART) !== 0);
     interrupt = undefined;
     context ??= hooks.context();
-    if (!setupFrame(proc, thread, context, { sig, info, action, savedMask: restoreMask ?? thread.signalMask })) {
+    if (!setupFrame(proc, thread, context, { sig, info, action, savedMask: savedMask ?? thread.signalMask })) {
       proc.log.line(`dsu: ${proc.comm}: cannot push a frame for ${signalName(sig)} (stack at 0x${(context.esp >>> 0).toString(16)}): killed by SIGSEGV`);
       proc.exit = { signal: SIGSEGV, core: true };
       return null;
@@ -129,7 +129,7 @@ export function deliverSignals(proc: Process, runner: Runner, thread: Thread): v
   const interruptSyscall = (restart: boolean): bigint | undefined => {
     const p = thread.pending!;
     const state = (thread.syscallState ?? {}) as SignalAwareState;
-    const saved = state.restoreMask;
+    const saved = state.savedMask;
     if (restart && restartable(p.row.name) && !state.onSignal) {
       // back to the int 0x80 with the syscall number, as when the kernel restarts a call
       runner.syscalls.interrupt(ctx, null);

@@ -2,12 +2,18 @@
 // these keys in ctx.thread.syscallState; delivery reads them when a signal
 // handler is about to run while the thread waits in that syscall.
 import type { SyscallContext } from '../syscalls/types.js';
+import { UNBLOCKABLE } from '../abi/signal.js';
+import { hasDeliverable } from './post.js';
 
 export interface SignalAwareState {
   /** Result of the syscall when a handler interrupts it (default -EINTR), e.g. nanosleep writing the time left. */
   onSignal?: () => number;
-  /** The syscall runs with a temporary blocked mask (sigsuspend, ppoll, pselect): a handler's frame saves this one. */
-  restoreMask?: bigint;
+  /**
+   * The mask the thread had before the syscall installed a temporary one
+   * (sigsuspend, ppoll, pselect, epoll_pwait): a handler's frame saves this
+   * one, so the mask comes back when the handler returns.
+   */
+  savedMask?: bigint;
   /** sigtimedwait: these signals end the wait by being dequeued, not handled. */
   waitSet?: bigint;
 }
@@ -15,6 +21,25 @@ export interface SignalAwareState {
 export function signalAwareState(ctx: SyscallContext): SignalAwareState {
   ctx.thread.syscallState ??= {};
   return ctx.thread.syscallState as SignalAwareState;
+}
+
+/**
+ * Run the rest of the syscall with `mask` blocked (once per call: retries
+ * keep it). A signal the new mask lets through is taken right away, ending
+ * the wait with EINTR if a handler runs.
+ */
+export function installTemporaryMask(ctx: SyscallContext, mask: bigint): void {
+  const state = signalAwareState(ctx);
+  if (state.savedMask !== undefined) return;
+  state.savedMask = ctx.thread.signalMask;
+  ctx.thread.signalMask = mask & ~UNBLOCKABLE;
+  if (hasDeliverable(ctx.thread)) ctx.proc.notifySignal();
+}
+
+/** Put back the mask installTemporaryMask replaced (when the syscall completes by itself). */
+export function restoreTemporaryMask(ctx: SyscallContext): void {
+  const saved = (ctx.thread.syscallState as SignalAwareState | null)?.savedMask;
+  if (saved !== undefined) ctx.thread.signalMask = saved;
 }
 
 /** Syscalls that end with EINTR under a handler even with SA_RESTART (signal(7)). */

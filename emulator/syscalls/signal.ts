@@ -16,7 +16,7 @@ import { currentAltStack, setAltStack } from '../signals/altstack.js';
 import { applyContext, captureContext } from '../signals/context.js';
 import { restoreFrame } from '../signals/frame.js';
 import { forceSignal, takeSignals } from '../signals/delivery.js';
-import { signalAwareState } from '../signals/interrupt.js';
+import { installTemporaryMask, signalAwareState } from '../signals/interrupt.js';
 import { monotonicNow } from '../host/clock.js';
 import { delayMs } from './time.js';
 import { row, SyscallContext, SyscallResult, SyscallRow } from './types.js';
@@ -142,12 +142,7 @@ function pause(): SyscallResult {
 
 /** Wait for a handled signal with a temporary mask, which the handler's frame replaces with the current one. */
 function sigsuspend(ctx: SyscallContext, readMask: () => bigint): SyscallResult {
-  const state = signalAwareState(ctx);
-  if (state.restoreMask === undefined) {
-    const mask = readMask();
-    state.restoreMask = ctx.thread.signalMask;
-    setMask(ctx, mask);
-  }
+  if (signalAwareState(ctx).savedMask === undefined) installTemporaryMask(ctx, readMask());
   return new Blocked(untilSignal, 'sigsuspend');
 }
 
