@@ -3,6 +3,7 @@
  * reads back; the errors; sysinfo's figures look sane. */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -51,9 +52,16 @@ int main(void)
     printf("read back: %llu/%llu, ugetrlimit %u/%u, prlimit %llu/%llu\n", (unsigned long long)r.rlim_cur,
            (unsigned long long)r.rlim_max, u.cur, u.max, (unsigned long long)pr.rlim_cur, (unsigned long long)pr.rlim_max);
     printf("sysconf(_SC_OPEN_MAX) %ld\n", sysconf(_SC_OPEN_MAX));
+    int e = dup2(1, 100);
+    printf("dup2 to fd 100 beyond the limit: %d %s\n", e, errno == EBADF ? "EBADF" : "?");
+    e = fcntl(1, F_DUPFD, 64);
+    printf("F_DUPFD from 64: %d %s\n", e, errno == EINVAL ? "EINVAL" : "?");
+    e = dup2(1, 63);
+    printf("dup2 to fd 63: %d\n", e);
+    close(63);
 
     struct rlimit bad = { 100, 50 };
-    int e = setrlimit(RLIMIT_NOFILE, &bad);
+    e = setrlimit(RLIMIT_NOFILE, &bad);
     printf("soft above hard: %d %s\n", e, errno == EINVAL ? "EINVAL" : "?");
     e = getrlimit(99, &r);
     printf("bad resource: %d %s\n", e, errno == EINVAL ? "EINVAL" : "?");

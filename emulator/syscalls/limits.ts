@@ -42,6 +42,8 @@ function setLimit(ctx: SyscallContext, resource: number, next: Limit): number {
   // raising the hard limit takes CAP_SYS_RESOURCE
   if (hard > old[1] && ctx.proc.ids.euid !== 0) return -EPERM;
   ctx.proc.rlimits.set(resource, [soft, hard]);
+  // the file table enforces the soft limit on descriptor numbers
+  if (resource === RLIMIT_NOFILE) ctx.proc.fds.limit = Number(soft);
   return 0;
 }
 

@@ -235,6 +235,6 @@ export const signalRows: SyscallRow[] = [
   row(177, 'rt_sigtimedwait', ['ptr', 'ptr', 'ptr', 'size'], (ctx, a, b, c, d) => rtSigtimedwait(ctx, a, b, c, d, TIMESPEC32)),
   row(421, 'rt_sigtimedwait_time64', ['ptr', 'ptr', 'ptr', 'size'], (ctx, a, b, c, d) => rtSigtimedwait(ctx, a, b, c, d, TIMESPEC64)),
   row(186, 'sigaltstack', ['ptr', 'ptr'], (ctx, a, b) => sigaltstack(ctx, a, b)),
-  row(119, 'sigreturn', [], (ctx) => sigreturn(ctx, false), true),
-  row(173, 'rt_sigreturn', [], (ctx) => sigreturn(ctx, true), true),
+  row(119, 'sigreturn', [], (ctx) => sigreturn(ctx, false)),
+  row(173, 'rt_sigreturn', [], (ctx) => sigreturn(ctx, true)),
 ];
