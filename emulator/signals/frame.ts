@@ -10,7 +10,7 @@ import {
 } from '../abi/signal-frame.js';
 import { encodeSiginfo } from '../abi/siginfo.js';
 import { SA_ONSTACK, SA_RESTORER, SA_SIGINFO, SIGSEGV, SS_AUTODISARM, SS_ONSTACK, UNBLOCKABLE } from '../abi/signal.js';
-import { altStackState, currentAltStack, disarmAltStack, setAltStack, withinAltStack } from './altstack.js';
+import { altStackState, disarmAltStack, setAltStack, withinAltStack } from './altstack.js';
 
 const EFLAGS_TF = 0x100;
 const EFLAGS_DF = 0x400;
@@ -77,7 +77,8 @@ export function setupFrame(proc: Process, thread: Thread, c: CpuContext, req: Fr
     mem.write(frame + 4, u32le(sig));
     if (rt) {
       const uc = frame + RT_SIGFRAME.uc;
-      const stack = currentAltStack(thread, c.esp);
+      // the kernel saves sas_ss_flags as last set, not the state sigaltstack() computes
+      const stack = { ...thread.altStack };
       mem.write(frame + RT_SIGFRAME.pinfo, u32le(frame + RT_SIGFRAME.info));
       mem.write(frame + RT_SIGFRAME.puc, u32le(uc));
       mem.write(frame + RT_SIGFRAME.info, encodeSiginfo(info));
