@@ -8,7 +8,8 @@ import { CpuFault, refineAccessFault, signalName } from '../faults/fault.js';
 import { reportFault } from '../faults/report.js';
 import { EINTR, LinuxError } from '../abi/errno.js';
 import {
-  SA_NODEFER, SA_RESETHAND, SA_RESTART, SI_KERNEL, SIG_DFL, SIG_IGN, SIGSEGV, SIGTRAP, SYNCHRONOUS, UNBLOCKABLE,
+  SA_NODEFER, SA_RESETHAND, SA_RESTART, SI_KERNEL, SIG_DFL, SIG_IGN, SIGBUS, SIGFPE, SIGILL, SIGSEGV, SIGTRAP,
+  SYNCHRONOUS, UNBLOCKABLE,
   defaultAction, lowestSignal, sigbit,
 } from '../abi/signal.js';
 import { SignalInfo, hasDeliverable, pendingSet, takeSignal, waitedSignals } from './post.js';
@@ -17,7 +18,19 @@ import { setupFrame } from './frame.js';
 import { SignalAwareState, restartable } from './interrupt.js';
 import { clearExceptionInFlight } from './exception-latch.js';
 
-const TRAP_OF_SIGNAL: Record<number, number> = { 4: 6, 5: 3, 7: 17, 8: 0, 11: 14 };
+const FPE_INTDIV = 1;
+
+/** The CPU exception behind a fault, for sigcontext.trapno. */
+function trapNumber(fault: CpuFault): number {
+  switch (fault.signal) {
+    case SIGSEGV: return fault.code === SI_KERNEL ? 13 : 14;
+    case SIGFPE: return fault.code === FPE_INTDIV ? 0 : 16;
+    case SIGILL: return 6;
+    case SIGTRAP: return 3;
+    case SIGBUS: return 17;
+    default: return 0;
+  }
+}
 
 export interface DeliveryHooks {
   /** The state the first frame is built from; read only when a handler runs. */
@@ -97,7 +110,7 @@ export function handleFault(proc: Process, _runner: Runner, raw: CpuFault, threa
   const breakpoint = fault.signal === SIGTRAP && fault.cause === 'breakpoint';
   const info: SignalInfo = {
     signo: fault.signal, code: breakpoint ? SI_KERNEL : fault.code, addr: breakpoint ? 0 : fault.address,
-    trapno: TRAP_OF_SIGNAL[fault.signal] ?? 0,
+    trapno: trapNumber(fault),
     // page fault error code: user mode, plus "present" for a protection fault
     errorCode: fault.signal === SIGSEGV ? 4 | (fault.code === 2 ? 1 : 0) : 0,
   };

@@ -6,7 +6,11 @@ import { UNBLOCKABLE } from '../abi/signal.js';
 import { hasDeliverable } from './post.js';
 
 export interface SignalAwareState {
-  /** Result of the syscall when a handler interrupts it (default -EINTR), e.g. nanosleep writing the time left. */
+  /**
+   * Result of the syscall when a handler interrupts it (default -EINTR), e.g.
+   * nanosleep writing the time left, or a partial count; a syscall that sets
+   * it is never restarted.
+   */
   onSignal?: () => number;
   /**
    * The mask the thread had before the syscall installed a temporary one
