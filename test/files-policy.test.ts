@@ -5,6 +5,7 @@
 // was. No path, `..` or symlink (relative, absolute, climbing) reaches a
 // host file outside the root.
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -34,6 +35,7 @@ function makeTree(): Tree {
   const keep = path.join(root, 'ro', 'keep.txt');
   fs.writeFileSync(keep, 'original\n', { mode: 0o644 });
   fs.utimesSync(keep, 1_000_000_000, 1_000_000_000);
+  execFileSync('mkfifo', ['-m', '0666', path.join(root, 'ro', 'fifo')]);
   const outside = path.join(host, 'outside.txt');
   fs.writeFileSync(outside, 'outside\n');
   fs.symlinkSync('../../..', path.join(root, 'work', 'escape'));
@@ -55,7 +57,10 @@ function snapshot(dir: string): string[] {
       else if (st.isDirectory()) {
         out.push(`${rel}/ ${st.mode.toString(8)} ${st.mtimeMs}`);
         walk(p);
-      } else out.push(`${rel} ${st.mode.toString(8)} ${st.size} ${st.mtimeMs} ${st.ctimeMs} ${fs.readFileSync(p, 'utf8')}`);
+      } else {
+        const contents = st.isFile() ? fs.readFileSync(p, 'utf8') : '';
+        out.push(`${rel} ${st.mode.toString(8)} ${st.size} ${st.mtimeMs} ${st.ctimeMs} ${contents}`);
+      }
     }
   };
   walk(dir);
@@ -99,9 +104,9 @@ describe('write policy', () => {
       'append:/ro/keep.txt', 'rdwr:/ro/keep.txt', 'unlink:/ro/keep.txt', 'mkdir:/ro/newdir', 'rmdir:/ro/sub',
       'rename:/ro/keep.txt:/ro/renamed.txt', 'rename:/ro/keep.txt:/work/stolen.txt', 'link:/ro/keep.txt:/work/hard.txt',
       'symlink:x:/ro/link', 'chmod:/ro/keep.txt', 'chown:/ro/keep.txt', 'truncate:/ro/keep.txt', 'utime:/ro/keep.txt',
-      'mkfifo:/ro/fifo', 'access-w:/ro/keep.txt', 'fchmod-ro:/ro/keep.txt', 'at-create:/ro:new3.txt',
+      'mkfifo:/ro/fifo2', 'access-w:/ro/keep.txt', 'fchmod-ro:/ro/keep.txt', 'at-create:/ro:new3.txt',
       'write:../ro/keep.txt', 'write:abs/keep.txt', 'create:escape/ro/new4.txt', 'create:/tmp/../ro/new5.txt',
-      'create:/new-at-root.txt', 'mkdir:/bin/x',
+      'create:/new-at-root.txt', 'mkdir:/bin/x', 'reopen-w:/ro/keep.txt', 'reopen-w:/ro/fifo', 'write:/ro/fifo',
     ];
     const before = snapshot(tree.root);
     const results = await ops(denied);

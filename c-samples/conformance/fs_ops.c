@@ -121,6 +121,19 @@ static int run(const char *verb, const char *a, const char *b)
         errno = saved;
         return fd < 0 ? -1 : 0;
     }
+    if (!strcmp(verb, "reopen-w")) {
+        /* open for reading, then again for writing through /proc/self/fd */
+        int fd = open(a, O_RDONLY | O_NONBLOCK);
+        if (fd < 0) return -1;
+        char proc[64];
+        snprintf(proc, sizeof proc, "/proc/self/fd/%d", fd);
+        int w = open(proc, O_WRONLY | O_NONBLOCK);
+        int saved = errno;
+        close(fd);
+        if (w >= 0) close(w);
+        errno = saved;
+        return w < 0 ? -1 : 0;
+    }
     if (!strcmp(verb, "fchmod-ro")) {
         int fd = open(a, O_RDONLY);
         if (fd < 0) return -1;

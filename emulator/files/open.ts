@@ -49,8 +49,15 @@ export function describeHostFd(fd: number, statusFlags: number, guestPath: strin
   if (statusFlags & O_PATH) return new PathOnly(fd, statusFlags, guestPath, st.isDirectory());
   if (st.isDirectory()) return new HostDirectory(fd, statusFlags, guestPath);
   if (st.isFile()) return new HostFile(fd, statusFlags, guestPath);
-  return new HostStream(fd, statusFlags, guestPath, true);
+  return new OpenedStream(fd, statusFlags, guestPath, true);
 }
+
+/**
+ * A FIFO, device or socket the guest opened by path. Unlike the streams it
+ * was handed at start (stdin, stdout...), reopening it for writing through
+ * /proc/self/fd is subject to the write policy.
+ */
+class OpenedStream extends HostStream {}
 
 export function openAt(ctx: SyscallContext, dirfd: number, path: string, flags: number, mode: number): FileDescription {
   const tmpfile = (flags & O_TMPFILE_BIT) !== 0;
@@ -109,7 +116,8 @@ function reopen(ctx: SyscallContext, desc: FileDescription, flags: number): File
   const hostFd = desc.hostFd();
   if (hostFd === null) throw new LinuxError(ENXIO);
   // the streams the user handed over (stdin, stdout...) may be written as given
-  if (writes(flags) && !(desc instanceof HostStream)) ctx.proc.vfs.checkWritable(desc.path);
+  const handedOver = desc instanceof HostStream && !(desc instanceof OpenedStream);
+  if (writes(flags) && !handedOver) ctx.proc.vfs.checkWritable(desc.path);
   const fd = fs.openSync(`/proc/self/fd/${hostFd}`, (flags & HOST_FLAGS) | O_CLOEXEC);
   return describeHostFd(fd, statusFlags, desc.path);
 }
