@@ -53,15 +53,18 @@ function isHostThread(id: number): boolean {
   return id !== process.pid && fs.existsSync(`/proc/${process.pid}/task/${id}`);
 }
 
-function processNode(proc: Process, thread: Thread, p: string, rest: string, withTasks: boolean): VirtualNode | null {
+function processNode(proc: Process, thread: Thread, p: string, rest: string, withTasks: boolean): VirtualNode | null | undefined {
   const ino = inodeOf(p);
   const parts = rest.split('/').filter((c) => c.length > 0);
+  // the network namespace is the host process's own
+  if (parts[0] === 'net') return undefined;
   if (parts.length === 0) {
     return {
       kind: 'dir', ino, entries: () => [
         ...[...FILES.keys()].map((name) => ({ name, type: DT_REG })),
         ...LINKS.map((name) => ({ name, type: DT_LNK })),
         ...DIRS.filter((d) => withTasks || d !== 'task').map((name) => ({ name, type: DT_DIR })),
+        { name: 'net', type: DT_DIR },
       ].sort((a, b) => a.name.localeCompare(b.name)),
     };
   }
