@@ -1,10 +1,12 @@
 // The `dsu` command line: dispatches to the subcommands.
 import { UsageError } from './args.js';
 import { runCommand, RUN_USAGE } from './run.js';
+import { pingCommand } from './control-client.js';
 
 const USAGE = `usage: dsu <command> [options]
 commands:
   run       run a 32-bit x86 Linux program in the emulator
+  ping      check that a dsu process answers on its control socket (--control SOCK)
 ${RUN_USAGE}`;
 
 export async function main(argv: string[]): Promise<number> {
@@ -13,6 +15,8 @@ export async function main(argv: string[]): Promise<number> {
     switch (command) {
       case 'run':
         return await runCommand(rest);
+      case 'ping':
+        return await pingCommand(rest);
       case 'help':
       case '--help':
         process.stdout.write(USAGE + '\n');

@@ -3,8 +3,14 @@ import { parseArgs, UsageError } from './args.js';
 import { startSession, LaunchError } from '../emulator/launch.js';
 import { ExitStatus } from '../emulator/process.js';
 import { loadDisassembler } from '../emulator/faults/disasm.js';
+import { ControlServer } from '../patcher/control/server.js';
+import { ControlError } from '../patcher/control/protocol.js';
+import { attachControl } from '../patcher/control/commands.js';
+import '../patcher/control/all-commands.js';
 
-export const RUN_USAGE = `usage: dsu run [--root DIR] [--rw DIR]... [--env K=V]... [--strace] PROGRAM [ARGS...]
+export const RUN_USAGE = `usage: dsu run [--control SOCK] [--root DIR] [--rw DIR]... [--env K=V]... [--strace] PROGRAM [ARGS...]
+  --control SOCK serve the control channel (dsu patch/status/rollback/modules/got) on the
+                 Unix socket SOCK, created with mode 0600 for its owner only
   --root DIR     directory the program sees as / (default /)
   --rw DIR       also allow writes under DIR (besides the current directory and /tmp)
   --env K=V      add or override an environment variable
@@ -19,7 +25,7 @@ export function exitCodeOf(status: ExitStatus): number {
 }
 
 export async function runCommand(argv: string[]): Promise<number> {
-  const p = parseArgs(argv, { values: ['root', 'rw', 'env', 'quantum', 'stats'], repeatable: ['rw', 'env'], flags: ['strace', 'help', 'net-expose', 'net-outbound'] });
+  const p = parseArgs(argv, { values: ['root', 'rw', 'env', 'quantum', 'stats', 'control'], repeatable: ['rw', 'env'], flags: ['strace', 'help', 'net-expose', 'net-outbound'] });
   if (p.flags.has('help')) {
     process.stdout.write(RUN_USAGE + '\n');
     return 0;
@@ -28,7 +34,13 @@ export async function runCommand(argv: string[]): Promise<number> {
   const [program, ...args] = p.rest;
   // fault reports disassemble the faulting instruction; they show raw bytes if this failed
   await loadDisassembler();
+  let control: ControlServer | null = null;
   try {
+    const controlPath = p.options.get('control')?.[0];
+    if (controlPath !== undefined) {
+      control = new ControlServer(controlPath, (line) => process.stderr.write(line + '\n'));
+      await control.listen();
+    }
     const session = startSession({
       program,
       args,
@@ -40,12 +52,19 @@ export async function runCommand(argv: string[]): Promise<number> {
       net: { exposeBinds: p.flags.has('net-expose'), allowOutbound: p.flags.has('net-outbound') },
       quantumMs: p.options.has('quantum') ? Number(p.options.get('quantum')![0]) : undefined,
     });
+    if (control) attachControl(control, session);
     return exitCodeOf(await session.done);
   } catch (e) {
     if (e instanceof LaunchError) {
       process.stderr.write(`dsu: ${e.message}\n`);
       return e.exitCode;
     }
+    if (e instanceof ControlError) {
+      process.stderr.write(`dsu: ${e.message}\n`);
+      return 1;
+    }
     throw e;
+  } finally {
+    control?.close();
   }
 }

@@ -1,0 +1,42 @@
+// Subcommands that talk to a running `dsu run --control SOCK`.
+import { parseArgs, UsageError } from './args.js';
+import { callControl } from '../patcher/control/client.js';
+import { ControlError } from '../patcher/control/protocol.js';
+
+export interface ControlCall {
+  /** Control socket path. */
+  socket: string;
+  json: boolean;
+  options: Map<string, string[]>;
+  flags: Set<string>;
+  rest: string[];
+}
+
+/** Parse `--control SOCK [--json]` plus extra options, then run `body`; errors become one line on stderr. */
+export async function withControl(
+  command: string,
+  argv: string[],
+  extra: { values?: string[]; flags?: string[] },
+  body: (c: ControlCall) => Promise<number>,
+): Promise<number> {
+  const p = parseArgs(argv, { values: ['control', ...(extra.values ?? [])], flags: ['json', ...(extra.flags ?? [])] });
+  const socket = p.options.get('control')?.[0];
+  if (socket === undefined) throw new UsageError(`dsu ${command}: --control SOCK is required`);
+  try {
+    return await body({ socket, json: p.flags.has('json'), options: p.options, flags: p.flags, rest: p.rest });
+  } catch (e) {
+    if (e instanceof ControlError) {
+      process.stderr.write(`dsu ${command}: ${e.message}\n`);
+      return 1;
+    }
+    throw e;
+  }
+}
+
+export async function pingCommand(argv: string[]): Promise<number> {
+  return withControl('ping', argv, {}, async (c) => {
+    const r = (await callControl(c.socket, 'ping', {}, 10_000)) as { pid: number; program: string };
+    process.stdout.write(c.json ? JSON.stringify(r) + '\n' : `dsu process ${r.pid} is running ${r.program}\n`);
+    return 0;
+  });
+}
