@@ -10,6 +10,7 @@ import type { LoadedImage } from '../loader/image.js';
 import type { Logger } from './log.js';
 import type { FileDescription } from './files/description.js';
 import { LOOPBACK_ONLY, NetPolicy } from './net/policy.js';
+import type { RuntimeModule } from '../loader/program/runtime-module.js';
 
 export interface SignalAction {
   handler: number;
@@ -48,6 +49,8 @@ export class Process {
   comm = '';
   /** Writable MAP_SHARED file mappings: start address -> file and range, written back on msync/munmap/exit. */
   readonly sharedWritebacks = new Map<number, { desc: FileDescription; offset: number; length: number }>();
+  /** Objects dsu linked into the program itself (patches), in link order. */
+  readonly linkedObjects: RuntimeModule[] = [];
   /** Syscall numbers already reported as unsupported. */
   readonly reportedUnsupported = new Set<number>();
 
