@@ -2,9 +2,7 @@
 // is the host fd's own, so dup'ed guest fds share it through the shared
 // description, and O_APPEND writes are appended by the host kernel.
 import fs from 'node:fs';
-import { EBADF, ENOTTY, errnoOf } from '../abi/errno.js';
-import { SEEK_CUR } from '../abi/fcntl.js';
-import { FIONREAD } from '../abi/ioctl.js';
+import { EBADF, errnoOf } from '../abi/errno.js';
 import { FileDescription, IoResult, StatInfo } from './description.js';
 import { statFromHost } from './stat-info.js';
 import { hostLseek } from './host-calls.js';
@@ -45,13 +43,6 @@ export class HostFile extends FileDescription {
 
   override stat(): StatInfo {
     return statFromHost(fs.fstatSync(this.fd, { bigint: true }));
-  }
-
-  override ioctl(ctx: SyscallContext, request: number, arg: number): number {
-    if (request !== FIONREAD) return -ENOTTY;
-    const left = Number(this.stat().size) - hostLseek(this.fd, 0, SEEK_CUR);
-    ctx.mem.setI32(arg, Math.max(0, Math.min(left, 0x7fffffff)));
-    return 0;
   }
 
   override truncate(length: number): number {
