@@ -80,6 +80,24 @@ export class HostStream extends FileDescription {
     }
   }
 
+  override truncate(length: number): number {
+    try {
+      fs.ftruncateSync(this.fd, length);
+      return 0;
+    } catch (e) {
+      return -errnoOf(e);
+    }
+  }
+
+  override sync(): number {
+    try {
+      fs.fsyncSync(this.fd);
+      return 0;
+    } catch (e) {
+      return -errnoOf(e);
+    }
+  }
+
   override stat(): StatInfo {
     return statFromHost(fs.fstatSync(this.fd, { bigint: true }));
   }

@@ -69,7 +69,8 @@ export function doMmap(ctx: SyscallContext, addr: number, length: number, prot: 
     offset,
     shared: mapType === MAP_SHARED,
     fill: (bytes) => {
-      const n = mapper.call(desc, bytes.subarray(0, length), offset);
+      // the whole last page shows file bytes, as on Linux (zero only past EOF)
+      const n = mapper.call(desc, bytes, offset);
       if (n < 0) err = n;
     },
   });
