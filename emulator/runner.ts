@@ -31,6 +31,16 @@ export class Runner {
   private readonly ctx: SyscallContext;
   /** Callbacks run with the guest stopped at an instruction boundary (the patcher's entry point). */
   private readonly stoppedWork: (() => void)[] = [];
+  /**
+   * Claim CPU exceptions before they become signals (breakpoints, the write
+   * journal of a state transfer). Return true when handled; a handler may set
+   * instructionPointer to choose where the guest resumes.
+   */
+  readonly interceptors: ((fault: CpuFault, thread: Thread) => boolean)[] = [];
+  /** While held, the program does not run (a patch is being applied); guest calls still do. */
+  private holds = 0;
+  /** A guest call (the patcher running a function inside the guest) is in progress. */
+  inGuestCall = false;
   slices = 0;
 
   constructor(
@@ -103,6 +113,24 @@ export class Runner {
     this.schedule();
   }
 
+  /** Keep the program stopped until release() (nested holds count). */
+  hold(): void {
+    this.holds++;
+  }
+
+  release(): void {
+    if (this.holds > 0 && --this.holds === 0) this.schedule();
+  }
+
+  get held(): boolean {
+    return this.holds > 0;
+  }
+
+  /** Run the guest now even if held (guest calls); `schedule` is otherwise private. */
+  kick(): void {
+    this.schedule();
+  }
+
   private schedule(): void {
     if (this.scheduled) return;
     this.scheduled = true;
@@ -117,8 +145,9 @@ export class Runner {
     const thread = proc.mainThread;
     while (this.stoppedWork.length > 0 && !proc.exited) this.stoppedWork.shift()!();
     if (proc.exited) return this.finish();
+    if (this.holds > 0 && !this.inGuestCall) return;
     this.signalPending = false;
-    this.hooks.beforeResume(thread);
+    if (!this.inGuestCall) this.hooks.beforeResume(thread);
     if (proc.exited) return this.finish();
     if (thread.state === 'blocked') {
       this.armWait(thread);
@@ -137,21 +166,38 @@ export class Runner {
     if (this.fault !== null) {
       const f = this.fault;
       this.fault = null;
-      this.hooks.onFault(f, thread);
-      // the fault handler may have redirected EIP (signal handler)
-      this.eip = cpu.reg(Reg.EIP);
+      if (!this.interceptors.some((claim) => claim(f, thread))) {
+        this.hooks.onFault(f, thread);
+        // the fault handler may have redirected EIP (signal handler)
+        this.eip = cpu.reg(Reg.EIP);
+      }
     }
     if (proc.exited) return this.finish();
     if (isBlocked(thread)) {
       // a syscall that installed a temporary mask (sigsuspend, ppoll) may
       // have let a pending signal through: it interrupts the wait right away
-      this.hooks.beforeResume(thread);
+      if (!this.inGuestCall) this.hooks.beforeResume(thread);
       if (proc.exited) return this.finish();
       if (isBlocked(thread)) {
         this.armWait(thread);
         if (this.stoppedWork.length === 0) return;
       }
     }
+    this.schedule();
+  }
+
+  /** Stop waiting for a blocked syscall's wake-up (a guest call borrows the thread). */
+  suspendWait(thread: Thread): void {
+    const p = thread.pending;
+    if (p?.cancel) {
+      p.cancel();
+      p.cancel = null;
+    }
+  }
+
+  /** Wait again for a blocked syscall whose wait was suspended. */
+  resumeWait(thread: Thread): void {
+    if (thread.state === 'blocked') this.armWait(thread);
     this.schedule();
   }
 

@@ -20,6 +20,11 @@ function check(op: string, code: number): void {
 }
 
 export type InterruptHook = (intno: number) => void;
+
+/** An opaque saved CPU state (uc_context). */
+export interface CpuSnapshot {
+  handle: unknown;
+}
 /** Return true to retry the access (after mapping it), false to stop with a fault. */
 export type MemFaultHook = (type: number, address: number, size: number) => boolean;
 
@@ -209,6 +214,23 @@ export class Cpu {
     // begin > end: the hook covers the whole address space
     check('uc_hook_add', uc.hookAdd(this.engine, hh, type, cb, null, 1, 0));
     this.hooks.push(hh[0]);
+  }
+
+  // ---- whole-CPU snapshots (registers, FPU/SSE, segments, control registers) ----
+  saveContext(): CpuSnapshot {
+    const out: unknown[] = [null];
+    check('uc_context_alloc', uc.contextAlloc(this.engine, out));
+    check('uc_context_save', uc.contextSave(this.engine, out[0]));
+    return { handle: out[0] };
+  }
+
+  restoreContext(snapshot: CpuSnapshot): void {
+    check('uc_context_restore', uc.contextRestore(this.engine, snapshot.handle));
+  }
+
+  freeContext(snapshot: CpuSnapshot): void {
+    if (snapshot.handle !== null) uc.contextFree(snapshot.handle);
+    snapshot.handle = null;
   }
 
   // ---- execution ----

@@ -18,6 +18,8 @@ export interface CpuFault {
   eip: number;
   /** Short cause, e.g. "page fault", "divide error". */
   cause: string;
+  /** The CPU exception vector (14 = page fault, 3 = int3), or -1 for an engine error. */
+  vector?: number;
 }
 
 const SEGV_MAPERR = 1;
@@ -28,6 +30,10 @@ const TRAP_BRKPT = 1;
 const SI_KERNEL = 0x80;
 
 export function faultFromInterrupt(intno: number, cpu: Cpu): CpuFault {
+  return { ...faultOfVector(intno, cpu), vector: intno };
+}
+
+function faultOfVector(intno: number, cpu: Cpu): CpuFault {
   const eip = cpu.reg(Reg.EIP);
   switch (intno) {
     case 0: return { signal: SIGFPE, code: FPE_INTDIV, address: eip, eip, cause: 'integer divide error' };
