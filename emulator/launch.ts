@@ -47,6 +47,8 @@ export interface RunOptions {
   statsFile?: string;
   /** Network sandbox (default: loopback only). */
   net?: NetPolicy;
+  /** Host fds given to the guest as its fds 0, 1 and 2 (default: the host's own 0, 1, 2). */
+  stdio?: [number, number, number];
 }
 
 export interface Session {
@@ -103,10 +105,10 @@ function guestEnvironment(extra: string[]): string[] {
   return [...env].map(([k, v]) => `${k}=${v}`);
 }
 
-function statusFlagsOf(fd: number): number {
+function statusFlagsOf(fd: number, guestFd = fd): number {
   try {
     const st = fs.fstatSync(fd);
-    return st.isFile() && fd === 0 ? O_RDONLY : fd === 0 ? O_RDWR : st.isFile() ? O_WRONLY : O_RDWR;
+    return st.isFile() && guestFd === 0 ? O_RDONLY : guestFd === 0 ? O_RDWR : st.isFile() ? O_WRONLY : O_RDWR;
   } catch {
     return O_RDWR;
   }
@@ -179,7 +181,8 @@ export function startSession(opts: RunOptions): Session {
   space.mmapTop = STACK_TOP - STACK_SIZE - 128 * 1024 * 1024;
   machine.cpu.setReg(Reg.ESP, plan.sp);
   machine.cpu.setReg(Reg.EDX, 0);
-  for (const fd of [0, 1, 2]) proc.fds.place(fd, new HostStream(fd, statusFlagsOf(fd), `/dev/fd/${fd}`, false));
+  const stdio = opts.stdio ?? [0, 1, 2];
+  stdio.forEach((hostFd, fd) => proc.fds.place(fd, new HostStream(hostFd, statusFlagsOf(hostFd, fd), `/dev/fd/${fd}`, false)));
 
   const dispatcher = new SyscallDispatcher(allSyscallRows(), { strace: opts.strace ?? false });
   let release: () => void = () => {};

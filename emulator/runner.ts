@@ -113,6 +113,16 @@ export class Runner {
     this.schedule();
   }
 
+  /** End the program now (as if by SIGKILL), whatever it is doing. */
+  terminate(): void {
+    if (!this.finished) return;
+    if (!this.proc.exit) this.proc.exit = { signal: 9, core: false };
+    this.holds = 0;
+    this.inGuestCall = false;
+    this.proc.machine.cpu.stop();
+    this.schedule();
+  }
+
   /** Keep the program stopped until release() (nested holds count). */
   hold(): void {
     this.holds++;

@@ -68,7 +68,7 @@ class RegBatch {
 }
 
 export class Cpu {
-  private engine: unknown;
+  private handle: unknown;
   private readonly scratchPtr: unknown;
   private readonly scratch: DataView;
   private readonly syscallBatch = new RegBatch(SYSCALL_REGS);
@@ -78,7 +78,7 @@ export class Cpu {
   constructor() {
     const out: unknown[] = [null];
     check('uc_open', uc.open(UC_ARCH_X86, UC_MODE_32, out));
-    this.engine = out[0];
+    this.handle = out[0];
     this.scratchPtr = koffi.alloc('uint8_t', 64);
     this.scratch = new DataView(koffi.view(this.scratchPtr, 64));
     this.initFpu();
@@ -97,6 +97,16 @@ export class Cpu {
     this.setReg(Reg.FPTAG, 0xffff);
   }
 
+  /** The engine, or an error once closed (a late call must not reach freed native memory). */
+  private get engine(): unknown {
+    if (this.handle === null) throw new Error('the emulated CPU is closed');
+    return this.handle;
+  }
+
+  get closed(): boolean {
+    return this.handle === null;
+  }
+
   /** The raw engine pointer (for the engine fixes and the preemption watchdog). */
   get engineHandle(): unknown {
     return this.engine;
@@ -113,11 +123,11 @@ export class Cpu {
   }
 
   close(): void {
-    if (this.engine === null) return;
-    for (const h of this.hooks) uc.hookDel(this.engine, h);
-    uc.close(this.engine);
+    if (this.handle === null) return;
+    for (const h of this.hooks) uc.hookDel(this.handle, h);
+    uc.close(this.handle);
     for (const cb of this.callbacks) koffi.unregister(cb as bigint);
-    this.engine = null;
+    this.handle = null;
   }
 
   // ---- registers ----
@@ -240,7 +250,7 @@ export class Cpu {
   }
 
   stop(): void {
-    uc.emuStop(this.engine);
+    if (this.handle !== null) uc.emuStop(this.handle);
   }
 }
 

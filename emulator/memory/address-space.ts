@@ -44,6 +44,8 @@ export class AddressSpace {
   brkEnd = 0;
   /** mmap allocates top-down from here. */
   mmapTop = 0xf7800000;
+  /** Told before the host writes guest memory on the guest's behalf (a state-transfer journal). */
+  writeWatch: ((start: number, end: number) => void) | null = null;
 
   constructor(
     readonly memory: HostMemory,

@@ -14,6 +14,7 @@ export class GuestMemory {
 
   check(address: number, length: number, prot: number): void {
     if (!this.space.isAccessible(address >>> 0, length, prot)) throw new LinuxError(EFAULT, `bad address ${address}`);
+    if (prot & PROT_WRITE && this.space.writeWatch && length > 0) this.space.writeWatch(address >>> 0, (address >>> 0) + length);
   }
 
   readable(address: number, length: number): Uint8Array {

@@ -19,8 +19,9 @@ const MADV_DONTNEED = 4;
 export const GUEST_SPACE = 2 ** 32;
 
 export class HostMemory {
-  readonly bytes: Uint8Array;
-  readonly view: DataView;
+  /** Emptied by release(): a late access then fails in JavaScript, not with a host crash. */
+  bytes: Uint8Array;
+  view: DataView;
   /** Host address of guest address 0, as a number (exact below 2^53). */
   readonly hostBase: number;
   private ptr: unknown;
@@ -42,6 +43,8 @@ export class HostMemory {
   }
 
   release(): void {
+    this.bytes = new Uint8Array(0);
+    this.view = new DataView(new ArrayBuffer(0));
     if (this.ptr !== null) munmap(this.ptr, GUEST_SPACE);
     this.ptr = null;
   }
