@@ -1,0 +1,83 @@
+// A patch as a file: its functions and data (with the source file of each
+// static), whether it has a state transfer or a rollback routine, and the
+// metadata dsu.h lets its author declare (target program, dependencies).
+import { parseElf, ElfFile } from '../loader/elf/elf-file.js';
+import { ElfError } from '../loader/elf/errors.js';
+import { staticSymbols, dynamicSymbols, ElfSymbol } from '../loader/elf/symbols.js';
+import { buildId } from '../loader/elf/notes.js';
+import {
+  ET_DYN, SHN_UNDEF, SHN_ABS, STB_LOCAL, STT_FUNC, STT_OBJECT, STT_GNU_IFUNC,
+} from '../loader/elf/constants.js';
+
+export class PatchError extends Error {}
+
+export interface PatchSymbol {
+  name: string;
+  /** Link-time address in the patch (add the patch's bias once linked). */
+  value: number;
+  size: number;
+  local: boolean;
+  /** Source file of a static (from STT_FILE), else null. */
+  file: string | null;
+}
+
+export interface PatchFile {
+  path: string;
+  bytes: Uint8Array;
+  elf: ElfFile;
+  buildId: string | null;
+  functions: PatchSymbol[];
+  data: PatchSymbol[];
+  hasTransfer: boolean;
+  hasRollback: boolean;
+  depends: string[];
+  target: string | null;
+}
+
+/** Names dsu itself gives meaning to: never treated as replacements. */
+export const RESERVED = new Set(['dsu_transfer', 'dsu_rollback', 'dsu_update_point', '_init', '_fini']);
+
+function sectionStrings(elf: ElfFile, name: string): string[] {
+  const s = elf.sections.find((sec) => sec.name === name);
+  if (!s || s.size === 0) return [];
+  const raw = Buffer.from(elf.reader.slice(s.offset, s.size, name)).toString('utf8');
+  return raw.split('\0').filter((x) => x.length > 0);
+}
+
+function compilerInternal(name: string): boolean {
+  // GCC's local labels and helpers that are not functions of the source
+  return name.startsWith('.') || name.startsWith('__x86.get_pc_thunk') || name === 'deregister_tm_clones' ||
+    name === 'register_tm_clones' || name === '__do_global_dtors_aux' || name === 'frame_dummy';
+}
+
+export function readPatch(bytes: Uint8Array, path: string): PatchFile {
+  let elf: ElfFile;
+  try {
+    elf = parseElf(bytes, path);
+  } catch (e) {
+    if (e instanceof ElfError) throw new PatchError(e.message);
+    throw e;
+  }
+  if (elf.type !== ET_DYN || elf.interpreter !== null) {
+    throw new PatchError(`${path}: not a shared object (build patches with gcc -m32 -fPIC -shared)`);
+  }
+  let syms: ElfSymbol[] = staticSymbols(elf);
+  if (syms.length === 0) syms = dynamicSymbols(elf);
+  const functions: PatchSymbol[] = [];
+  const data: PatchSymbol[] = [];
+  for (const s of syms) {
+    if (s.name === '' || s.shndx === SHN_UNDEF || s.shndx === SHN_ABS || compilerInternal(s.name)) continue;
+    const entry: PatchSymbol = { name: s.name, value: s.value, size: s.size, local: s.bind === STB_LOCAL, file: s.file };
+    if (s.type === STT_FUNC || s.type === STT_GNU_IFUNC) functions.push(entry);
+    else if (s.type === STT_OBJECT) data.push(entry);
+  }
+  const defined = (name: string) => functions.some((f) => f.name === name && !f.local);
+  const targets = sectionStrings(elf, '.dsu.target');
+  return {
+    path, bytes, elf, buildId: buildId(elf), functions, data,
+    hasTransfer: defined('dsu_transfer'),
+    hasRollback: defined('dsu_rollback'),
+    depends: sectionStrings(elf, '.dsu.depends'),
+    target: targets[0] ?? null,
+  };
+}
