@@ -89,3 +89,7 @@ export async function runMatrix(cases: Case[], runners: Runner[], opts: MatrixOp
 export function walls(r: CaseResult, runner: string): number[] {
   return (r.samples.get(runner) ?? []).map((s) => s.wallMs);
 }
+
+export function cpuTimes(r: CaseResult, runner: string): number[] {
+  return (r.samples.get(runner) ?? []).map((s) => s.cpuMs);
+}

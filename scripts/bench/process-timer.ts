@@ -1,11 +1,15 @@
 // Runs one child process and measures its wall time with process.hrtime,
-// from just before spawn to its exit, collecting what it printed.
+// from just before spawn to its exit, and its CPU time, collecting what it
+// printed. Runs must not overlap: the CPU time is a difference of totals.
 import { spawn } from 'node:child_process';
 import os from 'node:os';
 import { REPO } from './paths.js';
+import { childrenCpuMs } from './child-usage.js';
 
 export interface Execution {
   wallMs: number;
+  /** User + system CPU time of the child (all its threads). */
+  cpuMs: number;
   stdout: string;
   stderr: string;
   /** Exit code, or 128 + signal number when killed. */
@@ -17,7 +21,9 @@ export function execute(cmd: string, argv: string[], timeoutMs: number): Promise
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     let wallMs = NaN;
+    let cpuMs = NaN;
     let status = -1;
+    const cpuBefore = childrenCpuMs();
     const started = process.hrtime.bigint();
     const child = spawn(cmd, argv, { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
     const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
@@ -30,11 +36,13 @@ export function execute(cmd: string, argv: string[], timeoutMs: number): Promise
     // 'exit' marks the end of the process; 'close' waits for its pipes to drain.
     child.on('exit', (code, signal) => {
       wallMs = Number(process.hrtime.bigint() - started) / 1e6;
+      // libuv has reaped the child before emitting 'exit'
+      cpuMs = childrenCpuMs() - cpuBefore;
       status = code ?? 128 + (signal ? os.constants.signals[signal] : 0);
     });
     child.on('close', () => {
       clearTimeout(timer);
-      resolve({ wallMs, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString(), status });
+      resolve({ wallMs, cpuMs, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString(), status });
     });
   });
 }

@@ -2,7 +2,7 @@
 // affects the memory-heavy kernel's time and number of slices. Quantum 0
 // turns preemption off: one slice, no watchdog; it is the reference.
 import { BenchContext, BenchGroup, GroupReport } from './group.js';
-import { runMatrix, walls } from './matrix.js';
+import { cpuTimes, runMatrix, walls } from './matrix.js';
 import { native, dsu, Runner } from './runners.js';
 import { memoryCase } from './kernels.js';
 import { median, summarize } from './stats.js';
@@ -28,15 +28,17 @@ export const quantumGroup: BenchGroup = {
       const wall = summarize(walls(res, runner.name));
       const inProcess = median(stats.map((s) => s.wallMs));
       const slices = median(stats.map((s) => s.slices));
-      return { quantumMs: q, wallMs: { ...wall, runs: walls(res, runner.name) }, inProcessWallMs: inProcess, slices, userCpuMs: median(stats.map((s) => s.userCpuMs)) };
+      const cpuMs = median(cpuTimes(res, runner.name));
+      return { quantumMs: q, wallMs: { ...wall, runs: walls(res, runner.name) }, inProcessWallMs: inProcess, cpuMs, slices };
     });
     const off = rows[0];
     const table = formatTable(
-      ['quantum', 'wall ms', 'in-process ms', 'slices', 'slices/s', 'vs off', 'µs per slice'],
+      ['quantum', 'wall ms', 'in-process ms', 'CPU ms', 'slices', 'slices/s', 'vs off', 'µs per slice'],
       rows.map((r) => [
         r.quantumMs === 0 ? 'off' : `${r.quantumMs} ms`,
         `${ms(r.wallMs.median)} ${plusMinus(r.wallMs.spread)}`,
         ms(r.inProcessWallMs),
+        ms(r.cpuMs),
         String(r.slices),
         r.inProcessWallMs > 0 ? (r.slices / (r.inProcessWallMs / 1000)).toFixed(0) : '-',
         r === off ? '-' : `${(((r.wallMs.median - off.wallMs.median) / off.wallMs.median) * 100).toFixed(1)}%`,
@@ -46,6 +48,7 @@ export const quantumGroup: BenchGroup = {
         title: `Preemption quantum: ${c.args.join(' ')} memory kernel (static), median of ${ctx.runs} interleaved runs`,
         notes: [
           'in-process ms: dsu\'s own --stats wall time (from the first slice to exit, without Node start-up).',
+          'CPU ms: user+system time of the whole dsu process (all threads, start-up included).',
           'µs per slice: extra wall time against "off" divided by the extra slices (noisy when the difference is small).',
         ],
       },
