@@ -3,6 +3,7 @@
  * sigprocmask(126), sigpending(73), and rt_sigaction without SA_RESTORER
  * (the kernel provides the return code), for both kinds of frame. */
 #define _GNU_SOURCE
+#include <errno.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -63,5 +64,22 @@ int main(void)
     uint32_t none = 0, before = 0;
     syscall(SYS_sigprocmask, SIG_SETMASK, &none, &before);
     printf("sigprocmask(126): old mask 0x%x, HUP delivered on unblock %d\n", before, hits[SIGHUP]);
+
+    /* tkill and tgkill, and their errors */
+    pid_t tid = (pid_t)syscall(SYS_gettid);
+    long r = syscall(SYS_tgkill, getpid(), tid, SIGHUP);
+    printf("tgkill self: %ld, handled %d\n", r, hits[SIGHUP]);
+    r = syscall(SYS_tkill, tid, SIGHUP);
+    printf("tkill self: %ld, handled %d\n", r, hits[SIGHUP]);
+    r = syscall(SYS_tgkill, -1, tid, SIGHUP);
+    printf("tgkill with tgid -1: %ld %s\n", r, errno == EINVAL ? "EINVAL" : "?");
+    r = syscall(SYS_tgkill, getpid(), 0, SIGHUP);
+    printf("tgkill with tid 0: %ld %s\n", r, errno == EINVAL ? "EINVAL" : "?");
+    r = syscall(SYS_tgkill, getpid(), tid, 0);
+    printf("tgkill signal 0: %ld\n", r);
+    r = syscall(SYS_tgkill, getpid(), tid, 65);
+    printf("tgkill signal 65: %ld %s\n", r, errno == EINVAL ? "EINVAL" : "?");
+    r = kill(getpid(), 65);
+    printf("kill signal 65: %ld %s\n", r, errno == EINVAL ? "EINVAL" : "?");
     return 0;
 }

@@ -30,13 +30,14 @@ function kill(ctx: SyscallContext, pid: number, sig: number): number {
   }
 }
 
-function threadOf(ctx: SyscallContext, tgid: number, tid: number): Thread | number {
-  if ((tid | 0) <= 0 || (tgid | 0) < -1 || tgid === 0) return -EINVAL;
-  if (tgid !== -1 && tgid !== ctx.proc.pid) return -ESRCH;
+/** The thread `tid` of process `tgid` (null: any process, as tkill has it). */
+function threadOf(ctx: SyscallContext, tgid: number | null, tid: number): Thread | number {
+  if (tid <= 0 || (tgid !== null && tgid <= 0)) return -EINVAL;
+  if (tgid !== null && tgid !== ctx.proc.pid) return -ESRCH;
   return ctx.proc.threads.find((t) => t.tid === tid && t.state !== 'exited') ?? -ESRCH;
 }
 
-function tgkill(ctx: SyscallContext, tgid: number, tid: number, sig: number): number {
+function tgkill(ctx: SyscallContext, tgid: number | null, tid: number, sig: number): number {
   if (sig < 0 || sig > NSIG) return -EINVAL;
   const t = threadOf(ctx, tgid, tid);
   if (typeof t === 'number') return t;
@@ -72,7 +73,7 @@ function tgsigqueueinfo(ctx: SyscallContext, tgid: number, tid: number, sig: num
 
 export const killRows: SyscallRow[] = [
   row(37, 'kill', ['int', 'signal'], (ctx, a, b) => kill(ctx, a | 0, b)),
-  row(238, 'tkill', ['int', 'signal'], (ctx, a, b) => tgkill(ctx, -1, a | 0, b)),
+  row(238, 'tkill', ['int', 'signal'], (ctx, a, b) => tgkill(ctx, null, a | 0, b)),
   row(270, 'tgkill', ['int', 'int', 'signal'], (ctx, a, b, c) => tgkill(ctx, a | 0, b | 0, c)),
   row(178, 'rt_sigqueueinfo', ['int', 'signal', 'ptr'], (ctx, a, b, c) => sigqueueinfo(ctx, a | 0, b, c)),
   row(335, 'rt_tgsigqueueinfo', ['int', 'int', 'signal', 'ptr'], (ctx, a, b, c, d) => tgsigqueueinfo(ctx, a | 0, b | 0, c, d)),
