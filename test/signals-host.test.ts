@@ -71,6 +71,14 @@ describe('host signals reach the guest', () => {
       expect(dsu.status).toBe(0);
     });
 
+    test(`SIGWINCH reaches a guest that handles it (${variant})`, async () => {
+      const native = await runAndSignal([binary, 'winch'], ['SIGWINCH']);
+      const dsu = await runAndSignal([process.execPath, DSU, 'run', binary, 'winch'], ['SIGWINCH']);
+      expect(native.stdout).toBe('ready\nhandler ran\nwoken by signal 28\n');
+      expect(dsu.stdout).toBe(native.stdout);
+      expect(dsu.status).toBe(0);
+    });
+
     test(`SIGINT without a handler ends the guest with status 130 (${variant})`, async () => {
       const dsu = await runAndSignal([process.execPath, DSU, 'run', binary, 'default'], ['SIGINT']);
       const native = await runAndSignal([binary, 'default'], ['SIGINT']);

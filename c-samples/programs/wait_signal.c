@@ -2,6 +2,7 @@
  *   wait_signal handler   SIGTERM runs a handler, which makes main exit 42
  *   wait_signal default   no handler: SIGTERM's default action ends it
  *   wait_signal ignore    SIGTERM and SIGINT ignored; SIGUSR1 ends the wait
+ *   wait_signal winch     a terminal resize (SIGWINCH) ends the wait
  * "ready" on stdout says the signal dispositions are in place. */
 #include <signal.h>
 #include <stdio.h>
@@ -27,6 +28,8 @@ int main(int argc, char **argv)
         signal(SIGTERM, SIG_IGN);
         signal(SIGINT, SIG_IGN);
         signal(SIGUSR1, on_signal);
+    } else if (strcmp(mode, "winch") == 0) {
+        signal(SIGWINCH, on_signal);
     }
     printf("ready\n");
     while (!got) pause();

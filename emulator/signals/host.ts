@@ -5,11 +5,13 @@
 import type { Process } from '../process.js';
 import { postSignal } from './post.js';
 import { stopTimers } from './timers.js';
-import { SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2, SI_USER } from '../abi/signal.js';
+import { SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2, SIGWINCH, SI_USER } from '../abi/signal.js';
 
 const FORWARDED: [NodeJS.Signals, number][] = [
   ['SIGHUP', SIGHUP], ['SIGINT', SIGINT], ['SIGQUIT', SIGQUIT],
   ['SIGTERM', SIGTERM], ['SIGUSR1', SIGUSR1], ['SIGUSR2', SIGUSR2],
+  // terminal programs redraw on a resize
+  ['SIGWINCH', SIGWINCH],
 ];
 
 /** Start forwarding; returns the function that undoes it (call when the guest is gone). */
