@@ -5,6 +5,7 @@ import { Reg, UC_PROT_ALL } from './engine/unicorn-consts.js';
 import { DescriptorTable } from './engine/descriptors.js';
 import { disableMidBlockExitChecks, engineFixes } from './engine/engine-fixes.js';
 import { HostMemory, GUEST_SPACE } from './memory/host-memory.js';
+import { tlbFlusher } from './engine/tlb-flush.js';
 import { PageTables, TABLES_PHYS, TABLES_SIZE } from './memory/page-tables.js';
 import { AddressSpace } from './memory/address-space.js';
 
@@ -23,11 +24,13 @@ export class Machine {
   /** Whether the engine can be stopped safely from another thread. */
   readonly preemptible: boolean;
   private codeFlushPending = false;
+  private readonly engineTlbFlush: (() => void) | null;
 
   constructor() {
     engineFixes();
     this.cpu = new Cpu();
     this.preemptible = disableMidBlockExitChecks(this.cpu.engineHandle);
+    this.engineTlbFlush = tlbFlusher(this.cpu.engineHandle);
     this.memory = new HostMemory();
     this.tables = new PageTables(this.memory.view);
     this.cpu.mapHost(0, GUEST_SPACE, UC_PROT_ALL, this.memory.hostBase);
@@ -45,9 +48,10 @@ export class Machine {
     this.gdt.install(this.cpu, this.tables);
   }
 
-  /** Reloading CR3 drops every cached translation. */
+  /** Drop every cached address translation (after the page tables changed). */
   flushTlb(): void {
-    this.cpu.setReg(Reg.CR3, this.tables.root);
+    if (this.engineTlbFlush) this.engineTlbFlush();
+    else this.cpu.flushCode(); // unknown engine build: the best we can do
   }
 
   /** Drop translated code if guest code pages changed since the last call. */
