@@ -21,7 +21,7 @@ function hasElfMagic(proc: Process, address: number): boolean {
   return b[address] === 0x7f && b[address + 1] === 0x45 && b[address + 2] === 0x4c && b[address + 3] === 0x46;
 }
 
-function openGuestFile(proc: Process, cache: ModuleCache, guestPath: string): ModuleData | null {
+export function openGuestFile(proc: Process, cache: ModuleCache, guestPath: string): ModuleData | null {
   const host = proc.vfs.toHost(guestPath);
   let st: fs.Stats;
   try {

@@ -1,2 +1,2 @@
 // Every area that adds control commands, imported once by `dsu run`.
-export {};
+import '../inspect/commands.js';

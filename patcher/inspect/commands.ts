@@ -1,0 +1,58 @@
+// Control commands that show the live module and GOT models of the program
+// a `dsu run --control SOCK` is running: 'modules' and 'got' (optionally
+// {module: NAME} to keep one module's slots). Both re-read the program's
+// memory on every call, so objects dlopen added since show up.
+import { defineControlCommands } from '../control/commands.js';
+import { ControlError } from '../control/protocol.js';
+import type { Session } from '../../emulator/launch.js';
+import { ElfError } from '../../loader/elf/errors.js';
+import { LinkMapBusyError, LinkMapError } from '../../loader/program/link-map.js';
+import { readProgramModules } from '../../loader/program/program-modules.js';
+import { ImportSlotCache, liveSlots } from '../../loader/program/got.js';
+import { ModuleRow, SlotRow, liveSlotRow, moduleRow } from '../../loader/program/rows.js';
+import type { RuntimeModule } from '../../loader/program/runtime-module.js';
+import { guestModuleCache, guestProgram, ldBindNow } from './guest-program.js';
+
+export interface ModulesAnswer {
+  modules: ModuleRow[];
+  /** link_map entries without a usable file. */
+  skipped: { name: string; base: string; reason: string }[];
+  source: 'link_map' | 'loader';
+}
+
+function inspect<T>(session: Session, work: () => T): T {
+  if (session.proc.exited) throw new ControlError('the program has exited');
+  try {
+    return work();
+  } catch (e) {
+    if (e instanceof LinkMapError || e instanceof LinkMapBusyError || e instanceof ElfError) throw new ControlError(e.message);
+    throw e;
+  }
+}
+
+defineControlCommands((server, session) => {
+  const proc = session.proc;
+  const cache = guestModuleCache(proc);
+  const slots = new ImportSlotCache();
+
+  server.register('modules', (): ModulesAnswer => inspect(session, () => {
+    const view = guestProgram(proc, cache);
+    const found = readProgramModules(view);
+    const bindNow = ldBindNow(proc);
+    return {
+      modules: found.modules.map((m) => moduleRow(m, view.memory, bindNow)),
+      skipped: found.skipped.map((s) => ({ name: s.name, base: `0x${s.base.toString(16)}`, reason: s.reason })),
+      source: found.source,
+    };
+  }));
+
+  server.register('got', (args): SlotRow[] => inspect(session, () => {
+    const only = args.module;
+    if (only !== undefined && typeof only !== 'string') throw new ControlError('got: module must be a string');
+    const view = guestProgram(proc, cache);
+    const modules = readProgramModules(view).modules;
+    const include = only === undefined ? undefined : (m: RuntimeModule): boolean => m.name === only || m.path === only;
+    if (include && !modules.some(include)) throw new ControlError(`got: no module named ${only}`);
+    return liveSlots(modules, view.memory, { ldBindNow: ldBindNow(proc), include }, slots).map(liveSlotRow);
+  }));
+});
