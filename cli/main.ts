@@ -2,11 +2,15 @@
 import { UsageError } from './args.js';
 import { runCommand, RUN_USAGE } from './run.js';
 import { pingCommand } from './control-client.js';
+import { gotCommand } from './got.js';
+import { modulesCommand } from './modules.js';
 
 const USAGE = `usage: dsu <command> [options]
 commands:
   run       run a 32-bit x86 Linux program in the emulator
   ping      check that a dsu process answers on its control socket (--control SOCK)
+  modules   list the objects loaded in a running program (--control SOCK)
+  got       list GOT/PLT import slots: of a program's file, or live (--control SOCK)
 ${RUN_USAGE}`;
 
 export async function main(argv: string[]): Promise<number> {
@@ -17,6 +21,10 @@ export async function main(argv: string[]): Promise<number> {
         return await runCommand(rest);
       case 'ping':
         return await pingCommand(rest);
+      case 'modules':
+        return await modulesCommand(rest);
+      case 'got':
+        return await gotCommand(rest);
       case 'help':
       case '--help':
         process.stdout.write(USAGE + '\n');
