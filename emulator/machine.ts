@@ -46,6 +46,7 @@ export class Machine {
     this.cpu.setReg(Reg.CR3, this.tables.root);
     this.cpu.setReg(Reg.CR0, this.cpu.reg(Reg.CR0) | CR0_PG | CR0_WP | CR0_NE);
     this.gdt.install(this.cpu, this.tables);
+    this.cpu.useRegisterFile();
   }
 
   /** Drop every cached address translation (after the page tables changed). */

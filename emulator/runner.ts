@@ -20,6 +20,8 @@ export interface RunnerHooks {
   onExit(status: ExitStatus): void;
 }
 
+const TLB_RESIZE_MS = 100;
+
 export class Runner {
   private eip = 0;
   private scheduled = false;
@@ -42,6 +44,8 @@ export class Runner {
   /** A guest call (the patcher running a function inside the guest) is in progress. */
   inGuestCall = false;
   slices = 0;
+  /** The engine sizes its translation cache at each flush from recent use: flush now and then so it can grow. */
+  private lastTlbResize = 0;
 
   constructor(
     readonly proc: Process,
@@ -166,6 +170,11 @@ export class Runner {
     if (proc.exited) return this.finish();
     const cpu = proc.machine.cpu;
     proc.machine.flushCodeIfNeeded();
+    const now = performance.now();
+    if (now - this.lastTlbResize > TLB_RESIZE_MS) {
+      this.lastTlbResize = now;
+      proc.machine.flushTlb();
+    }
     this.fault = null;
     this.watchdog?.armed();
     const err = cpu.start(this.eip);

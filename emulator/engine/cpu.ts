@@ -3,6 +3,7 @@
 // so the engine stays replaceable.
 import koffi from 'koffi';
 import { uc, UcEngine, HookIntrProto, HookMemProto, HookInsnInvalidProto } from './unicorn-lib.js';
+import { findRegisterFile } from './register-file.js';
 import {
   UC_ARCH_X86, UC_MODE_32, UC_ERR_NAMES, UcErr, Reg,
   UC_HOOK_INTR, UC_HOOK_MEM_INVALID, UC_HOOK_INSN_INVALID,
@@ -72,6 +73,8 @@ export class Cpu {
   private readonly scratchPtr: unknown;
   private readonly scratch: DataView;
   private readonly syscallBatch = new RegBatch(SYSCALL_REGS);
+  private registerFile: Uint32Array | null = null;
+  private readonly fastRegs = new Uint32Array(SYSCALL_REGS.length);
   private readonly callbacks: unknown[] = [];
   private readonly hooks: number[] = [];
 
@@ -124,6 +127,7 @@ export class Cpu {
 
   close(): void {
     if (this.handle === null) return;
+    this.registerFile = null;
     for (const h of this.hooks) uc.hookDel(this.handle, h);
     uc.close(this.handle);
     for (const cb of this.callbacks) koffi.unregister(cb as bigint);
@@ -144,7 +148,28 @@ export class Cpu {
 
   /** EAX, EBX, ECX, EDX, ESI, EDI, EBP in one engine call. The array is reused. */
   syscallRegs(): Uint32Array {
-    return this.syscallBatch.read(this.engine);
+    const f = this.registerFile;
+    if (f === null) return this.syscallBatch.read(this.engine);
+    const out = this.fastRegs;
+    // env->regs order: EAX 0, ECX 1, EDX 2, EBX 3, ESP 4, EBP 5, ESI 6, EDI 7
+    out[0] = f[0]; out[1] = f[6]; out[2] = f[2]; out[3] = f[4]; out[4] = f[12]; out[5] = f[14]; out[6] = f[10];
+    return out;
+  }
+
+  /** The syscall result register. */
+  setEax(value: number): void {
+    const f = this.registerFile;
+    if (f === null) this.setReg(Reg.EAX, value);
+    else {
+      f[0] = value >>> 0;
+      f[1] = 0;
+    }
+  }
+
+  /** Read and write registers through the engine's memory instead of its API (see register-file.ts). */
+  useRegisterFile(): boolean {
+    this.registerFile = findRegisterFile(this.engine, this);
+    return this.registerFile !== null;
   }
 
   /** Write a segment-descriptor-table register (GDTR): base and limit. */

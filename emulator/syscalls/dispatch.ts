@@ -1,7 +1,6 @@
 // The syscall boundary: reads the calling convention (number in EAX,
 // arguments in EBX, ECX, EDX, ESI, EDI, EBP), runs the row's handler, and
 // writes the result to EAX. It is the only code that touches EAX.
-import { Reg } from '../engine/unicorn-consts.js';
 import { ENOSYS, LinuxError, errnoOf } from '../abi/errno.js';
 import { Blocked } from '../kernel/wait.js';
 import { formatCall, formatResult } from './strace.js';
@@ -38,7 +37,7 @@ export class SyscallDispatcher {
     const row = this.rows[nr];
     if (row === undefined) {
       this.unsupported(ctx, nr);
-      ctx.proc.machine.cpu.setReg(Reg.EAX, -ENOSYS);
+      ctx.proc.machine.cpu.setEax(-ENOSYS);
       return;
     }
     const args: Args = [regs[1], regs[2], regs[3], regs[4], regs[5], regs[6]];
@@ -72,7 +71,7 @@ export class SyscallDispatcher {
   /** Finish a syscall with `result` (also used to interrupt one with -EINTR). */
   complete(ctx: SyscallContext, row: SyscallRow, args: readonly number[], result: number): void {
     if (this.opts.strace) ctx.proc.log.line(`${formatCall(ctx, row, args)} = ${formatResult(ctx, row, args, result)}`);
-    if (!ctx.proc.exited) ctx.proc.machine.cpu.setReg(Reg.EAX, result);
+    if (!ctx.proc.exited) ctx.proc.machine.cpu.setEax(result);
   }
 
   /**
