@@ -27,7 +27,8 @@ export class Thread {
   signalMask = 0n;
   /** Pending signals (standard signals do not queue: one entry per number). */
   readonly pendingSignals = new Map<number, SignalInfo>();
-  altStack = { sp: 0, size: 0, flags: 2 /* SS_DISABLE */ };
+  /** sas_ss_sp/size/flags; sigaltstack reports SS_DISABLE while size is 0. */
+  altStack = { sp: 0, size: 0, flags: 0 };
   /** State of the current syscall invocation, kept while it blocks and retries. */
   syscallState: Record<string, unknown> | null = null;
 

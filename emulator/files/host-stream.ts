@@ -3,11 +3,12 @@
 // the host fd; when it is a pipe or terminal with nothing to read, the guest
 // blocks and the host keeps serving its event loop.
 import fs from 'node:fs';
-import { EAGAIN, errnoOf } from '../abi/errno.js';
+import { EAGAIN, EPIPE, errnoOf } from '../abi/errno.js';
 import { Blocked } from '../kernel/wait.js';
 import { FileDescription, IoResult, StatInfo } from './description.js';
 import { pollNow, POLLIN, POLLOUT, POLLHUP, POLLERR, watchFd } from '../host/libc.js';
 import { statFromHost } from './stat-info.js';
+import { postSignal, SI_USER } from '../signals/post.js';
 import type { SyscallContext } from '../syscalls/types.js';
 
 export class HostStream extends FileDescription {
@@ -52,11 +53,13 @@ export class HostStream extends FileDescription {
     }
   }
 
-  override write(_ctx: SyscallContext, data: Uint8Array): IoResult {
+  override write(ctx: SyscallContext, data: Uint8Array): IoResult {
     try {
       return fs.writeSync(this.fd, data, 0, data.length);
     } catch (e) {
       const errno = errnoOf(e);
+      // the host ignores SIGPIPE; the guest gets it as the kernel would send it
+      if (errno === EPIPE) postSignal(ctx.proc, { signo: 13, code: SI_USER, pid: ctx.proc.pid }, ctx.thread);
       if (errno === EAGAIN && !this.nonBlocking) {
         return new Blocked((wake) => watchFd(this.fd, { writable: true }, wake), 'write');
       }

@@ -8,6 +8,7 @@ import { pollMany, POLLERR, POLLHUP, POLLIN, POLLNVAL, POLLOUT, POLLPRI } from '
 import { watchFd } from '../host/fd-watch.js';
 import { hostPollFd } from '../net/pollable-fd.js';
 import { row, SyscallContext, SyscallResult, SyscallRow } from './types.js';
+import { installTemporaryMask, restoreTemporaryMask } from '../signals/interrupt.js';
 
 const POLLRDNORM = 0x040;
 const POLLWRNORM = 0x100;
@@ -113,16 +114,13 @@ function timespecMs(ctx: SyscallContext, ts: number, wide: boolean): number {
 
 /** Apply a temporary signal mask for the duration of the call (ppoll, pselect, epoll_pwait). */
 export function withSigmask(ctx: SyscallContext, maskPtr: number, size: number): void {
-  const state = (ctx.thread.syscallState ??= {});
-  if (maskPtr === 0 || state.savedMask !== undefined) return;
+  if (maskPtr === 0) return;
   if (size !== 8) throw new LinuxError(EINVAL, 'bad sigset size');
-  state.savedMask = ctx.thread.signalMask;
-  ctx.thread.signalMask = ctx.mem.u64(maskPtr) & ~((1n << 8n) | (1n << 18n)); // SIGKILL, SIGSTOP
+  installTemporaryMask(ctx, ctx.mem.u64(maskPtr));
 }
 
 export function restoreSigmask(ctx: SyscallContext): void {
-  const saved = ctx.thread.syscallState?.savedMask;
-  if (saved !== undefined) ctx.thread.signalMask = saved as bigint;
+  restoreTemporaryMask(ctx);
 }
 
 function ppoll(ctx: SyscallContext, fds: number, nfds: number, ts: number, mask: number, size: number, wide: boolean): SyscallResult {
