@@ -22,6 +22,7 @@ import { TASK_SIZE } from './memory/address-space.js';
 import { handleFault, deliverSignals } from './signals/delivery.js';
 import { attachHostSignals } from './signals/host.js';
 import { LOOPBACK_ONLY, NetPolicy } from './net/policy.js';
+import { hostRlimit } from './host/clock.js';
 
 export const STACK_TOP = TASK_SIZE - 0x1000;
 export const STACK_SIZE = 8 * 1024 * 1024;
@@ -142,6 +143,9 @@ export function startSession(opts: RunOptions): Session {
   const proc = new Process(machine, vfs, ids, log);
   proc.exePath = exe.guest;
   proc.policy = opts.net ?? LOOPBACK_ONLY;
+  const nofile = hostRlimit(7);
+  // descriptor numbers are bounded by RLIMIT_NOFILE, as getrlimit reports it
+  if (typeof nofile !== 'number') proc.fds.limit = Number(nofile[0] < 1n << 20n ? nofile[0] : 1n << 20n);
   proc.argv = [opts.program, ...opts.args];
   proc.comm = path.basename(exe.guest).slice(0, 15);
   const space = machine.space;
