@@ -39,6 +39,8 @@ export class Runner {
    * instructionPointer to choose where the guest resumes.
    */
   readonly interceptors: ((fault: CpuFault, thread: Thread) => boolean)[] = [];
+  /** Told after every slice, with the guest stopped at an instruction boundary (the patcher re-checks safety). */
+  readonly stopListeners = new Set<() => void>();
   /** While held, the program does not run (a patch is being applied); guest calls still do. */
   private holds = 0;
   /** A guest call (the patcher running a function inside the guest) is in progress. */
@@ -192,6 +194,12 @@ export class Runner {
       }
     }
     if (proc.exited) return this.finish();
+    if (!this.inGuestCall) for (const listener of [...this.stopListeners]) listener();
+    if (proc.exited) return this.finish();
+    if (this.holds > 0 && !this.inGuestCall) {
+      if (isBlocked(thread)) this.armWait(thread);
+      return;
+    }
     if (isBlocked(thread)) {
       // a syscall that installed a temporary mask (sigsuspend, ppoll) may
       // have let a pending signal through: it interrupts the wait right away

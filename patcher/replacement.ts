@@ -1,0 +1,154 @@
+// What a patch does to the running program, decided before anything is
+// written: which functions it replaces (every version of each, when an
+// earlier patch already replaced it), which functions it adds, which of its
+// globals share the program's storage, which of its statics inherit the old
+// values, and which code must be idle for the update to be safe.
+import path from 'node:path';
+import type { RuntimeModule } from '../loader/program/runtime-module.js';
+import type { SymbolEntry } from '../loader/symbols/symbol-table.js';
+import { PatchError, PatchFile, PatchSymbol, RESERVED } from './patch-file.js';
+import { JMP_SIZE } from './mechanism/jump.js';
+import type { CodeRange } from './quiescence.js';
+import type { PatchRegistry } from './registry.js';
+
+export interface ProgramSymbol {
+  module: RuntimeModule;
+  symbol: SymbolEntry;
+  /** Run-time address. */
+  address: number;
+}
+
+export interface Replacement {
+  /** Identity of the function across versions: "name" for globals, "file.c:name" for statics. */
+  key: string;
+  name: string;
+  /** The program's original function. */
+  original: ProgramSymbol;
+  /** Link-time address of the new version inside the patch. */
+  patchValue: number;
+  patchSize: number;
+}
+
+export interface DataCarry {
+  name: string;
+  file: string | null;
+  /** Where the running program keeps it. */
+  from: number;
+  size: number;
+  /** Link-time address of the patch's copy. */
+  patchValue: number;
+}
+
+export interface ReplacementPlan {
+  replacements: Replacement[];
+  added: string[];
+  /** Globals the patch defines that the program already has: the patch uses the program's storage. */
+  shared: Map<string, number>;
+  /** Statics the patch redefines with the same size: their old values are copied in before the transfer. */
+  carried: DataCarry[];
+  /** Functions the patch declares it depends on (DSU_DEPENDS): they must be idle too. */
+  dependents: CodeRange[];
+}
+
+const base = (f: string | null): string | null => (f === null ? null : path.posix.basename(f));
+
+function programFunctions(modules: readonly RuntimeModule[], name: string): ProgramSymbol[] {
+  const out: ProgramSymbol[] = [];
+  for (const m of modules) {
+    if (m.kind === 'linked') continue;
+    for (const s of m.data.symbols.byName(name)) {
+      if (s.kind === 'function') out.push({ module: m, symbol: s, address: (s.start + m.bias) >>> 0 });
+    }
+  }
+  return out;
+}
+
+function programData(modules: readonly RuntimeModule[], name: string): ProgramSymbol[] {
+  const out: ProgramSymbol[] = [];
+  for (const m of modules) {
+    if (m.kind === 'linked') continue;
+    for (const s of m.data.symbols.byName(name)) if (s.kind === 'object') out.push({ module: m, symbol: s, address: (s.start + m.bias) >>> 0 });
+  }
+  return out;
+}
+
+const describe = (p: ProgramSymbol): string => `${p.symbol.name}${p.symbol.file ? ` (${base(p.symbol.file)})` : ''} in ${p.module.name}`;
+
+/**
+ * The function of the program a patch function replaces, or null when it is
+ * new. Globals match a global of the same name (the executable first, then
+ * the libraries), else a unique static; statics match the static of the same
+ * name in the same source file.
+ */
+function match(f: PatchSymbol, modules: readonly RuntimeModule[], problems: string[]): ProgramSymbol | null {
+  const candidates = programFunctions(modules, f.name);
+  if (candidates.length === 0) return null;
+  if (!f.local) {
+    const globals = candidates.filter((c) => c.symbol.bind !== 'local');
+    if (globals.length > 0) return globals.find((g) => g.module.kind === 'exe') ?? globals[0];
+    if (candidates.length === 1) return candidates[0];
+    problems.push(`${f.name}: ambiguous, the program has ${candidates.map(describe).join(', ')} (make it static in the same source file)`);
+    return null;
+  }
+  const sameFile = candidates.filter((c) => c.symbol.bind === 'local' && base(c.symbol.file) === base(f.file));
+  if (sameFile.length === 1) return sameFile[0];
+  if (sameFile.length > 1) {
+    problems.push(`${f.file}:${f.name}: ambiguous, ${sameFile.map(describe).join(', ')}`);
+    return null;
+  }
+  return null;
+}
+
+export function planReplacement(patch: PatchFile, modules: readonly RuntimeModule[], registry: PatchRegistry, programName: string): ReplacementPlan {
+  const problems: string[] = [];
+  const exe = modules.find((m) => m.kind === 'exe');
+  if (patch.target !== null && exe) {
+    const matches = patch.target === programName || patch.target === path.posix.basename(exe.path) || patch.target === exe.buildId;
+    if (!matches) problems.push(`the patch is for ${patch.target}, not for ${programName}`);
+  }
+  const replacements: Replacement[] = [];
+  const added: string[] = [];
+  for (const f of patch.functions) {
+    if (RESERVED.has(f.name)) continue;
+    const old = match(f, modules, problems);
+    if (!old) {
+      if (!f.local) added.push(f.name);
+      continue;
+    }
+    const key = old.symbol.bind === 'local' ? `${base(old.symbol.file) ?? '?'}:${old.symbol.name}` : old.symbol.name;
+    if (replacements.some((r) => r.key === key)) continue;
+    const sizes = [old.symbol.size, ...registry.versions(key).map((v) => v.size)];
+    const small = sizes.find((s) => s > 0 && s < JMP_SIZE);
+    if (small !== undefined) problems.push(`${key}: a version is only ${small} bytes long, too short for the ${JMP_SIZE}-byte jump`);
+    replacements.push({ key, name: f.name, original: old, patchValue: f.value, patchSize: f.size });
+  }
+  if (replacements.length === 0 && problems.length === 0) {
+    problems.push('the patch replaces no function of this program (is it built for another program?)');
+  }
+
+  const shared = new Map<string, number>();
+  const carried: DataCarry[] = [];
+  for (const d of patch.data) {
+    const old = programData(modules, d.name);
+    if (!d.local) {
+      const g = old.find((o) => o.symbol.bind !== 'local');
+      if (g) shared.set(d.name, g.address);
+      continue;
+    }
+    const same = old.filter((o) => o.symbol.bind === 'local' && base(o.symbol.file) === base(d.file) && o.symbol.size === d.size);
+    if (same.length === 1 && d.size > 0) carried.push({ name: d.name, file: d.file, from: same[0].address, size: d.size, patchValue: d.value });
+  }
+
+  const dependents: CodeRange[] = [];
+  for (const name of patch.depends) {
+    const fns = programFunctions(modules, name);
+    if (fns.length === 0) problems.push(`DSU_DEPENDS(${name}): no such function in the program`);
+    for (const fn of fns) {
+      const current = registry.versions(fn.symbol.bind === 'local' ? `${base(fn.symbol.file) ?? '?'}:${name}` : name);
+      dependents.push({ start: fn.address, end: fn.address + Math.max(1, fn.symbol.size), name: describe(fn) });
+      for (const v of current) dependents.push({ start: v.address, end: v.address + Math.max(1, v.size), name: `${name} (patch #${v.patch})` });
+    }
+  }
+  if (problems.length > 0) throw new PatchError(problems.join('; '));
+  return { replacements, added, shared, carried, dependents };
+}

@@ -1,0 +1,150 @@
+// Waiting for the moment an update is safe. The stacks are checked now, and
+// again whenever they can have changed: after every slice (the guest
+// blocked, was preempted, or made a syscall that stopped it), and when the
+// outermost blocking function returns (a breakpoint on its return address,
+// as libcare does). With update points, only at dsu_update_point(). When the
+// update is safe the program is held stopped and the promise resolves.
+import type { Session } from '../emulator/launch.js';
+import { cpuRegisters } from '../emulator/faults/guest-modules.js';
+import { describeLocation, ModuleMap } from '../loader/symbols/modules.js';
+import { Breakpoints } from './mechanism/breakpoints.js';
+import { checkSafety, CodeRange, SafetyReport, StackSnapshot, touchesWindow, walkThread } from './quiescence.js';
+import { JMP_SIZE } from './mechanism/jump.js';
+import { ControlError } from './control/protocol.js';
+
+export interface WaitOptions {
+  timeoutMs: number;
+  /** Let active old versions finish in old code; only the jump windows must be free. */
+  relaxed: boolean;
+  /** Address of dsu_update_point when updates happen only there. */
+  updatePoint: number | null;
+}
+
+export interface SafePoint {
+  waitedMs: number;
+  checks: number;
+  /** The stack at the safe point, innermost first. */
+  stack: string[];
+  /** How the safe point was found. */
+  at: 'immediately' | 'slice' | 'return-breakpoint' | 'update-point';
+}
+
+export class NotSafe extends ControlError {}
+
+export function waitUntilSafe(
+  session: Session,
+  breakpoints: Breakpoints,
+  modules: () => ModuleMap,
+  ranges: readonly CodeRange[],
+  entries: readonly number[],
+  opts: WaitOptions,
+): Promise<SafePoint> {
+  const { proc, runner } = session;
+  const started = performance.now();
+  let checks = 0;
+  /** Blocking functions seen at every check so far (a main loop never leaves). */
+  let alwaysBlocking: Set<string> | null = null;
+  let lastReport: SafetyReport | null = null;
+
+  const check = (): { report: SafetyReport; stacks: StackSnapshot[] } => {
+    checks++;
+    const stacks = [walkThread(proc, cpuRegisters(proc.machine.cpu), modules())];
+    let report = checkSafety(stacks, opts.relaxed ? [] : ranges);
+    for (const e of entries) {
+      const f = touchesWindow(stacks, e, e + JMP_SIZE);
+      if (f) report = { ...report, safe: false, blockers: [...report.blockers, { range: { start: e, end: e + JMP_SIZE, name: `the first ${JMP_SIZE} bytes at 0x${e.toString(16)}` }, frame: f }] };
+    }
+    const names = new Set(report.blockers.map((b) => b.range.name));
+    alwaysBlocking = alwaysBlocking === null ? names : new Set([...alwaysBlocking].filter((n) => names.has(n)));
+    lastReport = report;
+    return { report, stacks };
+  };
+
+  return new Promise<SafePoint>((resolve, reject) => {
+    let done = false;
+    let returnBreakpoint: number | null = null;
+    const cleanup = (): void => {
+      done = true;
+      clearTimeout(timer);
+      runner.stopListeners.delete(onStop);
+      if (returnBreakpoint !== null) breakpoints.remove(returnBreakpoint);
+      if (opts.updatePoint !== null) breakpoints.remove(opts.updatePoint);
+    };
+    const succeed = (report: SafetyReport, at: SafePoint['at']): void => {
+      cleanup();
+      runner.hold();
+      resolve({ waitedMs: performance.now() - started, checks, stack: report.stack, at });
+    };
+    /** Re-check at a stop; on failure, watch the return of the outermost blocker. */
+    const attempt = (at: SafePoint['at']): void => {
+      if (done) return;
+      if (proc.exited) {
+        cleanup();
+        reject(new NotSafe('the program exited while the update was waiting'));
+        return;
+      }
+      const { report, stacks } = check();
+      if (report.safe) {
+        succeed(report, at);
+        return;
+      }
+      if (opts.updatePoint !== null || report.blockers.length === 0) return;
+      // when the outermost blocking frame returns, its caller resumes here
+      const outermost = Math.max(...report.blockers.map((b) => b.frame.index));
+      const ret = stacks[0].frames[outermost + 1]?.pc;
+      if (ret === undefined || ret === returnBreakpoint) return;
+      if (returnBreakpoint !== null) breakpoints.remove(returnBreakpoint);
+      returnBreakpoint = ret;
+      breakpoints.insert(ret, () => {
+        breakpoints.remove(ret);
+        if (returnBreakpoint === ret) returnBreakpoint = null;
+        attempt('return-breakpoint');
+      });
+    };
+    const onStop = (): void => attempt('slice');
+    const timer = setTimeout(() => {
+      if (done) return;
+      cleanup();
+      reject(new NotSafe(notSafeMessage(lastReport, alwaysBlocking, opts, performance.now() - started)));
+    }, opts.timeoutMs);
+
+    if (opts.updatePoint !== null) {
+      const at = opts.updatePoint;
+      breakpoints.insert(at, () => {
+        const { report } = check();
+        if (report.safe) succeed(report, 'update-point');
+      });
+      return;
+    }
+    const first = check();
+    if (first.report.safe) {
+      succeed(first.report, 'immediately');
+      return;
+    }
+    runner.stopListeners.add(onStop);
+    attempt('slice');
+  });
+}
+
+function notSafeMessage(report: SafetyReport | null, always: Set<string> | null, opts: WaitOptions, waited: number): string {
+  const ms = Math.round(waited);
+  if (opts.updatePoint !== null && (report === null || report.safe)) {
+    return `the program did not reach dsu_update_point() within ${ms} ms; nothing was changed`;
+  }
+  if (!report) return `not safe within ${ms} ms; nothing was changed`;
+  const active = [...new Set(report.blockers.map((b) => b.range.name))];
+  const stack = report.stack.map((s, i) => `#${i} ${s}`).join(', ');
+  let msg = `not safe within ${ms} ms: ${active.join(', ')} still active; nothing was changed. Stack: ${stack}`;
+  if (report.incomplete) msg += ' (the stack could not be walked to its end)';
+  const stuck = always ? active.filter((n) => always.has(n)) : [];
+  if (stuck.length > 0) {
+    msg += `. ${stuck.join(', ')} never left the stack while waiting (a main loop?): it cannot be replaced while it runs;` +
+      ' call dsu_update_point() from the loop and run with --update-points, or move the changed code out of it' +
+      (opts.relaxed ? '' : ' (or use --relaxed to let running activations finish in the old code)');
+  }
+  return msg;
+}
+
+export function describeFrameFunction(map: ModuleMap, address: number): string {
+  return describeLocation(map.locate(address));
+}
