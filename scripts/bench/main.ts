@@ -10,9 +10,11 @@ import { REPO, Variant } from './paths.js';
 import { writeResults } from './results.js';
 import { emulatorGroup } from './emulator.js';
 import { quantumGroup } from './quantum.js';
+import { indirectionGroup } from './indirection.js';
+import { modulesGroup } from './modules.js';
 
 /** Every group, in the order `all` runs them. New groups register here. */
-const GROUPS: BenchGroup[] = [emulatorGroup, quantumGroup];
+const GROUPS: BenchGroup[] = [emulatorGroup, quantumGroup, indirectionGroup, modulesGroup];
 
 const USAGE = `usage: npm run bench -- [GROUP...] [options]
 groups (default: all):
