@@ -1,0 +1,11 @@
+// The linker: maps a shared object into a running program (docs/LINKING.md).
+export { planLink } from './plan.js';
+export type { LinkPlan } from './plan.js';
+export { applyLink, unlink } from './apply.js';
+export { LinkError } from './errors.js';
+export type { LinkProblem, LinkProblemKind } from './errors.js';
+export { LinkCache } from './program-symbols.js';
+export { OLD_PREFIX, parseOldName } from './resolve.js';
+export type { Resolution } from './resolve.js';
+export { guestLinkTarget } from './guest-target.js';
+export type { Definition, LinkMemory, LinkOptions, LinkRegistry, LinkTarget, LinkedObject, LinkedSegment } from './target.js';
