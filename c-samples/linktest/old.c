@@ -13,8 +13,11 @@ extern int old_calls OLD("calls.0");
 int old_bump_hits(void) OLD("bump_hits");
 int old_b_tick(void) OLD("b_tick");
 extern int hits;
+/* not in the executable: libc's, by its default version (no version asked) */
+void *old_fopen(void) OLD("fopen");
 
 int *old_refs[] = {&old_hits, &old_counter_a, &old_counter_b, &old_value, &old_calls, &hits};
+void *(*old_fopen_ref)(void) = old_fopen;
 
 int old_sum(void) { return old_hits + old_counter_a + old_counter_b + old_value + old_calls + hits; }
 
