@@ -9,10 +9,10 @@ import { createHash } from 'node:crypto';
 import { startSession, Session } from '../../emulator/launch.js';
 import { createLogger } from '../../emulator/log.js';
 import type { ExitStatus } from '../../emulator/process.js';
-import { guestModules } from '../../emulator/faults/guest-modules.js';
+import { guestProgram } from '../../patcher/inspect/guest-program.js';
+import { programModules } from '../../loader/program/program-modules.js';
 import { ModuleCache } from '../../loader/symbols/modules.js';
 import type { RuntimeModule } from '../../loader/program/runtime-module.js';
-import { readDynamic } from '../../loader/elf/dynamic.js';
 import { LinkCache, LinkOptions, LinkTarget, guestLinkTarget } from '../../loader/link/index.js';
 import { BUILD, REPO } from './run.js';
 
@@ -145,28 +145,13 @@ export interface LinkHost {
   session: Session;
   moduleCache: ModuleCache;
   linkCache: LinkCache;
-  /** The program's objects in load order: guestModules' (file mappings), then the objects dsu linked. */
+  /** The program's objects in load order (ld.so's list, then the objects dsu linked), as the module model reads them. */
   modules(): RuntimeModule[];
   target(): LinkTarget;
   /** Run-time address of a symbol of the host, by readelf; `file` picks a static. */
   address(name: string, file?: string): number;
   u32(address: number): number;
   quit(): Promise<ExitStatus>;
-}
-
-/** Load order for modules found from mappings: the executable, libraries top-down (ld.so maps them so), ld.so last. */
-function runtimeModules(session: Session, cache: ModuleCache): RuntimeModule[] {
-  const proc = session.proc;
-  const linked = new Set(proc.linkedObjects.map((m) => m.start));
-  const found = guestModules(proc, cache).all().filter((m) => !linked.has(m.start));
-  const rank = (p: string): number => (p === proc.exe?.path ? 0 : p === proc.interp?.path ? 2 : 1);
-  const ordered = [...found].sort((a, b) => rank(a.path) - rank(b.path) || b.start - a.start);
-  const modules = ordered.map((m, order): RuntimeModule => {
-    const dyn = readDynamic(m.data.elf);
-    const kind = rank(m.path) === 0 ? 'exe' : rank(m.path) === 2 ? 'interp' : 'lib';
-    return { ...m, kind, dynamic: dyn ? (dyn.vaddr + m.bias) >>> 0 : 0, buildId: null, order };
-  });
-  return [...modules, ...proc.linkedObjects.map((m, i) => ({ ...m, order: modules.length + i }))];
 }
 
 export async function startLinkHost(): Promise<LinkHost> {
@@ -191,8 +176,8 @@ export async function startLinkHost(): Promise<LinkHost> {
   const linkCache = new LinkCache();
   return {
     session, moduleCache, linkCache, address, u32,
-    modules: () => runtimeModules(session, moduleCache),
-    target: () => guestLinkTarget(proc, runtimeModules(session, moduleCache), { cache: linkCache, moduleCache }),
+    modules: () => programModules(guestProgram(proc, moduleCache)),
+    target: () => guestLinkTarget(proc, programModules(guestProgram(proc, moduleCache)), { cache: linkCache, moduleCache }),
     quit: async () => {
       proc.space.memory.view.setUint32(address('host_quit'), 1, true);
       const status = await session.done;
