@@ -12,9 +12,10 @@ import { emulatorGroup } from './emulator.js';
 import { quantumGroup } from './quantum.js';
 import { indirectionGroup } from './indirection.js';
 import { modulesGroup } from './modules.js';
+import { linkGroup } from './link.js';
 
 /** Every group, in the order `all` runs them. New groups register here. */
-const GROUPS: BenchGroup[] = [emulatorGroup, quantumGroup, indirectionGroup, modulesGroup];
+const GROUPS: BenchGroup[] = [emulatorGroup, quantumGroup, indirectionGroup, modulesGroup, linkGroup];
 
 const USAGE = `usage: npm run bench -- [GROUP...] [options]
 groups (default: all):
