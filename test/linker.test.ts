@@ -182,6 +182,23 @@ describe('basic.so linked into the running host', () => {
   });
 });
 
+describe('initialisers that fail', () => {
+  test('the object is unlinked again and the error passed on', async () => {
+    const file = linktestObject('basic.so');
+    const before = snapshot(host.session.proc);
+    const plan = planLink(fs.readFileSync(file), file, host.target(), {
+      runInitializers: async () => {
+        // the object is mapped and registered while its initialisers run
+        expect(host.session.proc.linkedObjects.map((m) => m.name)).toEqual(['basic.so']);
+        throw new Error('constructor crashed');
+      },
+    });
+    await expect(applyLink(plan)).rejects.toThrow('constructor crashed');
+    expect(host.session.proc.linkedObjects).toEqual([]);
+    expect(JSON.parse(snapshot(host.session.proc).regions)).toEqual(JSON.parse(before.regions));
+  });
+});
+
 describe('text relocations', () => {
   test('code pages are relocated and end up read-execute', async () => {
     const file = linktestObject('textrel.so');
