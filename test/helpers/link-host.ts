@@ -18,6 +18,7 @@ import { BUILD, REPO } from './run.js';
 
 export const LINKTEST = path.join(BUILD, 'linktest');
 export const HOST = path.join(LINKTEST, 'host');
+export const HOST_STATIC = path.join(LINKTEST, 'host.static');
 
 export function linktestObject(name: string): string {
   const file = path.join(LINKTEST, name);
@@ -154,11 +155,11 @@ export interface LinkHost {
   quit(): Promise<ExitStatus>;
 }
 
-export async function startLinkHost(): Promise<LinkHost> {
+export async function startLinkHost(program = HOST): Promise<LinkHost> {
   const devnull = fs.openSync('/dev/null', 'w');
-  const session = startSession({ program: HOST, args: [], log: createLogger({ fd: devnull }) });
+  const session = startSession({ program, args: [], log: createLogger({ fd: devnull }) });
   const proc = session.proc;
-  const symbols = readelfSymbols(HOST).filter((s) => s.table === '.symtab' && s.ndx !== 'UND');
+  const symbols = readelfSymbols(program).filter((s) => s.table === '.symtab' && s.ndx !== 'UND');
   const address = (name: string, file?: string): number => {
     const found = symbols.filter((s) => s.name === name && (file === undefined || s.file === file));
     if (found.length !== 1) throw new Error(`${name}${file ? ` in ${file}` : ''}: ${found.length} symbols in the host`);
