@@ -5,22 +5,22 @@
 // applyLink (apply.ts) does the writing.
 import { ElfError } from '../elf/errors.js';
 import { buildId } from '../elf/notes.js';
-import { DT_FINI, DT_FINI_ARRAY, DT_FINI_ARRAYSZ, DT_INIT, DT_INIT_ARRAY, DT_INIT_ARRAYSZ, DT_PLTGOT, SHN_UNDEF, STB_WEAK, STT_GNU_IFUNC, STT_TLS } from '../elf/constants.js';
+import { DT_PLTGOT } from '../elf/constants.js';
 import { ModuleData, moduleName } from '../symbols/modules.js';
 import type { RuntimeModule } from '../program/runtime-module.js';
 import { LinkError, ProblemList } from './errors.js';
 import { SharedObject, readSharedObject } from './shared-object.js';
 import { LinkImage } from './link-image.js';
 import { PageRange, pageRanges, protOf } from './layout.js';
-import { BoundSymbol, PendingWord, relocate } from './relocate.js';
+import { PendingWord, relocate } from './relocate.js';
 import { Resolution, SymbolResolver } from './resolve.js';
-import { LinkCache, kindOf } from './program-symbols.js';
-import { DynamicSymbol } from './dynamic-symbols.js';
+import { LinkCache } from './program-symbols.js';
+import { SymbolBinder } from './binder.js';
+import { initAndFini } from './init-fini.js';
 import { Definition, LinkOptions, LinkTarget, LinkedSegment } from './target.js';
 
 /** Larger spans are refused before an image is built for them. */
 const MAX_SPAN = 1 << 30;
-const SHN_ABS = 0xfff1;
 
 export interface LinkPlan {
   readonly path: string;
@@ -66,98 +66,12 @@ function place(target: LinkTarget, options: LinkOptions, size: number, problems:
   return base;
 }
 
-class SymbolBinder {
-  private readonly bound = new Map<number, BoundSymbol | null>();
-  private readonly reported = new Set<string>();
-  readonly resolutions = new Map<string, Resolution>();
-
-  constructor(
-    private readonly obj: SharedObject,
-    private readonly bias: number,
-    private readonly resolver: SymbolResolver,
-    private readonly options: LinkOptions,
-    private readonly problems: ProblemList,
-  ) {}
-
-  bind(index: number): BoundSymbol | null {
-    if (this.bound.has(index)) return this.bound.get(index)!;
-    const result = this.bindSymbol(this.obj.symbols[index]);
-    this.bound.set(index, result);
-    return result;
-  }
-
-  private report(kind: 'tls' | 'ifunc' | 'unresolved' | 'elf', subject: string, message: string): null {
-    const key = `${kind}:${subject}`;
-    if (!this.reported.has(key)) {
-      this.reported.add(key);
-      this.problems.add({ kind, subject, message });
-    }
-    return null;
-  }
-
-  private bindSymbol(sym: DynamicSymbol): BoundSymbol | null {
-    const name = sym.name || `#${sym.index}`;
-    const interposed = sym.name === '' ? undefined : this.options.interpose?.get(sym.name);
-    if (interposed !== undefined) {
-      const address = interposed >>> 0;
-      this.resolutions.set(name, { name, address, from: 'interposed', kind: kindOf(sym.type), ifunc: false });
-      return { address, ifunc: false };
-    }
-    if (sym.shndx !== SHN_UNDEF) {
-      // step 1 of resolve.ts: the object's own definition
-      if (sym.type === STT_TLS) return this.report('tls', name, `symbol ${name} is thread-local, which dsu does not link`);
-      if (sym.type === STT_GNU_IFUNC) return this.report('ifunc', name, `symbol ${name} is an IFUNC defined in the object itself, which dsu does not link`);
-      const address = sym.shndx === SHN_ABS ? sym.value : (sym.value + this.bias) >>> 0;
-      this.resolutions.set(name, { name, address, from: 'self', kind: kindOf(sym.type), ifunc: false });
-      return { address, ifunc: false };
-    }
-    if (sym.name === '') return this.report('elf', name, `a relocation names undefined symbol ${name}, which has no name`);
-    const found = this.resolver.resolve({ name: sym.name, version: this.obj.versions.of(sym.index).name, weak: sym.bind === STB_WEAK });
-    if ('message' in found) {
-      if (!this.reported.has(`${found.kind}:${found.subject}`)) {
-        this.reported.add(`${found.kind}:${found.subject}`);
-        this.problems.add(found);
-      }
-      return null;
-    }
-    if (found.ifunc && !this.options.resolveIfunc) {
-      return this.report('ifunc', name, `symbol ${name} is an IFUNC in ${found.from} (resolver at ${hex(found.address)}): binding it needs a resolveIfunc callback`);
-    }
-    this.resolutions.set(name, found);
-    return { address: found.address, ifunc: found.ifunc };
-  }
-}
-
 /** A hint for unresolved names: libraries the object was linked against that the program has not loaded. */
 function missingLibraries(obj: SharedObject, target: LinkTarget, problems: ProblemList): void {
   const loaded = new Set(target.modules.map((m) => moduleName(m.path)));
   for (const lib of obj.dynamic?.needed ?? []) {
     if (!loaded.has(moduleName(lib))) problems.add({ kind: 'object', subject: lib, message: `the object needs ${lib}, which the program has not loaded` });
   }
-}
-
-function readArray(obj: SharedObject, image: LinkImage, addrTag: number, sizeTag: number, what: string, problems: ProblemList): number[] {
-  const addr = obj.dynamic?.get(addrTag);
-  if (addr === undefined) return [];
-  const size = obj.dynamic?.get(sizeTag) ?? 0;
-  if (size % 4 !== 0 || (size > 0 && !image.contains(addr, size))) {
-    problems.add({ kind: 'elf', subject: what, message: `${obj.elf.path}: ${what} (${size} bytes at ${hex(addr)}) is not an array of words inside the object` });
-    return [];
-  }
-  const out: number[] = [];
-  for (let i = 0; i < size / 4; i++) out.push(image.read32(addr + i * 4));
-  return out;
-}
-
-/** ld.so runs DT_INIT then DT_INIT_ARRAY; at exit DT_FINI_ARRAY backwards, then DT_FINI. */
-function initAndFini(obj: SharedObject, image: LinkImage, bias: number, problems: ProblemList): { initializers: number[]; finalizers: number[] } {
-  const init = obj.dynamic?.get(DT_INIT);
-  const fini = obj.dynamic?.get(DT_FINI);
-  const initializers = readArray(obj, image, DT_INIT_ARRAY, DT_INIT_ARRAYSZ, 'DT_INIT_ARRAY', problems);
-  const finalizers = readArray(obj, image, DT_FINI_ARRAY, DT_FINI_ARRAYSZ, 'DT_FINI_ARRAY', problems).reverse();
-  if (init) initializers.unshift((init + bias) >>> 0);
-  if (fini) finalizers.push((fini + bias) >>> 0);
-  return { initializers, finalizers };
 }
 
 function definitionsOf(data: ModuleData, bias: number, problems: ProblemList): Definition[] {

@@ -12,7 +12,7 @@ import { dynamicSymbols, staticSymbols } from '../elf/symbols.js';
 import { ModuleData } from '../symbols/modules.js';
 import { SymbolEntry } from '../symbols/symbol-table.js';
 import {
-  SHN_UNDEF, STB_GLOBAL, STB_GNU_UNIQUE, STB_WEAK, STT_FUNC, STT_GNU_IFUNC, STT_OBJECT, STT_TLS,
+  SHN_ABS, SHN_UNDEF, STB_GLOBAL, STB_GNU_UNIQUE, STB_WEAK, STT_FUNC, STT_GNU_IFUNC, STT_OBJECT, STT_TLS,
 } from '../elf/constants.js';
 import { SymbolVersion, dynamicStringTable, readVersions } from './versions.js';
 import { readDynamicSymbols } from './dynamic-symbols.js';
@@ -29,8 +29,6 @@ export interface ExportedSymbol {
   ifunc: boolean;
   version: SymbolVersion;
 }
-
-const SHN_ABS = 0xfff1;
 
 export function kindOf(type: number): TargetKind {
   if (type === STT_FUNC || type === STT_GNU_IFUNC) return 'function';
