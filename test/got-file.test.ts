@@ -4,6 +4,7 @@
 // IRELATIVE, COPY and symbol-bearing R_386_32 relocations equal
 // `readelf -rW`'s. With --all the libraries come from where ld.so finds them.
 import { describe, expect, test } from 'vitest';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { BUILD } from './helpers/run.js';
@@ -32,7 +33,11 @@ function walk(dir: string): string[] {
   });
 }
 
-const files = walk(BUILD).filter((f) => /\.(dyn|now|nopie|so)$/.test(f) || /\/(kvstore|httpd)-v\d$/.test(f)).sort();
+/** Shared objects other tests build on purpose as broken files are left to those tests: only what binutils reads. */
+const readable = (f: string): boolean => spawnSync('readelf', ['-h', f], { stdio: 'ignore' }).status === 0;
+const files = walk(BUILD)
+  .filter((f) => /\.(dyn|now|nopie)$/.test(f) || /\/(kvstore|httpd)-v\d$/.test(f) || (f.endsWith('.so') && readable(f)))
+  .sort();
 const statics = walk(BUILD).filter((f) => f.endsWith('.static')).sort().slice(0, 5);
 
 /** readelf's slots as "TYPE SYMBOL 0xADDR" lines, sorted. */
