@@ -10,6 +10,7 @@ import { Thread } from './thread.js';
 import { SyscallDispatcher } from './syscalls/dispatch.js';
 import { SyscallContext } from './syscalls/types.js';
 import { CpuFault, faultFromInterrupt, faultFromEngineError } from './faults/fault.js';
+import { clearExceptionInFlight } from './signals/exception-latch.js';
 
 export interface RunnerHooks {
   /** A CPU exception or engine error: decide what happens (signal delivery or death). */
@@ -187,7 +188,10 @@ export class Runner {
     if (this.fault !== null) {
       const f = this.fault;
       this.fault = null;
-      if (!this.interceptors.some((claim) => claim(f, thread))) {
+      if (this.interceptors.some((claim) => claim(f, thread))) {
+        // the engine would otherwise turn the next exception into a double fault
+        clearExceptionInFlight(cpu);
+      } else {
         this.hooks.onFault(f, thread);
         // the fault handler may have redirected EIP (signal handler)
         this.eip = cpu.reg(Reg.EIP);

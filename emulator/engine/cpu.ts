@@ -3,7 +3,7 @@
 // so the engine stays replaceable.
 import koffi from 'koffi';
 import { uc, UcEngine, HookIntrProto, HookMemProto, HookInsnInvalidProto } from './unicorn-lib.js';
-import { findRegisterFile } from './register-file.js';
+import { findRegisterFile, cpuStateView } from './register-file.js';
 import {
   UC_ARCH_X86, UC_MODE_32, UC_ERR_NAMES, UcErr, Reg,
   UC_HOOK_INTR, UC_HOOK_MEM_INVALID, UC_HOOK_INSN_INVALID,
@@ -74,6 +74,7 @@ export class Cpu {
   private readonly scratch: DataView;
   private readonly syscallBatch = new RegBatch(SYSCALL_REGS);
   private registerFile: Uint32Array | null = null;
+  private stateCache: DataView | null = null;
   private readonly fastRegs = new Uint32Array(SYSCALL_REGS.length);
   private readonly callbacks: unknown[] = [];
   private readonly hooks: number[] = [];
@@ -128,6 +129,7 @@ export class Cpu {
   close(): void {
     if (this.handle === null) return;
     this.registerFile = null;
+    this.stateCache = null;
     for (const h of this.hooks) uc.hookDel(this.handle, h);
     uc.close(this.handle);
     for (const cb of this.callbacks) koffi.unregister(cb as bigint);
@@ -164,6 +166,15 @@ export class Cpu {
       f[0] = value >>> 0;
       f[1] = 0;
     }
+  }
+
+  /** The engine's CPU state in place (first `size` bytes), when its location is known and verified. */
+  stateView(size: number): DataView | null {
+    if (this.registerFile === null) return null;
+    const cached = this.stateCache;
+    if (cached && cached.byteLength >= size) return cached;
+    this.stateCache = cpuStateView(this.engine, size);
+    return this.stateCache;
   }
 
   /** Read and write registers through the engine's memory instead of its API (see register-file.ts). */

@@ -34,6 +34,15 @@ function readerRecognised(): boolean {
   return READER_CODE.every((b, i) => code[i] === b);
 }
 
+/** A view of the first `size` bytes of the engine's CPU state (CPUX86State), if its place is known. */
+export function cpuStateView(engine: unknown, size: number): DataView | null {
+  if (!readerRecognised()) return null;
+  const cpu = new BigUint64Array(koffi.view(engine, UC_CPU_OFFSET + 8), UC_CPU_OFFSET, 1)[0];
+  if (cpu === 0n) return null;
+  const pointer = koffi.decode(Buffer.from(new BigUint64Array([cpu + BigInt(ENV_OFFSET)]).buffer), 'void *');
+  return new DataView(koffi.view(pointer, size));
+}
+
 /**
  * The engine's general registers as 32-bit words (word 2*i is ORDER[i]),
  * or null. The engine must be initialised (any register access does it).

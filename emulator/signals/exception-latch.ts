@@ -21,6 +21,9 @@ const DIVIDE_ERROR = [0x31, 0xc0, 0xf7, 0xf0];
 const PROTECTION_FAULT = [0x66, 0xb8, 0x34, 0x12, 0x8e, 0xd8];
 const GP_AT = 16;
 
+/** struct uc_context: size_t context_size, uc_mode mode, uc_arch arch, then the CPU state. */
+const CONTEXT_HEADER = 16;
+
 /** Byte offset of old_exception in a saved context; null when it could not be found. */
 let latchOffset: number | null | undefined;
 
@@ -80,6 +83,13 @@ function calibrate(): number | null {
 export function clearExceptionInFlight(cpu: Cpu): boolean {
   if (latchOffset === undefined) latchOffset = calibrate();
   if (latchOffset === null) return false;
+  // a saved context is a 16-byte header and then a copy of the CPU state:
+  // when the state is reachable in place, one store does it
+  const direct = cpu.stateView(latchOffset - CONTEXT_HEADER + 4);
+  if (direct) {
+    direct.setInt32(latchOffset - CONTEXT_HEADER, -1, true);
+    return true;
+  }
   const out: unknown[] = [null];
   if (uc.contextAlloc(cpu.engineHandle, out) !== 0) return false;
   try {
