@@ -2,6 +2,7 @@
 import { UsageError } from './args.js';
 import { runCommand, RUN_USAGE } from './run.js';
 import { pingCommand } from './control-client.js';
+import { patchCommand, rollbackCommand, statusCommand } from './patch-commands.js';
 import { gotCommand } from './got.js';
 import { modulesCommand } from './modules.js';
 
@@ -9,6 +10,9 @@ const USAGE = `usage: dsu <command> [options]
 commands:
   run       run a 32-bit x86 Linux program in the emulator
   ping      check that a dsu process answers on its control socket (--control SOCK)
+  patch     apply a patch (.so) to a running program: dsu patch --control SOCK PATCH.so [--timeout MS] [--relaxed] [--json]
+  rollback  undo the most recent patch: dsu rollback --control SOCK [--json]
+  status    list applied patches and which version of each function is live: dsu status --control SOCK [--json]
   modules   list the objects loaded in a running program (--control SOCK)
   got       list GOT/PLT import slots: of a program's file, or live (--control SOCK)
 ${RUN_USAGE}`;
@@ -21,6 +25,12 @@ export async function main(argv: string[]): Promise<number> {
         return await runCommand(rest);
       case 'ping':
         return await pingCommand(rest);
+      case 'patch':
+        return await patchCommand(rest);
+      case 'rollback':
+        return await rollbackCommand(rest);
+      case 'status':
+        return await statusCommand(rest);
       case 'modules':
         return await modulesCommand(rest);
       case 'got':

@@ -18,14 +18,15 @@ export const RUN_USAGE = `usage: dsu run [--control SOCK] [--root DIR] [--rw DIR
   --stats FILE   write run statistics (slices, syscalls, CPU time, peak RSS) as JSON to FILE
   --net-expose   serve the program's listening sockets on the addresses it binds
                  (by default every bind, 0.0.0.0 included, is served on loopback only)
-  --net-outbound allow connections to non-loopback addresses (default: loopback only)`;
+  --net-outbound allow connections to non-loopback addresses (default: loopback only)
+  --update-points apply live patches only while the program is in dsu_update_point()`;
 
 export function exitCodeOf(status: ExitStatus): number {
   return status.signal !== undefined ? 128 + status.signal : status.code;
 }
 
 export async function runCommand(argv: string[]): Promise<number> {
-  const p = parseArgs(argv, { values: ['root', 'rw', 'env', 'quantum', 'stats', 'control'], repeatable: ['rw', 'env'], flags: ['strace', 'help', 'net-expose', 'net-outbound'] });
+  const p = parseArgs(argv, { values: ['root', 'rw', 'env', 'quantum', 'stats', 'control'], repeatable: ['rw', 'env'], flags: ['strace', 'help', 'net-expose', 'net-outbound', 'update-points'] });
   if (p.flags.has('help')) {
     process.stdout.write(RUN_USAGE + '\n');
     return 0;
@@ -49,6 +50,7 @@ export async function runCommand(argv: string[]): Promise<number> {
       env: p.options.get('env') ?? [],
       strace: p.flags.has('strace'),
       statsFile: p.options.get('stats')?.[0],
+      updatePoints: p.flags.has('update-points'),
       net: { exposeBinds: p.flags.has('net-expose'), allowOutbound: p.flags.has('net-outbound') },
       quantumMs: p.options.has('quantum') ? Number(p.options.get('quantum')![0]) : undefined,
     });

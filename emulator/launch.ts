@@ -48,6 +48,8 @@ export interface RunOptions {
   statsFile?: string;
   /** Network sandbox (default: loopback only). */
   net?: NetPolicy;
+  /** Apply live patches only at dsu_update_point() (the invoke model). */
+  updatePoints?: boolean;
   /** Host fds given to the guest as its fds 0, 1 and 2 (default: the host's own 0, 1, 2). */
   stdio?: [number, number, number];
 }
@@ -55,6 +57,8 @@ export interface RunOptions {
 export interface Session {
   proc: Process;
   runner: Runner;
+  /** Live patches wait for dsu_update_point(). */
+  updatePoints: boolean;
   /** Resolves with the exit status when the guest is gone. */
   done: Promise<ExitStatus>;
 }
@@ -208,7 +212,7 @@ export function startSession(opts: RunOptions): Session {
     if (opts.statsFile) writeStats(opts.statsFile, status, started, runner.slices, dispatcher.count);
     return status;
   });
-  return { proc, runner, done };
+  return { proc, runner, done, updatePoints: opts.updatePoints ?? false };
 }
 
 function writeStats(file: string, status: ExitStatus, started: number, slices: number, syscalls: number): void {

@@ -11,6 +11,8 @@ import {
 
 export class PatchError extends Error {}
 
+const SHF_WRITE = 1;
+
 export interface PatchSymbol {
   name: string;
   /** Link-time address in the patch (add the patch's bias once linked). */
@@ -19,6 +21,8 @@ export interface PatchSymbol {
   local: boolean;
   /** Source file of a static (from STT_FILE), else null. */
   file: string | null;
+  /** Lives in a writable section (.data, .bss): state, not a constant. */
+  writable: boolean;
 }
 
 export interface PatchFile {
@@ -44,10 +48,14 @@ function sectionStrings(elf: ElfFile, name: string): string[] {
   return raw.split('\0').filter((x) => x.length > 0);
 }
 
-function compilerInternal(name: string): boolean {
-  // GCC's local labels and helpers that are not functions of the source
-  return name.startsWith('.') || name.startsWith('__x86.get_pc_thunk') || name === 'deregister_tm_clones' ||
-    name === 'register_tm_clones' || name === '__do_global_dtors_aux' || name === 'frame_dummy';
+/** Symbols the linker provides to every object: never state of the program. */
+const LINKER_PROVIDED = new Set(['_DYNAMIC', '_GLOBAL_OFFSET_TABLE_', '__dso_handle', '__TMC_END__', '__FRAME_END__', '__GNU_EH_FRAME_HDR']);
+
+/** GCC's local labels, thunks and the start-up code gcc links into every object (crtstuff.c's frame_dummy, completed.0, ...). */
+function compilerInternal(name: string, file: string | null): boolean {
+  if (file !== null && /(^|\/)crt[a-zA-Z]*\.[cS]$/.test(file)) return true;
+  return name.startsWith('.') || name.startsWith('__x86.get_pc_thunk') || LINKER_PROVIDED.has(name) ||
+    name === 'deregister_tm_clones' || name === 'register_tm_clones' || name === '__do_global_dtors_aux' || name === 'frame_dummy';
 }
 
 export function readPatch(bytes: Uint8Array, path: string): PatchFile {
@@ -66,8 +74,10 @@ export function readPatch(bytes: Uint8Array, path: string): PatchFile {
   const functions: PatchSymbol[] = [];
   const data: PatchSymbol[] = [];
   for (const s of syms) {
-    if (s.name === '' || s.shndx === SHN_UNDEF || s.shndx === SHN_ABS || compilerInternal(s.name)) continue;
-    const entry: PatchSymbol = { name: s.name, value: s.value, size: s.size, local: s.bind === STB_LOCAL, file: s.file };
+    if (s.name === '' || s.shndx === SHN_UNDEF || s.shndx === SHN_ABS || compilerInternal(s.name, s.file)) continue;
+    const section = elf.sections[s.shndx];
+    const writable = section !== undefined && (section.flags & SHF_WRITE) !== 0;
+    const entry: PatchSymbol = { name: s.name, value: s.value, size: s.size, local: s.bind === STB_LOCAL, file: s.file, writable };
     if (s.type === STT_FUNC || s.type === STT_GNU_IFUNC) functions.push(entry);
     else if (s.type === STT_OBJECT) data.push(entry);
   }

@@ -19,6 +19,16 @@ export interface ReplacedFunction {
   versions: FunctionVersion[];
 }
 
+/** A static a patch took over (its own copy, filled with the old value). */
+export interface CarriedStatic {
+  key: string;
+  size: number;
+  /** Where it lived before the patch (the program, or an earlier patch). */
+  previous: number;
+  /** The patch's copy. */
+  current: number;
+}
+
 export interface AppliedPatch {
   id: number;
   path: string;
@@ -30,6 +40,8 @@ export interface AppliedPatch {
   replaced: string[];
   added: string[];
   hasRollback: boolean;
+  /** Statics whose live copy is now the patch's. */
+  carried: CarriedStatic[];
   /** How to take everything back, newest step last. */
   undo: UndoLog;
   pauseMs: number;
@@ -41,6 +53,8 @@ export interface AppliedPatch {
 export class PatchRegistry {
   readonly patches: AppliedPatch[] = [];
   private readonly functions = new Map<string, ReplacedFunction>();
+  /** "file.c:name" of a static -> its live copies, oldest first (the program's own storage is not listed). */
+  private readonly statics = new Map<string, number[]>();
   private nextId = 1;
 
   newId(): number {
@@ -74,6 +88,24 @@ export class PatchRegistry {
     let f = this.functions.get(key);
     if (!f) this.functions.set(key, (f = { key, original, versions: [] }));
     f.versions.push(version);
+  }
+
+  /** Where a static lives now, if a patch took it over. */
+  currentStatic(key: string): number | undefined {
+    const owners = this.statics.get(key);
+    return owners?.[owners.length - 1];
+  }
+
+  takeStatic(key: string, address: number): void {
+    const owners = this.statics.get(key) ?? [];
+    owners.push(address);
+    this.statics.set(key, owners);
+  }
+
+  releaseStatic(key: string, address: number): void {
+    const owners = (this.statics.get(key) ?? []).filter((a) => a !== address);
+    if (owners.length > 0) this.statics.set(key, owners);
+    else this.statics.delete(key);
   }
 
   /** Forget the versions a patch added (its rollback). */

@@ -30,6 +30,8 @@ export interface Replacement {
 }
 
 export interface DataCarry {
+  /** "file.c:name" */
+  key: string;
   name: string;
   file: string | null;
   /** Where the running program keeps it. */
@@ -129,6 +131,7 @@ export function planReplacement(patch: PatchFile, modules: readonly RuntimeModul
   const shared = new Map<string, number>();
   const carried: DataCarry[] = [];
   for (const d of patch.data) {
+    if (!d.writable) continue;
     const old = programData(modules, d.name);
     if (!d.local) {
       const g = old.find((o) => o.symbol.bind !== 'local');
@@ -136,7 +139,12 @@ export function planReplacement(patch: PatchFile, modules: readonly RuntimeModul
       continue;
     }
     const same = old.filter((o) => o.symbol.bind === 'local' && base(o.symbol.file) === base(d.file) && o.symbol.size === d.size);
-    if (same.length === 1 && d.size > 0) carried.push({ name: d.name, file: d.file, from: same[0].address, size: d.size, patchValue: d.value });
+    if (same.length === 1 && d.size > 0) {
+      const key = `${base(d.file)}:${d.name}`;
+      // an earlier patch may have taken it over: carry from its live copy
+      const from = registry.currentStatic(key) ?? same[0].address;
+      carried.push({ key, name: d.name, file: d.file, from, size: d.size, patchValue: d.value });
+    }
   }
 
   const dependents: CodeRange[] = [];

@@ -1,0 +1,75 @@
+// `dsu patch`, `dsu rollback` and `dsu status`: the patcher's client side.
+import path from 'node:path';
+import { UsageError } from './args.js';
+import { withControl } from './control-client.js';
+import { callControl } from '../patcher/control/client.js';
+import type { PatchReport } from '../patcher/apply.js';
+import type { RollbackReport } from '../patcher/rollback.js';
+import type { StatusReport } from '../patcher/status.js';
+
+function timeoutOf(options: Map<string, string[]>): number {
+  const raw = options.get('timeout')?.[0];
+  if (raw === undefined) return 5000;
+  const ms = Number(raw);
+  if (!Number.isFinite(ms) || ms <= 0) throw new UsageError(`--timeout ${raw}: expected milliseconds`);
+  return ms;
+}
+
+function printPatch(r: PatchReport): void {
+  const lines = [`patch #${r.id} applied: ${r.patch}`];
+  for (const f of r.replaced) {
+    lines.push(`  replaced ${f.function} (${f.from}) -> ${f.to}; jumps at ${f.redirected.join(', ')}${f.gotSlots ? `; ${f.gotSlots} GOT slot(s)` : ''}`);
+  }
+  if (r.added.length > 0) lines.push(`  added ${r.added.join(', ')}`);
+  if (r.carried.length > 0) lines.push(`  carried over ${r.carried.join(', ')}`);
+  if (r.transfer !== 'none') lines.push(`  state transfer: ${r.transfer} (${r.journaledPages} page(s) journaled)`);
+  lines.push(`  paused ${r.pauseMs.toFixed(3)} ms after waiting ${r.waitedMs.toFixed(3)} ms (safe point: ${r.safePoint})`);
+  lines.push(`  the program was at: ${r.stack.slice(0, 6).join(' <- ')}${r.stack.length > 6 ? ' <- ...' : ''}`);
+  process.stdout.write(lines.join('\n') + '\n');
+}
+
+export async function patchCommand(argv: string[]): Promise<number> {
+  return withControl('patch', argv, { values: ['timeout', 'transfer-timeout'], flags: ['relaxed', 'update-points'] }, async (c) => {
+    if (c.rest.length !== 1) throw new UsageError('usage: dsu patch --control SOCK PATCH.so [--timeout MS] [--relaxed] [--update-points] [--json]');
+    const timeoutMs = timeoutOf(c.options);
+    const transferTimeoutMs = c.options.has('transfer-timeout') ? Number(c.options.get('transfer-timeout')![0]) : 5000;
+    const report = (await callControl(c.socket, 'patch', {
+      path: path.resolve(c.rest[0]), timeoutMs, transferTimeoutMs, relaxed: c.flags.has('relaxed'), updatePoints: c.flags.has('update-points'),
+    }, timeoutMs + transferTimeoutMs + 30_000)) as PatchReport;
+    if (c.json) process.stdout.write(JSON.stringify(report) + '\n');
+    else printPatch(report);
+    return 0;
+  });
+}
+
+export async function rollbackCommand(argv: string[]): Promise<number> {
+  return withControl('rollback', argv, { values: ['timeout'] }, async (c) => {
+    const timeoutMs = timeoutOf(c.options);
+    const r = (await callControl(c.socket, 'rollback', { timeoutMs }, timeoutMs + 40_000)) as RollbackReport;
+    if (c.json) process.stdout.write(JSON.stringify(r) + '\n');
+    else {
+      const live = r.live.map((l) => `${l.function}: ${l.version}`).join(', ');
+      process.stdout.write(`patch #${r.id} rolled back: ${r.patch}\n  live now: ${live}\n  paused ${r.pauseMs.toFixed(3)} ms after waiting ${r.waitedMs.toFixed(3)} ms\n`);
+      for (const p of r.problems) process.stdout.write(`  warning: ${p}\n`);
+    }
+    return 0;
+  });
+}
+
+export async function statusCommand(argv: string[]): Promise<number> {
+  return withControl('status', argv, {}, async (c) => {
+    const s = (await callControl(c.socket, 'status', {}, 10_000)) as StatusReport;
+    if (c.json) {
+      process.stdout.write(JSON.stringify(s) + '\n');
+      return 0;
+    }
+    const lines = [`${s.program} (pid ${s.pid}): ${s.patches.length} patch(es) applied`];
+    for (const p of s.patches) {
+      lines.push(`  #${p.id} ${p.path} at ${p.appliedAt}: replaced ${p.replaced.join(', ') || 'nothing'}${p.added.length ? `; added ${p.added.join(', ')}` : ''} (paused ${p.pauseMs} ms)`);
+    }
+    if (s.functions.length > 0) lines.push('functions:');
+    for (const f of s.functions) lines.push(`  ${f.function}: live ${f.live}; original ${f.original}`);
+    process.stdout.write(lines.join('\n') + '\n');
+    return 0;
+  });
+}

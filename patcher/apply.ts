@@ -1,0 +1,273 @@
+// Applying a patch: a pipeline of named steps with early, clean failure.
+//
+//   parse -> plan (what is replaced, shared, carried) -> link plan (every
+//   symbol resolved, nothing written) -> wait for a safe point -> [pause]
+//   final check -> link -> carry statics -> state transfer (journaled) ->
+//   redirect (jumps at every old version, GOT slots) -> commit [resume]
+//
+// Everything before the pause only reads. Every write inside it is recorded
+// in the patch's undo log; any failure replays the log backwards and the
+// program goes on with its old code and its memory as it was.
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Session } from '../emulator/launch.js';
+import { ModuleMap } from '../loader/symbols/modules.js';
+import { programModules } from '../loader/program/program-modules.js';
+import type { RuntimeModule } from '../loader/program/runtime-module.js';
+import { liveSlots } from '../loader/program/got.js';
+import { guestProgram, guestProgramMemory } from './inspect/guest-program.js';
+import { writeSlot } from './got/slot-write.js';
+import { readPatch, PatchError } from './patch-file.js';
+import { planReplacement, ReplacementPlan } from './replacement.js';
+import { AppliedPatch, PatchRegistry } from './registry.js';
+import { Breakpoints } from './mechanism/breakpoints.js';
+import { UndoLog } from './mechanism/undo-log.js';
+import { writeJump, JMP_SIZE } from './mechanism/jump.js';
+import { WriteJournal } from './mechanism/write-journal.js';
+import { callGuest } from './mechanism/guest-call.js';
+import { ControlError } from './control/protocol.js';
+import { waitUntilSafe, SafePoint } from './wait-safe.js';
+import type { CodeRange } from './quiescence.js';
+import { linkPatch, planPatchLink, LinkedPatch } from './link-adapter.js';
+import type { ModuleCache } from '../loader/symbols/modules.js';
+
+export interface PatchOptions {
+  timeoutMs: number;
+  relaxed: boolean;
+  /** Apply only at dsu_update_point() (dsu run --update-points). */
+  updatePoints: boolean;
+  transferTimeoutMs: number;
+}
+
+export interface ReplacedReport {
+  function: string;
+  from: string;
+  /** Entry of the newest version (hex). */
+  to: string;
+  /** Old entries now jumping to it (hex), the original first. */
+  redirected: string[];
+  gotSlots: number;
+}
+
+export interface PatchReport {
+  id: number;
+  patch: string;
+  replaced: ReplacedReport[];
+  added: string[];
+  carried: string[];
+  transfer: 'none' | 'ok';
+  /** Guest stopped: final check, writes, transfer. */
+  pauseMs: number;
+  /** Waiting for a safe point, guest running. */
+  waitedMs: number;
+  safePoint: SafePoint['at'];
+  /** Where the program was when the update happened (innermost first). */
+  stack: string[];
+  journaledPages: number;
+}
+
+const hex = (n: number): string => `0x${(n >>> 0).toString(16)}`;
+
+export class Patcher {
+  readonly registry = new PatchRegistry();
+  readonly breakpoints: Breakpoints;
+  private busy = false;
+
+  constructor(
+    readonly session: Session,
+    private readonly cache: ModuleCache,
+    readonly updatePointsOnly: boolean,
+  ) {
+    this.breakpoints = new Breakpoints(session);
+  }
+
+  modules(): RuntimeModule[] {
+    return programModules(guestProgram(this.session.proc, this.cache));
+  }
+
+  moduleMap(): ModuleMap {
+    return new ModuleMap(this.modules());
+  }
+
+  private updatePoint(): number | null {
+    for (const m of this.modules()) {
+      if (m.kind === 'linked') continue;
+      const s = m.data.symbols.byName('dsu_update_point').find((e) => e.kind === 'function');
+      if (s) return (s.start + m.bias) >>> 0;
+    }
+    return null;
+  }
+
+  /** Run `job` unless another patch operation is in progress. */
+  async exclusive<T>(job: () => Promise<T>): Promise<T> {
+    if (this.busy) throw new ControlError('another patch operation is in progress; try again when it has finished');
+    if (this.session.proc.exited) throw new ControlError('the program has exited');
+    this.busy = true;
+    try {
+      return await job();
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  apply(patchPath: string, opts: PatchOptions): Promise<PatchReport> {
+    return this.exclusive(() => this.applyNow(patchPath, opts));
+  }
+
+  private async applyNow(patchPath: string, opts: PatchOptions): Promise<PatchReport> {
+    const { proc, runner } = this.session;
+    // parse
+    let bytes: Uint8Array;
+    try {
+      bytes = fs.readFileSync(patchPath);
+    } catch (e) {
+      throw new ControlError(`${patchPath}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    }
+    const patch = wrap(() => readPatch(bytes, patchPath));
+    const programName = path.posix.basename(proc.exePath);
+    // plan: what is replaced
+    const modules = this.modules();
+    const plan = wrap(() => planReplacement(patch, modules, this.registry, programName));
+    // link plan: everything resolved and checked, nothing written
+    const linkPlan = wrap(() => planPatchLink(proc, bytes, patchPath, modules, this.overrides(), plan.shared, (a) => this.invoke(a, opts)));
+
+    const updatePoint = opts.updatePoints || this.updatePointsOnly ? this.updatePoint() : null;
+    if ((opts.updatePoints || this.updatePointsOnly) && updatePoint === null) {
+      throw new ControlError('the program has no dsu_update_point() (include dsu.h and call it from its loop)');
+    }
+    const safe = await waitUntilSafe(this.session, this.breakpoints, () => this.moduleMap(), this.busyRanges(plan), this.entries(plan), {
+      timeoutMs: opts.timeoutMs, relaxed: opts.relaxed, updatePoint,
+    });
+    // the program is held from here
+    const pauseStart = performance.now();
+    const undo = new UndoLog();
+    let linked: LinkedPatch | null = null;
+    let journaledPages = 0;
+    try {
+      linked = await linkPatch(linkPlan, undo);
+      const carried = plan.carried.map((c) => {
+        const to = (linked!.bias + c.patchValue) >>> 0;
+        proc.space.memory.bytes.copyWithin(to, c.from, c.from + c.size);
+        return { key: c.key, size: c.size, previous: c.from, current: to };
+      });
+      let transfer: PatchReport['transfer'] = 'none';
+      if (patch.hasTransfer) {
+        const journal = new WriteJournal(this.session);
+        const r = await callGuest(this.session, this.breakpoints, linked.exports.get('dsu_transfer')!, [], opts.transferTimeoutMs);
+        journal.close();
+        journaledPages = journal.pages;
+        if (!r.ok || r.value !== 0) {
+          journal.undo();
+          throw new ControlError(r.ok ? `dsu_transfer returned ${r.value | 0}; nothing was changed` : `dsu_transfer failed: ${r.reason}; nothing was changed`);
+        }
+        transfer = 'ok';
+      }
+      const id = this.registry.newId();
+      const replaced = this.redirect(plan, linked, id, undo);
+      const applied: AppliedPatch = {
+        id, path: patchPath, buildId: patch.buildId, appliedAt: new Date(), module: linked.module, unlink: linked.unlink,
+        replaced: plan.replacements.map((r) => r.key), added: plan.added, hasRollback: patch.hasRollback, carried, undo,
+        pauseMs: 0, waitedMs: safe.waitedMs, released: false,
+      };
+      this.registry.patches.push(applied);
+      for (const c of carried) this.registry.takeStatic(c.key, c.current);
+      undo.record('statics taken over', () => carried.forEach((c) => this.registry.releaseStatic(c.key, c.current)));
+      applied.pauseMs = performance.now() - pauseStart;
+      return {
+        id, patch: patchPath, replaced, added: plan.added, carried: plan.carried.map((c) => c.key),
+        transfer, pauseMs: round(applied.pauseMs), waitedMs: round(safe.waitedMs), safePoint: safe.at, stack: safe.stack, journaledPages,
+      };
+    } catch (e) {
+      const failures = undo.undoAll();
+      if (failures.length > 0) proc.log.line(`dsu: patch: undo problems: ${failures.join('; ')}`);
+      throw e instanceof ControlError ? e : new ControlError((e as Error).message);
+    } finally {
+      runner.release();
+    }
+  }
+
+  /**
+   * Names an earlier patch took over, bound to the live version: plain names
+   * of replaced functions, and dsu.old.NAME / dsu.old.FILE:NAME for functions
+   * and statics (the "old version" is whatever is live now).
+   */
+  private overrides(): Map<string, number> {
+    const out = this.registry.newestAddresses();
+    for (const [name, address] of [...out]) out.set(`dsu.old.${name}`, address);
+    for (const f of this.registry.allReplaced()) {
+      const v = f.versions[f.versions.length - 1];
+      if (v && f.key.includes(':')) out.set(`dsu.old.${f.key}`, v.address);
+    }
+    for (const p of this.registry.patches) for (const c of p.carried) out.set(`dsu.old.${c.key}`, this.registry.currentStatic(c.key) ?? c.current);
+    return out;
+  }
+
+  /** Run a guest function for the linker (IFUNC resolvers, initialisers) while the program is held. */
+  private async invoke(address: number, opts: PatchOptions): Promise<number> {
+    const r = await callGuest(this.session, this.breakpoints, address, [], opts.transferTimeoutMs);
+    if (!r.ok) throw new ControlError(`guest call at 0x${address.toString(16)} failed: ${r.reason}`);
+    return r.value;
+  }
+
+  /** Code that must be idle: every version of every replaced function, and declared dependents. */
+  private busyRanges(plan: ReplacementPlan): CodeRange[] {
+    const ranges: CodeRange[] = [...plan.dependents];
+    for (const r of plan.replacements) {
+      const o = r.original;
+      ranges.push({ start: o.address, end: o.address + Math.max(1, o.symbol.size), name: `${r.key} (${o.module.name})` });
+      for (const v of this.registry.versions(r.key)) ranges.push({ start: v.address, end: v.address + Math.max(1, v.size), name: `${r.key} (patch #${v.patch})` });
+    }
+    return ranges;
+  }
+
+  /** Entries that will receive a jump. */
+  private entries(plan: ReplacementPlan): number[] {
+    return plan.replacements.flatMap((r) => [r.original.address, ...this.registry.versions(r.key).map((v) => v.address)]);
+  }
+
+  /** Jumps at every old version straight to the new one, and every GOT slot that points at an old version. */
+  private redirect(plan: ReplacementPlan, linked: LinkedPatch, id: number, undo: UndoLog): ReplacedReport[] {
+    const proc = this.session.proc;
+    const reports: ReplacedReport[] = [];
+    const retarget = new Map<number, number>();
+    undo.record(`versions of patch #${id}`, () => this.registry.dropPatch(id));
+    for (const r of plan.replacements) {
+      const to = (linked.bias + r.patchValue) >>> 0;
+      const olds = [r.original.address, ...this.registry.versions(r.key).map((v) => v.address)];
+      for (const from of olds) {
+        writeJump(proc, from, to, undo);
+        retarget.set(from, to);
+      }
+      this.registry.addVersion(r.key, { address: r.original.address, size: r.original.symbol.size, module: r.original.module.name },
+        { address: to, size: r.patchSize, patch: id });
+      reports.push({ function: r.key, from: r.original.module.name, to: hex(to), redirected: olds.map(hex), gotSlots: 0 });
+    }
+    const slots = liveSlots(this.modules(), guestProgramMemory(proc));
+    for (const s of slots) {
+      if (s.value === null || s.module.kind === 'linked' && s.module.path === linked.module.path) continue;
+      const to = retarget.get(s.value);
+      if (to === undefined) continue;
+      const w = writeSlot(proc, s.slot, to);
+      undo.record(`GOT slot ${hex(s.slot)}`, () => writeSlot(proc, w.slot, w.old));
+      const rep = reports.find((x) => x.to === hex(to));
+      if (rep) rep.gotSlots++;
+    }
+    return reports;
+  }
+}
+
+function wrap<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    if (e instanceof ControlError) throw e;
+    if (e instanceof PatchError) throw new ControlError(e.message);
+    const name = (e as Error).name;
+    if (name === 'ElfError' || name === 'LinkError') throw new ControlError((e as Error).message);
+    throw e;
+  }
+}
+
+const round = (ms: number): number => Math.round(ms * 1000) / 1000;
+
+export { JMP_SIZE };

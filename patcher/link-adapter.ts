@@ -1,0 +1,75 @@
+// The patcher's use of the loader's linker: plan a patch against the
+// running program (nothing written), then link it inside the pause,
+// recording the unlink in the patch's undo log. IFUNC references (libc's
+// string functions) are resolved and initialisers run inside the guest.
+import type { Process } from '../emulator/process.js';
+import type { RuntimeModule } from '../loader/program/runtime-module.js';
+import { planLink, applyLink, unlink, LinkError, guestLinkTarget, LinkCache, type LinkPlan } from '../loader/link/index.js';
+import type { UndoLog } from './mechanism/undo-log.js';
+import { ControlError } from './control/protocol.js';
+
+export interface LinkedPatch {
+  module: RuntimeModule;
+  bias: number;
+  start: number;
+  end: number;
+  /** Global functions and objects of the patch, run-time addresses. */
+  exports: Map<string, number>;
+  unlink: () => void;
+}
+
+/** Calls a guest function with no arguments and returns what it returned (for IFUNC resolvers, initialisers). */
+export type GuestInvoker = (address: number) => Promise<number>;
+
+const caches = new WeakMap<Process, LinkCache>();
+
+/** A one-line summary of a link error for the control channel. */
+function oneLine(e: LinkError): string {
+  return `${e.file}: cannot link: ${e.problems.map((p) => p.message).join('; ')}`;
+}
+
+export function planPatchLink(
+  proc: Process,
+  bytes: Uint8Array,
+  path: string,
+  modules: readonly RuntimeModule[],
+  overrides: ReadonlyMap<string, number>,
+  interpose: ReadonlyMap<string, number>,
+  invoke: GuestInvoker,
+): LinkPlan {
+  let cache = caches.get(proc);
+  if (!cache) caches.set(proc, (cache = new LinkCache()));
+  try {
+    return planLink(bytes, path, guestLinkTarget(proc, modules, { cache }), {
+      overrides,
+      interpose,
+      resolveIfunc: invoke,
+      runInitializers: async (addresses) => {
+        for (const a of addresses) await invoke(a);
+      },
+    });
+  } catch (e) {
+    if (e instanceof LinkError) throw new ControlError(oneLine(e));
+    throw e;
+  }
+}
+
+export async function linkPatch(plan: LinkPlan, undo: UndoLog): Promise<LinkedPatch> {
+  let linked;
+  try {
+    linked = await applyLink(plan);
+  } catch (e) {
+    if (e instanceof LinkError) throw new ControlError(oneLine(e));
+    throw e;
+  }
+  const exports = new Map<string, number>();
+  for (const [name, d] of linked.exports) exports.set(name, d.address);
+  let unlinked = false;
+  const release = (): void => {
+    if (unlinked) return;
+    unlinked = true;
+    unlink(linked);
+  };
+  undo.record(`link of ${plan.path}`, release);
+  return { module: linked.module, bias: linked.bias, start: linked.start, end: linked.end, exports, unlink: release };
+}

@@ -1,0 +1,78 @@
+// Rolling back the newest patch: wait until its code is idle, run its
+// dsu_rollback() if it has one (journaled, like a transfer), then replay its
+// undo log: jumps and GOT slots as they were before it, its versions
+// forgotten, its object unmapped unless something still points into it.
+import type { Patcher } from './apply.js';
+import { ControlError } from './control/protocol.js';
+import { waitUntilSafe } from './wait-safe.js';
+import { WriteJournal } from './mechanism/write-journal.js';
+import { callGuest } from './mechanism/guest-call.js';
+import type { CodeRange } from './quiescence.js';
+
+export interface RollbackReport {
+  id: number;
+  patch: string;
+  restored: string[];
+  /** Functions whose live version is now an earlier patch's (id), else the program's own. */
+  live: { function: string; version: string }[];
+  pauseMs: number;
+  waitedMs: number;
+  rollbackRoutine: 'none' | 'ok';
+  problems: string[];
+}
+
+export interface RollbackOptions {
+  timeoutMs: number;
+  transferTimeoutMs: number;
+}
+
+export function rollbackLatest(patcher: Patcher, opts: RollbackOptions): Promise<RollbackReport> {
+  return patcher.exclusive(async () => {
+    const { registry, session } = patcher;
+    const p = registry.latest();
+    if (!p) throw new ControlError('no patch to roll back');
+    if (p.released) throw new ControlError(`patch #${p.id} was released and cannot be rolled back`);
+    const ranges: CodeRange[] = [{ start: p.module.start, end: p.module.end, name: `patch #${p.id} (${p.path})` }];
+    const entries = p.replaced.flatMap((key) => {
+      const f = registry.replaced(key);
+      return f ? [f.original.address, ...f.versions.filter((v) => v.patch !== p.id).map((v) => v.address)] : [];
+    });
+    const safe = await waitUntilSafe(session, patcher.breakpoints, () => patcher.moduleMap(), ranges, entries, {
+      timeoutMs: opts.timeoutMs, relaxed: false, updatePoint: null,
+    });
+    const pauseStart = performance.now();
+    let routine: RollbackReport['rollbackRoutine'] = 'none';
+    const bytes = session.proc.space.memory.bytes;
+    // statics go back to their previous home with their current values
+    const saved = p.carried.map((c) => bytes.slice(c.previous, c.previous + c.size));
+    for (const c of p.carried) bytes.copyWithin(c.previous, c.current, c.current + c.size);
+    try {
+      if (p.hasRollback) {
+        const entry = p.module.data.symbols.byName('dsu_rollback').find((s) => s.kind === 'function');
+        if (!entry) throw new ControlError(`patch #${p.id}: dsu_rollback not found`);
+        const journal = new WriteJournal(session);
+        const r = await callGuest(session, patcher.breakpoints, (entry.start + p.module.bias) >>> 0, [], opts.transferTimeoutMs);
+        journal.close();
+        if (!r.ok || r.value !== 0) {
+          journal.undo();
+          p.carried.forEach((c, i) => bytes.set(saved[i], c.previous));
+          throw new ControlError(r.ok ? `dsu_rollback returned ${r.value | 0}; patch #${p.id} stays applied` : `dsu_rollback failed: ${r.reason}; patch #${p.id} stays applied`);
+        }
+        routine = 'ok';
+      }
+      const problems = p.undo.undoAll();
+      registry.dropPatch(p.id);
+      const live = p.replaced.map((key) => {
+        const f = registry.replaced(key);
+        const v = f?.versions[f.versions.length - 1];
+        return { function: key, version: v ? `patch #${v.patch}` : 'original' };
+      });
+      return {
+        id: p.id, patch: p.path, restored: p.replaced, live, pauseMs: Math.round((performance.now() - pauseStart) * 1000) / 1000,
+        waitedMs: Math.round(safe.waitedMs * 1000) / 1000, rollbackRoutine: routine, problems,
+      };
+    } finally {
+      session.runner.release();
+    }
+  });
+}

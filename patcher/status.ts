@@ -1,0 +1,45 @@
+// What is applied to a running program: the patches, newest last, and for
+// every function a patch replaced, which version is live now.
+import type { Patcher } from './apply.js';
+
+export interface StatusReport {
+  program: string;
+  pid: number;
+  patches: {
+    id: number;
+    path: string;
+    buildId: string | null;
+    appliedAt: string;
+    replaced: string[];
+    added: string[];
+    pauseMs: number;
+    waitedMs: number;
+    range: string;
+    released: boolean;
+  }[];
+  functions: { function: string; original: string; live: string; versions: string[] }[];
+}
+
+const hex = (n: number): string => `0x${(n >>> 0).toString(16)}`;
+
+export function statusOf(patcher: Patcher): StatusReport {
+  const { proc } = patcher.session;
+  return {
+    program: proc.exePath,
+    pid: proc.pid,
+    patches: patcher.registry.patches.map((p) => ({
+      id: p.id, path: p.path, buildId: p.buildId, appliedAt: p.appliedAt.toISOString(), replaced: p.replaced, added: p.added,
+      pauseMs: Math.round(p.pauseMs * 1000) / 1000, waitedMs: Math.round(p.waitedMs * 1000) / 1000,
+      range: `${hex(p.module.start)}-${hex(p.module.end)}`, released: p.released,
+    })),
+    functions: patcher.registry.allReplaced().map((f) => {
+      const live = f.versions[f.versions.length - 1];
+      return {
+        function: f.key,
+        original: `${hex(f.original.address)} (${f.original.module})`,
+        live: live ? `patch #${live.patch} at ${hex(live.address)}` : 'original',
+        versions: f.versions.map((v) => `patch #${v.patch} at ${hex(v.address)}`),
+      };
+    }),
+  };
+}
