@@ -23,7 +23,6 @@ export class Machine {
   readonly gdt: DescriptorTable;
   /** Whether the engine can be stopped safely from another thread. */
   readonly preemptible: boolean;
-  private codeFlushPending = false;
   private readonly engineTlbFlush: (() => void) | null;
 
   constructor() {
@@ -37,9 +36,7 @@ export class Machine {
     this.cpu.mapHost(TABLES_PHYS, TABLES_SIZE, UC_PROT_ALL, this.tables.hostAddress);
     this.space = new AddressSpace(this.memory, this.tables, {
       flushTlb: () => this.flushTlb(),
-      flushCode: () => {
-        this.codeFlushPending = true;
-      },
+      codeChanging: (start, end) => this.invalidateCode(start, end),
     });
     this.gdt = new DescriptorTable(this.memory.view);
     this.cpu.setReg(Reg.CR4, this.cpu.reg(Reg.CR4) | CR4_PAE);
@@ -55,23 +52,27 @@ export class Machine {
     else this.cpu.flushCode(); // unknown engine build: the best we can do
   }
 
-  /** Drop translated code if guest code pages changed since the last call. */
-  flushCodeIfNeeded(): void {
-    if (!this.codeFlushPending) return;
-    this.codeFlushPending = false;
-    this.cpu.flushCode();
-  }
-
-  /** After the host wrote guest code (patches): drop translations of that range. */
+  /**
+   * Drop translated code of [begin, end) (after the host wrote guest code,
+   * before code pages are unmapped or change rights). The engine finds blocks
+   * by physical address and translates `begin` through the page tables, so
+   * each run of present pages is invalidated on its own; pages that are not
+   * present hold no blocks, since theirs were dropped when they went away.
+   * A full flush is never used: its first use touches the whole 1 GiB code
+   * buffer (seconds, and that much resident memory).
+   */
   invalidateCode(begin: number, end: number): void {
-    // The engine translates `begin` through the page tables: it must be mapped.
-    for (let page = begin - (begin % 4096); page < end; page += 4096) {
-      if (!this.tables.isPresent(page)) {
-        this.cpu.flushCode();
-        return;
+    let run = -1;
+    const first = begin - (begin % 4096);
+    for (let page = first; page < end; page += 4096) {
+      const present = this.tables.isPresent(page);
+      if (present && run < 0) run = page;
+      if (!present && run >= 0) {
+        this.cpu.invalidateCode(Math.max(run, begin), page);
+        run = -1;
       }
     }
-    this.cpu.invalidateCode(begin, end);
+    if (run >= 0) this.cpu.invalidateCode(Math.max(run, begin), end);
   }
 
   release(): void {

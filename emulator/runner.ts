@@ -172,7 +172,6 @@ export class Runner {
     }
     if (proc.exited) return this.finish();
     const cpu = proc.machine.cpu;
-    proc.machine.flushCodeIfNeeded();
     const now = performance.now();
     if (now - this.lastTlbResize > TLB_RESIZE_MS) {
       this.lastTlbResize = now;

@@ -16,7 +16,8 @@ describe('preemption', () => {
   for (const variant of ['static', 'dyn']) {
     test(`memheavy (${variant}) interrupted 1000+ times gives native's output`, async () => {
       const stats = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'dsu-preempt-')), 'stats.json');
-      const spec = { args: ['12'] };
+      // about two seconds of guest time: well over a thousand 1 ms quanta on any machine
+      const spec = { args: ['30'] };
       const native = await runNative(program(variant), spec);
       const emulated = await runDsu(program(variant), spec, ['--quantum', '1', '--stats', stats]);
       expect(emulated.stdout.toString()).toBe(native.stdout.toString());

@@ -31,8 +31,11 @@ export interface Region {
 export interface MemoryEvents {
   /** Mappings were removed or lost permissions: cached translations must go. */
   flushTlb(): void;
-  /** Pages that held executable code changed: translated blocks must go. */
-  flushCode(): void;
+  /**
+   * Executable pages of [start, end) are about to change (unmapped, lose or
+   * gain rights): translated blocks of them must go while they are still mapped.
+   */
+  codeChanging(start: number, end: number): void;
 }
 
 export const pageDown = (a: number): number => a - (a % PAGE_SIZE);
@@ -124,17 +127,15 @@ export class AddressSpace {
     this.splitAt(start);
     this.splitAt(end);
     let lostRights = false;
-    let touchedCode = false;
     for (const r of this.regions) {
       if (r.end <= start || r.start >= end) continue;
       if (r.prot & ~prot) lostRights = true;
-      if ((r.prot | prot) & PROT_EXEC && r.prot !== prot) touchedCode = true;
+      if (r.prot & PROT_EXEC && r.prot !== prot) this.events.codeChanging(r.start, r.end);
       r.prot = prot;
       if (prot === 0) this.tables.unmap(r.start, r.end);
       else this.tables.map(r.start, r.end, (prot & PROT_WRITE) !== 0);
     }
     this.mergeAround(start, end);
-    if (touchedCode) this.events.flushCode();
     if (lostRights) this.events.flushTlb();
     return true;
   }
@@ -154,17 +155,15 @@ export class AddressSpace {
     this.splitAt(start);
     this.splitAt(end);
     let removed = false;
-    let code = false;
     for (let i = this.regions.length - 1; i >= 0; i--) {
       const r = this.regions[i];
       if (r.end <= start || r.start >= end) continue;
-      if (r.prot & PROT_EXEC) code = true;
+      if (r.prot & PROT_EXEC && r.kind !== 'reserved') this.events.codeChanging(r.start, r.end);
       this.tables.unmap(r.start, r.end);
       this.memory.discard(r.start, r.end - r.start);
       this.regions.splice(i, 1);
       removed = true;
     }
-    if (code) this.events.flushCode();
     if (removed) this.events.flushTlb();
   }
 
