@@ -18,12 +18,13 @@ function timeoutOf(options: Map<string, string[]>): number {
 function printPatch(r: PatchReport): void {
   const lines = [`patch #${r.id} applied: ${r.patch}`];
   for (const f of r.replaced) {
-    lines.push(`  replaced ${f.function} (${f.from}) -> ${f.to}; jumps at ${f.redirected.join(', ')}${f.gotSlots ? `; ${f.gotSlots} GOT slot(s)` : ''}`);
+    const how = f.redirected.length > 0 ? `jumps at ${f.redirected.join(", ")}` : "reached only from its own function (cold part)";
+    lines.push(`  replaced ${f.function} (${f.from}) -> ${f.to}; ${how}${f.gotSlots ? `; ${f.gotSlots} GOT slot(s)` : ""}`);
   }
   if (r.added.length > 0) lines.push(`  added ${r.added.join(', ')}`);
   if (r.carried.length > 0) lines.push(`  carried over ${r.carried.join(', ')}`);
   if (r.transfer !== 'none') lines.push(`  state transfer: ${r.transfer} (${r.journaledPages} page(s) journaled)`);
-  lines.push(`  paused ${r.pauseMs.toFixed(3)} ms after waiting ${r.waitedMs.toFixed(3)} ms (safe point: ${r.safePoint})`);
+  lines.push(`  loaded in ${r.loadMs.toFixed(3)} ms, waited ${r.waitedMs.toFixed(3)} ms for a safe point (${r.safePoint}), paused ${r.pauseMs.toFixed(3)} ms; live ${r.totalMs.toFixed(3)} ms after the command`);
   lines.push(`  the program was at: ${r.stack.slice(0, 6).join(' <- ')}${r.stack.length > 6 ? ' <- ...' : ''}`);
   process.stdout.write(lines.join('\n') + '\n');
 }

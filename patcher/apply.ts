@@ -60,6 +60,10 @@ export interface PatchReport {
   pauseMs: number;
   /** Waiting for a safe point, guest running. */
   waitedMs: number;
+  /** Mapping, relocating and initialising the patch, guest running (stopped only for its initialisers). */
+  loadMs: number;
+  /** From the command to the new code being live. */
+  totalMs: number;
   safePoint: SafePoint['at'];
   /** Where the program was when the update happened (innermost first). */
   stack: string[];
@@ -115,6 +119,7 @@ export class Patcher {
   }
 
   private async applyNow(patchPath: string, opts: PatchOptions): Promise<PatchReport> {
+    const received = performance.now();
     const { proc, runner } = this.session;
     // parse
     let bytes: Uint8Array;
@@ -135,18 +140,37 @@ export class Patcher {
     if ((opts.updatePoints || this.updatePointsOnly) && updatePoint === null) {
       throw new ControlError('the program has no dsu_update_point() (include dsu.h and call it from its loop)');
     }
-    const safe = await waitUntilSafe(this.session, this.breakpoints, () => this.moduleMap(), this.busyRanges(plan), this.entries(plan), {
-      timeoutMs: opts.timeoutMs, relaxed: opts.relaxed, updatePoint,
-    });
-    // the program is held from here
-    const pauseStart = performance.now();
     const undo = new UndoLog();
-    let linked: LinkedPatch | null = null;
-    let journaledPages = 0;
+    const fail = (e: unknown): never => {
+      const failures = undo.undoAll();
+      if (failures.length > 0) proc.log.line(`dsu: patch: undo problems: ${failures.join('; ')}`);
+      throw e instanceof ControlError ? e : new ControlError((e as Error).message);
+    };
+    // load: the object is mapped, relocated and initialised while the program
+    // runs (nothing reaches it before the jumps exist), like dlopen
+    const loadStart = performance.now();
+    let linked: LinkedPatch;
+    let slots: number[];
+    let safe: SafePoint;
     try {
       linked = await linkPatch(linkPlan, undo);
+      slots = this.slotAddresses(linked);
+    } catch (e) {
+      return fail(e);
+    }
+    const loadMs = performance.now() - loadStart;
+    try {
+      safe = await waitUntilSafe(this.session, this.breakpoints, () => this.moduleMap(), this.busyRanges(plan), this.entries(plan), {
+        timeoutMs: opts.timeoutMs, relaxed: opts.relaxed, updatePoint,
+      });
+    } catch (e) {
+      return fail(e);
+    }
+    // the program is held from here: the pause
+    let journaledPages = 0;
+    try {
       const carried = plan.carried.map((c) => {
-        const to = (linked!.bias + c.patchValue) >>> 0;
+        const to = (linked.bias + c.patchValue) >>> 0;
         proc.space.memory.bytes.copyWithin(to, c.from, c.from + c.size);
         return { key: c.key, size: c.size, previous: c.from, current: to };
       });
@@ -163,7 +187,7 @@ export class Patcher {
         transfer = 'ok';
       }
       const id = this.registry.newId();
-      const replaced = this.redirect(plan, linked, id, undo);
+      const replaced = this.redirect(plan, linked, id, undo, slots);
       const applied: AppliedPatch = {
         id, path: patchPath, buildId: patch.buildId, appliedAt: new Date(), module: linked.module, unlink: linked.unlink,
         replaced: plan.replacements.map((r) => r.key), added: plan.added, hasRollback: patch.hasRollback, carried, undo,
@@ -172,18 +196,31 @@ export class Patcher {
       this.registry.patches.push(applied);
       for (const c of carried) this.registry.takeStatic(c.key, c.current);
       undo.record('statics taken over', () => carried.forEach((c) => this.registry.releaseStatic(c.key, c.current)));
-      applied.pauseMs = performance.now() - pauseStart;
+      applied.pauseMs = performance.now() - safe.heldAt;
       return {
         id, patch: patchPath, replaced, added: plan.added, carried: plan.carried.map((c) => c.key),
-        transfer, pauseMs: round(applied.pauseMs), waitedMs: round(safe.waitedMs), safePoint: safe.at, stack: safe.stack, journaledPages,
+        transfer, pauseMs: round(applied.pauseMs), waitedMs: round(safe.waitedMs), loadMs: round(loadMs),
+        totalMs: round(performance.now() - received), safePoint: safe.at, stack: safe.stack, journaledPages,
       };
     } catch (e) {
-      const failures = undo.undoAll();
-      if (failures.length > 0) proc.log.line(`dsu: patch: undo problems: ${failures.join('; ')}`);
-      throw e instanceof ControlError ? e : new ControlError((e as Error).message);
+      return fail(e);
     } finally {
       runner.release();
     }
+  }
+
+  /**
+   * GOT slots of the program and its libraries that may need rewriting,
+   * found before the pause; inside it only their values are read (lazy
+   * binding may fill them in while the update waits).
+   */
+  private slotAddresses(linked: LinkedPatch): number[] {
+    const out: number[] = [];
+    for (const s of liveSlots(this.modules(), guestProgramMemory(this.session.proc))) {
+      if (s.state === 'copy' || s.module.kind === 'linked' && s.module.path === linked.module.path) continue;
+      out.push(s.slot);
+    }
+    return out;
   }
 
   /**
@@ -204,7 +241,14 @@ export class Patcher {
 
   /** Run a guest function for the linker (IFUNC resolvers, initialisers) while the program is held. */
   private async invoke(address: number, opts: PatchOptions): Promise<number> {
-    const r = await callGuest(this.session, this.breakpoints, address, [], opts.transferTimeoutMs);
+    const { runner } = this.session;
+    runner.hold();
+    let r;
+    try {
+      r = await callGuest(this.session, this.breakpoints, address, [], opts.transferTimeoutMs);
+    } finally {
+      runner.release();
+    }
     if (!r.ok) throw new ControlError(`guest call at 0x${address.toString(16)} failed: ${r.reason}`);
     return r.value;
   }
@@ -222,11 +266,11 @@ export class Patcher {
 
   /** Entries that will receive a jump. */
   private entries(plan: ReplacementPlan): number[] {
-    return plan.replacements.flatMap((r) => [r.original.address, ...this.registry.versions(r.key).map((v) => v.address)]);
+    return plan.replacements.filter((r) => r.entry).flatMap((r) => [r.original.address, ...this.registry.versions(r.key).map((v) => v.address)]);
   }
 
   /** Jumps at every old version straight to the new one, and every GOT slot that points at an old version. */
-  private redirect(plan: ReplacementPlan, linked: LinkedPatch, id: number, undo: UndoLog): ReplacedReport[] {
+  private redirect(plan: ReplacementPlan, linked: LinkedPatch, id: number, undo: UndoLog, slots: readonly number[]): ReplacedReport[] {
     const proc = this.session.proc;
     const reports: ReplacedReport[] = [];
     const retarget = new Map<number, number>();
@@ -234,21 +278,22 @@ export class Patcher {
     for (const r of plan.replacements) {
       const to = (linked.bias + r.patchValue) >>> 0;
       const olds = [r.original.address, ...this.registry.versions(r.key).map((v) => v.address)];
-      for (const from of olds) {
-        writeJump(proc, from, to, undo);
-        retarget.set(from, to);
+      if (r.entry) {
+        for (const from of olds) {
+          writeJump(proc, from, to, undo);
+          retarget.set(from, to);
+        }
       }
       this.registry.addVersion(r.key, { address: r.original.address, size: r.original.symbol.size, module: r.original.module.name },
         { address: to, size: r.patchSize, patch: id });
-      reports.push({ function: r.key, from: r.original.module.name, to: hex(to), redirected: olds.map(hex), gotSlots: 0 });
+      reports.push({ function: r.key, from: r.original.module.name, to: hex(to), redirected: r.entry ? olds.map(hex) : [], gotSlots: 0 });
     }
-    const slots = liveSlots(this.modules(), guestProgramMemory(proc));
-    for (const s of slots) {
-      if (s.value === null || s.module.kind === 'linked' && s.module.path === linked.module.path) continue;
-      const to = retarget.get(s.value);
+    const view = proc.space.memory.view;
+    for (const slot of slots) {
+      const to = retarget.get(view.getUint32(slot, true));
       if (to === undefined) continue;
-      const w = writeSlot(proc, s.slot, to);
-      undo.record(`GOT slot ${hex(s.slot)}`, () => writeSlot(proc, w.slot, w.old));
+      const w = writeSlot(proc, slot, to);
+      undo.record(`GOT slot ${hex(slot)}`, () => writeSlot(proc, w.slot, w.old));
       const rep = reports.find((x) => x.to === hex(to));
       if (rep) rep.gotSlots++;
     }

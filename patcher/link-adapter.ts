@@ -22,6 +22,21 @@ export interface LinkedPatch {
 export type GuestInvoker = (address: number) => Promise<number>;
 
 const caches = new WeakMap<Process, LinkCache>();
+/** IFUNC resolver -> what it returned: resolvers pick by CPU features, so the answer never changes. */
+const ifuncResults = new WeakMap<Process, Map<number, number>>();
+
+function cachedIfunc(proc: Process, invoke: GuestInvoker): GuestInvoker {
+  let results = ifuncResults.get(proc);
+  if (!results) ifuncResults.set(proc, (results = new Map()));
+  const known = results;
+  return async (resolver) => {
+    const hit = known.get(resolver);
+    if (hit !== undefined) return hit;
+    const value = await invoke(resolver);
+    known.set(resolver, value);
+    return value;
+  };
+}
 
 /** A one-line summary of a link error for the control channel. */
 function oneLine(e: LinkError): string {
@@ -43,7 +58,7 @@ export function planPatchLink(
     return planLink(bytes, path, guestLinkTarget(proc, modules, { cache }), {
       overrides,
       interpose,
-      resolveIfunc: invoke,
+      resolveIfunc: cachedIfunc(proc, invoke),
       runInitializers: async (addresses) => {
         for (const a of addresses) await invoke(a);
       },

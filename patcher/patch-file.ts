@@ -6,7 +6,7 @@ import { ElfError } from '../loader/elf/errors.js';
 import { staticSymbols, dynamicSymbols, ElfSymbol } from '../loader/elf/symbols.js';
 import { buildId } from '../loader/elf/notes.js';
 import {
-  ET_DYN, SHN_UNDEF, SHN_ABS, STB_LOCAL, STT_FUNC, STT_OBJECT, STT_GNU_IFUNC,
+  ET_DYN, PT_GNU_RELRO, SHN_UNDEF, SHN_ABS, STB_LOCAL, STT_FUNC, STT_OBJECT, STT_GNU_IFUNC,
 } from '../loader/elf/constants.js';
 
 export class PatchError extends Error {}
@@ -71,12 +71,15 @@ export function readPatch(bytes: Uint8Array, path: string): PatchFile {
   }
   let syms: ElfSymbol[] = staticSymbols(elf);
   if (syms.length === 0) syms = dynamicSymbols(elf);
+  // constants with relocations (.data.rel.ro) are writable only until relocated
+  const relro = elf.segments.filter((g) => g.type === PT_GNU_RELRO);
+  const isConstant = (value: number): boolean => relro.some((g) => value >= g.vaddr && value < g.vaddr + g.memsz);
   const functions: PatchSymbol[] = [];
   const data: PatchSymbol[] = [];
   for (const s of syms) {
     if (s.name === '' || s.shndx === SHN_UNDEF || s.shndx === SHN_ABS || compilerInternal(s.name, s.file)) continue;
     const section = elf.sections[s.shndx];
-    const writable = section !== undefined && (section.flags & SHF_WRITE) !== 0;
+    const writable = section !== undefined && (section.flags & SHF_WRITE) !== 0 && !isConstant(s.value);
     const entry: PatchSymbol = { name: s.name, value: s.value, size: s.size, local: s.bind === STB_LOCAL, file: s.file, writable };
     if (s.type === STT_FUNC || s.type === STT_GNU_IFUNC) functions.push(entry);
     else if (s.type === STT_OBJECT) data.push(entry);

@@ -27,7 +27,16 @@ export interface Replacement {
   /** Link-time address of the new version inside the patch. */
   patchValue: number;
   patchSize: number;
+  /**
+   * False for the split-off cold part of a function (gcc's NAME.cold): it is
+   * reached only by jumps from its own function, so it gets no jump of its
+   * own, but it is code that must be idle like the rest.
+   */
+  entry: boolean;
 }
+
+/** gcc's hot/cold splitting: "find_link.cold", "f.cold.3". */
+export const isColdPart = (name: string): boolean => /\.cold(\.\d+)?$/.test(name);
 
 export interface DataCarry {
   /** "file.c:name" */
@@ -119,10 +128,11 @@ export function planReplacement(patch: PatchFile, modules: readonly RuntimeModul
     }
     const key = old.symbol.bind === 'local' ? `${base(old.symbol.file) ?? '?'}:${old.symbol.name}` : old.symbol.name;
     if (replacements.some((r) => r.key === key)) continue;
+    const entry = !isColdPart(f.name);
     const sizes = [old.symbol.size, ...registry.versions(key).map((v) => v.size)];
     const small = sizes.find((s) => s > 0 && s < JMP_SIZE);
-    if (small !== undefined) problems.push(`${key}: a version is only ${small} bytes long, too short for the ${JMP_SIZE}-byte jump`);
-    replacements.push({ key, name: f.name, original: old, patchValue: f.value, patchSize: f.size });
+    if (entry && small !== undefined) problems.push(`${key}: a version is only ${small} bytes long, too short for the ${JMP_SIZE}-byte jump`);
+    replacements.push({ key, name: f.name, original: old, patchValue: f.value, patchSize: f.size, entry });
   }
   if (replacements.length === 0 && problems.length === 0) {
     problems.push('the patch replaces no function of this program (is it built for another program?)');

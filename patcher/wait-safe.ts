@@ -27,6 +27,8 @@ export interface SafePoint {
   stack: string[];
   /** How the safe point was found. */
   at: 'immediately' | 'slice' | 'return-breakpoint' | 'update-point';
+  /** performance.now() when the program was stopped for the update: the pause starts here. */
+  heldAt: number;
 }
 
 export class NotSafe extends ControlError {}
@@ -45,10 +47,22 @@ export function waitUntilSafe(
   /** Blocking functions seen at every check so far (a main loop never leaves). */
   let alwaysBlocking: Set<string> | null = null;
   let lastReport: SafetyReport | null = null;
+  // built once per wait; again only if the program mapped or unmapped something (dlopen)
+  let map: ModuleMap | null = null;
+  let mapFor = -1;
+  const moduleMap = (): ModuleMap => {
+    if (map === null || mapFor !== proc.space.regions.length) {
+      map = modules();
+      mapFor = proc.space.regions.length;
+    }
+    return map;
+  };
 
+  let checkedAt = 0;
   const check = (): { report: SafetyReport; stacks: StackSnapshot[] } => {
     checks++;
-    const stacks = [walkThread(proc, cpuRegisters(proc.machine.cpu), modules())];
+    checkedAt = performance.now();
+    const stacks = [walkThread(proc, cpuRegisters(proc.machine.cpu), moduleMap())];
     let report = checkSafety(stacks, opts.relaxed ? [] : ranges);
     for (const e of entries) {
       const f = touchesWindow(stacks, e, e + JMP_SIZE);
@@ -73,7 +87,8 @@ export function waitUntilSafe(
     const succeed = (report: SafetyReport, at: SafePoint['at']): void => {
       cleanup();
       runner.hold();
-      resolve({ waitedMs: performance.now() - started, checks, stack: report.stack, at });
+      // the successful check is the first step of the pause
+      resolve({ waitedMs: checkedAt - started, checks, stack: report.stack, at, heldAt: checkedAt });
     };
     /** Re-check at a stop; on failure, watch the return of the outermost blocker. */
     const attempt = (at: SafePoint['at']): void => {
