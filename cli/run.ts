@@ -19,6 +19,7 @@ export const RUN_USAGE = `usage: dsu run [--control SOCK] [--root DIR] [--rw DIR
   --net-expose   serve the program's listening sockets on the addresses it binds
                  (by default every bind, 0.0.0.0 included, is served on loopback only)
   --net-outbound allow connections to non-loopback addresses (default: loopback only)
+  --profile      with --stats: also split the host's time into guest code, syscall handlers and the rest
   --update-points apply live patches only while the program is in dsu_update_point()`;
 
 export function exitCodeOf(status: ExitStatus): number {
@@ -26,7 +27,7 @@ export function exitCodeOf(status: ExitStatus): number {
 }
 
 export async function runCommand(argv: string[]): Promise<number> {
-  const p = parseArgs(argv, { values: ['root', 'rw', 'env', 'quantum', 'stats', 'control'], repeatable: ['rw', 'env'], flags: ['strace', 'help', 'net-expose', 'net-outbound', 'update-points'] });
+  const p = parseArgs(argv, { values: ['root', 'rw', 'env', 'quantum', 'stats', 'control'], repeatable: ['rw', 'env'], flags: ['strace', 'help', 'net-expose', 'net-outbound', 'update-points', 'profile'] });
   if (p.flags.has('help')) {
     process.stdout.write(RUN_USAGE + '\n');
     return 0;
@@ -51,6 +52,7 @@ export async function runCommand(argv: string[]): Promise<number> {
       strace: p.flags.has('strace'),
       statsFile: p.options.get('stats')?.[0],
       updatePoints: p.flags.has('update-points'),
+      profile: p.flags.has('profile'),
       net: { exposeBinds: p.flags.has('net-expose'), allowOutbound: p.flags.has('net-outbound') },
       quantumMs: p.options.has('quantum') ? Number(p.options.get('quantum')![0]) : undefined,
     });

@@ -48,6 +48,8 @@ export interface RunOptions {
   statsFile?: string;
   /** Network sandbox (default: loopback only). */
   net?: NetPolicy;
+  /** Time the syscall handlers too, for the profile in the stats file. */
+  profile?: boolean;
   /** Apply live patches only at dsu_update_point() (the invoke model). */
   updatePoints?: boolean;
   /** Host fds given to the guest as its fds 0, 1 and 2 (default: the host's own 0, 1, 2). */
@@ -192,7 +194,7 @@ export function startSession(opts: RunOptions): Session {
   const stdio = opts.stdio ?? [0, 1, 2];
   stdio.forEach((hostFd, fd) => proc.fds.place(fd, new HostStream(hostFd, statusFlagsOf(hostFd, fd), `/dev/fd/${fd}`, false)));
 
-  const dispatcher = new SyscallDispatcher(allSyscallRows(), { strace: opts.strace ?? false });
+  const dispatcher = new SyscallDispatcher(allSyscallRows(), { strace: opts.strace ?? false, profile: opts.profile ?? false });
   let release: () => void = () => {};
   const runner = new Runner(proc, dispatcher, {
     onFault: (fault, thread) => handleFault(proc, runner, fault, thread),
@@ -209,20 +211,31 @@ export function startSession(opts: RunOptions): Session {
   const started = performance.now();
   const done = runner.start(plan.entry).then((status) => {
     machine.release();
-    if (opts.statsFile) writeStats(opts.statsFile, status, started, runner.slices, dispatcher.count);
+    if (opts.statsFile) writeStats(opts.statsFile, status, started, runner, dispatcher, opts.profile ?? false);
     return status;
   });
   return { proc, runner, done, updatePoints: opts.updatePoints ?? false };
 }
 
-function writeStats(file: string, status: ExitStatus, started: number, slices: number, syscalls: number): void {
+function writeStats(file: string, status: ExitStatus, started: number, runner: Runner, dispatcher: SyscallDispatcher, profile: boolean): void {
   const usage = process.resourceUsage();
+  const cpuMs = (usage.userCPUTime + usage.systemCPUTime) / 1000;
   const stats = {
-    status, slices, syscalls,
+    status, slices: runner.slices, syscalls: dispatcher.count,
     wallMs: Math.round(performance.now() - started),
     userCpuMs: Math.round(usage.userCPUTime / 1000),
     systemCpuMs: Math.round(usage.systemCPUTime / 1000),
     maxRssKiB: usage.maxRSS,
+    // where the host's time went: guest code, syscall handlers (host I/O
+    // included), and the rest of the host process's CPU time (event loop,
+    // start-up, control channel)
+    ...(profile ? {
+      profile: {
+        guestMs: Math.round(runner.emulateMs - dispatcher.handlerMs),
+        syscallMs: Math.round(dispatcher.handlerMs),
+        otherCpuMs: Math.max(0, Math.round(cpuMs - runner.emulateMs)),
+      },
+    } : {}),
   };
   try {
     fs.writeFileSync(file, JSON.stringify(stats) + '\n');

@@ -49,6 +49,8 @@ export class Runner {
   slices = 0;
   /** The engine sizes its translation cache at each flush from recent use: flush now and then so it can grow. */
   private lastTlbResize = 0;
+  /** Milliseconds inside the engine (guest code and the syscall handlers it calls). */
+  emulateMs = 0;
 
   constructor(
     readonly proc: Process,
@@ -179,7 +181,9 @@ export class Runner {
     }
     this.fault = null;
     this.watchdog?.armed();
+    const began = performance.now();
     const err = cpu.start(this.eip);
+    this.emulateMs += performance.now() - began;
     this.watchdog?.disarmed();
     this.slices++;
     this.eip = cpu.reg(Reg.EIP);

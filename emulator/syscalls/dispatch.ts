@@ -9,6 +9,8 @@ import type { SyscallContext, SyscallRow } from './types.js';
 
 export interface DispatchOptions {
   strace: boolean;
+  /** Measure the time spent in syscall handlers (dsu run --profile). */
+  profile?: boolean;
 }
 
 type Args = [number, number, number, number, number, number];
@@ -17,6 +19,8 @@ export class SyscallDispatcher {
   private readonly rows: (SyscallRow | undefined)[] = [];
   /** Syscalls entered so far (for --stats). */
   count = 0;
+  /** Milliseconds spent in handlers, host I/O included (only with `profile`). */
+  handlerMs = 0;
 
   constructor(rows: SyscallRow[], private readonly opts: DispatchOptions) {
     for (const r of rows) {
@@ -92,6 +96,16 @@ export class SyscallDispatcher {
   }
 
   private invoke(ctx: SyscallContext, row: SyscallRow, a: Args): number | Blocked {
+    if (!this.opts.profile) return this.run(ctx, row, a);
+    const t = performance.now();
+    try {
+      return this.run(ctx, row, a);
+    } finally {
+      this.handlerMs += performance.now() - t;
+    }
+  }
+
+  private run(ctx: SyscallContext, row: SyscallRow, a: Args): number | Blocked {
     try {
       return row.handler(ctx, a[0], a[1], a[2], a[3], a[4], a[5]);
     } catch (e) {
