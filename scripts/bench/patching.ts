@@ -1,0 +1,214 @@
+// The "patching" group: what a live update costs a running kvstore v1.
+//
+//   pause    one fresh server per patch size (1, 10 and 50 replaced
+//            functions, c-samples/bench-patches): 100 patches in a row
+//            through the control socket, the guest idle; every report's
+//            pause, load, wait and total; the dsu host's RSS after 0, 10
+//            and 100 patches; `dsu patch` run as a command a few times.
+//   load     a control server that is never patched plus one server per
+//            size, measured in interleaved rounds with redis-benchmark
+//            (GET and SET, 50 clients, -P 1): before any patch, after 10
+//            patches, and while a patch arrives every 100 ms (those
+//            patches give the time to live when the guest is busy).
+//
+// Every patched server must still answer a fixed conversation exactly,
+// with keys and counters from before the patches intact, and shut down
+// cleanly; every patch must replace exactly its number of functions.
+import path from 'node:path';
+import { BenchContext, BenchGroup, GroupReport } from './group.js';
+import { BenchFailure } from './matrix.js';
+import { DSU_CLI, SAMPLES } from './paths.js';
+import { execute } from './process-timer.js';
+import { checkKvstore } from './patch-check.js';
+import { describeLoad, loadUnavailable, LoadOptions, runLoad, TESTS } from './patch-load.js';
+import { KvServer, startKvstore, withChildrenKilled } from './patch-server.js';
+import { patchingReport, PatchSample, PauseRun, LoadRound, LoadRun, SIZES, Size } from './patching-report.js';
+import type { PatchReport } from '../../patcher/apply.js';
+
+const PROGRAM = path.join(SAMPLES, 'kvstore', 'kvstore-v1');
+const PATCHES = 100;
+const RSS_AFTER = [10, 100];
+const PATCHES_BEFORE_AFTER = 10;
+const STREAM_INTERVAL_MS = 100;
+const CLI_RUNS = 5;
+const REQUESTS = 30_000;
+
+export const patchFile = (size: Size): string => path.join(SAMPLES, 'bench-patches', `kvstore-v1-fn${size}.so`);
+
+function sample(r: PatchReport, roundTripMs: number, index: number): PatchSample {
+  return {
+    index,
+    pauseMs: r.pauseMs,
+    waitedMs: r.waitedMs,
+    loadMs: r.loadMs,
+    totalMs: r.totalMs,
+    roundTripMs,
+    safePoint: r.safePoint,
+    replaced: r.replaced.length,
+    coldParts: r.replaced.filter((f) => f.redirected.length === 0).length,
+    jumps: r.replaced.reduce((n, f) => n + f.redirected.length, 0),
+    gotSlots: r.replaced.reduce((n, f) => n + f.gotSlots, 0),
+    carried: r.carried.length,
+  };
+}
+
+/** Applies the size's patch and checks it replaced exactly that many functions. */
+async function patchOnce(server: KvServer, size: Size, index: number): Promise<PatchSample> {
+  const { report, roundTripMs } = await server.patch(patchFile(size));
+  if (report.replaced.length !== size) {
+    throw new BenchFailure(`${server.name}: ${path.basename(patchFile(size))} replaced ${report.replaced.length} functions, expected ${size}: ${report.replaced.map((f) => f.function).join(', ')}`);
+  }
+  return sample(report, roundTripMs, index);
+}
+
+/** Every replaced function must be live in the newest patch. */
+async function checkLive(server: KvServer, size: Size): Promise<void> {
+  const status = await server.status();
+  const newest = status.patches[status.patches.length - 1]?.id;
+  const stale = status.functions.filter((f) => !f.live.startsWith(`patch #${newest} `));
+  if (status.functions.length !== size || stale.length > 0) {
+    throw new BenchFailure(`${server.name}: after ${status.patches.length} patches, ${status.functions.length} functions are replaced (expected ${size})` +
+      (stale.length ? `; not live in patch #${newest}: ${stale.map((f) => `${f.function} (${f.live})`).join(', ')}` : ''));
+  }
+}
+
+async function stopChecked(server: KvServer): Promise<void> {
+  const last = await server.stop();
+  if (!/^kvstore: shutting down after \d+ commands on \d+ connections, \d+ keys$/.test(last)) {
+    throw new BenchFailure(`${server.name}: no exit summary after SIGTERM; last line: ${JSON.stringify(last)}`);
+  }
+}
+
+/** `dsu patch --control SOCK --json PATCH`, as a person would run it: whole command, wall time. */
+async function cliPatch(server: KvServer, size: Size): Promise<{ wallMs: number; totalMs: number }> {
+  const r = await execute(process.execPath, [DSU_CLI, 'patch', '--control', server.socket, '--json', patchFile(size)], 60_000);
+  if (r.status !== 0) throw new BenchFailure(`${server.name}: dsu patch exited ${r.status}: ${r.stderr.trim()}`);
+  const report = JSON.parse(r.stdout) as PatchReport;
+  if (report.replaced.length !== size) throw new BenchFailure(`${server.name}: dsu patch replaced ${report.replaced.length} functions, expected ${size}`);
+  return { wallMs: r.wallMs, totalMs: report.totalMs };
+}
+
+async function pauseRun(ctx: BenchContext, size: Size): Promise<PauseRun> {
+  const server = await startKvstore(PROGRAM, `kvstore fn${size}`);
+  try {
+    await checkKvstore(server.port, 'before', [], `${server.name} before patching`);
+    const rss: Record<number, number> = { 0: server.rssKiB() };
+    const patches: PatchSample[] = [];
+    ctx.progress(`patching: ${PATCHES} patches of ${size} function(s), guest idle`);
+    for (let i = 1; i <= PATCHES; i++) {
+      patches.push(await patchOnce(server, size, i));
+      if (RSS_AFTER.includes(i)) rss[i] = server.rssKiB();
+    }
+    await checkLive(server, size);
+    await checkKvstore(server.port, 'after', ['before'], `${server.name} after ${PATCHES} patches`);
+    const cli = [];
+    for (let i = 0; i < CLI_RUNS; i++) cli.push(await cliPatch(server, size));
+    await checkKvstore(server.port, 'cli', ['before', 'after'], `${server.name} after the dsu patch commands`);
+    await stopChecked(server);
+    return { size, patches, rssKiB: rss, cli };
+  } finally {
+    await server.stop().catch(() => {});
+  }
+}
+
+/**
+ * One redis-benchmark run; with `streamSize`, patches of that size are
+ * applied every STREAM_INTERVAL_MS (one at a time) until the run ends.
+ */
+async function loadRun(server: KvServer, load: LoadOptions, streamSize: Size | null, indexFrom: number): Promise<LoadRun> {
+  const running = runLoad(server.port, load);
+  const patches: PatchSample[] = [];
+  const failures: string[] = [];
+  if (streamSize !== null) {
+    let finished = false;
+    void running.then(() => (finished = true), () => (finished = true));
+    const start = performance.now();
+    for (let k = 1; !finished; k++) {
+      try {
+        patches.push(await patchOnce(server, streamSize, indexFrom + patches.length + failures.length + 1));
+      } catch (e) {
+        failures.push((e as Error).message);
+      }
+      const next = start + k * STREAM_INTERVAL_MS;
+      while (!finished && performance.now() < next) await new Promise((r) => setTimeout(r, Math.min(10, next - performance.now())));
+    }
+  }
+  const r = await running;
+  return { server: server.name, rps: r.rps, wallMs: r.wallMs, patches, failures };
+}
+
+async function loadRounds(ctx: BenchContext, servers: KvServer[], load: LoadOptions, label: string, stream: Map<KvServer, Size> | null, patchCount: Map<KvServer, number>): Promise<LoadRound[]> {
+  const rounds: LoadRound[] = [];
+  for (let round = 0; round < ctx.runs; round++) {
+    ctx.progress(`patching: load ${label}, round ${round + 1}/${ctx.runs}`);
+    const order = servers.map((_, i) => servers[(i + round) % servers.length]);
+    const runs: LoadRun[] = [];
+    for (const s of order) {
+      const size = stream?.get(s) ?? null;
+      const run = await loadRun(s, load, size, patchCount.get(s) ?? 0);
+      patchCount.set(s, (patchCount.get(s) ?? 0) + run.patches.length + run.failures.length);
+      runs.push(run);
+    }
+    rounds.push({ round, runs });
+  }
+  return rounds;
+}
+
+async function loadPhase(ctx: BenchContext, load: LoadOptions) {
+  const control = await startKvstore(PROGRAM, 'control');
+  const patched = new Map<Size, KvServer>();
+  const all = [control];
+  try {
+    for (const size of SIZES) {
+      const s = await startKvstore(PROGRAM, `fn${size}`);
+      patched.set(size, s);
+      all.push(s);
+    }
+    for (const s of all) await checkKvstore(s.port, 'before', [], `${s.name} before the load`);
+    ctx.progress('patching: load warm-up');
+    for (const s of all) await runLoad(s.port, load);
+    const patchCount = new Map<KvServer, number>();
+    const before = await loadRounds(ctx, all, load, 'before any patch', null, patchCount);
+    const idlePatches = new Map<Size, PatchSample[]>();
+    for (const [size, s] of patched) {
+      const list: PatchSample[] = [];
+      for (let i = 1; i <= PATCHES_BEFORE_AFTER; i++) list.push(await patchOnce(s, size, i));
+      idlePatches.set(size, list);
+      patchCount.set(s, PATCHES_BEFORE_AFTER);
+    }
+    const after = await loadRounds(ctx, all, load, `after ${PATCHES_BEFORE_AFTER} patches`, null, patchCount);
+    const streamOf = new Map<KvServer, Size>([...patched].map(([size, s]) => [s, size]));
+    const stream = await loadRounds(ctx, all, load, `with a patch every ${STREAM_INTERVAL_MS} ms`, streamOf, patchCount);
+    const rssAfterStream: Record<string, { patches: number; rssKiB: number }> = {};
+    for (const s of all) rssAfterStream[s.name] = { patches: patchCount.get(s) ?? 0, rssKiB: s.rssKiB() };
+    for (const [size, s] of patched) {
+      await checkLive(s, size);
+      await checkKvstore(s.port, 'after', ['before'], `${s.name} after ${patchCount.get(s)} patches under load`);
+    }
+    await checkKvstore(control.port, 'after', ['before'], 'control server after the load');
+    for (const s of all) await stopChecked(s);
+    return { before, after, stream, idlePatches, rssAfterStream };
+  } finally {
+    for (const s of all) await s.stop().catch(() => {});
+  }
+}
+
+export const patchingGroup: BenchGroup = {
+  name: 'patching',
+  summary: 'live patches of a running kvstore: pause per update (1/10/50 functions), throughput before/after/during, time to live, RSS',
+  async run(ctx: BenchContext): Promise<GroupReport> {
+    const missing = loadUnavailable();
+    if (missing) throw new BenchFailure(missing);
+    const load: LoadOptions = { requests: Math.max(1000, Math.round(REQUESTS * ctx.scale)), clients: 50, pipeline: 1 };
+    return withChildrenKilled(async () => {
+      const pause: PauseRun[] = [];
+      for (const size of SIZES) pause.push(await pauseRun(ctx, size));
+      const loadResults = await loadPhase(ctx, load);
+      return patchingReport({
+        runs: ctx.runs, load, loadCommand: describeLoad(load), tests: TESTS, patchesPerSize: PATCHES, streamIntervalMs: STREAM_INTERVAL_MS,
+        patchesBeforeAfter: PATCHES_BEFORE_AFTER, patchFiles: Object.fromEntries(SIZES.map((s) => [s, path.basename(patchFile(s))])),
+        pause, ...loadResults,
+      });
+    });
+  },
+};
