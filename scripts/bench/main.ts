@@ -13,10 +13,11 @@ import { quantumGroup } from './quantum.js';
 import { indirectionGroup } from './indirection.js';
 import { modulesGroup } from './modules.js';
 import { linkGroup } from './link.js';
+import { serversGroup } from './servers.js';
 import { patchingGroup } from './patching.js';
 
 /** Every group, in the order `all` runs them. New groups register here. */
-const GROUPS: BenchGroup[] = [emulatorGroup, quantumGroup, indirectionGroup, modulesGroup, linkGroup, patchingGroup];
+const GROUPS: BenchGroup[] = [emulatorGroup, quantumGroup, indirectionGroup, modulesGroup, linkGroup, serversGroup, patchingGroup];
 
 const USAGE = `usage: npm run bench -- [GROUP...] [options]
 groups (default: all):
