@@ -43,9 +43,25 @@ const RSS_SAMPLE_MS = 50;
 
 /** Servers still running: killed if the harness exits early, whatever the reason. */
 const live = new Set<ChildProcess>();
-process.on('exit', () => {
+function killLive(): void {
   for (const c of live) c.kill('SIGKILL');
-});
+}
+process.on('exit', killLive);
+/** While servers run, SIGINT/SIGTERM to the harness kill them first, then the harness as the signal would. */
+function onSignal(signal: NodeJS.Signals): void {
+  killLive();
+  untrackSignals();
+  process.kill(process.pid, signal);
+}
+function trackSignals(): void {
+  if (live.size !== 1) return;
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+}
+function untrackSignals(): void {
+  process.off('SIGINT', onSignal);
+  process.off('SIGTERM', onSignal);
+}
 
 let ticksPerSecond: number | undefined;
 function clockTicks(): number {
@@ -76,11 +92,13 @@ export class ServerProcess {
     public port = 0,
   ) {
     live.add(child);
+    trackSignals();
     child.stdout!.on('data', (d: Buffer) => (this.out += d.toString()));
     child.stderr!.on('data', (d: Buffer) => (this.err += d.toString()));
     this.exited = new Promise((resolve) => {
       child.on('exit', (code, signal) => {
         live.delete(child);
+        if (live.size === 0) untrackSignals();
         this.exitStatus = code ?? 128 + (signal ? os.constants.signals[signal] : 0);
         resolve(this.exitStatus);
       });

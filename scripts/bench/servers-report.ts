@@ -19,10 +19,6 @@ function us(v: number | undefined): string {
   return v !== undefined && Number.isFinite(v) ? (v >= 100 ? v.toFixed(0) : v.toFixed(1)) : '-';
 }
 
-function pct(part: number, whole: number): string {
-  return whole > 0 ? `${((part / whole) * 100).toFixed(0)} %` : '-';
-}
-
 function throughputTable(sessions: SessionFigures[], runs: number): string {
   const rows = sessions.flatMap((s) => s.tests.map((t) => [s.id, t.test, rate(t.rps[NATIVE]), rate(t.rps[QEMU]), rate(t.rps[DSU]), times(t.dsuOverNative), times(t.dsuOverQemu)]));
   const errors = sessions.flatMap((s) => s.tests.flatMap((t) => PEERS.filter((p) => (t.socketErrors[p] ?? 0) > 0).map((p) => `  ${s.id} ${t.test} under ${p}: ${t.socketErrors[p]} socket errors (wrk)`)));
