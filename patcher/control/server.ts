@@ -13,6 +13,9 @@ export class ControlServer {
   private readonly commands = new Map<string, CommandHandler>();
   private server: net.Server | null = null;
 
+  /** The socket file this server created, so that close() removes only that one. */
+  private identity: { dev: number; ino: number } | null = null;
+
   constructor(readonly path: string, private readonly onLog: (line: string) => void) {}
 
   register(name: string, handler: CommandHandler): void {
@@ -51,6 +54,8 @@ export class ControlServer {
       process.umask(oldMask);
     }
     fs.chmodSync(this.path, 0o600);
+    const st = fs.lstatSync(this.path);
+    this.identity = { dev: st.dev, ino: st.ino };
     server.unref();
     this.server = server;
   }
@@ -59,7 +64,9 @@ export class ControlServer {
     this.server?.close();
     this.server = null;
     try {
-      fs.unlinkSync(this.path);
+      // the path may have been taken over meanwhile (removed, and another dsu listening there)
+      const st = fs.lstatSync(this.path);
+      if (this.identity && st.dev === this.identity.dev && st.ino === this.identity.ino) fs.unlinkSync(this.path);
     } catch {
       // already gone
     }
