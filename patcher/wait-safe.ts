@@ -11,6 +11,7 @@ import { Breakpoints } from './mechanism/breakpoints.js';
 import { checkSafety, CodeRange, SafetyReport, StackSnapshot, touchesWindow, walkThread } from './quiescence.js';
 import { JMP_SIZE } from './mechanism/jump.js';
 import { ControlError } from './control/protocol.js';
+import { collectYoungGeneration } from './mechanism/young-gc.js';
 
 export interface WaitOptions {
   timeoutMs: number;
@@ -126,11 +127,13 @@ export function waitUntilSafe(
     if (opts.updatePoint !== null) {
       const at = opts.updatePoint;
       breakpoints.insert(at, () => {
+        collectYoungGeneration();
         const { report } = check();
         if (report.safe) succeed(report, 'update-point');
       });
       return;
     }
+    collectYoungGeneration();
     const first = check();
     if (first.report.safe) {
       succeed(first.report, 'immediately');

@@ -128,3 +128,24 @@ export function readProgramModules(view: ProgramView): ProgramModules {
 export function programModules(view: ProgramView): RuntimeModule[] {
   return readProgramModules(view).modules;
 }
+
+/**
+ * A key that changes whenever the module list would: the link_map entries
+ * (read without opening any file) and the objects dsu linked. Callers cache
+ * the list under it (a stack walk must not re-read every ELF each time).
+ */
+export function moduleListKey(view: ProgramView): string {
+  const exe = view.exe;
+  const rDebug = exe ? rDebugOf(view, exe) : null;
+  let key = `${exe?.bias ?? 0}/${view.interp?.bias ?? 0}`;
+  if (rDebug) {
+    try {
+      for (const e of readLinkMap(view.memory, rDebug)) key += `|${e.bias}:${e.dynamic}:${e.name}`;
+    } catch (e) {
+      // a list being changed (dlopen in progress) or damaged: never equal to a good one
+      key += `|!${(e as Error).message}`;
+    }
+  }
+  for (const m of view.linked) key += `|linked:${m.start}`;
+  return key;
+}

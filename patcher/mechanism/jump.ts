@@ -22,13 +22,36 @@ export function jumpTarget(proc: Process, at: number): number | null {
   return (at + JMP_SIZE + proc.space.memory.view.getInt32(at + 1, true)) >>> 0;
 }
 
-export function writeJump(proc: Process, from: number, to: number, log: UndoLog): void {
+const PAGE = 4096;
+
+/** Drop translated code of every page the windows touch, one engine call per page. */
+function invalidatePages(proc: Process, starts: readonly number[]): void {
+  const pages = new Set<number>();
+  for (const at of starts) {
+    pages.add(at - (at % PAGE));
+    pages.add((at + JMP_SIZE - 1) - ((at + JMP_SIZE - 1) % PAGE));
+  }
+  for (const page of pages) proc.machine.invalidateCode(page, page + PAGE);
+}
+
+/**
+ * Write `jmp to` over each of `jumps` (entry -> target), saving the bytes it
+ * covers in the undo log. The engine's translations are dropped once per page.
+ */
+export function writeJumps(proc: Process, jumps: ReadonlyMap<number, number>, log: UndoLog): void {
   const bytes = proc.space.memory.bytes;
-  const original = bytes.slice(from, from + JMP_SIZE);
-  bytes.set(encodeJump(from, to), from);
-  proc.machine.invalidateCode(from, from + JMP_SIZE);
-  log.record(`jmp at 0x${from.toString(16)}`, () => {
-    bytes.set(original, from);
-    proc.machine.invalidateCode(from, from + JMP_SIZE);
+  const saved: [number, Uint8Array][] = [];
+  for (const [from, to] of jumps) {
+    saved.push([from, bytes.slice(from, from + JMP_SIZE)]);
+    bytes.set(encodeJump(from, to), from);
+  }
+  invalidatePages(proc, [...jumps.keys()]);
+  log.record(`${jumps.size} jump(s)`, () => {
+    for (const [from, original] of saved) bytes.set(original, from);
+    invalidatePages(proc, saved.map(([from]) => from));
   });
+}
+
+export function writeJump(proc: Process, from: number, to: number, log: UndoLog): void {
+  writeJumps(proc, new Map([[from, to]]), log);
 }
