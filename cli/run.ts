@@ -20,6 +20,8 @@ export const RUN_USAGE = `usage: dsu run [--control SOCK] [--root DIR] [--rw DIR
                  (by default every bind, 0.0.0.0 included, is served on loopback only)
   --net-outbound allow connections to non-loopback addresses (default: loopback only)
   --profile      with --stats: also split the host's time into guest code, syscall handlers and the rest
+  --rollback-depth N  the newest N patches can always be rolled back (default 10); older ones
+                 that newer patches superseded are unmapped once nothing points into them
   --update-points apply live patches only while the program is in dsu_update_point()`;
 
 export function exitCodeOf(status: ExitStatus): number {
@@ -27,13 +29,15 @@ export function exitCodeOf(status: ExitStatus): number {
 }
 
 export async function runCommand(argv: string[]): Promise<number> {
-  const p = parseArgs(argv, { values: ['root', 'rw', 'env', 'quantum', 'stats', 'control'], repeatable: ['rw', 'env'], flags: ['strace', 'help', 'net-expose', 'net-outbound', 'update-points', 'profile'] });
+  const p = parseArgs(argv, { values: ['root', 'rw', 'env', 'quantum', 'stats', 'control', 'rollback-depth'], repeatable: ['rw', 'env'], flags: ['strace', 'help', 'net-expose', 'net-outbound', 'update-points', 'profile'] });
   if (p.flags.has('help')) {
     process.stdout.write(RUN_USAGE + '\n');
     return 0;
   }
   if (p.rest.length === 0) throw new UsageError('dsu run: missing PROGRAM\n' + RUN_USAGE);
   const [program, ...args] = p.rest;
+  const depth = p.options.get('rollback-depth')?.[0];
+  if (depth !== undefined && !/^\d+$/.test(depth)) throw new UsageError(`dsu run: --rollback-depth ${depth}: expected a whole number`);
   // fault reports disassemble the faulting instruction; they show raw bytes if this failed
   await loadDisassembler();
   let control: ControlServer | null = null;
@@ -53,6 +57,7 @@ export async function runCommand(argv: string[]): Promise<number> {
       statsFile: p.options.get('stats')?.[0],
       updatePoints: p.flags.has('update-points'),
       profile: p.flags.has('profile'),
+      rollbackDepth: depth !== undefined ? Number(depth) : undefined,
       net: { exposeBinds: p.flags.has('net-expose'), allowOutbound: p.flags.has('net-outbound') },
       quantumMs: p.options.has('quantum') ? Number(p.options.get('quantum')![0]) : undefined,
     });

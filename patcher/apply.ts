@@ -12,23 +12,25 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Session } from '../emulator/launch.js';
 import { ModuleMap } from '../loader/symbols/modules.js';
-import { programModules } from '../loader/program/program-modules.js';
+import { moduleListKey, programModules } from '../loader/program/program-modules.js';
 import type { RuntimeModule } from '../loader/program/runtime-module.js';
 import { liveSlots } from '../loader/program/got.js';
 import { guestProgram, guestProgramMemory } from './inspect/guest-program.js';
 import { writeSlot } from './got/slot-write.js';
-import { readPatch, PatchError } from './patch-file.js';
-import { planReplacement, ReplacementPlan } from './replacement.js';
+import { readPatch, PatchError, PatchFile } from './patch-file.js';
+import { dataKey, planReplacement, ReplacementPlan } from './replacement.js';
 import { AppliedPatch, PatchRegistry } from './registry.js';
+import { PatchReleaser } from './release.js';
 import { Breakpoints } from './mechanism/breakpoints.js';
 import { UndoLog } from './mechanism/undo-log.js';
-import { writeJump, JMP_SIZE } from './mechanism/jump.js';
+import { writeJumps, JMP_SIZE } from './mechanism/jump.js';
 import { WriteJournal } from './mechanism/write-journal.js';
 import { callGuest } from './mechanism/guest-call.js';
 import { ControlError } from './control/protocol.js';
 import { waitUntilSafe, SafePoint } from './wait-safe.js';
 import type { CodeRange } from './quiescence.js';
 import { linkPatch, planPatchLink, LinkedPatch } from './link-adapter.js';
+import { OLD_PREFIX, type Resolution } from '../loader/link/index.js';
 import type { ModuleCache } from '../loader/symbols/modules.js';
 
 export interface PatchOptions {
@@ -58,6 +60,8 @@ export interface PatchReport {
   transfer: 'none' | 'ok';
   /** Guest stopped: final check, writes, transfer. */
   pauseMs: number;
+  /** The pause by step: the final stack check, carrying statics and the transfer, jumps and GOT slots. */
+  pausePhases: { checkMs: number; transferMs: number; redirectMs: number };
   /** Waiting for a safe point, guest running. */
   waitedMs: number;
   /** Mapping, relocating and initialising the patch, guest running (stopped only for its initialisers). */
@@ -68,6 +72,10 @@ export interface PatchReport {
   /** Where the program was when the update happened (innermost first). */
   stack: string[];
   journaledPages: number;
+  /** Earlier patches unmapped after this one (superseded, out of the rollback window, unreferenced). */
+  released: number[];
+  /** Superseded patches out of the rollback window that something still points into. */
+  pinned: { id: number; by: string }[];
 }
 
 const hex = (n: number): string => `0x${(n >>> 0).toString(16)}`;
@@ -75,6 +83,7 @@ const hex = (n: number): string => `0x${(n >>> 0).toString(16)}`;
 export class Patcher {
   readonly registry = new PatchRegistry();
   readonly breakpoints: Breakpoints;
+  readonly releaser: PatchReleaser;
   private busy = false;
 
   constructor(
@@ -83,14 +92,28 @@ export class Patcher {
     readonly updatePointsOnly: boolean,
   ) {
     this.breakpoints = new Breakpoints(session);
+    this.releaser = new PatchReleaser(this, session.rollbackDepth);
   }
 
+  private known: { key: string; modules: RuntimeModule[]; map: ModuleMap } | null = null;
+
+  /** The program's modules, re-read only when the list changed (dlopen, a patch linked or released). */
   modules(): RuntimeModule[] {
-    return programModules(guestProgram(this.session.proc, this.cache));
+    return this.current().modules;
   }
 
   moduleMap(): ModuleMap {
-    return new ModuleMap(this.modules());
+    return this.current().map;
+  }
+
+  private current(): { modules: RuntimeModule[]; map: ModuleMap } {
+    const view = guestProgram(this.session.proc, this.cache);
+    const key = moduleListKey(view);
+    if (this.known?.key !== key) {
+      const modules = programModules(view);
+      this.known = { key, modules, map: new ModuleMap(modules) };
+    }
+    return this.known;
   }
 
   private updatePoint(): number | null {
@@ -115,7 +138,14 @@ export class Patcher {
   }
 
   apply(patchPath: string, opts: PatchOptions): Promise<PatchReport> {
-    return this.exclusive(() => this.applyNow(patchPath, opts));
+    return this.exclusive(async () => {
+      const report = await this.applyNow(patchPath, opts);
+      // after the pause, with the program running again between slices
+      const release = this.releaser.run();
+      report.released = release.released;
+      report.pinned = release.pinned;
+      return report;
+    });
   }
 
   private async applyNow(patchPath: string, opts: PatchOptions): Promise<PatchReport> {
@@ -136,6 +166,7 @@ export class Patcher {
     // link plan: everything resolved and checked, nothing written
     const linkPlan = wrap(() => planPatchLink(proc, bytes, patchPath, modules, this.overrides(), plan.shared, (a) => this.invoke(a, opts)));
 
+    refuseOldReplacedFunctions(linkPlan.resolutions, this.entries(plan));
     const updatePoint = opts.updatePoints || this.updatePointsOnly ? this.updatePoint() : null;
     if ((opts.updatePoints || this.updatePointsOnly) && updatePoint === null) {
       throw new ControlError('the program has no dsu_update_point() (include dsu.h and call it from its loop)');
@@ -168,6 +199,7 @@ export class Patcher {
     }
     // the program is held from here: the pause
     let journaledPages = 0;
+    const phase0 = performance.now();
     try {
       const carried = plan.carried.map((c) => {
         const to = (linked.bias + c.patchValue) >>> 0;
@@ -186,21 +218,24 @@ export class Patcher {
         }
         transfer = 'ok';
       }
+      const phase1 = performance.now();
       const id = this.registry.newId();
       const replaced = this.redirect(plan, linked, id, undo, slots);
+      const phase2 = performance.now();
       const applied: AppliedPatch = {
-        id, path: patchPath, buildId: patch.buildId, appliedAt: new Date(), module: linked.module, unlink: linked.unlink,
+        id, path: patchPath, buildId: patch.buildId, appliedAt: new Date(), module: linked.module, range: { start: linked.start, end: linked.end }, unlink: linked.unlink,
         replaced: plan.replacements.map((r) => r.key), added: plan.added, hasRollback: patch.hasRollback, carried, undo,
+        oldDataRefs: new Set([...linked.resolutions.values()].filter((r) => r.name.startsWith(OLD_PREFIX) && r.kind !== 'function').map((r) => r.address)),
         pauseMs: 0, waitedMs: safe.waitedMs, released: false,
       };
       this.registry.patches.push(applied);
-      for (const c of carried) this.registry.takeStatic(c.key, c.current);
-      undo.record('statics taken over', () => carried.forEach((c) => this.registry.releaseStatic(c.key, c.current)));
+      this.registerData(patch, plan, linked, id);
       applied.pauseMs = performance.now() - safe.heldAt;
       return {
         id, patch: patchPath, replaced, added: plan.added, carried: plan.carried.map((c) => c.key),
-        transfer, pauseMs: round(applied.pauseMs), waitedMs: round(safe.waitedMs), loadMs: round(loadMs),
-        totalMs: round(performance.now() - received), safePoint: safe.at, stack: safe.stack, journaledPages,
+        transfer, pauseMs: round(applied.pauseMs),
+        pausePhases: { checkMs: round(phase0 - safe.heldAt), transferMs: round(phase1 - phase0), redirectMs: round(phase2 - phase1) }, waitedMs: round(safe.waitedMs), loadMs: round(loadMs),
+        totalMs: round(performance.now() - received), safePoint: safe.at, stack: safe.stack, journaledPages, released: [], pinned: [],
       };
     } catch (e) {
       return fail(e);
@@ -235,8 +270,20 @@ export class Patcher {
       const v = f.versions[f.versions.length - 1];
       if (v && f.key.includes(':')) out.set(`dsu.old.${f.key}`, v.address);
     }
-    for (const p of this.registry.patches) for (const c of p.carried) out.set(`dsu.old.${c.key}`, this.registry.currentStatic(c.key) ?? c.current);
+    for (const [key, copy] of this.registry.allData()) {
+      out.set(`dsu.old.${key}`, copy.address);
+      // a global an earlier patch introduced is found by its plain name too
+      if (!key.includes(':')) out.set(key, copy.address);
+    }
     return out;
+  }
+
+  /** The patch's variables become the live copies (globals bound to existing storage excepted). */
+  private registerData(patch: PatchFile, plan: ReplacementPlan, linked: LinkedPatch, id: number): void {
+    for (const d of patch.data) {
+      if (!d.writable || d.size === 0 || (!d.local && plan.shared.has(d.name))) continue;
+      this.registry.addData(dataKey(d), { address: (linked.bias + d.value) >>> 0, size: d.size, patch: id });
+    }
   }
 
   /** Run a guest function for the linker (IFUNC resolvers, initialisers) while the program is held. */
@@ -278,16 +325,12 @@ export class Patcher {
     for (const r of plan.replacements) {
       const to = (linked.bias + r.patchValue) >>> 0;
       const olds = [r.original.address, ...this.registry.versions(r.key).map((v) => v.address)];
-      if (r.entry) {
-        for (const from of olds) {
-          writeJump(proc, from, to, undo);
-          retarget.set(from, to);
-        }
-      }
+      if (r.entry) for (const from of olds) retarget.set(from, to);
       this.registry.addVersion(r.key, { address: r.original.address, size: r.original.symbol.size, module: r.original.module.name },
         { address: to, size: r.patchSize, patch: id });
       reports.push({ function: r.key, from: r.original.module.name, to: hex(to), redirected: r.entry ? olds.map(hex) : [], gotSlots: 0 });
     }
+    writeJumps(proc, retarget, undo);
     const view = proc.space.memory.view;
     for (const slot of slots) {
       const to = retarget.get(view.getUint32(slot, true));
@@ -298,6 +341,18 @@ export class Patcher {
       if (rep) rep.gotSlots++;
     }
     return reports;
+  }
+}
+
+/**
+ * A patch may call the version of a function it does not replace through
+ * dsu.old.NAME, but not one it replaces: that entry is about to jump to the
+ * new version, so the call would land in the new code.
+ */
+function refuseOldReplacedFunctions(resolutions: ReadonlyMap<string, Resolution>, entries: readonly number[]): void {
+  const bad = [...resolutions.values()].filter((r) => r.name.startsWith(OLD_PREFIX) && r.kind === 'function' && entries.includes(r.address));
+  if (bad.length > 0) {
+    throw new ControlError(`${bad.map((r) => r.name).join(', ')}: the patch replaces ${bad.length === 1 ? 'this function' : 'these functions'}, so the old entry will jump to the new version; calling the old version from the patch is not supported`);
   }
 }
 

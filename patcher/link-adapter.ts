@@ -4,7 +4,7 @@
 // string functions) are resolved and initialisers run inside the guest.
 import type { Process } from '../emulator/process.js';
 import type { RuntimeModule } from '../loader/program/runtime-module.js';
-import { planLink, applyLink, unlink, LinkError, guestLinkTarget, LinkCache, type LinkPlan } from '../loader/link/index.js';
+import { planLink, applyLink, unlink, LinkError, guestLinkTarget, LinkCache, type LinkPlan, type Resolution } from '../loader/link/index.js';
 import type { UndoLog } from './mechanism/undo-log.js';
 import { ControlError } from './control/protocol.js';
 
@@ -15,6 +15,8 @@ export interface LinkedPatch {
   end: number;
   /** Global functions and objects of the patch, run-time addresses. */
   exports: Map<string, number>;
+  /** How each undefined name was bound. */
+  resolutions: ReadonlyMap<string, Resolution>;
   unlink: () => void;
 }
 
@@ -86,5 +88,5 @@ export async function linkPatch(plan: LinkPlan, undo: UndoLog): Promise<LinkedPa
     unlink(linked);
   };
   undo.record(`link of ${plan.path}`, release);
-  return { module: linked.module, bias: linked.bias, start: linked.start, end: linked.end, exports, unlink: release };
+  return { module: linked.module, bias: linked.bias, start: linked.start, end: linked.end, exports, resolutions: plan.resolutions, unlink: release };
 }

@@ -34,14 +34,22 @@ export interface AppliedPatch {
   path: string;
   buildId: string | null;
   appliedAt: Date;
-  /** The patch object in guest memory. */
-  module: RuntimeModule;
+  /** The patch object in guest memory (null once released). */
+  module: RuntimeModule | null;
+  /** Where it was mapped. */
+  range: { start: number; end: number };
   unlink: () => void;
   replaced: string[];
   added: string[];
   hasRollback: boolean;
   /** Statics whose live copy is now the patch's. */
   carried: CarriedStatic[];
+  /**
+   * Where the patch's dsu.old.* names for variables point (the previous
+   * copies): what its dsu_transfer read. They do not keep an older patch's
+   * memory alive once no rollback can run that code again.
+   */
+  oldDataRefs: Set<number>;
   /** How to take everything back, newest step last. */
   undo: UndoLog;
   pauseMs: number;
@@ -50,12 +58,21 @@ export interface AppliedPatch {
   released: boolean;
 }
 
+/** Storage a patch defines for a variable (a static "file.c:name" or a global "name"). */
+export interface DataCopy {
+  address: number;
+  size: number;
+  patch: number;
+}
+
 export class PatchRegistry {
   readonly patches: AppliedPatch[] = [];
   private readonly functions = new Map<string, ReplacedFunction>();
-  /** "file.c:name" of a static -> its live copies, oldest first (the program's own storage is not listed). */
-  private readonly statics = new Map<string, number[]>();
+  /** Variable key -> the patches' copies of it, oldest first (the program's own storage is not listed). */
+  private readonly data = new Map<string, DataCopy[]>();
   private nextId = 1;
+  /** Patches with an id up to this one can no longer be rolled back (older code was released). */
+  rollbackFloor = 0;
 
   newId(): number {
     return this.nextId++;
@@ -90,32 +107,54 @@ export class PatchRegistry {
     f.versions.push(version);
   }
 
-  /** Where a static lives now, if a patch took it over. */
-  currentStatic(key: string): number | undefined {
-    const owners = this.statics.get(key);
-    return owners?.[owners.length - 1];
+  /** The live copy of a variable, if a patch defined one. */
+  currentData(key: string): DataCopy | undefined {
+    const copies = this.data.get(key);
+    return copies?.[copies.length - 1];
   }
 
-  takeStatic(key: string, address: number): void {
-    const owners = this.statics.get(key) ?? [];
-    owners.push(address);
-    this.statics.set(key, owners);
+  /** Every variable some patch defines, with its live copy. */
+  allData(): [string, DataCopy][] {
+    return [...this.data].map(([key, copies]) => [key, copies[copies.length - 1]]);
   }
 
-  releaseStatic(key: string, address: number): void {
-    const owners = (this.statics.get(key) ?? []).filter((a) => a !== address);
-    if (owners.length > 0) this.statics.set(key, owners);
-    else this.statics.delete(key);
+  addData(key: string, copy: DataCopy): void {
+    const copies = this.data.get(key) ?? [];
+    copies.push(copy);
+    this.data.set(key, copies);
   }
 
-  /** Forget the versions a patch added (its rollback). */
+  /** Forget the versions and variables a patch added (its rollback, or a failed apply). */
   dropPatch(id: number): void {
+    this.forget(id);
+    const i = this.patches.findIndex((p) => p.id === id);
+    if (i >= 0) this.patches.splice(i, 1);
+  }
+
+  /** The patch's code is gone from memory: no version or variable of it may be used again. */
+  forget(id: number): void {
     for (const [key, f] of this.functions) {
       f.versions = f.versions.filter((v) => v.patch !== id);
       if (f.versions.length === 0) this.functions.delete(key);
     }
-    const i = this.patches.findIndex((p) => p.id === id);
-    if (i >= 0) this.patches.splice(i, 1);
+    for (const [key, copies] of this.data) {
+      const left = copies.filter((c) => c.patch !== id);
+      if (left.length > 0) this.data.set(key, left);
+      else this.data.delete(key);
+    }
+  }
+
+  /**
+   * Whether anything of patch `id` is live in the state right after patch
+   * `upTo` (the oldest state a rollback can return to): a function whose
+   * newest version, or a variable whose newest copy, among patches up to
+   * `upTo`, is the patch's.
+   */
+  liveAfter(id: number, upTo: number): boolean {
+    const newest = <T extends { patch: number }>(list: T[]): T | undefined => list.filter((x) => x.patch <= upTo).at(-1);
+    for (const f of this.functions.values()) if (newest(f.versions)?.patch === id) return true;
+    for (const copies of this.data.values()) if (newest(copies)?.patch === id) return true;
+    return false;
   }
 
   latest(): AppliedPatch | undefined {

@@ -63,6 +63,9 @@ export interface ReplacementPlan {
 
 const base = (f: string | null): string | null => (f === null ? null : path.posix.basename(f));
 
+/** How the registry names a variable: "file.c:name" for a static, "name" for a global. */
+export const dataKey = (d: PatchSymbol): string => (d.local ? `${base(d.file)}:${d.name}` : d.name);
+
 function programFunctions(modules: readonly RuntimeModule[], name: string): ProgramSymbol[] {
   const out: ProgramSymbol[] = [];
   for (const m of modules) {
@@ -141,20 +144,22 @@ export function planReplacement(patch: PatchFile, modules: readonly RuntimeModul
   const shared = new Map<string, number>();
   const carried: DataCarry[] = [];
   for (const d of patch.data) {
-    if (!d.writable) continue;
+    if (!d.writable || d.size === 0) continue;
     const old = programData(modules, d.name);
     if (!d.local) {
+      // a global keeps its storage: the program's, or the copy an earlier patch introduced
       const g = old.find((o) => o.symbol.bind !== 'local');
+      const introduced = registry.currentData(d.name);
       if (g) shared.set(d.name, g.address);
+      else if (introduced && introduced.size === d.size) shared.set(d.name, introduced.address);
       continue;
     }
-    const same = old.filter((o) => o.symbol.bind === 'local' && base(o.symbol.file) === base(d.file) && o.symbol.size === d.size);
-    if (same.length === 1 && d.size > 0) {
-      const key = `${base(d.file)}:${d.name}`;
-      // an earlier patch may have taken it over: carry from its live copy
-      const from = registry.currentStatic(key) ?? same[0].address;
-      carried.push({ key, name: d.name, file: d.file, from, size: d.size, patchValue: d.value });
-    }
+    const key = dataKey(d);
+    // the live copy: an earlier patch's (it may have introduced the variable), else the program's
+    const live = registry.currentData(key);
+    const own = old.filter((o) => o.symbol.bind === 'local' && base(o.symbol.file) === base(d.file) && o.symbol.size === d.size);
+    const from = live ? (live.size === d.size ? live.address : null) : own.length === 1 ? own[0].address : null;
+    if (from !== null) carried.push({ key, name: d.name, file: d.file, from, size: d.size, patchValue: d.value });
   }
 
   const dependents: CodeRange[] = [];

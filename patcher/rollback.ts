@@ -31,8 +31,11 @@ export function rollbackLatest(patcher: Patcher, opts: RollbackOptions): Promise
     const { registry, session } = patcher;
     const p = registry.latest();
     if (!p) throw new ControlError('no patch to roll back');
-    if (p.released) throw new ControlError(`patch #${p.id} was released and cannot be rolled back`);
-    const ranges: CodeRange[] = [{ start: p.module.start, end: p.module.end, name: `patch #${p.id} (${p.path})` }];
+    if (p.id <= registry.rollbackFloor || !p.module) {
+      throw new ControlError(`patch #${p.id} can no longer be rolled back: code it would return to was released to keep memory bounded (the newest ${patcher.releaser.depth} patches can always be rolled back)`);
+    }
+    const module = p.module;
+    const ranges: CodeRange[] = [{ start: p.range.start, end: p.range.end, name: `patch #${p.id} (${p.path})` }];
     const entries = p.replaced.flatMap((key) => {
       const f = registry.replaced(key);
       return f ? [f.original.address, ...f.versions.filter((v) => v.patch !== p.id).map((v) => v.address)] : [];
@@ -48,10 +51,10 @@ export function rollbackLatest(patcher: Patcher, opts: RollbackOptions): Promise
     for (const c of p.carried) bytes.copyWithin(c.previous, c.current, c.current + c.size);
     try {
       if (p.hasRollback) {
-        const entry = p.module.data.symbols.byName('dsu_rollback').find((s) => s.kind === 'function');
+        const entry = module.data.symbols.byName('dsu_rollback').find((s) => s.kind === 'function');
         if (!entry) throw new ControlError(`patch #${p.id}: dsu_rollback not found`);
         const journal = new WriteJournal(session);
-        const r = await callGuest(session, patcher.breakpoints, (entry.start + p.module.bias) >>> 0, [], opts.transferTimeoutMs);
+        const r = await callGuest(session, patcher.breakpoints, (entry.start + module.bias) >>> 0, [], opts.transferTimeoutMs);
         journal.close();
         if (!r.ok || r.value !== 0) {
           journal.undo();

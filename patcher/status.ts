@@ -30,7 +30,7 @@ export function statusOf(patcher: Patcher): StatusReport {
     patches: patcher.registry.patches.map((p) => ({
       id: p.id, path: p.path, buildId: p.buildId, appliedAt: p.appliedAt.toISOString(), replaced: p.replaced, added: p.added,
       pauseMs: Math.round(p.pauseMs * 1000) / 1000, waitedMs: Math.round(p.waitedMs * 1000) / 1000,
-      range: `${hex(p.module.start)}-${hex(p.module.end)}`, released: p.released,
+      range: `${hex(p.range.start)}-${hex(p.range.end)}`, released: p.released,
     })),
     functions: patcher.registry.allReplaced().map((f) => {
       const live = f.versions[f.versions.length - 1];
