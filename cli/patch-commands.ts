@@ -24,6 +24,7 @@ function printPatch(r: PatchReport): void {
   if (r.added.length > 0) lines.push(`  added ${r.added.join(', ')}`);
   if (r.carried.length > 0) lines.push(`  carried over ${r.carried.join(', ')}`);
   if (r.transfer !== 'none') lines.push(`  state transfer: ${r.transfer} (${r.journaledPages} page(s) journaled)`);
+  for (const w of r.warnings) lines.push(`  warning: ${w}`);
   if (r.released.length > 0) lines.push(`  released patch(es) ${r.released.map((id) => `#${id}`).join(', ')} (superseded, out of the rollback window, unreferenced)`);
   lines.push(`  loaded in ${r.loadMs.toFixed(3)} ms, waited ${r.waitedMs.toFixed(3)} ms for a safe point (${r.safePoint}), paused ${r.pauseMs.toFixed(3)} ms; live ${r.totalMs.toFixed(3)} ms after the command`);
   lines.push(`  the program was at: ${r.stack.slice(0, 6).join(' <- ')}${r.stack.length > 6 ? ' <- ...' : ''}`);

@@ -72,6 +72,8 @@ export interface PatchReport {
   /** Where the program was when the update happened (innermost first). */
   stack: string[];
   journaledPages: number;
+  /** Allowed but probably not meant (e.g. a file's statics taken over without all of its functions). */
+  warnings: string[];
   /** Earlier patches unmapped after this one (superseded, out of the rollback window, unreferenced). */
   released: number[];
   /** Superseded patches out of the rollback window that something still points into. */
@@ -235,7 +237,7 @@ export class Patcher {
         id, patch: patchPath, replaced, added: plan.added, carried: plan.carried.map((c) => c.key),
         transfer, pauseMs: round(applied.pauseMs),
         pausePhases: { checkMs: round(phase0 - safe.heldAt), transferMs: round(phase1 - phase0), redirectMs: round(phase2 - phase1) }, waitedMs: round(safe.waitedMs), loadMs: round(loadMs),
-        totalMs: round(performance.now() - received), safePoint: safe.at, stack: safe.stack, journaledPages, released: [], pinned: [],
+        totalMs: round(performance.now() - received), safePoint: safe.at, stack: safe.stack, journaledPages, released: [], pinned: [], warnings: plan.warnings,
       };
     } catch (e) {
       return fail(e);

@@ -59,6 +59,8 @@ export interface ReplacementPlan {
   carried: DataCarry[];
   /** Functions the patch declares it depends on (DSU_DEPENDS): they must be idle too. */
   dependents: CodeRange[];
+  /** Things that are allowed but probably not meant (reported, not refused). */
+  warnings: string[];
 }
 
 const base = (f: string | null): string | null => (f === null ? null : path.posix.basename(f));
@@ -111,6 +113,31 @@ function match(f: PatchSymbol, modules: readonly RuntimeModule[], problems: stri
     return null;
   }
   return null;
+}
+
+/**
+ * A static the patch takes over lives on in the patch's copy; the old static
+ * functions of the same file that the patch does not replace keep using the
+ * old copy. Name them: the patch was probably meant to contain the whole file.
+ */
+function staleStaticUsers(carried: readonly DataCarry[], replacements: readonly Replacement[], modules: readonly RuntimeModule[]): string[] {
+  const files = new Set(carried.map((c) => base(c.file)).filter((f): f is string => f !== null));
+  const replaced = new Set(replacements.map((r) => r.original.address));
+  const warnings: string[] = [];
+  for (const file of files) {
+    const left: string[] = [];
+    for (const m of modules) {
+      if (m.kind === 'linked') continue;
+      for (const s of m.data.symbols.all()) {
+        if (s.kind !== 'function' || s.bind !== 'local' || base(s.file) !== file || isColdPart(s.name)) continue;
+        if (!replaced.has((s.start + m.bias) >>> 0)) left.push(s.name);
+      }
+    }
+    if (left.length > 0) {
+      warnings.push(`the patch takes over the statics of ${file} but not ${left.join(', ')} of that file, which will go on using the old copies`);
+    }
+  }
+  return warnings;
 }
 
 export function planReplacement(patch: PatchFile, modules: readonly RuntimeModule[], registry: PatchRegistry, programName: string): ReplacementPlan {
@@ -173,5 +200,5 @@ export function planReplacement(patch: PatchFile, modules: readonly RuntimeModul
     }
   }
   if (problems.length > 0) throw new PatchError(problems.join('; '));
-  return { replacements, added, shared, carried, dependents };
+  return { replacements, added, shared, carried, dependents, warnings: staleStaticUsers(carried, replacements, modules) };
 }
