@@ -51,7 +51,9 @@ export async function rollbackCommand(argv: string[]): Promise<number> {
     const r = (await callControl(c.socket, 'rollback', { timeoutMs }, timeoutMs + 40_000)) as RollbackReport;
     if (c.json) process.stdout.write(JSON.stringify(r) + '\n');
     else {
-      const live = r.live.map((l) => `${l.function}: ${l.version}`).join(', ');
+      const byVersion = new Map<string, string[]>();
+      for (const l of r.live) byVersion.set(l.version, [...(byVersion.get(l.version) ?? []), l.function]);
+      const live = [...byVersion].map(([version, fns]) => `${version}: ${fns.join(', ')}`).join('; ');
       process.stdout.write(`patch #${r.id} rolled back: ${r.patch}\n  live now: ${live}\n  paused ${r.pauseMs.toFixed(3)} ms after waiting ${r.waitedMs.toFixed(3)} ms\n`);
       for (const p of r.problems) process.stdout.write(`  warning: ${p}\n`);
     }
@@ -66,10 +68,13 @@ export async function statusCommand(argv: string[]): Promise<number> {
       process.stdout.write(JSON.stringify(s) + '\n');
       return 0;
     }
-    const lines = [`${s.program} (pid ${s.pid}): ${s.patches.length} patch(es) applied`];
+    const lines = [`${s.program} (pid ${s.pid}): now ${s.version}, ${s.patches.length} patch(es) applied`];
     for (const p of s.patches) {
-      lines.push(`  #${p.id} ${p.path} at ${p.appliedAt}: replaced ${p.replaced.join(', ') || 'nothing'}${p.added.length ? `; added ${p.added.join(', ')}` : ''} (paused ${p.pauseMs} ms)`);
+      const what = `replaced ${p.replaced.join(', ') || 'nothing'}${p.added.length ? `; added ${p.added.join(', ')}` : ''}`;
+      const notes = [`paused ${p.pauseMs} ms`, ...(p.version ? [`made it ${p.version}`] : []), ...(p.released ? ['released: superseded and unreferenced'] : [])];
+      lines.push(`  #${p.id} ${p.path} at ${p.appliedAt}: ${what} (${notes.join('; ')})`);
     }
+    if (s.rollbackFloor > 0) lines.push(`  patches up to #${s.rollbackFloor} can no longer be rolled back`);
     if (s.functions.length > 0) lines.push('functions:');
     for (const f of s.functions) lines.push(`  ${f.function}: live ${f.live}; original ${f.original}`);
     process.stdout.write(lines.join('\n') + '\n');

@@ -226,7 +226,7 @@ export class Patcher {
       const phase2 = performance.now();
       const applied: AppliedPatch = {
         id, path: patchPath, buildId: patch.buildId, appliedAt: new Date(), module: linked.module, range: { start: linked.start, end: linked.end }, unlink: linked.unlink,
-        replaced: plan.replacements.map((r) => r.key), added: plan.added, hasRollback: patch.hasRollback, carried, undo,
+        replaced: plan.replacements.map((r) => r.key), added: plan.added, hasRollback: patch.hasRollback, version: patch.version, carried, undo,
         oldDataRefs: new Set([...linked.resolutions.values()].filter((r) => r.name.startsWith(OLD_PREFIX) && r.kind !== 'function').map((r) => r.address)),
         pauseMs: 0, waitedMs: safe.waitedMs, released: false,
       };

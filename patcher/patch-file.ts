@@ -36,6 +36,8 @@ export interface PatchFile {
   hasRollback: boolean;
   depends: string[];
   target: string | null;
+  /** The version the program becomes (DSU_VERSION), or null. */
+  version: string | null;
 }
 
 /** Names dsu itself gives meaning to: never treated as replacements. */
@@ -92,5 +94,6 @@ export function readPatch(bytes: Uint8Array, path: string): PatchFile {
     hasRollback: defined('dsu_rollback'),
     depends: sectionStrings(elf, '.dsu.depends'),
     target: targets[0] ?? null,
+    version: sectionStrings(elf, '.dsu.version')[0] ?? null,
   };
 }

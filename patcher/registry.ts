@@ -42,6 +42,8 @@ export interface AppliedPatch {
   replaced: string[];
   added: string[];
   hasRollback: boolean;
+  /** The version the program became (DSU_VERSION), if the patch named one. */
+  version: string | null;
   /** Statics whose live copy is now the patch's. */
   carried: CarriedStatic[];
   /**
@@ -155,6 +157,12 @@ export class PatchRegistry {
     for (const f of this.functions.values()) if (newest(f.versions)?.patch === id) return true;
     for (const copies of this.data.values()) if (newest(copies)?.patch === id) return true;
     return false;
+  }
+
+  /** The version the newest patch that named one made the program, or null (then it is the executable). */
+  currentVersion(): string | null {
+    for (let i = this.patches.length - 1; i >= 0; i--) if (this.patches[i].version !== null) return this.patches[i].version;
+    return null;
   }
 
   latest(): AppliedPatch | undefined {

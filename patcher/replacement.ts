@@ -143,7 +143,11 @@ function staleStaticUsers(carried: readonly DataCarry[], replacements: readonly 
 export function planReplacement(patch: PatchFile, modules: readonly RuntimeModule[], registry: PatchRegistry, programName: string): ReplacementPlan {
   const problems: string[] = [];
   const exe = modules.find((m) => m.kind === 'exe');
-  if (patch.target !== null && exe) {
+  const version = registry.currentVersion();
+  if (patch.target !== null && version !== null) {
+    const last = registry.patches.filter((p) => p.version !== null).at(-1)!;
+    if (patch.target !== version) problems.push(`the patch is for ${patch.target}, but the program is now ${version} (since patch #${last.id})`);
+  } else if (patch.target !== null && exe) {
     const matches = patch.target === programName || patch.target === path.posix.basename(exe.path) || patch.target === exe.buildId;
     if (!matches) problems.push(`the patch is for ${patch.target}, not for ${programName}`);
   }

@@ -5,6 +5,10 @@ import type { Patcher } from './apply.js';
 export interface StatusReport {
   program: string;
   pid: number;
+  /** What the program is now: the version the newest patch named (DSU_VERSION), else the executable's name. */
+  version: string;
+  /** Patches up to this id can no longer be rolled back (0: all can). */
+  rollbackFloor: number;
   patches: {
     id: number;
     path: string;
@@ -16,6 +20,7 @@ export interface StatusReport {
     waitedMs: number;
     range: string;
     released: boolean;
+    version: string | null;
   }[];
   functions: { function: string; original: string; live: string; versions: string[] }[];
 }
@@ -27,10 +32,12 @@ export function statusOf(patcher: Patcher): StatusReport {
   return {
     program: proc.exePath,
     pid: proc.pid,
+    version: patcher.registry.currentVersion() ?? proc.exePath.split('/').pop()!,
+    rollbackFloor: patcher.registry.rollbackFloor,
     patches: patcher.registry.patches.map((p) => ({
       id: p.id, path: p.path, buildId: p.buildId, appliedAt: p.appliedAt.toISOString(), replaced: p.replaced, added: p.added,
       pauseMs: Math.round(p.pauseMs * 1000) / 1000, waitedMs: Math.round(p.waitedMs * 1000) / 1000,
-      range: `${hex(p.range.start)}-${hex(p.range.end)}`, released: p.released,
+      range: `${hex(p.range.start)}-${hex(p.range.end)}`, released: p.released, version: p.version,
     })),
     functions: patcher.registry.allReplaced().map((f) => {
       const live = f.versions[f.versions.length - 1];

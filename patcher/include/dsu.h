@@ -47,10 +47,17 @@ int dsu_rollback(void);
     static const char DSU_CONCAT(dsu_depends_, __LINE__)[] \
     __attribute__((section(".dsu.depends"), used)) = function
 
-/* Refuse the patch unless the running program's executable has this base
- * name (e.g. DSU_TARGET("kvstore")) or this GNU build ID (hex). */
+/* Refuse the patch unless the running program is this version: the version
+ * the newest applied patch named with DSU_VERSION, or, when none did, the
+ * executable's base name (e.g. DSU_TARGET("kvstore-v1")) or GNU build ID (hex). */
 #define DSU_TARGET(name_or_build_id) \
     static const char dsu_target[] __attribute__((section(".dsu.target"), used)) = name_or_build_id
+
+/* Name the version the program becomes once this patch is applied (e.g.
+ * DSU_VERSION("kvstore-v2")): later patches may then DSU_TARGET it. Until a
+ * patch names one, the version is the executable's base name. */
+#define DSU_VERSION(name) \
+    static const char dsu_version[] __attribute__((section(".dsu.version"), used)) = name
 
 /*
  * For programs: an update point. With `dsu run --update-points`, patches are

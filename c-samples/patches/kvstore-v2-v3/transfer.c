@@ -11,6 +11,7 @@
 #include "kvstore.h"
 
 DSU_TARGET("kvstore-v2");
+DSU_VERSION("kvstore-v3");
 
 struct entry_v2 {
     struct entry_v2 *next;

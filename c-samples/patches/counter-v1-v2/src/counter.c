@@ -8,6 +8,7 @@
 #include "counter.h"
 
 DSU_TARGET("counter-v1");
+DSU_VERSION("counter-v2");
 
 typedef struct {
     int a;
