@@ -75,8 +75,14 @@ export async function statusCommand(argv: string[]): Promise<number> {
       lines.push(`  #${p.id} ${p.path} at ${p.appliedAt}: ${what} (${notes.join('; ')})`);
     }
     if (s.rollbackFloor > 0) lines.push(`  patches up to #${s.rollbackFloor} can no longer be rolled back`);
-    if (s.functions.length > 0) lines.push('functions:');
-    for (const f of s.functions) lines.push(`  ${f.function}: live ${f.live}; original ${f.original}`);
+    // which version of each replaced function runs now (addresses: --json)
+    const byLive = new Map<string, string[]>();
+    for (const f of s.functions) {
+      const version = f.live.replace(/ at 0x[0-9a-f]+$/, '');
+      byLive.set(version, [...(byLive.get(version) ?? []), f.function]);
+    }
+    if (byLive.size > 0) lines.push(`${s.functions.length} replaced function(s) live in:`);
+    for (const [version, fns] of byLive) lines.push(`  ${version}: ${fns.join(', ')}`);
     process.stdout.write(lines.join('\n') + '\n');
     return 0;
   });

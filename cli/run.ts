@@ -8,7 +8,7 @@ import { ControlError } from '../patcher/control/protocol.js';
 import { attachControl } from '../patcher/control/commands.js';
 import '../patcher/control/all-commands.js';
 
-export const RUN_USAGE = `usage: dsu run [--control SOCK] [--root DIR] [--rw DIR]... [--env K=V]... [--strace] PROGRAM [ARGS...]
+export const RUN_USAGE = `usage: dsu run [OPTIONS] PROGRAM [ARGS...]
   --control SOCK serve the control channel (dsu patch/status/rollback/modules/got) on the
                  Unix socket SOCK, created with mode 0600 for its owner only
   --root DIR     directory the program sees as / (default /)
@@ -19,6 +19,7 @@ export const RUN_USAGE = `usage: dsu run [--control SOCK] [--root DIR] [--rw DIR
   --net-expose   serve the program's listening sockets on the addresses it binds
                  (by default every bind, 0.0.0.0 included, is served on loopback only)
   --net-outbound allow connections to non-loopback addresses (default: loopback only)
+  --quantum MS   preempt a guest that computes without syscalls every MS milliseconds (default 2)
   --profile      with --stats: also split the host's time into guest code, syscall handlers and the rest
   --rollback-depth N  the newest N patches can always be rolled back (default 10); older ones
                  that newer patches superseded are unmapped once nothing points into them
