@@ -3,7 +3,8 @@
 // entry rebuilt by dsu_transfer) and back to v2 (dsu_rollback). Keys
 // written before the updates must read back exactly after each one, the
 // benchmark must see no error, and a connection opened before the update
-// must keep working on the new code.
+// must keep working on the new code. Since DSU_VERSION, v1 -> v2 -> v3 also
+// chains on one kvstore-v1 process.
 import { afterEach, describe, expect, test } from 'vitest';
 import { PATCH } from './helpers/patch-cases.js';
 import { DsuProgram, applyOk, patchCli, rollbackOk, statusCli } from './helpers/patching.js';
@@ -85,82 +86,105 @@ async function underLoad<T>(r: Running, update: () => Promise<T>): Promise<T> {
   return result;
 }
 
+/** v2 behaviour: INCRBY works, " 41" is not an integer, no HITS. */
+async function expectV2(c: RespClient): Promise<void> {
+  expect(await kvVersion(c)).toBe('2');
+  const n = Number(await c.call('GET', 'chk:int'));
+  expect(await c.call('INCRBY', 'chk:int', '23')).toBe(n + 23);
+  expect(await c.call('INCRBY', 'chk:int', '-3')).toBe(n + 20);
+  expect(await c.call('SET', 'chk:spaced', ' 41')).toBe('OK');
+  expect(await c.call('INCR', 'chk:spaced')).toEqual(new RespError('ERR value is not an integer or out of range'));
+  expectUnknown(await c.call('HITS', key(7)), 'HITS');
+}
+
+/** v1 -> v2 under load, from v1 behaviour to v2 behaviour with every key intact. */
+async function toV2(r: Running): Promise<number> {
+  expect(await kvVersion(r.held)).toBe('1');
+  expectUnknown(await r.held.call('INCRBY', 'chk:int', '5'), 'INCRBY');
+  expect(await r.held.call('SET', 'chk:spaced', ' 41')).toBe('OK');
+  expect(await r.held.call('INCR', 'chk:spaced')).toBe(42); // v1's bug
+
+  const report = await underLoad(r, () => applyOk(r.dsu.socket, PATCH('kvstore-v1-v2')));
+  expect(report.added).toContain('cmd_incrby');
+  expect(report.replaced.map((f) => f.function)).toContain('commands_dispatch');
+  await expectKeys(r.port);
+  await expectV2(r.held);
+  return report.id;
+}
+
+/** v2 -> v3 under load (entries rebuilt, HITS counts GETs), then rolled back under load (entries converted back). */
+async function toV3AndBack(r: Running, applied: number[]): Promise<void> {
+  expect(await r.held.call('GET', key(7))).toBe(value(7)); // not counted: v2 has no counter
+  const report = await underLoad(r, () => applyOk(r.dsu.socket, PATCH('kvstore-v2-v3')));
+  expect(report.transfer).toBe('ok');
+  expect(report.added).toContain('cmd_hits');
+  expect((await statusCli(r.dsu.socket)).patches.map((p) => p.id)).toEqual([...applied, report.id]);
+
+  expect(await kvVersion(r.held)).toBe('3');
+  // dsu_transfer rebuilt every entry with hits = 0; v3 counts GETs that find the key
+  expect(await r.held.call('HITS', key(7))).toBe(0);
+  expect(await r.held.call('GET', key(7))).toBe(value(7));
+  expect(await r.held.call('GET', key(7))).toBe(value(7));
+  expect(await r.held.call('HITS', key(7))).toBe(2);
+  expect(await r.held.call('HITS', 'chk:missing')).toBe(null);
+  await expectKeys(r.port);
+  expect(await r.held.call('HITS', key(7))).toBe(3);
+  expect(await r.held.call('HITS', key(KEYS - 1))).toBe(1);
+  const n = Number(await r.held.call('GET', 'chk:int'));
+  expect(await r.held.call('INCRBY', 'chk:int', '1')).toBe(n + 1);
+  // an entry created by v3 code, converted back by dsu_rollback
+  expect(await r.held.call('SET', 'chk:new', 'made by v3')).toBe('OK');
+
+  const back = await underLoad(r, () => rollbackOk(r.dsu.socket));
+  expect(back.id).toBe(report.id);
+  expect(back.rollbackRoutine).toBe('ok');
+  expect(back.problems).toEqual([]);
+
+  await expectV2(r.held);
+  await expectKeys(r.port);
+  expect(await r.held.call('GET', 'chk:new')).toBe('made by v3');
+  expect(await r.held.call('DEL', key(3))).toBe(1);
+  expect(await r.held.call('EXISTS', key(3), key(4))).toBe(1);
+  expect(await r.held.call('SET', key(3), value(3))).toBe('OK');
+  expect(r.held.conv.isClosed()).toBe(false);
+  expect((await statusCli(r.dsu.socket)).patches.map((p) => p.id)).toEqual(applied);
+}
+
 describe('kvstore updated under redis-benchmark load', () => {
   test('v1 -> v2: keys intact, INCRBY and the parsing fix live, held connection still served', async () => {
     const r = await start('kvstore-v1');
     await writeKeys(r.held);
-    expect(await kvVersion(r.held)).toBe('1');
-    expectUnknown(await r.held.call('INCRBY', 'chk:int', '5'), 'INCRBY');
-    expect(await r.held.call('SET', 'chk:spaced', ' 41')).toBe('OK');
-    expect(await r.held.call('INCR', 'chk:spaced')).toBe(42); // v1's bug
-
-    const report = await underLoad(r, () => applyOk(r.dsu.socket, PATCH('kvstore-v1-v2')));
-    expect(report.added).toContain('cmd_incrby');
-    expect(report.replaced.map((f) => f.function)).toContain('commands_dispatch');
-
-    await expectKeys(r.port);
-    expect(await kvVersion(r.held)).toBe('2');
-    expect(await r.held.call('INCRBY', 'chk:int', '23')).toBe(123);
-    expect(await r.held.call('INCRBY', 'chk:int', '-3')).toBe(120);
-    expect(await r.held.call('GET', 'chk:int')).toBe('120');
-    expect(await r.held.call('SET', 'chk:spaced', ' 41')).toBe('OK');
-    expect(await r.held.call('INCR', 'chk:spaced')).toEqual(new RespError('ERR value is not an integer or out of range'));
+    const id = await toV2(r);
     expect(r.held.conv.isClosed()).toBe(false);
-    expect((await statusCli(r.dsu.socket)).patches.map((p) => p.id)).toEqual([report.id]);
+    expect((await statusCli(r.dsu.socket)).patches.map((p) => p.id)).toEqual([id]);
   }, 600_000);
 
-  test('v2 -> v3 -> rollback to v2: entries migrated both ways, HITS comes and goes', async () => {
+  test('kvstore-v2 -> v3 -> rollback to v2: entries migrated both ways, HITS comes and goes', async () => {
     const r = await start('kvstore-v2');
     await writeKeys(r.held);
-    expect(await r.held.call('GET', key(7))).toBe(value(7));
-    expectUnknown(await r.held.call('HITS', key(7)), 'HITS');
-
-    const report = await underLoad(r, () => applyOk(r.dsu.socket, PATCH('kvstore-v2-v3')));
-    expect(report.transfer).toBe('ok');
-    expect(report.added).toContain('cmd_hits');
-
-    expect(await kvVersion(r.held)).toBe('3');
-    // dsu_transfer rebuilt every entry with hits = 0; v3 counts GETs that find the key
-    expect(await r.held.call('HITS', key(7))).toBe(0);
-    expect(await r.held.call('GET', key(7))).toBe(value(7));
-    expect(await r.held.call('GET', key(7))).toBe(value(7));
-    expect(await r.held.call('HITS', key(7))).toBe(2);
-    expect(await r.held.call('HITS', 'chk:missing')).toBe(null);
-    await expectKeys(r.port);
-    expect(await r.held.call('HITS', key(7))).toBe(3);
-    expect(await r.held.call('HITS', key(KEYS - 1))).toBe(1);
-    expect(await r.held.call('INCRBY', 'chk:int', '1')).toBe(101);
-    // an entry created by v3 code, then converted back by dsu_rollback
-    expect(await r.held.call('SET', 'chk:new', 'made by v3')).toBe('OK');
-
-    const back = await underLoad(r, () => rollbackOk(r.dsu.socket));
-    expect(back.id).toBe(report.id);
-    expect(back.rollbackRoutine).toBe('ok');
-    expect(back.problems).toEqual([]);
-
-    expect(await kvVersion(r.held)).toBe('2');
-    expectUnknown(await r.held.call('HITS', key(7)), 'HITS');
-    await expectKeys(r.port);
-    expect(await r.held.call('GET', 'chk:new')).toBe('made by v3');
-    expect(await r.held.call('INCRBY', 'chk:int', '1')).toBe(102);
-    expect(await r.held.call('DEL', key(3))).toBe(1);
-    expect(await r.held.call('EXISTS', key(3), key(4))).toBe(1);
-    expect(r.held.conv.isClosed()).toBe(false);
-    expect((await statusCli(r.dsu.socket)).patches).toEqual([]);
+    await toV3AndBack(r, []);
   }, 600_000);
 
-  test('v1 -> v2 -> v3 cannot be chained on one kvstore-v1: the v3 patch is for kvstore-v2 only', async () => {
+  test('kvstore-v1 -> v2 -> v3 -> rollback to v2, chained on one process (v1-v2 declares DSU_VERSION kvstore-v2)', async () => {
     const r = await start('kvstore-v1');
     await writeKeys(r.held);
-    await applyOk(r.dsu.socket, PATCH('kvstore-v1-v2'));
-    const refused = await patchCli(r.dsu.socket, PATCH('kvstore-v2-v3'));
-    expect(refused.status).not.toBe(0);
-    expect(refused.stderr).toBe('dsu patch: the patch is for kvstore-v2, not for kvstore-v1\n');
-    // still v2 on top of v1, state intact
-    expect(await kvVersion(r.held)).toBe('2');
-    expect(await r.held.call('INCRBY', 'chk:int', '1')).toBe(101);
-    expectUnknown(await r.held.call('HITS', key(1)), 'HITS');
+    const id = await toV2(r);
+    await toV3AndBack(r, [id]);
+  }, 900_000);
+
+  test('version checks: v2 -> v3 refused on v1, v1 -> v2 refused once the program is v2', async () => {
+    const r = await start('kvstore-v1');
+    await writeKeys(r.held);
+    const early = await patchCli(r.dsu.socket, PATCH('kvstore-v2-v3'));
+    expect(early.status).toBe(1);
+    expect(early.stderr).toBe('dsu patch: the patch is for kvstore-v2, not for kvstore-v1\n');
+    expect(await kvVersion(r.held)).toBe('1');
+    const first = await applyOk(r.dsu.socket, PATCH('kvstore-v1-v2'));
+    const again = await patchCli(r.dsu.socket, PATCH('kvstore-v1-v2'));
+    expect(again.status).toBe(1);
+    expect(again.stderr).toBe(`dsu patch: the patch is for kvstore-v1, but the program is now kvstore-v2 (since patch #${first.id})\n`);
+    await expectV2(r.held);
     await expectKeys(r.port);
-    expect((await statusCli(r.dsu.socket)).patches.length).toBe(1);
+    expect((await statusCli(r.dsu.socket)).patches.map((p) => p.id)).toEqual([first.id]);
   }, 300_000);
 });
