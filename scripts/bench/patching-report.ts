@@ -47,6 +47,13 @@ export interface LoadRound {
   runs: LoadRun[];
 }
 
+/** A fresh server of a stream round, when its stream run ended. */
+export interface StreamServer {
+  size: Size;
+  patches: number;
+  rssKiB: number;
+}
+
 export interface PatchingResults {
   runs: number;
   load: LoadOptions;
@@ -61,7 +68,8 @@ export interface PatchingResults {
   after: LoadRound[];
   stream: LoadRound[];
   idlePatches: Map<Size, PatchSample[]>;
-  rssAfterStream: Record<string, { patches: number; rssKiB: number }>;
+  streamServers: StreamServer[];
+  controlRssKiB: number;
 }
 
 const PAUSE_MEDIAN_TARGET_MS = 1;
@@ -181,7 +189,7 @@ function liveTable(r: PatchingResults): string {
     {
       title: 'Time from the patch command to new code live (total, dsu side), ms: idle guest vs busy (under redis-benchmark, a patch every 100 ms)',
       notes: [
-        `idle: the ${r.patchesPerSize} patches of the first table; busy: the patches of the stream rounds below (version count keeps growing: ${r.patchesBeforeAfter} + all earlier stream patches).`,
+        `idle: the ${r.patchesPerSize} patches of the first table; busy: the patches of the stream runs below, each on a fresh server already patched ${r.patchesBeforeAfter} times.`,
         '`dsu patch` wall: the whole command (`dsu patch --control SOCK --json PATCH`, Node start-up included), idle guest, median of 5 after the 100 patches.',
       ],
     },
@@ -233,7 +241,7 @@ function throughputTable(r: PatchingResults): { text: string; verdicts: string[]
       title: `Throughput: ${r.loadCommand}, median of ${r.runs} interleaved rounds (± half the min-max range)`,
       notes: [
         `control: a kvstore v1 never patched, measured in the same rounds; "vs control" divides by its own ratio (drift of the machine). fnN: patched with the N-function patch:`,
-        `${r.patchesBeforeAfter} times between "before" and "after", then once every ${r.streamIntervalMs} ms during the "stream" runs.`,
+        `${r.patchesBeforeAfter} times between "before" and "after". Stream: a fresh server per round, warmed up and patched ${r.patchesBeforeAfter} times, then once every ${r.streamIntervalMs} ms during its run.`,
       ],
     },
   );
@@ -243,13 +251,16 @@ function throughputTable(r: PatchingResults): { text: string; verdicts: string[]
 function rssTable(r: PatchingResults): string {
   const rows: Cell[][] = r.pause.map((p) => {
     const at = p.rssKiB;
-    const last = r.rssAfterStream[`fn${p.size}`];
-    return [p.size, mib(at[0]), mib(at[10]), mib(at[100]), ((at[100] - at[0]) / 100).toFixed(0), last ? `${mib(last.rssKiB)} (${last.patches} patches)` : '-'];
+    const stream = r.streamServers.filter((x) => x.size === p.size);
+    const counts = stream.map((x) => x.patches);
+    return [
+      p.size, mib(at[0]), mib(at[10]), mib(at[100]), ((at[100] - at[0]) / 100).toFixed(0),
+      stream.length ? `${mib(median(stream.map((x) => x.rssKiB)))} (${Math.min(...counts)}-${Math.max(...counts)} patches)` : '-',
+    ];
   });
-  const control = r.rssAfterStream.control;
-  return formatTable(['functions', '0 patches', '10', '100', 'KiB per patch (0→100)', 'after the load phase'], rows, {
-    title: 'RSS of the dsu host process (VmRSS), MiB',
-    notes: [control ? `control server (never patched) after the load phase: ${mib(control.rssKiB)} MiB. RSS includes V8 garbage not yet collected.` : ''],
+  return formatTable(['functions', '0 patches', '10', '100', 'KiB per patch (0→100)', 'after a stream run, median'], rows, {
+    title: 'RSS of the dsu host process (VmRSS), MiB: the pause servers after 0, 10 and 100 patches; the fresh stream servers at the end of their run',
+    notes: [`control server (never patched) after all the load: ${mib(r.controlRssKiB)} MiB. RSS includes V8 garbage not yet collected.`],
   });
 }
 

@@ -7,9 +7,10 @@
 //            and 100 patches; `dsu patch` run as a command a few times.
 //   load     a control server that is never patched plus one server per
 //            size, measured in interleaved rounds with redis-benchmark
-//            (GET and SET, 50 clients, -P 1): before any patch, after 10
-//            patches, and while a patch arrives every 100 ms (those
-//            patches give the time to live when the guest is busy).
+//            (GET and SET, 50 clients, -P 1): before any patch and after
+//            10 patches; then, on fresh servers patched 10 times, while a
+//            patch arrives every 100 ms (those patches give the time to
+//            live when the guest is busy).
 //
 // Every patched server must still answer a fixed conversation exactly,
 // with keys and counters from before the patches intact, and shut down
@@ -22,7 +23,7 @@ import { execute } from './process-timer.js';
 import { checkKvstore } from './patch-check.js';
 import { describeLoad, loadUnavailable, LoadOptions, runLoad, TESTS } from './patch-load.js';
 import { KvServer, startKvstore, withChildrenKilled } from './patch-server.js';
-import { patchingReport, PatchSample, PauseRun, LoadRound, LoadRun, SIZES, Size } from './patching-report.js';
+import { patchingReport, PatchSample, PauseRun, LoadRound, LoadRun, SIZES, Size, StreamServer } from './patching-report.js';
 import type { PatchReport } from '../../patcher/apply.js';
 
 const PROGRAM = path.join(SAMPLES, 'kvstore', 'kvstore-v1');
@@ -137,24 +138,67 @@ async function loadRun(server: KvServer, load: LoadOptions, streamSize: Size | n
   return { server: server.name, rps: r.rps, wallMs: r.wallMs, patches, failures };
 }
 
-async function loadRounds(ctx: BenchContext, servers: KvServer[], load: LoadOptions, label: string, stream: Map<KvServer, Size> | null, patchCount: Map<KvServer, number>): Promise<LoadRound[]> {
+async function loadRounds(ctx: BenchContext, servers: KvServer[], load: LoadOptions, label: string): Promise<LoadRound[]> {
   const rounds: LoadRound[] = [];
   for (let round = 0; round < ctx.runs; round++) {
     ctx.progress(`patching: load ${label}, round ${round + 1}/${ctx.runs}`);
-    const order = servers.map((_, i) => servers[(i + round) % servers.length]);
     const runs: LoadRun[] = [];
-    for (const s of order) {
-      const size = stream?.get(s) ?? null;
-      const run = await loadRun(s, load, size, patchCount.get(s) ?? 0);
-      patchCount.set(s, (patchCount.get(s) ?? 0) + run.patches.length + run.failures.length);
-      runs.push(run);
-    }
+    for (let i = 0; i < servers.length; i++) runs.push(await loadRun(servers[(i + round) % servers.length], load, null, 0));
     rounds.push({ round, runs });
   }
   return rounds;
 }
 
+/**
+ * One stream run on a fresh server: warmed up and patched
+ * PATCHES_BEFORE_AFTER times like the "after" servers, then a patch every
+ * STREAM_INTERVAL_MS while redis-benchmark runs. Fresh each round because
+ * each patch costs more the more versions came before it (see the pause
+ * table), so a server that lived through every round would measure its
+ * patch count rather than the stream.
+ */
+async function streamRun(size: Size, load: LoadOptions, warmUp: LoadOptions): Promise<{ run: LoadRun; server: StreamServer }> {
+  const server = await startKvstore(PROGRAM, `fn${size}`);
+  try {
+    await checkKvstore(server.port, 'before', [], `${server.name} before the stream`);
+    await runLoad(server.port, warmUp);
+    for (let i = 1; i <= PATCHES_BEFORE_AFTER; i++) await patchOnce(server, size, i);
+    const run = await loadRun(server, load, size, PATCHES_BEFORE_AFTER);
+    const patches = PATCHES_BEFORE_AFTER + run.patches.length;
+    const rssKiB = server.rssKiB();
+    await checkLive(server, size);
+    await checkKvstore(server.port, 'after', ['before'], `${server.name} after ${patches} patches, the last ${run.patches.length} under load`);
+    await stopChecked(server);
+    return { run, server: { size, patches, rssKiB } };
+  } finally {
+    await server.stop().catch(() => {});
+  }
+}
+
+async function streamRounds(ctx: BenchContext, control: KvServer, load: LoadOptions, warmUp: LoadOptions): Promise<{ rounds: LoadRound[]; servers: StreamServer[] }> {
+  const rounds: LoadRound[] = [];
+  const servers: StreamServer[] = [];
+  const slots: ('control' | Size)[] = ['control', ...SIZES];
+  for (let round = 0; round < ctx.runs; round++) {
+    ctx.progress(`patching: load with a patch every ${STREAM_INTERVAL_MS} ms (fresh servers), round ${round + 1}/${ctx.runs}`);
+    const runs: LoadRun[] = [];
+    for (let i = 0; i < slots.length; i++) {
+      const slot = slots[(i + round) % slots.length];
+      if (slot === 'control') {
+        runs.push(await loadRun(control, load, null, 0));
+      } else {
+        const r = await streamRun(slot, load, warmUp);
+        runs.push(r.run);
+        servers.push(r.server);
+      }
+    }
+    rounds.push({ round, runs });
+  }
+  return { rounds, servers };
+}
+
 async function loadPhase(ctx: BenchContext, load: LoadOptions) {
+  const warmUp: LoadOptions = { ...load, requests: Math.max(1000, Math.round(load.requests / 3)) };
   const control = await startKvstore(PROGRAM, 'control');
   const patched = new Map<Size, KvServer>();
   const all = [control];
@@ -166,28 +210,25 @@ async function loadPhase(ctx: BenchContext, load: LoadOptions) {
     }
     for (const s of all) await checkKvstore(s.port, 'before', [], `${s.name} before the load`);
     ctx.progress('patching: load warm-up');
-    for (const s of all) await runLoad(s.port, load);
-    const patchCount = new Map<KvServer, number>();
-    const before = await loadRounds(ctx, all, load, 'before any patch', null, patchCount);
+    for (const s of all) await runLoad(s.port, warmUp);
+    const before = await loadRounds(ctx, all, load, 'before any patch');
     const idlePatches = new Map<Size, PatchSample[]>();
     for (const [size, s] of patched) {
       const list: PatchSample[] = [];
       for (let i = 1; i <= PATCHES_BEFORE_AFTER; i++) list.push(await patchOnce(s, size, i));
       idlePatches.set(size, list);
-      patchCount.set(s, PATCHES_BEFORE_AFTER);
     }
-    const after = await loadRounds(ctx, all, load, `after ${PATCHES_BEFORE_AFTER} patches`, null, patchCount);
-    const streamOf = new Map<KvServer, Size>([...patched].map(([size, s]) => [s, size]));
-    const stream = await loadRounds(ctx, all, load, `with a patch every ${STREAM_INTERVAL_MS} ms`, streamOf, patchCount);
-    const rssAfterStream: Record<string, { patches: number; rssKiB: number }> = {};
-    for (const s of all) rssAfterStream[s.name] = { patches: patchCount.get(s) ?? 0, rssKiB: s.rssKiB() };
+    const after = await loadRounds(ctx, all, load, `after ${PATCHES_BEFORE_AFTER} patches`);
     for (const [size, s] of patched) {
       await checkLive(s, size);
-      await checkKvstore(s.port, 'after', ['before'], `${s.name} after ${patchCount.get(s)} patches under load`);
+      await checkKvstore(s.port, 'after', ['before'], `${s.name} after ${PATCHES_BEFORE_AFTER} patches and the load`);
+      await stopChecked(s);
     }
+    const stream = await streamRounds(ctx, control, load, warmUp);
     await checkKvstore(control.port, 'after', ['before'], 'control server after the load');
-    for (const s of all) await stopChecked(s);
-    return { before, after, stream, idlePatches, rssAfterStream };
+    const controlRssKiB = control.rssKiB();
+    await stopChecked(control);
+    return { before, after, stream: stream.rounds, streamServers: stream.servers, controlRssKiB, idlePatches };
   } finally {
     for (const s of all) await s.stop().catch(() => {});
   }
