@@ -1,5 +1,7 @@
-// A small option parser: --flag, --opt VALUE, --opt=VALUE; stops at the first
-// positional argument so the guest's own options pass through untouched.
+// A small option parser: --flag, --opt VALUE, --opt=VALUE. By default it
+// stops at the first positional argument so the guest's own options pass
+// through untouched (dsu run); commands without a guest accept options
+// anywhere (`interspersed`).
 export class UsageError extends Error {}
 
 export interface OptionSpec {
@@ -7,6 +9,8 @@ export interface OptionSpec {
   values: string[];
   repeatable?: string[];
   flags: string[];
+  /** Keep parsing options after positional arguments (which collect in `rest`). */
+  interspersed?: boolean;
 }
 
 export interface Parsed {
@@ -18,6 +22,7 @@ export interface Parsed {
 export function parseArgs(argv: string[], spec: OptionSpec): Parsed {
   const options = new Map<string, string[]>();
   const flags = new Set<string>();
+  const positional: string[] = [];
   let i = 0;
   for (; i < argv.length; i++) {
     const a = argv[i];
@@ -25,7 +30,11 @@ export function parseArgs(argv: string[], spec: OptionSpec): Parsed {
       i++;
       break;
     }
-    if (!a.startsWith('-') || a === '-') break;
+    if (!a.startsWith('-') || a === '-') {
+      if (!spec.interspersed) break;
+      positional.push(a);
+      continue;
+    }
     const eq = a.indexOf('=');
     const name = (eq > 0 ? a.slice(0, eq) : a).replace(/^--?/, '');
     if (spec.flags.includes(name)) {
@@ -48,5 +57,5 @@ export function parseArgs(argv: string[], spec: OptionSpec): Parsed {
     }
     throw new UsageError(`unknown option ${a}`);
   }
-  return { options, flags, rest: argv.slice(i) };
+  return { options, flags, rest: [...positional, ...argv.slice(i)] };
 }

@@ -19,7 +19,7 @@ export async function withControl(
   extra: { values?: string[]; flags?: string[] },
   body: (c: ControlCall) => Promise<number>,
 ): Promise<number> {
-  const p = parseArgs(argv, { values: ['control', ...(extra.values ?? [])], flags: ['json', ...(extra.flags ?? [])] });
+  const p = parseArgs(argv, { values: ['control', ...(extra.values ?? [])], flags: ['json', ...(extra.flags ?? [])], interspersed: true });
   const socket = p.options.get('control')?.[0];
   if (socket === undefined) throw new UsageError(`dsu ${command}: --control SOCK is required`);
   try {

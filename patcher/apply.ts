@@ -158,7 +158,9 @@ export class Patcher {
     try {
       bytes = fs.readFileSync(patchPath);
     } catch (e) {
-      throw new ControlError(`${patchPath}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+      const code = (e as NodeJS.ErrnoException).code;
+      const why: Record<string, string> = { ENOENT: 'no such file', EISDIR: 'is a directory', EACCES: 'permission denied', ENOTDIR: 'a component of the path is not a directory' };
+      throw new ControlError(`${patchPath}: cannot read the patch: ${(code && why[code]) ?? (e as Error).message}`);
     }
     const patch = wrap(() => readPatch(bytes, patchPath));
     const programName = path.posix.basename(proc.exePath);

@@ -109,7 +109,7 @@ describe('patch paths', () => {
   test('dsu patch resolves a relative path against its own working directory, and names it when missing', async () => {
     const missing = await patchCli(counter.socket, 'counter-v1-v2.so', [], { cwd: dir });
     expect(missing.status).toBe(1);
-    expect(missing.stderr).toBe(`dsu patch: ${path.join(dir, 'counter-v1-v2.so')}: ENOENT\n`);
+    expect(missing.stderr).toBe(`dsu patch: ${path.join(dir, 'counter-v1-v2.so')}: cannot read the patch: no such file\n`);
     await expectUntouched();
     const found = await patchCli(counter.socket, 'counter-v1-v2.so', [], { cwd: path.join(BUILD, 'patches') });
     expect(found.status, found.stderr).toBe(0);
@@ -120,10 +120,10 @@ describe('patch paths', () => {
   test('a missing file or a directory is refused with a message naming it', async () => {
     const missing = await patchCli(counter.socket, path.join(dir, 'nothing-here.so'));
     expect(missing.status).toBe(1);
-    expect(missing.stderr).toBe(`dsu patch: ${path.join(dir, 'nothing-here.so')}: ENOENT\n`);
+    expect(missing.stderr).toBe(`dsu patch: ${path.join(dir, 'nothing-here.so')}: cannot read the patch: no such file\n`);
     const directory = await patchCli(counter.socket, dir);
     expect(directory.status).toBe(1);
-    expect(directory.stderr).toBe(`dsu patch: ${dir}: EISDIR\n`);
+    expect(directory.stderr).toBe(`dsu patch: ${dir}: cannot read the patch: is a directory\n`);
     const empty = path.join(dir, 'empty.so');
     fs.writeFileSync(empty, '');
     const r = await patchCli(counter.socket, empty);
