@@ -4,7 +4,7 @@
 // no CLI process), its host's RSS read from /proc, and always stopped:
 // every child this module starts is killed when the benchmark leaves,
 // however it leaves.
-import { ChildProcess, spawn } from 'node:child_process';
+import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -66,6 +66,8 @@ export interface KvServer {
   socket: string;
   /** Resident set size of the dsu host process now, KiB. */
   rssKiB(): number;
+  /** User + system CPU time of the dsu host process so far (all its threads), ms. */
+  cpuMs(): number;
   patch(file: string, timeoutMs?: number): Promise<PatchResult>;
   status(): Promise<StatusReport>;
   /** SIGTERM, wait for the exit summary; SIGKILL after a timeout. Returns kvstore's last stdout line. */
@@ -76,6 +78,19 @@ export function rssKiB(pid: number): number {
   try {
     const m = /^VmRSS:\s+(\d+) kB$/m.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
     return m ? Number(m[1]) : NaN;
+  } catch {
+    return NaN;
+  }
+}
+
+const CLOCK_TICKS = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
+
+export function cpuMs(pid: number): number {
+  try {
+    // fields after the parenthesised command name; utime and stime are fields 14 and 15
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(f[11]) + Number(f[12])) * 1000) / CLOCK_TICKS;
   } catch {
     return NaN;
   }
@@ -123,6 +138,7 @@ export async function startKvstore(program: string, name: string): Promise<KvSer
     pid: child.pid!,
     socket,
     rssKiB: () => rssKiB(child.pid!),
+    cpuMs: () => cpuMs(child.pid!),
     async patch(file, timeoutMs = 5000) {
       const t0 = performance.now();
       try {

@@ -37,6 +37,8 @@ export interface LoadRun {
   server: string;
   rps: Record<string, number>;
   wallMs: number;
+  /** CPU time of the server's dsu process per request of the run (all tests), µs. */
+  cpuUsPerRequest: number;
   /** Patches applied during this run (the stream). */
   patches: PatchSample[];
   failures: string[];
@@ -248,6 +250,26 @@ function throughputTable(r: PatchingResults): { text: string; verdicts: string[]
   return { text, verdicts };
 }
 
+function cpuTable(r: PatchingResults): string {
+  const of = (rounds: LoadRound[], server: string): number[] => rounds.flatMap((round) => round.runs.filter((x) => x.server === server).map((x) => x.cpuUsPerRequest));
+  const control = { before: median(of(r.before, 'control')), after: median(of(r.after, 'control')), stream: median(of(r.stream, 'control')) };
+  const rows: Cell[][] = ['control', ...SIZES.map((s) => `fn${s}`)].map((server) => {
+    const b = summarize(of(r.before, server));
+    const a = summarize(of(r.after, server));
+    const s = summarize(of(r.stream, server));
+    const isControl = server === 'control';
+    const us = (x: { median: number; spread: number }): string => `${x.median.toFixed(2)} ${plusMinus(x.spread)}`;
+    return [
+      server, us(b), us(a), times(ratio(a.median, b.median)), us(s), times(ratio(s.median, b.median)),
+      isControl ? '-' : times(ratio(a.median, b.median) / ratio(control.after, control.before)),
+      isControl ? '-' : times(ratio(s.median, b.median) / ratio(control.stream, control.before)),
+    ];
+  });
+  return formatTable(['server', 'before µs', `after ${r.patchesBeforeAfter} patches`, 'after/before', 'during stream', 'stream/before', 'after vs control', 'stream vs control'], rows, {
+    title: 'CPU time of the server\'s dsu process per request (user + system, all threads, /proc/PID/stat over each run), µs; a second opinion on the same runs (higher is worse)',
+  });
+}
+
 function rssTable(r: PatchingResults): string {
   const rows: Cell[][] = r.pause.map((p) => {
     const at = p.rssKiB;
@@ -278,7 +300,7 @@ export function patchingReport(r: PatchingResults): GroupReport {
   const through = throughputTable(r);
   const failed = failures(r);
   const text = [
-    pause.text, '', growthTable(r), '', liveTable(r), '', through.text, '', rssTable(r), '',
+    pause.text, '', growthTable(r), '', liveTable(r), '', through.text, '', cpuTable(r), '', rssTable(r), '',
     'Targets', ...[...pause.verdicts, ...through.verdicts].map((v) => `  ${v}`),
     ...(failed.length ? ['Failed patches', ...failed.map((f) => `  ${f}`)] : []),
   ].join('\n');

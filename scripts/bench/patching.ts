@@ -32,7 +32,7 @@ const RSS_AFTER = [10, 100];
 const PATCHES_BEFORE_AFTER = 10;
 const STREAM_INTERVAL_MS = 100;
 const CLI_RUNS = 5;
-const REQUESTS = 30_000;
+const REQUESTS = 100_000;
 
 export const patchFile = (size: Size): string => path.join(SAMPLES, 'bench-patches', `kvstore-v1-fn${size}.so`);
 
@@ -117,6 +117,7 @@ async function pauseRun(ctx: BenchContext, size: Size): Promise<PauseRun> {
  * applied every STREAM_INTERVAL_MS (one at a time) until the run ends.
  */
 async function loadRun(server: KvServer, load: LoadOptions, streamSize: Size | null, indexFrom: number): Promise<LoadRun> {
+  const cpuBefore = server.cpuMs();
   const running = runLoad(server.port, load);
   const patches: PatchSample[] = [];
   const failures: string[] = [];
@@ -135,7 +136,8 @@ async function loadRun(server: KvServer, load: LoadOptions, streamSize: Size | n
     }
   }
   const r = await running;
-  return { server: server.name, rps: r.rps, wallMs: r.wallMs, patches, failures };
+  const cpuUsPerRequest = ((server.cpuMs() - cpuBefore) * 1000) / (load.requests * TESTS.length);
+  return { server: server.name, rps: r.rps, wallMs: r.wallMs, cpuUsPerRequest, patches, failures };
 }
 
 async function loadRounds(ctx: BenchContext, servers: KvServer[], load: LoadOptions, label: string): Promise<LoadRound[]> {
@@ -150,18 +152,18 @@ async function loadRounds(ctx: BenchContext, servers: KvServer[], load: LoadOpti
 }
 
 /**
- * One stream run on a fresh server: warmed up and patched
+ * One stream run on a fresh server: warmed up (one untimed run) and patched
  * PATCHES_BEFORE_AFTER times like the "after" servers, then a patch every
  * STREAM_INTERVAL_MS while redis-benchmark runs. Fresh each round because
  * each patch costs more the more versions came before it (see the pause
  * table), so a server that lived through every round would measure its
  * patch count rather than the stream.
  */
-async function streamRun(size: Size, load: LoadOptions, warmUp: LoadOptions): Promise<{ run: LoadRun; server: StreamServer }> {
+async function streamRun(size: Size, load: LoadOptions): Promise<{ run: LoadRun; server: StreamServer }> {
   const server = await startKvstore(PROGRAM, `fn${size}`);
   try {
     await checkKvstore(server.port, 'before', [], `${server.name} before the stream`);
-    await runLoad(server.port, warmUp);
+    await runLoad(server.port, load); // warm-up, untimed
     for (let i = 1; i <= PATCHES_BEFORE_AFTER; i++) await patchOnce(server, size, i);
     const run = await loadRun(server, load, size, PATCHES_BEFORE_AFTER);
     const patches = PATCHES_BEFORE_AFTER + run.patches.length;
@@ -175,7 +177,7 @@ async function streamRun(size: Size, load: LoadOptions, warmUp: LoadOptions): Pr
   }
 }
 
-async function streamRounds(ctx: BenchContext, control: KvServer, load: LoadOptions, warmUp: LoadOptions): Promise<{ rounds: LoadRound[]; servers: StreamServer[] }> {
+async function streamRounds(ctx: BenchContext, control: KvServer, load: LoadOptions): Promise<{ rounds: LoadRound[]; servers: StreamServer[] }> {
   const rounds: LoadRound[] = [];
   const servers: StreamServer[] = [];
   const slots: ('control' | Size)[] = ['control', ...SIZES];
@@ -187,7 +189,7 @@ async function streamRounds(ctx: BenchContext, control: KvServer, load: LoadOpti
       if (slot === 'control') {
         runs.push(await loadRun(control, load, null, 0));
       } else {
-        const r = await streamRun(slot, load, warmUp);
+        const r = await streamRun(slot, load);
         runs.push(r.run);
         servers.push(r.server);
       }
@@ -198,7 +200,6 @@ async function streamRounds(ctx: BenchContext, control: KvServer, load: LoadOpti
 }
 
 async function loadPhase(ctx: BenchContext, load: LoadOptions) {
-  const warmUp: LoadOptions = { ...load, requests: Math.max(1000, Math.round(load.requests / 3)) };
   const control = await startKvstore(PROGRAM, 'control');
   const patched = new Map<Size, KvServer>();
   const all = [control];
@@ -210,7 +211,7 @@ async function loadPhase(ctx: BenchContext, load: LoadOptions) {
     }
     for (const s of all) await checkKvstore(s.port, 'before', [], `${s.name} before the load`);
     ctx.progress('patching: load warm-up');
-    for (const s of all) await runLoad(s.port, warmUp);
+    for (const s of all) await runLoad(s.port, load);
     const before = await loadRounds(ctx, all, load, 'before any patch');
     const idlePatches = new Map<Size, PatchSample[]>();
     for (const [size, s] of patched) {
@@ -224,7 +225,7 @@ async function loadPhase(ctx: BenchContext, load: LoadOptions) {
       await checkKvstore(s.port, 'after', ['before'], `${s.name} after ${PATCHES_BEFORE_AFTER} patches and the load`);
       await stopChecked(s);
     }
-    const stream = await streamRounds(ctx, control, load, warmUp);
+    const stream = await streamRounds(ctx, control, load);
     await checkKvstore(control.port, 'after', ['before'], 'control server after the load');
     const controlRssKiB = control.rssKiB();
     await stopChecked(control);
