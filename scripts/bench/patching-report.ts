@@ -1,6 +1,7 @@
 // Tables and verdicts of the "patching" group (measurement: patching.ts).
 import { GroupReport } from './group.js';
 import { LoadOptions } from './patch-load.js';
+import type { StallSample } from './patch-stall.js';
 import { median, ratio, summarize } from './stats.js';
 import { Cell, formatTable, mib, ms, plusMinus, times } from './table.js';
 
@@ -31,6 +32,7 @@ export interface PauseRun {
   /** Host RSS by number of patches applied. */
   rssKiB: Record<number, number>;
   cli: { wallMs: number; totalMs: number }[];
+  stall: StallSample[];
 }
 
 export interface LoadRun {
@@ -63,6 +65,7 @@ export interface PatchingResults {
   tests: string[];
   patchesPerSize: number;
   streamIntervalMs: number;
+  stallGapMs: number;
   patchesBeforeAfter: number;
   patchFiles: Record<string, string>;
   pause: PauseRun[];
@@ -198,6 +201,25 @@ function liveTable(r: PatchingResults): string {
   );
 }
 
+function stallTable(r: PatchingResults): string {
+  const rows: Cell[][] = r.pause.map((p) => {
+    const st = p.stall;
+    const col = (k: keyof StallSample): number[] => st.map((x) => x[k]).filter((v) => Number.isFinite(v));
+    return [
+      p.size, st.length, ms(median(col('stallMs'))), ms(Math.max(...col('stallMs'))), ms(median(col('baselineMs'))), ms(Math.max(...col('baselineMs'))),
+      ms(median(col('pauseMs'))), ms(median(col('totalMs'))), ms(median(col('roundTripMs'))),
+    ];
+  });
+  return formatTable(['functions', 'patches', 'stall med', 'stall max', 'no patch med', 'no patch max', 'pause med', 'total med', 'round trip med'], rows, {
+    title: 'What a client sees: longest gap between replies of one connection sending PING after PING while a patch is applied, ms',
+    notes: [
+      'The guest and the patcher share one host thread: the guest cannot run during any synchronous patcher work (reading, planning and linking the patch,',
+      'the pause, releasing old patches after it), so the stall is bounded by the round trip, not by the pause. "no patch": the same measure over windows',
+      `as long between patches. Applied after the ${r.patchesPerSize} patches and the \`dsu patch\` commands, ${r.pause[0]?.stall.length ?? 0} per size, spaced ${r.stallGapMs} ms.`,
+    ],
+  });
+}
+
 interface Rates {
   before: number[];
   after: number[];
@@ -300,7 +322,7 @@ export function patchingReport(r: PatchingResults): GroupReport {
   const through = throughputTable(r);
   const failed = failures(r);
   const text = [
-    pause.text, '', growthTable(r), '', liveTable(r), '', through.text, '', cpuTable(r), '', rssTable(r), '',
+    pause.text, '', growthTable(r), '', stallTable(r), '', liveTable(r), '', through.text, '', cpuTable(r), '', rssTable(r), '',
     'Targets', ...[...pause.verdicts, ...through.verdicts].map((v) => `  ${v}`),
     ...(failed.length ? ['Failed patches', ...failed.map((f) => `  ${f}`)] : []),
   ].join('\n');

@@ -4,7 +4,9 @@
 //            functions, c-samples/bench-patches): 100 patches in a row
 //            through the control socket, the guest idle; every report's
 //            pause, load, wait and total; the dsu host's RSS after 0, 10
-//            and 100 patches; `dsu patch` run as a command a few times.
+//            and 100 patches; `dsu patch` run as a command a few times;
+//            then 20 more while one client sends PING after PING, to see
+//            how long the server stops answering (patch-stall.ts).
 //   load     a control server that is never patched plus one server per
 //            size, measured in interleaved rounds with redis-benchmark
 //            (GET and SET, 50 clients, -P 1): before any patch and after
@@ -22,7 +24,8 @@ import { DSU_CLI, SAMPLES } from './paths.js';
 import { execute } from './process-timer.js';
 import { checkKvstore } from './patch-check.js';
 import { describeLoad, loadUnavailable, LoadOptions, runLoad, TESTS } from './patch-load.js';
-import { KvServer, startKvstore, withChildrenKilled } from './patch-server.js';
+import { KvServer, PatchResult, startKvstore, withChildrenKilled } from './patch-server.js';
+import { stallProbe } from './patch-stall.js';
 import { patchingReport, PatchSample, PauseRun, LoadRound, LoadRun, SIZES, Size, StreamServer } from './patching-report.js';
 import type { PatchReport } from '../../patcher/apply.js';
 
@@ -32,6 +35,8 @@ const RSS_AFTER = [10, 100];
 const PATCHES_BEFORE_AFTER = 10;
 const STREAM_INTERVAL_MS = 100;
 const CLI_RUNS = 5;
+const STALL_PATCHES = 20;
+const STALL_GAP_MS = 250;
 const REQUESTS = 100_000;
 
 export const patchFile = (size: Size): string => path.join(SAMPLES, 'bench-patches', `kvstore-v1-fn${size}.so`);
@@ -54,11 +59,17 @@ function sample(r: PatchReport, roundTripMs: number, index: number): PatchSample
 }
 
 /** Applies the size's patch and checks it replaced exactly that many functions. */
-async function patchOnce(server: KvServer, size: Size, index: number): Promise<PatchSample> {
-  const { report, roundTripMs } = await server.patch(patchFile(size));
-  if (report.replaced.length !== size) {
-    throw new BenchFailure(`${server.name}: ${path.basename(patchFile(size))} replaced ${report.replaced.length} functions, expected ${size}: ${report.replaced.map((f) => f.function).join(', ')}`);
+async function patchChecked(server: KvServer, size: Size): Promise<PatchResult> {
+  const result = await server.patch(patchFile(size));
+  const { replaced } = result.report;
+  if (replaced.length !== size) {
+    throw new BenchFailure(`${server.name}: ${path.basename(patchFile(size))} replaced ${replaced.length} functions, expected ${size}: ${replaced.map((f) => f.function).join(', ')}`);
   }
+  return result;
+}
+
+async function patchOnce(server: KvServer, size: Size, index: number): Promise<PatchSample> {
+  const { report, roundTripMs } = await patchChecked(server, size);
   return sample(report, roundTripMs, index);
 }
 
@@ -105,8 +116,11 @@ async function pauseRun(ctx: BenchContext, size: Size): Promise<PauseRun> {
     const cli = [];
     for (let i = 0; i < CLI_RUNS; i++) cli.push(await cliPatch(server, size));
     await checkKvstore(server.port, 'cli', ['before', 'after'], `${server.name} after the dsu patch commands`);
+    ctx.progress(`patching: ${STALL_PATCHES} more, one client sending PING after PING`);
+    const stall = await stallProbe(server.port, () => patchChecked(server, size), STALL_PATCHES, STALL_GAP_MS);
+    await checkKvstore(server.port, 'stall', ['before', 'after', 'cli'], `${server.name} after the PING probe`);
     await stopChecked(server);
-    return { size, patches, rssKiB: rss, cli };
+    return { size, patches, rssKiB: rss, cli, stall };
   } finally {
     await server.stop().catch(() => {});
   }
@@ -247,7 +261,7 @@ export const patchingGroup: BenchGroup = {
       for (const size of SIZES) pause.push(await pauseRun(ctx, size));
       const loadResults = await loadPhase(ctx, load);
       return patchingReport({
-        runs: ctx.runs, load, loadCommand: describeLoad(load), tests: TESTS, patchesPerSize: PATCHES, streamIntervalMs: STREAM_INTERVAL_MS,
+        runs: ctx.runs, load, loadCommand: describeLoad(load), tests: TESTS, patchesPerSize: PATCHES, streamIntervalMs: STREAM_INTERVAL_MS, stallGapMs: STALL_GAP_MS,
         patchesBeforeAfter: PATCHES_BEFORE_AFTER, patchFiles: Object.fromEntries(SIZES.map((s) => [s, path.basename(patchFile(s))])),
         pause, ...loadResults,
       });
