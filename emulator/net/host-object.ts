@@ -8,6 +8,7 @@ import { FileDescription, IoResult, StatInfo } from '../files/description.js';
 import { host } from '../host/libc-net.js';
 import { pollNow, POLLIN, POLLOUT, POLLHUP, POLLERR, POLLRDHUP_MASK } from '../host/libc.js';
 import { watchFd, forgetFd } from '../host/fd-watch.js';
+import { forgetPollInterest } from '../host/poll-set.js';
 import { syntheticStat } from '../files/stat-info.js';
 import type { SyscallContext } from '../syscalls/types.js';
 
@@ -59,6 +60,7 @@ export abstract class HostObject extends FileDescription {
 
   override release(): void {
     forgetFd(this.fd);
+    forgetPollInterest(this.fd);
     host.close(this.fd);
   }
 }

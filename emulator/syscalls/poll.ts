@@ -5,7 +5,7 @@ import { EBADF, EINVAL, LinuxError } from '../abi/errno.js';
 import { afterMs, anyOf, Arm, Blocked } from '../kernel/wait.js';
 import { FileDescription } from '../files/description.js';
 import { pollMany, POLLERR, POLLHUP, POLLIN, POLLNVAL, POLLOUT, POLLPRI } from '../host/libc.js';
-import { watchFd } from '../host/fd-watch.js';
+import { waitForAny, PollInterest } from '../host/poll-set.js';
 import { hostPollFd } from '../net/pollable-fd.js';
 import { row, SyscallContext, SyscallResult, SyscallRow } from './types.js';
 import { installTemporaryMask, restoreTemporaryMask } from '../signals/interrupt.js';
@@ -58,16 +58,19 @@ function pollNowAll(ctx: SyscallContext, entries: Entry[]): number[] {
 /** Wake when any entry may have become ready. */
 function armAll(ctx: SyscallContext, entries: Entry[]): Arm {
   const arms: Arm[] = [];
+  const hostFds: PollInterest[] = [];
   for (const e of entries) {
     if (e.fd < 0) continue;
     const desc = ctx.proc.fds.get(e.fd);
     if (!desc) continue;
     const hostFd = hostPollFd(desc);
-    const readable = (e.events & (POLLIN | POLLPRI | POLLRDNORM | POLLRDHUP)) !== 0;
+    const readable = (e.events & (POLLIN | POLLRDNORM | POLLRDHUP)) !== 0;
     const writable = (e.events & (POLLOUT | POLLWRNORM)) !== 0;
-    if (hostFd !== null) arms.push((wake) => watchFd(hostFd, { readable: readable || !writable, writable }, wake));
+    const priority = (e.events & POLLPRI) !== 0;
+    if (hostFd !== null) hostFds.push({ fd: hostFd, readable, writable, priority });
     else arms.push((wake) => desc.subscribe(wake));
   }
+  if (hostFds.length > 0) arms.push((wake) => waitForAny(hostFds, wake));
   return anyOf(...arms);
 }
 
