@@ -235,8 +235,9 @@ function writeStats(file: string, status: ExitStatus, started: number, runner: R
     ...(profile ? {
       profile: {
         guestMs: Math.round(runner.emulateMs - dispatcher.handlerMs),
-        syscallMs: Math.round(dispatcher.handlerMs),
-        otherCpuMs: Math.max(0, Math.round(cpuMs - runner.emulateMs)),
+        syscallMs: Math.round(dispatcher.handlerMs + dispatcher.retryMs),
+        // wall-clock parts of a CPU-time total: may come out slightly negative on a busy machine
+        otherCpuMs: Math.round(cpuMs - runner.emulateMs - dispatcher.retryMs),
       },
     } : {}),
   };

@@ -19,8 +19,11 @@ export class SyscallDispatcher {
   private readonly rows: (SyscallRow | undefined)[] = [];
   /** Syscalls entered so far (for --stats). */
   count = 0;
-  /** Milliseconds spent in handlers, host I/O included (only with `profile`). */
+  /** Milliseconds spent in handlers called from the engine (inside a slice), host I/O included (only with `profile`). */
   handlerMs = 0;
+  /** Milliseconds spent re-running blocked syscalls when their wait fired (between slices). */
+  retryMs = 0;
+  private retrying = false;
 
   constructor(rows: SyscallRow[], private readonly opts: DispatchOptions) {
     for (const r of rows) {
@@ -60,7 +63,13 @@ export class SyscallDispatcher {
   retry(ctx: SyscallContext): boolean {
     const p = ctx.thread.pending;
     if (!p) return true;
-    const result = this.invoke(ctx, p.row, p.args);
+    this.retrying = true;
+    let result: number | Blocked;
+    try {
+      result = this.invoke(ctx, p.row, p.args);
+    } finally {
+      this.retrying = false;
+    }
     if (result instanceof Blocked) {
       p.blocked = result;
       return false;
@@ -101,7 +110,8 @@ export class SyscallDispatcher {
     try {
       return this.run(ctx, row, a);
     } finally {
-      this.handlerMs += performance.now() - t;
+      if (this.retrying) this.retryMs += performance.now() - t;
+      else this.handlerMs += performance.now() - t;
     }
   }
 
