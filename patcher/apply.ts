@@ -14,8 +14,9 @@ import type { Session } from '../emulator/launch.js';
 import { ModuleMap } from '../loader/symbols/modules.js';
 import { moduleListKey, programModules } from '../loader/program/program-modules.js';
 import type { RuntimeModule } from '../loader/program/runtime-module.js';
-import { liveSlots } from '../loader/program/got.js';
-import { guestProgram, guestProgramMemory } from './inspect/guest-program.js';
+import { ImportSlotCache } from '../loader/program/got.js';
+import { R_386_COPY } from '../loader/elf/constants.js';
+import { guestProgram } from './inspect/guest-program.js';
 import { writeSlot } from './got/slot-write.js';
 import { readPatch, PatchError, PatchFile } from './patch-file.js';
 import { dataKey, planReplacement, ReplacementPlan } from './replacement.js';
@@ -98,6 +99,8 @@ export class Patcher {
   }
 
   private known: { key: string; modules: RuntimeModule[]; map: ModuleMap } | null = null;
+  /** Import slots of each object's file, read once. */
+  private readonly importSlots = new ImportSlotCache();
 
   /** The program's modules, re-read only when the list changed (dlopen, a patch linked or released). */
   modules(): RuntimeModule[] {
@@ -163,10 +166,13 @@ export class Patcher {
       throw new ControlError(`${patchPath}: cannot read the patch: ${(code && why[code]) ?? (e as Error).message}`);
     }
     const patch = wrap(() => readPatch(bytes, patchPath));
+    // the guest shares this thread: let it run between the steps of the preparation
+    await yieldToGuest();
     const programName = path.posix.basename(proc.exePath);
     // plan: what is replaced
     const modules = this.modules();
     const plan = wrap(() => planReplacement(patch, modules, this.registry, programName));
+    await yieldToGuest();
     // link plan: everything resolved and checked, nothing written
     const linkPlan = wrap(() => planPatchLink(proc, bytes, patchPath, modules, this.overrides(), plan.shared, (a) => this.invoke(a, opts)));
 
@@ -189,7 +195,9 @@ export class Patcher {
     let safe: SafePoint;
     try {
       linked = await linkPatch(linkPlan, undo);
+      await yieldToGuest();
       slots = this.slotAddresses(linked);
+      await yieldToGuest();
     } catch (e) {
       return fail(e);
     }
@@ -255,12 +263,13 @@ export class Patcher {
    */
   private slotAddresses(linked: LinkedPatch): number[] {
     const out: number[] = [];
-    for (const s of liveSlots(this.modules(), guestProgramMemory(this.session.proc))) {
-      if (s.state === 'copy' || s.module.kind === 'linked' && s.module.path === linked.module.path) continue;
-      out.push(s.slot);
+    for (const m of this.modules()) {
+      if (m.kind === 'linked' && m.path === linked.module.path && m.start === linked.start) continue;
+      for (const imp of this.importSlots.of(m.data.elf)) if (imp.type !== R_386_COPY) out.push((imp.address + m.bias) >>> 0);
     }
     return out;
   }
+
 
   /**
    * Names an earlier patch took over, bound to the live version: plain names
@@ -347,6 +356,8 @@ export class Patcher {
     return reports;
   }
 }
+
+const yieldToGuest = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /**
  * A patch may call the version of a function it does not replace through

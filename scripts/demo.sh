@@ -24,7 +24,7 @@ patches="$PWD/c-samples/build/patches"
 cli() { redis-cli -p "$port" "$@"; }
 
 say "kvstore v1 (epoll, RESP) under dsu run --control $sock"
-dsu run --control "$sock" c-samples/build/kvstore/kvstore-v1 -p "$port" > "$work/server.log" 2>&1 &
+node bin/dsu.js run --control "$sock" c-samples/build/kvstore/kvstore-v1 -p "$port" > "$work/server.log" 2>&1 &
 server=$!
 for _ in $(seq 100); do grep -q listening "$work/server.log" && break; sleep 0.1; done
 cat "$work/server.log"
