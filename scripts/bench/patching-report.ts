@@ -88,21 +88,6 @@ export function percentile(values: readonly number[], p: number): number {
   return s[Math.max(0, Math.ceil(p * s.length) - 1)];
 }
 
-/** Least-squares line y = a + b x. */
-function fit(xs: readonly number[], ys: readonly number[]): { a: number; b: number } {
-  const n = xs.length;
-  const mx = xs.reduce((s, x) => s + x, 0) / n;
-  const my = ys.reduce((s, y) => s + y, 0) / n;
-  let sxy = 0;
-  let sxx = 0;
-  for (let i = 0; i < n; i++) {
-    sxy += (xs[i] - mx) * (ys[i] - my);
-    sxx += (xs[i] - mx) ** 2;
-  }
-  const b = sxx > 0 ? sxy / sxx : NaN;
-  return { a: my - b * mx, b };
-}
-
 const pick = (list: readonly PatchSample[], k: keyof PatchSample): number[] => list.map((p) => p[k] as number);
 const verdict = (ok: boolean): string => (ok ? 'met' : 'MISSED');
 const rps = (v: number): string => (Number.isFinite(v) ? Math.round(v).toLocaleString('en-US') : '-');
@@ -134,7 +119,7 @@ function pauseTable(r: PatchingResults): { text: string; verdicts: string[] } {
     {
       title: `Pause per update: ${r.patchesPerSize} patches in a row per size into a fresh kvstore v1, guest idle (blocked in epoll_wait); ms`,
       notes: [
-        'pause: guest stopped (final safety check, carrying statics, jumps at every old version, GOT slots); load: linking the patch, guest not held;',
+        'pause: guest stopped (final safety check, carrying statics, jumps at the old versions, GOT slots); load: linking the patch, guest not held;',
         'waited: for a safe point; total: command received to new code live (dsu side); round trip: the benchmark\'s control call, connect to answer.',
         'p99 is the nearest rank: of 100 patches, the second largest. Each size\'s first patch is the first in its process (cold JIT): see the next table.',
       ],
@@ -146,23 +131,20 @@ function pauseTable(r: PatchingResults): { text: string; verdicts: string[] } {
 function growthTable(r: PatchingResults): string {
   const rows: Cell[][] = r.pause.map((p) => {
     const ps = p.patches;
-    const warm = ps.slice(1);
-    const line = fit(pick(warm, 'jumps'), pick(warm, 'pauseMs'));
     return [
       p.size, ms(ps[0].pauseMs), ms(ps[0].totalMs),
       ms(median(pick(ps.slice(1, 11), 'pauseMs'))), ms(median(pick(ps.slice(-10), 'pauseMs'))),
-      `${ps[0].jumps} → ${ps[ps.length - 1].jumps}`, Number.isFinite(line.b) ? (line.b * 1000).toFixed(2) : '-', ms(line.a),
+      ms(median(pick(ps.slice(1, 11), 'totalMs'))), ms(median(pick(ps.slice(-10), 'totalMs'))),
+      `${ps[0].jumps} → ${ps[ps.length - 1].jumps}`,
       ms(median(pick(ps, 'totalMs').map((t, i) => t - ps[i].loadMs - ps[i].waitedMs - ps[i].pauseMs))),
     ];
   });
   return formatTable(
-    ['functions', 'first pause', 'first total', 'pause #2-11', 'pause #91-100', 'jumps #1 → #100', 'µs per jump', 'fixed ms', 'before load med'],
+    ['functions', 'first pause', 'first total', 'pause #2-11', 'pause #91-100', 'total #2-11', 'total #91-100', 'jumps #1 → #100', 'before load med'],
     rows,
     {
-      title: 'Where the pause goes: every patch writes a jump at every older version of each function it replaces',
-      notes: [
-        'µs per jump and fixed ms: least-squares line pause = fixed + jumps × cost over patches 2-100; before load: total - load - waited - pause (reading, planning, link plan).',
-      ],
+      title: 'First and later patches: the first in a process runs the patcher cold (JIT); each patch writes a jump at every older version still mapped of each function it replaces',
+      notes: ['#2-11, #91-100: medians of those patches; jumps: written by patch #1 and by patch #100; before load: total - load - waited - pause (reading, planning, link plan).'],
     },
   );
 }
