@@ -13,6 +13,9 @@ export interface PatchSample {
   /** 1 for the server's first patch. */
   index: number;
   pauseMs: number;
+  /** The pause's steps as the report gives them: the final stack check, the jumps and GOT slots. */
+  checkMs: number;
+  redirectMs: number;
   waitedMs: number;
   loadMs: number;
   totalMs: number;
@@ -24,6 +27,8 @@ export interface PatchSample {
   jumps: number;
   gotSlots: number;
   carried: number;
+  /** What the report warned about (allowed, but maybe not meant). */
+  warnings: string[];
 }
 
 export interface PauseRun {
@@ -99,6 +104,7 @@ function pauseTable(r: PatchingResults): { text: string; verdicts: string[] } {
     return [
       p.size, `${ps[0].replaced} (${ps[0].coldParts} cold)`,
       ms(median(pause)), ms(percentile(pause, 0.9)), ms(percentile(pause, 0.99)), ms(Math.max(...pause)),
+      ms(median(pick(ps, 'checkMs'))), ms(median(pick(ps, 'redirectMs'))),
       ms(median(pick(ps, 'loadMs'))), ms(percentile(pick(ps, 'loadMs'), 0.99)),
       ms(median(pick(ps, 'waitedMs'))),
       ms(median(pick(ps, 'totalMs'))), ms(percentile(pick(ps, 'totalMs'), 0.99)),
@@ -114,12 +120,13 @@ function pauseTable(r: PatchingResults): { text: string; verdicts: string[] } {
     verdicts.push(`pause of a 10-function patch: median ${ms(m)} ms (target < ${PAUSE_MEDIAN_TARGET_MS} ms) ${verdict(m < PAUSE_MEDIAN_TARGET_MS)}; p99 ${ms(p99)} ms (target < ${PAUSE_P99_TARGET_MS} ms) ${verdict(p99 < PAUSE_P99_TARGET_MS)}`);
   }
   const text = formatTable(
-    ['functions', 'replaced', 'pause med', 'p90', 'p99', 'max', 'load med', 'load p99', 'waited med', 'total med', 'total p99', 'round trip med'],
+    ['functions', 'replaced', 'pause med', 'p90', 'p99', 'max', 'check med', 'redirect med', 'load med', 'load p99', 'waited med', 'total med', 'total p99', 'round trip med'],
     rows,
     {
       title: `Pause per update: ${r.patchesPerSize} patches in a row per size into a fresh kvstore v1, guest idle (blocked in epoll_wait); ms`,
       notes: [
-        'pause: guest stopped (final safety check, carrying statics, jumps at the old versions, GOT slots); load: linking the patch, guest not held;',
+        'pause: guest stopped (final safety check, carrying statics, jumps at the old versions, GOT slots); check, redirect: its steps from the report;',
+        'load: linking the patch, guest not held;',
         'waited: for a safe point; total: command received to new code live (dsu side); round trip: the benchmark\'s control call, connect to answer.',
         'p99 is the nearest rank: of 100 patches, the second largest. Each size\'s first patch is the first in its process (cold JIT): see the next table.',
       ],
@@ -306,11 +313,13 @@ export function patchingReport(r: PatchingResults): GroupReport {
   const pause = pauseTable(r);
   const through = throughputTable(r);
   const failed = failures(r);
+  const warned = [...new Set(r.pause.flatMap((p) => p.patches.flatMap((x) => x.warnings.map((w) => `fn${p.size}: ${w}`))))];
   const text = [
     pause.text, '', growthTable(r), '', stallTable(r), '', liveTable(r), '', through.text, '', cpuTable(r), '', rssTable(r), '',
     'Targets', ...[...pause.verdicts, ...through.verdicts].map((v) => `  ${v}`),
     `  (throughput after patching within ${THROUGHPUT_TOLERANCE * 100}% of before, judged against the control's drift; "not resolved": short by less than the runs' own spread)`,
     ...(failed.length ? ['Failed patches', ...failed.map((f) => `  ${f}`)] : []),
+    ...(warned.length ? ['Patch report warnings', ...warned.map((w) => `  ${w}`)] : []),
   ].join('\n');
   const json = {
     ...r,

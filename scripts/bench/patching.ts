@@ -45,6 +45,8 @@ function sample(r: PatchReport, roundTripMs: number, index: number): PatchSample
   return {
     index,
     pauseMs: r.pauseMs,
+    checkMs: r.pausePhases?.checkMs ?? NaN,
+    redirectMs: r.pausePhases?.redirectMs ?? NaN,
     waitedMs: r.waitedMs,
     loadMs: r.loadMs,
     totalMs: r.totalMs,
@@ -55,6 +57,7 @@ function sample(r: PatchReport, roundTripMs: number, index: number): PatchSample
     jumps: r.replaced.reduce((n, f) => n + f.redirected.length, 0),
     gotSlots: r.replaced.reduce((n, f) => n + f.gotSlots, 0),
     carried: r.carried.length,
+    warnings: r.warnings ?? [],
   };
 }
 
