@@ -17,7 +17,7 @@ import type { RuntimeModule } from '../loader/program/runtime-module.js';
 import { ImportSlotCache } from '../loader/program/got.js';
 import { R_386_COPY } from '../loader/elf/constants.js';
 import { guestProgram } from './inspect/guest-program.js';
-import { writeSlot } from './got/slot-write.js';
+import { writeSlots } from './got/slot-write.js';
 import { readPatch, PatchError, PatchFile } from './patch-file.js';
 import { dataKey, planReplacement, ReplacementPlan } from './replacement.js';
 import { AppliedPatch, PatchRegistry } from './registry.js';
@@ -196,7 +196,7 @@ export class Patcher {
     try {
       linked = await linkPatch(linkPlan, undo);
       await yieldToGuest();
-      slots = this.slotAddresses(linked);
+      slots = this.slotAddresses();
       await yieldToGuest();
     } catch (e) {
       return fail(e);
@@ -259,12 +259,14 @@ export class Patcher {
   /**
    * GOT slots of the program and its libraries that may need rewriting,
    * found before the pause; inside it only their values are read (lazy
-   * binding may fill them in while the update waits).
+   * binding may fill them in while the update waits). Earlier patches'
+   * own slots are left alone: what they point at is an old version, and every
+   * old version's entry jumps to the newest anyway.
    */
-  private slotAddresses(linked: LinkedPatch): number[] {
+  private slotAddresses(): number[] {
     const out: number[] = [];
     for (const m of this.modules()) {
-      if (m.kind === 'linked' && m.path === linked.module.path && m.start === linked.start) continue;
+      if (m.kind === 'linked') continue;
       for (const imp of this.importSlots.of(m.data.elf)) if (imp.type !== R_386_COPY) out.push((imp.address + m.bias) >>> 0);
     }
     return out;
@@ -277,18 +279,36 @@ export class Patcher {
    * and statics (the "old version" is whatever is live now).
    */
   private overrides(): Map<string, number> {
-    const out = this.registry.newestAddresses();
-    for (const [name, address] of [...out]) out.set(`dsu.old.${name}`, address);
+    const out = new Map<string, number>();
+    // what an earlier patch took over: the live function or variable under its key
+    const live = new Map<string, number>();
     for (const f of this.registry.allReplaced()) {
       const v = f.versions[f.versions.length - 1];
-      if (v && f.key.includes(':')) out.set(`dsu.old.${f.key}`, v.address);
+      if (v) live.set(f.key, v.address);
     }
-    for (const [key, copy] of this.registry.allData()) {
-      out.set(`dsu.old.${key}`, copy.address);
-      // a global an earlier patch introduced is found by its plain name too
-      if (!key.includes(':')) out.set(key, copy.address);
+    for (const [key, copy] of this.registry.allData()) live.set(key, copy.address);
+    const plainName = (key: string): string => key.slice(key.lastIndexOf(':') + 1);
+    const keysNamed = new Map<string, number>();
+    for (const key of live.keys()) keysNamed.set(plainName(key), (keysNamed.get(plainName(key)) ?? 0) + 1);
+    for (const [key, address] of live) {
+      out.set(`dsu.old.${key}`, address);
+      // the plain name (and dsu.old.NAME) too, unless it could mean another static of the program
+      const name = plainName(key);
+      if (key.includes(':') && (keysNamed.get(name)! > 1 || this.programStaticsNamed(name) > 1)) continue;
+      out.set(name, address);
+      out.set(`dsu.old.${name}`, address);
     }
     return out;
+  }
+
+  /** How many file-local symbols of the program (not of patches) have this name. */
+  private programStaticsNamed(name: string): number {
+    let n = 0;
+    for (const m of this.modules()) {
+      if (m.kind === 'linked') continue;
+      n += m.data.symbols.byName(name).filter((s) => s.bind === 'local').length;
+    }
+    return n;
   }
 
   /** The patch's variables become the live copies (globals bound to existing storage excepted). */
@@ -345,13 +365,19 @@ export class Patcher {
     }
     writeJumps(proc, retarget, undo);
     const view = proc.space.memory.view;
+    const rewrites = new Map<number, number>();
     for (const slot of slots) {
       const to = retarget.get(view.getUint32(slot, true));
-      if (to === undefined) continue;
-      const w = writeSlot(proc, slot, to);
-      undo.record(`GOT slot ${hex(slot)}`, () => writeSlot(proc, w.slot, w.old));
-      const rep = reports.find((x) => x.to === hex(to));
-      if (rep) rep.gotSlots++;
+      if (to !== undefined) rewrites.set(slot, to);
+    }
+    if (rewrites.size > 0) {
+      const { old, skipped } = writeSlots(proc, rewrites);
+      if (skipped.length > 0) throw new ControlError(`cannot rewrite GOT slots: ${skipped.join('; ')}`);
+      undo.record(`${old.size} GOT slot(s)`, () => writeSlots(proc, old));
+      for (const to of rewrites.values()) {
+        const rep = reports.find((x) => x.to === hex(to));
+        if (rep) rep.gotSlots++;
+      }
     }
     return reports;
   }

@@ -93,16 +93,6 @@ export class PatchRegistry {
     return [...this.functions.values()];
   }
 
-  /** Newest address of every function a patch provides, for binding later patches. */
-  newestAddresses(): Map<string, number> {
-    const out = new Map<string, number>();
-    for (const [key, f] of this.functions) {
-      const v = f.versions[f.versions.length - 1];
-      if (v) out.set(key.includes(':') ? key.slice(key.indexOf(':') + 1) : key, v.address);
-    }
-    return out;
-  }
-
   addVersion(key: string, original: ReplacedFunction['original'], version: FunctionVersion): void {
     let f = this.functions.get(key);
     if (!f) this.functions.set(key, (f = { key, original, versions: [] }));

@@ -46,3 +46,48 @@ export function writeSlot(proc: Process, slot: number, value: number): SlotWrite
   if (prot & PROT_EXEC) proc.machine.invalidateCode(slot, slot + 4);
   return { slot, old, value: value >>> 0, lifted };
 }
+
+/**
+ * Rewrite many words at once (slot -> new value), lifting the protection of
+ * each read-only page once for all its slots. Returns what each held, for
+ * the undo. Slots that cannot be written are left out and named in `skipped`.
+ */
+export function writeSlots(proc: Process, values: ReadonlyMap<number, number>): { old: Map<number, number>; skipped: string[] } {
+  const old = new Map<number, number>();
+  const skipped: string[] = [];
+  const byPage = new Map<number, number[]>();
+  for (const slot of values.keys()) {
+    const page = pageDown(slot);
+    byPage.set(page, [...(byPage.get(page) ?? []), slot]);
+  }
+  for (const [page, slots] of byPage) {
+    const region = proc.space.regionAt(page);
+    if (!region || region.kind === 'reserved' || (region.prot & PROT_READ) === 0 || slots.some((s) => s % 4 !== 0 || pageDown(s + 3) !== page)) {
+      // unusual: fall back to one write at a time with its own checks
+      for (const s of slots) {
+        try {
+          old.set(s, writeSlot(proc, s, values.get(s)!).old);
+        } catch (e) {
+          skipped.push((e as Error).message);
+        }
+      }
+      continue;
+    }
+    const prot = region.prot;
+    const lifted = (prot & PROT_WRITE) === 0;
+    if (lifted && !proc.space.protect(page, page + PAGE_SIZE, prot | PROT_WRITE)) {
+      skipped.push(`cannot make the page ${hex(page)} writable`);
+      continue;
+    }
+    try {
+      for (const s of slots) {
+        old.set(s, proc.mem.u32(s));
+        proc.mem.setU32(s, values.get(s)! >>> 0);
+      }
+    } finally {
+      if (lifted) proc.space.protect(page, page + PAGE_SIZE, prot);
+    }
+    if (prot & PROT_EXEC) proc.machine.invalidateCode(page, page + PAGE_SIZE);
+  }
+  return { old, skipped };
+}
