@@ -25,6 +25,7 @@ import { PatchReleaser } from './release.js';
 import { Breakpoints } from './mechanism/breakpoints.js';
 import { UndoLog } from './mechanism/undo-log.js';
 import { writeJumps, JMP_SIZE } from './mechanism/jump.js';
+import { jumpRoom } from './jump-room.js';
 import { WriteJournal } from './mechanism/write-journal.js';
 import { callGuest } from './mechanism/guest-call.js';
 import { ControlError } from './control/protocol.js';
@@ -192,11 +193,14 @@ export class Patcher {
     const loadStart = performance.now();
     let linked: LinkedPatch;
     let slots: number[];
+    const rooms = new Map<string, number>();
     let safe: SafePoint;
     try {
       linked = await linkPatch(linkPlan, undo);
       await yieldToGuest();
       slots = this.slotAddresses();
+      // room for the jumps a later patch will write at the new versions
+      for (const r of plan.replacements) rooms.set(r.key, jumpRoom(linked.module.data.elf, linked.module.data.symbols, r.patchValue, r.patchSize));
       await yieldToGuest();
     } catch (e) {
       return fail(e);
@@ -232,7 +236,7 @@ export class Patcher {
       }
       const phase1 = performance.now();
       const id = this.registry.newId();
-      const replaced = this.redirect(plan, linked, id, undo, slots);
+      const replaced = this.redirect(plan, linked, id, undo, slots, rooms);
       const phase2 = performance.now();
       const applied: AppliedPatch = {
         id, path: patchPath, buildId: patch.buildId, appliedAt: new Date(), module: linked.module, range: { start: linked.start, end: linked.end }, unlink: linked.unlink,
@@ -350,7 +354,7 @@ export class Patcher {
   }
 
   /** Jumps at every old version straight to the new one, and every GOT slot that points at an old version. */
-  private redirect(plan: ReplacementPlan, linked: LinkedPatch, id: number, undo: UndoLog, slots: readonly number[]): ReplacedReport[] {
+  private redirect(plan: ReplacementPlan, linked: LinkedPatch, id: number, undo: UndoLog, slots: readonly number[], rooms: ReadonlyMap<string, number>): ReplacedReport[] {
     const proc = this.session.proc;
     const reports: ReplacedReport[] = [];
     const retarget = new Map<number, number>();
@@ -359,8 +363,9 @@ export class Patcher {
       const to = (linked.bias + r.patchValue) >>> 0;
       const olds = [r.original.address, ...this.registry.versions(r.key).map((v) => v.address)];
       if (r.entry) for (const from of olds) retarget.set(from, to);
-      this.registry.addVersion(r.key, { address: r.original.address, size: r.original.symbol.size, module: r.original.module.name },
-        { address: to, size: r.patchSize, patch: id });
+      const room = rooms.get(r.key) ?? r.patchSize;
+      this.registry.addVersion(r.key, { address: r.original.address, size: r.original.symbol.size, room: r.room, module: r.original.module.name },
+        { address: to, size: r.patchSize, room, patch: id });
       reports.push({ function: r.key, from: r.original.module.name, to: hex(to), redirected: r.entry ? olds.map(hex) : [], gotSlots: 0 });
     }
     writeJumps(proc, retarget, undo);

@@ -7,6 +7,8 @@ export interface FunctionVersion {
   /** Run-time entry address. */
   address: number;
   size: number;
+  /** Bytes a jump may cover at its entry (its size plus the padding after it). */
+  room: number;
   /** Patch id that provided it. */
   patch: number;
 }
@@ -14,7 +16,7 @@ export interface FunctionVersion {
 export interface ReplacedFunction {
   key: string;
   /** The program's own function. */
-  original: { address: number; size: number; module: string };
+  original: { address: number; size: number; room: number; module: string };
   /** One per patch that replaced it, oldest first. */
   versions: FunctionVersion[];
 }

@@ -8,6 +8,7 @@ import type { RuntimeModule } from '../loader/program/runtime-module.js';
 import type { SymbolEntry } from '../loader/symbols/symbol-table.js';
 import { PatchError, PatchFile, PatchSymbol, RESERVED } from './patch-file.js';
 import { JMP_SIZE } from './mechanism/jump.js';
+import { jumpRoom } from './jump-room.js';
 import type { CodeRange } from './quiescence.js';
 import type { PatchRegistry } from './registry.js';
 
@@ -24,6 +25,8 @@ export interface Replacement {
   name: string;
   /** The program's original function. */
   original: ProgramSymbol;
+  /** Bytes a jump may cover at the original's entry. */
+  room: number;
   /** Link-time address of the new version inside the patch. */
   patchValue: number;
   patchSize: number;
@@ -163,10 +166,11 @@ export function planReplacement(patch: PatchFile, modules: readonly RuntimeModul
     const key = old.symbol.bind === 'local' ? `${base(old.symbol.file) ?? '?'}:${old.symbol.name}` : old.symbol.name;
     if (replacements.some((r) => r.key === key)) continue;
     const entry = !isColdPart(f.name);
-    const sizes = [old.symbol.size, ...registry.versions(key).map((v) => v.size)];
-    const small = sizes.find((s) => s > 0 && s < JMP_SIZE);
-    if (entry && small !== undefined) problems.push(`${key}: a version is only ${small} bytes long, too short for the ${JMP_SIZE}-byte jump`);
-    replacements.push({ key, name: f.name, original: old, patchValue: f.value, patchSize: f.size, entry });
+    const room = jumpRoom(old.module.data.elf, old.module.data.symbols, old.symbol.start, old.symbol.size);
+    const rooms = [room, ...registry.versions(key).map((v) => v.room)];
+    const small = rooms.find((s) => s < JMP_SIZE);
+    if (entry && small !== undefined) problems.push(`${key}: a version has only ${small} bytes before the next function, too few for the ${JMP_SIZE}-byte jump`);
+    replacements.push({ key, name: f.name, original: old, room, patchValue: f.value, patchSize: f.size, entry });
   }
   if (replacements.length === 0 && problems.length === 0) {
     problems.push('the patch replaces no function of this program (is it built for another program?)');

@@ -115,6 +115,22 @@ export class SymbolTable {
     return null;
   }
 
+  /** Start of the first symbol after `address`, or null when none follows. */
+  nextStart(address: number): number | null {
+    const e = this.entries;
+    let lo = 0;
+    let hi = e.length - 1;
+    let found: number | null = null;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (e[mid].start > address) {
+        found = e[mid].start;
+        hi = mid - 1;
+      } else lo = mid + 1;
+    }
+    return found;
+  }
+
   /** Every symbol with this name (locals of different files may share one). */
   byName(name: string): readonly SymbolEntry[] {
     if (this.byNameIndex === null) {

@@ -194,6 +194,34 @@ async function httpdTarget(program: string): Promise<CaseTarget> {
   };
 }
 
+/** feature-v1: prints "feature: N" per input line, N from a 3-byte stub (0) a patch can turn on. */
+async function featureTarget(binary: string): Promise<CaseTarget> {
+  const dsu = await startUnderDsu(binary, [], /^feature ready\n/m);
+  let offset = dsu.stdout().indexOf('feature ready\n') + 'feature ready\n'.length;
+  const ask = async (): Promise<number> => {
+    dsu.write('x\n');
+    const m = await dsu.waitForOutput(/^feature: (\d+)\n/m, 60_000, offset);
+    offset += m.index + m[0].length;
+    return Number(m[1]);
+  };
+  return {
+    dsu,
+    async prepare() {
+      expect(await ask()).toBe(0);
+    },
+    async answers() {
+      await ask();
+    },
+    async expectOldCodeAndState() {
+      expect(await ask()).toBe(0);
+    },
+    async stop() {
+      dsu.child.stdin!.end();
+      await dsu.stop();
+    },
+  };
+}
+
 /** The target for a program path relative to c-samples/build ("counter/counter-v1"). */
 export async function startCaseTarget(program: string): Promise<CaseTarget> {
   const family = program.split('/')[0];
@@ -204,5 +232,6 @@ export async function startCaseTarget(program: string): Promise<CaseTarget> {
   }
   if (family === 'kvstore') return kvstoreTarget(binary);
   if (family === 'httpd') return httpdTarget(binary);
+  if (family === 'feature') return featureTarget(binary);
   throw new Error(`no driver for ${program}: add one to test/helpers/patch-targets.ts`);
 }
