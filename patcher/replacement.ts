@@ -172,7 +172,9 @@ export function planReplacement(patch: PatchFile, modules: readonly RuntimeModul
     if (entry && small !== undefined) problems.push(`${key}: a version has only ${small} bytes before the next function, too few for the ${JMP_SIZE}-byte jump`);
     replacements.push({ key, name: f.name, original: old, room, patchValue: f.value, patchSize: f.size, entry });
   }
-  if (replacements.length === 0 && problems.length === 0) {
+  // a patch may only fix state (a transfer and no code), but one that matches
+  // nothing at all was most likely built for another program
+  if (replacements.length === 0 && problems.length === 0 && !patch.hasTransfer) {
     problems.push('the patch replaces no function of this program (is it built for another program?)');
   }
 
