@@ -5,6 +5,7 @@ import type { Process, SignalAction } from '../process.js';
 import type { Thread } from '../thread.js';
 import type { SiginfoFields } from '../abi/siginfo.js';
 import { SIG_IGN, SIG_DFL, SIGRTMIN, sigbit, defaultAction } from '../abi/signal.js';
+import { Subscribers } from '../kernel/wait.js';
 
 export interface SignalInfo extends SiginfoFields {
   /** CPU exception number and error code, for the handler's sigcontext. */
@@ -74,6 +75,20 @@ export function discardSignal(proc: Process, sig: number): void {
   for (const t of proc.threads) t.pendingSignals.delete(sig);
 }
 
+// Called whenever a signal becomes pending (signalfd readers and pollers);
+// Process has no slot for them, so they are kept here, keyed weakly.
+const pendingWatchers = new WeakMap<Process, Subscribers>();
+
+/** Call `changed` each time a signal becomes pending in `proc`. Returns the unsubscribe function. */
+export function watchPending(proc: Process, changed: () => void): () => void {
+  let s = pendingWatchers.get(proc);
+  if (!s) {
+    s = new Subscribers();
+    pendingWatchers.set(proc, s);
+  }
+  return s.add(changed);
+}
+
 export function postSignal(proc: Process, info: SignalInfo, thread?: Thread): void {
   if (proc.exited) return;
   const target = thread ?? proc.mainThread;
@@ -87,5 +102,6 @@ export function postSignal(proc: Process, info: SignalInfo, thread?: Thread): vo
   } else {
     target.pendingSignals.set(sig, info);
   }
+  pendingWatchers.get(proc)?.notify();
   if ((target.signalMask & sigbit(sig)) === 0n || (waitedSignals(target) & sigbit(sig)) !== 0n) proc.notifySignal();
 }

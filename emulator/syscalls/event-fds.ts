@@ -1,6 +1,10 @@
 // eventfd and timerfd: host kernel objects handed to the guest, so their
-// counters, expirations and readiness are exactly the kernel's.
+// counters, expirations and readiness are exactly the kernel's. signalfd
+// reads the guest's signals, which live in the emulator, so it is an
+// emulator object (signals/signalfd.ts).
 import { EBADF, EINVAL } from '../abi/errno.js';
+import { SIGSET_SIZE } from '../abi/signal.js';
+import { SignalFd } from '../signals/signalfd.js';
 import { O_NONBLOCK, O_RDWR } from '../files/description.js';
 import { host } from '../host/libc-net.js';
 import { HostObject } from '../net/host-object.js';
@@ -82,9 +86,27 @@ function gettime(ctx: SyscallContext, fd: number, cur: number, wide: boolean): n
   return 0;
 }
 
+const SFD_NONBLOCK = 0o4000;
+const SFD_CLOEXEC = 0o2000000;
+
+/** A new signalfd for fd -1, else a new mask for an existing one (its flags stay). */
+function signalfd(ctx: SyscallContext, fd: number, maskp: number, size: number, flags: number): number {
+  if (size !== SIGSET_SIZE) return -EINVAL;
+  const mask = ctx.mem.u64(maskp);
+  if (flags & ~(SFD_NONBLOCK | SFD_CLOEXEC)) return -EINVAL;
+  if ((fd | 0) === -1) return ctx.proc.fds.allocate(new SignalFd(ctx.proc, mask, flags), (flags & SFD_CLOEXEC) !== 0);
+  const d = ctx.proc.fds.get(fd | 0);
+  if (!d) return -EBADF;
+  if (!(d instanceof SignalFd)) return -EINVAL;
+  d.mask = mask;
+  return fd | 0;
+}
+
 export const eventFdRows: SyscallRow[] = [
   row(323, 'eventfd', ['uint'], (ctx, a) => eventfd(ctx, a, 0)),
   row(328, 'eventfd2', ['uint', 'hex'], (ctx, a, b) => eventfd(ctx, a, b)),
+  row(321, 'signalfd', ['fd', 'ptr', 'size'], (ctx, a, b, c) => signalfd(ctx, a, b, c, 0)),
+  row(327, 'signalfd4', ['fd', 'ptr', 'size', 'hex'], (ctx, a, b, c, d) => signalfd(ctx, a, b, c, d)),
   row(322, 'timerfd_create', ['int', 'hex'], (ctx, a, b) => timerfdCreate(ctx, a, b)),
   row(325, 'timerfd_settime', ['fd', 'hex', 'ptr', 'ptr'], (ctx, a, b, c, d) => settime(ctx, a, b, c, d, false)),
   row(326, 'timerfd_gettime', ['fd', 'ptr'], (ctx, a, b) => gettime(ctx, a, b, false)),
