@@ -8,6 +8,7 @@ import { Blocked } from '../kernel/wait.js';
 import { FileDescription, IoResult, StatInfo } from './description.js';
 import { pollNow, POLLIN, POLLOUT, POLLHUP, POLLERR, watchFd } from '../host/libc.js';
 import { statFromHost } from './stat-info.js';
+import { hostLseek } from './host-calls.js';
 import { postSignal, SI_USER } from '../signals/post.js';
 import type { SyscallContext } from '../syscalls/types.js';
 
@@ -78,6 +79,15 @@ export class HostStream extends FileDescription {
   override pwrite(data: Uint8Array, offset: number): number {
     try {
       return fs.writeSync(this.fd, data, 0, data.length, offset);
+    } catch (e) {
+      return -errnoOf(e);
+    }
+  }
+
+  /** The host kernel knows: a file handed over as stdin seeks, /dev/null returns 0, a pipe or terminal ESPIPE. */
+  override seek(offset: number, whence: number): number {
+    try {
+      return hostLseek(this.fd, offset, whence);
     } catch (e) {
       return -errnoOf(e);
     }
