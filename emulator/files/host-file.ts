@@ -2,11 +2,14 @@
 // is the host fd's own, so dup'ed guest fds share it through the shared
 // description, and O_APPEND writes are appended by the host kernel.
 import fs from 'node:fs';
-import { EBADF, errnoOf } from '../abi/errno.js';
-import { FileDescription, IoResult, StatInfo } from './description.js';
+import { EBADF, EFBIG, errnoOf } from '../abi/errno.js';
+import { FileDescription, IoResult, O_APPEND, O_LARGEFILE, StatInfo } from './description.js';
 import { statFromHost } from './stat-info.js';
 import { hostLseek } from './host-calls.js';
 import type { SyscallContext } from '../syscalls/types.js';
+
+/** Largest offset a file opened without O_LARGEFILE may reach (2 GiB - 1). */
+export const MAX_NON_LFS = 2 ** 31 - 1;
 
 function attempt(fn: () => number): number {
   try {
@@ -26,7 +29,10 @@ export class HostFile extends FileDescription {
   }
 
   override write(_ctx: SyscallContext, data: Uint8Array): IoResult {
-    return attempt(() => fs.writeSync(this.fd, data, 0, data.length, null));
+    return attempt(() => {
+      const n = this.nonLfsLimit(data.length, () => (this.statusFlags & O_APPEND) ? Number(fs.fstatSync(this.fd).size) : hostLseek(this.fd, 0, 1));
+      return n < 0 ? n : fs.writeSync(this.fd, data, 0, n, null);
+    });
   }
 
   override pread(buf: Uint8Array, offset: number): number {
@@ -34,7 +40,22 @@ export class HostFile extends FileDescription {
   }
 
   override pwrite(data: Uint8Array, offset: number): number {
-    return attempt(() => fs.writeSync(this.fd, data, 0, data.length, offset));
+    return attempt(() => {
+      const n = this.nonLfsLimit(data.length, () => offset);
+      return n < 0 ? n : fs.writeSync(this.fd, data, 0, n, offset);
+    });
+  }
+
+  /**
+   * Like the kernel's generic_write_checks: without O_LARGEFILE (a 32-bit
+   * program built without _FILE_OFFSET_BITS=64) a write stops at 2 GiB - 1
+   * and one starting there fails with EFBIG. `position` is asked only then.
+   */
+  private nonLfsLimit(count: number, position: () => number): number {
+    if (this.statusFlags & O_LARGEFILE || count === 0) return count;
+    const pos = position();
+    if (pos >= MAX_NON_LFS) return -EFBIG;
+    return Math.min(count, MAX_NON_LFS - pos);
   }
 
   override seek(offset: number, whence: number): number {

@@ -3,14 +3,14 @@
 // type calls for. /proc/self nodes and /proc/self/fd/N reopenings are served
 // without the host's /proc.
 import fs from 'node:fs';
-import { EACCES, EEXIST, EINVAL, EISDIR, ELOOP, ENOTDIR, ENXIO, LinuxError } from '../abi/errno.js';
+import { EACCES, EEXIST, EINVAL, EISDIR, ELOOP, ENOTDIR, ENXIO, EOVERFLOW, LinuxError } from '../abi/errno.js';
 import { O_DIRECT, O_NOATIME, O_SYNC, O_TMPFILE, O_TMPFILE_BIT } from '../abi/fcntl.js';
 import {
   FileDescription, O_ACCMODE, O_APPEND, O_CLOEXEC, O_CREAT, O_DIRECTORY, O_DSYNC, O_EXCL, O_NOCTTY, O_NOFOLLOW,
-  O_NONBLOCK, O_PATH, O_RDONLY, O_TRUNC,
+  O_LARGEFILE, O_NONBLOCK, O_PATH, O_RDONLY, O_TRUNC,
 } from './description.js';
 import { HostDirectory } from './directory.js';
-import { HostFile, PathOnly } from './host-file.js';
+import { HostFile, MAX_NON_LFS, PathOnly } from './host-file.js';
 import { HostStream } from './host-stream.js';
 import { PipeEnd } from './pipe.js';
 import { VirtualDirectory, VirtualFile } from './virtual-files.js';
@@ -48,7 +48,14 @@ export function describeHostFd(fd: number, statusFlags: number, guestPath: strin
   }
   if (statusFlags & O_PATH) return new PathOnly(fd, statusFlags, guestPath, st.isDirectory());
   if (st.isDirectory()) return new HostDirectory(fd, statusFlags, guestPath);
-  if (st.isFile()) return new HostFile(fd, statusFlags, guestPath);
+  if (st.isFile()) {
+    // generic_file_open: a file a non-LFS program could not address entirely
+    if (!(statusFlags & O_LARGEFILE) && st.size > MAX_NON_LFS) {
+      fs.closeSync(fd);
+      throw new LinuxError(EOVERFLOW);
+    }
+    return new HostFile(fd, statusFlags, guestPath);
+  }
   return new OpenedStream(fd, statusFlags, guestPath, true);
 }
 
