@@ -144,10 +144,13 @@ export function startSession(opts: RunOptions): Session {
   }
 
   const machine = new Machine();
+  const euid = process.geteuid?.() ?? 0;
+  const egid = process.getegid?.() ?? 0;
   const ids = {
     pid: process.pid, ppid: process.ppid,
     uid: process.getuid?.() ?? 0, gid: process.getgid?.() ?? 0,
-    euid: process.geteuid?.() ?? 0, egid: process.getegid?.() ?? 0,
+    euid, egid, suid: euid, sgid: egid, fsuid: euid, fsgid: egid,
+    groups: hostGroups(),
   };
   const proc = new Process(machine, vfs, ids, log);
   proc.exePath = exe.guest;
@@ -250,4 +253,18 @@ function writeStats(file: string, status: ExitStatus, started: number, runner: R
 
 export async function runProgram(opts: RunOptions): Promise<ExitStatus> {
   return startSession(opts).done;
+}
+
+/**
+ * The host process's supplementary groups as the kernel lists them (Node's
+ * process.getgroups() adds the effective group, which getgroups(2) does not).
+ */
+function hostGroups(): number[] {
+  try {
+    const line = fs.readFileSync('/proc/self/status', 'utf8').split('\n').find((l) => l.startsWith('Groups:'));
+    if (line !== undefined) return line.slice(7).trim().split(/\s+/).filter((g) => g.length > 0).map(Number);
+  } catch {
+    // no /proc: fall back on Node's list
+  }
+  return process.getgroups?.() ?? [];
 }

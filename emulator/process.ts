@@ -28,6 +28,13 @@ export interface ProcessIdentity {
   gid: number;
   euid: number;
   egid: number;
+  /** Saved set-user/group-ID and file-system IDs (setresuid, setfsuid). */
+  suid: number;
+  sgid: number;
+  fsuid: number;
+  fsgid: number;
+  /** Supplementary groups. */
+  groups: number[];
 }
 
 export class Process {
@@ -37,6 +44,10 @@ export class Process {
   readonly signalActions: SignalAction[] = Array.from({ length: 65 }, () => ({ handler: 0, flags: 0, restorer: 0, mask: 0n }));
   readonly rlimits = new Map<number, [bigint, bigint]>();
   umask = 0o022;
+  /** personality(2) persona (PER_LINUX = 0). */
+  personality = 0;
+  /** Scheduling policy, its static priority, SCHED_RESET_ON_FORK, and the nice value. */
+  sched = { policy: 0, priority: 0, resetOnFork: false, nice: 0 };
   /** What the guest may bind and connect to. */
   policy: NetPolicy = LOOPBACK_ONLY;
   exit: ExitStatus | null = null;

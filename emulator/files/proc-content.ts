@@ -194,6 +194,10 @@ export function status(proc: Process, thread: Thread): Uint8Array {
     ['VmPeak', kB(use.size)], ['VmSize', kB(use.size)], ['VmHWM', kB(use.rss)], ['VmRSS', kB(use.rss)],
     ['RssAnon', kB(use.rss - use.file)], ['RssFile', kB(use.file)], ['RssShmem', kB(0)],
     ['VmData', kB(use.data)], ['VmStk', kB(use.stack)], ['VmExe', kB(use.exe)], ['VmLib', kB(use.lib)],
+    ['Uid', [proc.ids.uid, proc.ids.euid, proc.ids.suid, proc.ids.fsuid].join('\t')],
+    ['Gid', [proc.ids.gid, proc.ids.egid, proc.ids.sgid, proc.ids.fsgid].join('\t')],
+    // the kernel's format, trailing space included
+    ['Groups', proc.ids.groups.join(' ') + ' '],
     ['Threads', String(proc.threads.filter((t) => t.state !== 'exited').length)],
     ['SigPnd', hex16(sig.pending)], ['ShdPnd', hex16(0n)], ['SigBlk', hex16(sig.blocked)],
     ['SigIgn', hex16(sig.ignored)], ['SigCgt', hex16(sig.caught)],

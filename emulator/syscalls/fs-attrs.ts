@@ -184,6 +184,9 @@ export const fsAttrRows: SyscallRow[] = [
   row(299, 'futimesat', ['dirfd', 'str', 'ptr'], (ctx, a, b, c) => utimens(ctx, a, b, readStamps(ctx, c, 'timeval'), 0)),
   row(118, 'fsync', ['fd'], (ctx, a) => fsync(ctx, a, false)),
   row(148, 'fdatasync', ['fd'], (ctx, a) => fsync(ctx, a, true)),
+  // the guest's writes went to the host's page cache: flushing it all is the host's business
+  row(36, 'sync', [], () => 0),
+  row(344, 'syncfs', ['fd'], (ctx, a) => (fdOf(ctx, a) ? 0 : -EBADF)),
   row(324, 'fallocate', ['fd', 'int', 'uint', 'int', 'uint', 'int'], (ctx, a, b, c, d, e, f) => fallocate(ctx, a, b, offset64(c, d), offset64(e, f))),
   row(250, 'fadvise64', ['fd', 'uint', 'int', 'size', 'int'], (ctx, a, _b, _c, d, e) => fadvise(ctx, a, d, e)),
   row(272, 'fadvise64_64', ['fd', 'uint', 'int', 'uint', 'int', 'int'], (ctx, a, _b, _c, d, e, f) => fadvise(ctx, a, offset64(d, e), f)),

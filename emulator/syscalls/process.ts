@@ -3,6 +3,8 @@ import os from 'node:os';
 import { EFAULT, EINVAL, ENOSYS, ESRCH, LinuxError } from '../abi/errno.js';
 import { descriptorFor, TLS_COUNT, TLS_FIRST, UserDesc } from '../engine/descriptors.js';
 import { row, SyscallContext, SyscallRow } from './types.js';
+import { credentialRows } from './credentials.js';
+import { schedRows } from './sched.js';
 
 function exitGroup(ctx: SyscallContext, code: number): number {
   ctx.proc.exit = { code: code & 0xff };
@@ -74,35 +76,25 @@ function uname(ctx: SyscallContext, p: number): number {
   return 0;
 }
 
+/** A 16-bit ID call reports an ID above 65535 as the kernel's overflowuid. */
+const id16 = (id: number): number => (id > 0xffff ? 65534 : id);
+
 export const processRows: SyscallRow[] = [
+  ...credentialRows,
+  ...schedRows,
   row(1, 'exit', ['int'], (ctx, a) => exitGroup(ctx, a)),
   row(252, 'exit_group', ['int'], (ctx, a) => exitGroup(ctx, a)),
   row(20, 'getpid', [], (ctx) => ctx.proc.ids.pid),
   row(224, 'gettid', [], (ctx) => ctx.thread.tid),
   row(64, 'getppid', [], (ctx) => ctx.proc.ids.ppid),
-  row(24, 'getuid', [], (ctx) => ctx.proc.ids.uid & 0xffff),
-  row(47, 'getgid', [], (ctx) => ctx.proc.ids.gid & 0xffff),
-  row(49, 'geteuid', [], (ctx) => ctx.proc.ids.euid & 0xffff),
-  row(50, 'getegid', [], (ctx) => ctx.proc.ids.egid & 0xffff),
+  row(24, 'getuid', [], (ctx) => id16(ctx.proc.ids.uid)),
+  row(47, 'getgid', [], (ctx) => id16(ctx.proc.ids.gid)),
+  row(49, 'geteuid', [], (ctx) => id16(ctx.proc.ids.euid)),
+  row(50, 'getegid', [], (ctx) => id16(ctx.proc.ids.egid)),
   row(199, 'getuid32', [], (ctx) => ctx.proc.ids.uid),
   row(200, 'getgid32', [], (ctx) => ctx.proc.ids.gid),
   row(201, 'geteuid32', [], (ctx) => ctx.proc.ids.euid),
   row(202, 'getegid32', [], (ctx) => ctx.proc.ids.egid),
-  row(209, 'getresuid32', ['ptr', 'ptr', 'ptr'], (ctx, a, b, c) => {
-    ctx.mem.setU32(a, ctx.proc.ids.uid); ctx.mem.setU32(b, ctx.proc.ids.euid); ctx.mem.setU32(c, ctx.proc.ids.euid);
-    return 0;
-  }),
-  row(211, 'getresgid32', ['ptr', 'ptr', 'ptr'], (ctx, a, b, c) => {
-    ctx.mem.setU32(a, ctx.proc.ids.gid); ctx.mem.setU32(b, ctx.proc.ids.egid); ctx.mem.setU32(c, ctx.proc.ids.egid);
-    return 0;
-  }),
-  row(205, 'getgroups32', ['int', 'ptr'], (ctx, size, list) => {
-    const groups = [ctx.proc.ids.gid];
-    if (size === 0) return groups.length;
-    if (size < groups.length) return -EINVAL;
-    groups.forEach((g, i) => ctx.mem.setU32(list + 4 * i, g));
-    return groups.length;
-  }),
   row(132, 'getpgid', ['int'], (ctx) => ctx.proc.ids.pid),
   row(65, 'getpgrp', [], (ctx) => ctx.proc.ids.pid),
   row(147, 'getsid', ['int'], (ctx) => ctx.proc.ids.pid),
@@ -148,22 +140,10 @@ export const processRows: SyscallRow[] = [
     }
     return -EINVAL;
   }),
-  row(96, 'getpriority', ['int', 'int'], () => 20),
-  row(97, 'setpriority', ['int', 'int', 'int'], () => 0),
-  row(158, 'sched_yield', [], () => 0),
-  row(242, 'sched_getaffinity', ['int', 'size', 'ptr'], (ctx, _pid, size, mask) => {
-    if (size < 4) return -EINVAL;
-    const buf = ctx.mem.writable(mask, size);
-    buf.fill(0);
-    const cpus = Math.min(os.cpus().length || 1, size * 8);
-    for (let i = 0; i < cpus; i++) buf[i >> 3] |= 1 << (i & 7);
-    return Math.min(size, 128);
-  }),
-  row(241, 'sched_setaffinity', ['int', 'size', 'ptr'], () => 0),
-  row(318, 'getcpu', ['ptr', 'ptr', 'ptr'], (ctx, cpu, node) => {
-    if (cpu) ctx.mem.setU32(cpu, 0);
-    if (node) ctx.mem.setU32(node, 0);
-    return 0;
+  row(136, 'personality', ['hex'], (ctx, persona) => {
+    const old = ctx.proc.personality;
+    if (persona !== 0xffffffff) ctx.proc.personality = persona >>> 0;
+    return old;
   }),
 ];
 

@@ -1,0 +1,122 @@
+// Scheduling attributes of the one emulated process: policy and real-time
+// priority (sched_*), the nice value (getpriority/setpriority), CPU
+// affinity. They are recorded and reported back with the kernel's checks
+// (kernel/sched/core.c, kernel/sys.c); the host schedules dsu as it likes.
+import os from 'node:os';
+import { EACCES, EINVAL, EPERM, ESRCH } from '../abi/errno.js';
+import { row, SyscallContext, SyscallRow } from './types.js';
+
+const SCHED_OTHER = 0;
+const SCHED_FIFO = 1;
+const SCHED_RR = 2;
+const SCHED_BATCH = 3;
+const SCHED_IDLE = 5;
+const SCHED_RESET_ON_FORK = 0x40000000;
+const POLICIES = [SCHED_OTHER, SCHED_FIFO, SCHED_RR, SCHED_BATCH, SCHED_IDLE];
+const MAX_RT_PRIO = 99;
+/** SCHED_RR's time slice, 100 ms (RR_TIMESLICE). */
+const RR_TIMESLICE_NS = 100_000_000;
+
+const PRIO_PROCESS = 0;
+const PRIO_PGRP = 1;
+const PRIO_USER = 2;
+
+const realTime = (policy: number): boolean => policy === SCHED_FIFO || policy === SCHED_RR;
+
+/** 0 or the process's own pid name this process; any other pid names no process dsu knows. */
+function checkSelf(ctx: SyscallContext, pid: number): number {
+  if (pid < 0) return -EINVAL;
+  return pid === 0 || pid === ctx.proc.pid ? 0 : -ESRCH;
+}
+
+function setScheduler(ctx: SyscallContext, pid: number, policyArg: number, param: number): number {
+  if (pid < 0 || param === 0) return -EINVAL;
+  const self = checkSelf(ctx, pid);
+  if (self < 0) return self;
+  const sched = ctx.proc.sched;
+  const keep = policyArg === -1;
+  const policy = keep ? sched.policy : policyArg & ~SCHED_RESET_ON_FORK;
+  if (!POLICIES.includes(policy)) return -EINVAL;
+  const priority = ctx.mem.i32(param);
+  if (realTime(policy) ? priority < 1 || priority > MAX_RT_PRIO : priority !== 0) return -EINVAL;
+  // an unprivileged process has RLIMIT_RTPRIO 0: no real-time policy
+  if (realTime(policy) && ctx.proc.ids.euid !== 0) return -EPERM;
+  sched.policy = policy;
+  sched.priority = priority;
+  if (!keep) sched.resetOnFork = (policyArg & SCHED_RESET_ON_FORK) !== 0;
+  return 0;
+}
+
+function rrInterval(ctx: SyscallContext, pid: number, ts: number, wide: boolean): number {
+  const self = checkSelf(ctx, pid);
+  if (self < 0) return self;
+  const ns = ctx.proc.sched.policy === SCHED_RR ? RR_TIMESLICE_NS : 0;
+  if (wide) {
+    ctx.mem.setU64(ts, BigInt(Math.floor(ns / 1e9)));
+    ctx.mem.setU32(ts + 8, ns % 1e9);
+    ctx.mem.setU32(ts + 12, 0);
+  } else {
+    ctx.mem.setU32(ts, Math.floor(ns / 1e9));
+    ctx.mem.setU32(ts + 4, ns % 1e9);
+  }
+  return 0;
+}
+
+/** The process group and session are the process's own; PRIO_USER sees only this process. */
+function namesSelf(ctx: SyscallContext, which: number, who: number): number {
+  if (which === PRIO_PROCESS || which === PRIO_PGRP) return who === 0 || who === ctx.proc.pid ? 0 : -ESRCH;
+  if (which === PRIO_USER) return who === 0 || who === ctx.proc.ids.uid ? 0 : -ESRCH;
+  return -EINVAL;
+}
+
+function setPriority(ctx: SyscallContext, which: number, who: number, prio: number): number {
+  const self = namesSelf(ctx, which, who);
+  if (self < 0) return self;
+  const nice = Math.max(-20, Math.min(19, prio));
+  // lowering the nice value needs CAP_SYS_NICE (RLIMIT_NICE is 0 by default)
+  if (nice < ctx.proc.sched.nice && ctx.proc.ids.euid !== 0) return -EACCES;
+  ctx.proc.sched.nice = nice;
+  return 0;
+}
+
+export const schedRows: SyscallRow[] = [
+  row(157, 'sched_getscheduler', ['int'], (ctx, pid) => {
+    const self = checkSelf(ctx, pid | 0);
+    if (self < 0) return self;
+    return ctx.proc.sched.policy | (ctx.proc.sched.resetOnFork ? SCHED_RESET_ON_FORK : 0);
+  }),
+  row(156, 'sched_setscheduler', ['int', 'int', 'ptr'], (ctx, pid, policy, param) => setScheduler(ctx, pid | 0, policy | 0, param)),
+  row(155, 'sched_getparam', ['int', 'ptr'], (ctx, pid, param) => {
+    if (param === 0) return -EINVAL;
+    const self = checkSelf(ctx, pid | 0);
+    if (self < 0) return self;
+    ctx.mem.setU32(param, ctx.proc.sched.priority);
+    return 0;
+  }),
+  row(154, 'sched_setparam', ['int', 'ptr'], (ctx, pid, param) => setScheduler(ctx, pid | 0, -1, param)),
+  row(159, 'sched_get_priority_max', ['int'], (_ctx, policy) => (!POLICIES.includes(policy) ? -EINVAL : realTime(policy) ? MAX_RT_PRIO : 0)),
+  row(160, 'sched_get_priority_min', ['int'], (_ctx, policy) => (!POLICIES.includes(policy) ? -EINVAL : realTime(policy) ? 1 : 0)),
+  row(161, 'sched_rr_get_interval', ['int', 'ptr'], (ctx, pid, ts) => rrInterval(ctx, pid | 0, ts, false)),
+  row(423, 'sched_rr_get_interval_time64', ['int', 'ptr'], (ctx, pid, ts) => rrInterval(ctx, pid | 0, ts, true)),
+  row(158, 'sched_yield', [], () => 0),
+  // the kernel returns 20 - nice so that the result is never negative
+  row(96, 'getpriority', ['int', 'int'], (ctx, which, who) => {
+    const self = namesSelf(ctx, which, who | 0);
+    return self < 0 ? self : 20 - ctx.proc.sched.nice;
+  }),
+  row(97, 'setpriority', ['int', 'int', 'int'], (ctx, which, who, prio) => setPriority(ctx, which, who | 0, prio | 0)),
+  row(242, 'sched_getaffinity', ['int', 'size', 'ptr'], (ctx, _pid, size, mask) => {
+    if (size < 4) return -EINVAL;
+    const buf = ctx.mem.writable(mask, size);
+    buf.fill(0);
+    const cpus = Math.min(os.cpus().length || 1, size * 8);
+    for (let i = 0; i < cpus; i++) buf[i >> 3] |= 1 << (i & 7);
+    return Math.min(size, 128);
+  }),
+  row(241, 'sched_setaffinity', ['int', 'size', 'ptr'], () => 0),
+  row(318, 'getcpu', ['ptr', 'ptr', 'ptr'], (ctx, cpu, node) => {
+    if (cpu) ctx.mem.setU32(cpu, 0);
+    if (node) ctx.mem.setU32(node, 0);
+    return 0;
+  }),
+];
