@@ -9,6 +9,7 @@ import type { SymbolEntry } from '../loader/symbols/symbol-table.js';
 import { PatchError, PatchFile, PatchSymbol, RESERVED } from './patch-file.js';
 import { JMP_SIZE } from './mechanism/jump.js';
 import { jumpRoom } from './jump-room.js';
+import { conventionMismatches } from './convention-check.js';
 import type { CodeRange } from './quiescence.js';
 import type { PatchRegistry } from './registry.js';
 
@@ -172,6 +173,7 @@ export function planReplacement(patch: PatchFile, modules: readonly RuntimeModul
     if (entry && small !== undefined) problems.push(`${key}: a version has only ${small} bytes before the next function, too few for the ${JMP_SIZE}-byte jump`);
     replacements.push({ key, name: f.name, original: old, room, patchValue: f.value, patchSize: f.size, entry });
   }
+  problems.push(...conventionMismatches(patch.elf, replacements));
   // a patch may only fix state (a transfer and no code), but one that matches
   // nothing at all was most likely built for another program
   if (replacements.length === 0 && problems.length === 0 && !patch.hasTransfer) {

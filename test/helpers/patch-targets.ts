@@ -10,6 +10,7 @@ import { BUILD } from './run.js';
 import { freePort } from './servers.js';
 import { RespClient } from './resp.js';
 import { DsuProgram, startUnderDsu } from './patching.js';
+import { ledgerTarget } from './ledger-target.js';
 
 export const COUNTER = path.join(BUILD, 'counter', 'counter-v1');
 
@@ -233,5 +234,6 @@ export async function startCaseTarget(program: string): Promise<CaseTarget> {
   if (family === 'kvstore') return kvstoreTarget(binary);
   if (family === 'httpd') return httpdTarget(binary);
   if (family === 'feature') return featureTarget(binary);
+  if (family === 'ledger') return ledgerTarget(binary);
   throw new Error(`no driver for ${program}: add one to test/helpers/patch-targets.ts`);
 }
