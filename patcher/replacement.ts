@@ -182,15 +182,23 @@ export function planReplacement(patch: PatchFile, modules: readonly RuntimeModul
 
   const shared = new Map<string, number>();
   const carried: DataCarry[] = [];
+  const resized: string[] = [];
   for (const d of patch.data) {
     if (!d.writable || d.size === 0) continue;
     const old = programData(modules, d.name);
     if (!d.local) {
-      // a global keeps its storage: the program's, or the copy an earlier patch introduced
-      const g = old.find((o) => o.symbol.bind !== 'local');
+      // a global keeps its storage, the copy an earlier patch introduced or
+      // else the program's, unless its size changed: sharing a smaller
+      // object would let the new code write past its end
       const introduced = registry.currentData(d.name);
-      if (g) shared.set(d.name, g.address);
-      else if (introduced && introduced.size === d.size) shared.set(d.name, introduced.address);
+      const g = old.find((o) => o.symbol.bind !== 'local');
+      const live = introduced ?? (g ? { address: g.address, size: g.symbol.size } : null);
+      if (live === null) continue;
+      if (live.size === d.size || live.size === 0) shared.set(d.name, live.address);
+      else {
+        resized.push(`${d.name}: the patch's global has ${d.size} bytes, the live one ${live.size}: it gets new storage with its initial value, ` +
+          `which only code of this patch uses; ${patch.hasTransfer ? 'dsu_transfer is expected to' : 'a dsu_transfer should'} fill it from DSU_OLD(${d.name})`);
+      }
       continue;
     }
     const key = dataKey(d);
@@ -212,5 +220,5 @@ export function planReplacement(patch: PatchFile, modules: readonly RuntimeModul
     }
   }
   if (problems.length > 0) throw new PatchError(problems.join('; '));
-  return { replacements, added, shared, carried, dependents, warnings: staleStaticUsers(carried, replacements, modules) };
+  return { replacements, added, shared, carried, dependents, warnings: [...resized, ...staleStaticUsers(carried, replacements, modules)] };
 }
