@@ -211,7 +211,6 @@ export function startSession(opts: RunOptions): Session {
   const detachSignals = attachHostSignals(proc);
   release = () => {
     detachSignals();
-    proc.flushSharedMappings(0, TASK_SIZE);
     proc.fds.closeAll();
   };
   const started = performance.now();

@@ -58,8 +58,6 @@ export class Process {
   argv: string[] = [];
   /** Thread name (prctl PR_SET_NAME, /proc/self/comm). */
   comm = '';
-  /** Writable MAP_SHARED file mappings: start address -> file and range, written back on msync/munmap/exit. */
-  readonly sharedWritebacks = new Map<number, { desc: FileDescription; offset: number; length: number }>();
   /** Objects dsu linked into the program itself (patches), in link order. */
   readonly linkedObjects: RuntimeModule[] = [];
   /** Syscall numbers already reported as unsupported. */
@@ -88,16 +86,6 @@ export class Process {
 
   get mainThread(): Thread {
     return this.threads[0];
-  }
-
-  /** Write shared file mappings overlapping [start, end) back to their files. */
-  flushSharedMappings(start: number, end: number): void {
-    for (const [addr, m] of this.sharedWritebacks) {
-      if (addr + m.length <= start || addr >= end) continue;
-      const data = this.machine.space.memory.bytes.subarray(addr, addr + m.length);
-      m.desc.pwrite(data, m.offset);
-      if (addr >= start && addr + m.length <= end) this.sharedWritebacks.delete(addr);
-    }
   }
 
   get exited(): boolean {

@@ -59,6 +59,12 @@ export function refineAccessFault(fault: CpuFault, mapped: boolean): CpuFault {
   return { ...fault, code: mapped ? SEGV_ACCERR : SEGV_MAPERR };
 }
 
+/** A load or store to a page of a shared file mapping that lies past the end of the file. */
+export function beyondEndOfFile(fault: CpuFault): CpuFault {
+  const BUS_ADRERR = 2;
+  return { ...fault, signal: SIGBUS, code: BUS_ADRERR, cause: 'access beyond the end of a mapped file' };
+}
+
 export const SIGNAL_NAMES: Record<number, string> = {
   1: 'SIGHUP', 2: 'SIGINT', 3: 'SIGQUIT', 4: 'SIGILL', 5: 'SIGTRAP', 6: 'SIGABRT', 7: 'SIGBUS', 8: 'SIGFPE',
   9: 'SIGKILL', 10: 'SIGUSR1', 11: 'SIGSEGV', 12: 'SIGUSR2', 13: 'SIGPIPE', 14: 'SIGALRM', 15: 'SIGTERM',

@@ -87,19 +87,6 @@ export class HostFile extends FileDescription {
     });
   }
 
-  /** mmap: the file's bytes from `fileOffset` into `dest`; what lies beyond the end stays zero. */
-  mapContents(dest: Uint8Array, fileOffset: number): number {
-    return attempt(() => {
-      let done = 0;
-      while (done < dest.length) {
-        const n = fs.readSync(this.fd, dest, done, dest.length - done, fileOffset + done);
-        if (n === 0) break;
-        done += n;
-      }
-      return done;
-    });
-  }
-
   override hostFd(): number {
     return this.fd;
   }

@@ -91,6 +91,7 @@ function openHost(ctx: SyscallContext, r: Resolved, flags: number, mode: number,
   const createMode = mode & 0o7777 & ~ctx.proc.umask;
   const fd = fs.openSync(r.host + (r.trailingSlash ? '/' : ''), hostFlags, createMode);
   if (willCreate) applyMode(fd, createMode);
+  if (flags & O_TRUNC) ctx.proc.space.recheckFileSizes();
   return describeHostFd(fd, flags & ~TRANSIENT, r.guest);
 }
 

@@ -3,6 +3,7 @@
 // tables; the caller is told when translated code or the TLB must be dropped.
 import { HostMemory } from './host-memory.js';
 import { PageTables } from './page-tables.js';
+import { FileBacking } from './file-backing.js';
 
 export const PAGE_SIZE = 4096;
 export const PROT_READ = 1;
@@ -26,7 +27,18 @@ export interface Region {
   /** File offset of `start` for file mappings. */
   offset: number;
   shared: boolean;
+  /** A MAP_SHARED file mapping: the file whose pages these are. */
+  backing?: FileBacking;
+  /**
+   * With a backing: pages below this address hold the file's pages (those
+   * past the file's end when mapped are not present, and fault in when the
+   * file has grown, else raise SIGBUS).
+   */
+  backedEnd?: number;
 }
+
+/** What a page fault inside a mapping turned out to be. */
+export type FaultOutcome = 'resolved' | 'beyond-eof' | 'none';
 
 export interface MemoryEvents {
   /** Mappings were removed or lost permissions: cached translations must go. */
@@ -79,6 +91,8 @@ export class AddressSpace {
     while (at < end) {
       const r = this.regionAt(at);
       if (!r || (r.prot & prot) !== prot || r.kind === 'reserved') return false;
+      // the host must not touch pages of a file mapping that lie past the file's end
+      if (r.backing && Math.min(end, r.end) > backedTop(r) && !this.growBacking(r, Math.min(end, r.end))) return false;
       at = r.end;
     }
     return true;
@@ -107,14 +121,82 @@ export class AddressSpace {
    * `fill` receives the zeroed guest bytes to initialise (file contents).
    */
   map(start: number, length: number, prot: number, kind: RegionKind, name: string,
-    opts: { offset?: number; shared?: boolean; fill?: (bytes: Uint8Array) => void } = {}): void {
+    opts: { offset?: number; shared?: boolean; fill?: (bytes: Uint8Array) => void; backing?: FileBacking } = {}): number {
     const end = start + length;
     this.remove(start, end);
     const region: Region = { start, end, prot, kind, name, offset: opts.offset ?? 0, shared: opts.shared ?? false };
+    if (opts.backing) {
+      region.backing = opts.backing;
+      region.backedEnd = start;
+    }
     this.insert(region);
+    if (opts.backing) {
+      const err = this.backUpTo(region, end);
+      if (err !== 0) {
+        this.remove(start, end);
+        return err;
+      }
+      return 0;
+    }
     if (opts.fill) opts.fill(this.memory.bytes.subarray(start, end));
     if (prot !== 0 && kind !== 'reserved') this.tables.map(start, end, (prot & PROT_WRITE) !== 0);
     if (!opts.fill) this.mergeAround(start, end);
+    return 0;
+  }
+
+  /**
+   * A page fault at `address`: inside a file mapping, a page the file has
+   * grown to since is brought in ('resolved', run the instruction again); one
+   * still past the end of the file is 'beyond-eof' (SIGBUS).
+   */
+  resolveFault(address: number): FaultOutcome {
+    const r = this.regionAt(address);
+    if (!r?.backing || r.prot === 0 || address < backedTop(r)) return 'none';
+    return this.growBacking(r, address + 1) ? 'resolved' : 'beyond-eof';
+  }
+
+  /**
+   * The files behind shared mappings may have shrunk (a truncate by the
+   * guest): pages now wholly past the end stop being the file's, so neither
+   * the guest nor the host touches them (the host would get SIGBUS).
+   */
+  recheckFileSizes(): void {
+    let lost = false;
+    for (const r of this.regions) {
+      if (!r.backing || backedTop(r) === r.start) continue;
+      const top = Math.max(r.start, Math.min(backedTop(r), this.fileTop(r)));
+      if (top < backedTop(r)) {
+        this.tables.unmap(top, backedTop(r));
+        this.memory.unmapFile(top, backedTop(r) - top);
+        r.backedEnd = top;
+        lost = true;
+      }
+    }
+    if (lost) this.events.flushTlb();
+  }
+
+  /** End of the pages of region `r` that hold file bytes now (whole pages, as the kernel maps them). */
+  private fileTop(r: Region): number {
+    const bytes = r.backing!.size() - r.offset;
+    return bytes <= 0 ? r.start : Math.min(r.end, r.start + pageUp(bytes));
+  }
+
+  /** Back region `r` with its file up to `want` if the file reaches that far. */
+  private growBacking(r: Region, want: number): boolean {
+    if (this.fileTop(r) < want) return false;
+    return this.backUpTo(r, want) === 0 && backedTop(r) >= want;
+  }
+
+  /** Map the file's pages for [backedTop, min(limit, file end)) of region `r`; 0 or the host's errno. */
+  private backUpTo(r: Region, limit: number): number {
+    const from = backedTop(r);
+    const to = Math.min(pageUp(limit), this.fileTop(r));
+    if (to <= from) return 0;
+    const err = this.memory.mapFile(from, to - from, r.backing!.hostFd, r.offset + (from - r.start), r.backing!.writable);
+    if (err !== 0) return err;
+    r.backedEnd = to;
+    if (r.prot !== 0) this.tables.map(from, to, (r.prot & PROT_WRITE) !== 0);
+    return 0;
   }
 
   /** Remove mappings in [start, end): pages read as zero when mapped again. */
@@ -132,8 +214,10 @@ export class AddressSpace {
       if (r.prot & ~prot) lostRights = true;
       if (r.prot & PROT_EXEC && r.prot !== prot) this.events.codeChanging(r.start, r.end);
       r.prot = prot;
+      // pages of a file mapping past the file's end stay absent
+      const top = r.backing ? backedTop(r) : r.end;
       if (prot === 0) this.tables.unmap(r.start, r.end);
-      else this.tables.map(r.start, r.end, (prot & PROT_WRITE) !== 0);
+      else if (top > r.start) this.tables.map(r.start, top, (prot & PROT_WRITE) !== 0);
     }
     this.mergeAround(start, end);
     if (lostRights) this.events.flushTlb();
@@ -160,14 +244,21 @@ export class AddressSpace {
       if (r.end <= start || r.start >= end) continue;
       if (r.prot & PROT_EXEC && r.kind !== 'reserved') this.events.codeChanging(r.start, r.end);
       this.tables.unmap(r.start, r.end);
-      this.memory.discard(r.start, r.end - r.start);
+      if (r.backing) {
+        this.memory.unmapFile(r.start, backedTop(r) - r.start);
+        this.memory.discard(backedTop(r), r.end - backedTop(r));
+      } else {
+        this.memory.discard(r.start, r.end - r.start);
+      }
       this.regions.splice(i, 1);
+      r.backing?.drop();
       removed = true;
     }
     if (removed) this.events.flushTlb();
   }
 
   private insert(region: Region): void {
+    region.backing?.hold();
     let i = this.regions.length;
     while (i > 0 && this.regions[i - 1].start > region.start) i--;
     this.regions.splice(i, 0, region);
@@ -186,6 +277,7 @@ export class AddressSpace {
       const a = this.regions[i - 1];
       const b = this.regions[i];
       if (b.start > end || a.end < start) continue;
+      if (a.backing || b.backing) continue;
       if (a.end === b.start && a.prot === b.prot && a.kind === b.kind && a.name === b.name &&
         a.shared === b.shared && (a.kind !== 'file' || a.offset + (a.end - a.start) === b.offset)) {
         a.end = b.end;
@@ -193,4 +285,9 @@ export class AddressSpace {
       }
     }
   }
+}
+
+/** End of the file-backed pages of a piece of a shared file mapping (within the piece). */
+function backedTop(r: Region): number {
+  return Math.max(r.start, Math.min(r.end, r.backedEnd ?? r.end));
 }

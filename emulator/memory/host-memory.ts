@@ -8,10 +8,13 @@ const libc = koffi.load('libc.so.6');
 const mmap = libc.func('void *mmap(void *addr, size_t len, int prot, int flags, int fd, long off)');
 const munmap = libc.func('int munmap(void *addr, size_t len)');
 const madvise = libc.func('int madvise(uint64_t addr, size_t len, int advice)');
+const mmapAt = libc.func('mmap', 'uint64_t', ['uint64_t', 'size_t', 'int', 'int', 'int', 'int64_t']);
 
 const PROT_READ = 1;
 const PROT_WRITE = 2;
+const MAP_SHARED = 0x01;
 const MAP_PRIVATE = 0x02;
+const MAP_FIXED = 0x10;
 const MAP_ANONYMOUS = 0x20;
 const MAP_NORESERVE = 0x4000;
 const MADV_DONTNEED = 4;
@@ -40,6 +43,24 @@ export class HostMemory {
   /** Give pages back to the host: they read as zeros afterwards. */
   discard(address: number, length: number): void {
     if (length > 0) madvise(this.hostBase + address, length, MADV_DONTNEED);
+  }
+
+  /**
+   * Put the host file's pages at [address, address+length): the guest then
+   * shares the host kernel's page cache with every other user of the file.
+   * Returns 0 or the host's errno.
+   */
+  mapFile(address: number, length: number, hostFd: number, offset: number, writable: boolean): number {
+    if (length <= 0) return 0;
+    const prot = PROT_READ | (writable ? PROT_WRITE : 0);
+    const r = mmapAt(this.hostBase + address, length, prot, MAP_SHARED | MAP_FIXED, hostFd, offset);
+    return BigInt(r) === BigInt(this.hostBase + address) ? 0 : koffi.errno();
+  }
+
+  /** Turn pages that mapFile() placed back into zeroed private memory. */
+  unmapFile(address: number, length: number): void {
+    if (length <= 0) return;
+    mmapAt(this.hostBase + address, length, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED, -1, 0);
   }
 
   release(): void {

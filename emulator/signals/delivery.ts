@@ -4,7 +4,7 @@ import type { Process } from '../process.js';
 import type { Runner } from '../runner.js';
 import type { Thread } from '../thread.js';
 import { Reg } from '../engine/unicorn-consts.js';
-import { CpuFault, refineAccessFault, signalName } from '../faults/fault.js';
+import { CpuFault, beyondEndOfFile, refineAccessFault, signalName } from '../faults/fault.js';
 import { reportFault } from '../faults/report.js';
 import { EINTR, LinuxError } from '../abi/errno.js';
 import {
@@ -102,10 +102,13 @@ export function forceSignal(proc: Process, thread: Thread, info: SignalInfo): vo
 }
 
 export function handleFault(proc: Process, _runner: Runner, raw: CpuFault, thread: Thread): void {
-  // a page fault inside a mapping is a protection fault (SEGV_ACCERR), else SEGV_MAPERR
-  const fault = refineAccessFault(raw, proc.space.regionAt(raw.address >>> 0) !== undefined);
   // a handler may let the guest run on: the engine must not keep this fault "in flight"
   clearExceptionInFlight(proc.machine.cpu);
+  // a shared file mapping's page the file has grown to: the instruction runs again
+  const inFile = raw.vector === 14 ? proc.space.resolveFault(raw.address >>> 0) : 'none';
+  if (inFile === 'resolved') return;
+  // a page fault inside a mapping is a protection fault (SEGV_ACCERR), else SEGV_MAPERR
+  const fault = inFile === 'beyond-eof' ? beyondEndOfFile(raw) : refineAccessFault(raw, proc.space.regionAt(raw.address >>> 0) !== undefined);
   // int3 is reported like the kernel's do_int3: SI_KERNEL, no address
   const breakpoint = fault.signal === SIGTRAP && fault.cause === 'breakpoint';
   const info: SignalInfo = {

@@ -61,6 +61,7 @@ function truncatePath(ctx: SyscallContext, path: number, length: number): number
   const target = changeablePath(ctx, r);
   if (fs.statSync(target).isDirectory()) return -EISDIR;
   fs.truncateSync(target, length);
+  ctx.proc.space.recheckFileSizes();
   return 0;
 }
 
@@ -69,7 +70,10 @@ function ftruncate(ctx: SyscallContext, fd: number, length: number): number {
   const d = fdOf(ctx, fd);
   if (!d) return -EBADF;
   if (!d.writableMode) return d.statusFlags & O_PATH ? -EBADF : -EINVAL;
-  return d.truncate(length);
+  const r = d.truncate(length);
+  // shared mappings of the file must let go of pages now past its end
+  if (r === 0) ctx.proc.space.recheckFileSizes();
+  return r;
 }
 
 const offset64 = (lo: number, hi: number): number => (hi | 0) * 2 ** 32 + (lo >>> 0);

@@ -4,6 +4,8 @@ import {
   MMAP_MIN_ADDR, PAGE_SIZE, PROT_EXEC, PROT_READ, PROT_WRITE, TASK_SIZE, pageUp, Region,
 } from '../memory/address-space.js';
 import { row, SyscallContext, SyscallRow } from './types.js';
+import { FileBacking } from '../memory/file-backing.js';
+import { mapSource, readFileInto } from './mm-source.js';
 
 export const MAP_SHARED = 0x01;
 export const MAP_PRIVATE = 0x02;
@@ -62,23 +64,30 @@ export function doMmap(ctx: SyscallContext, addr: number, length: number, prot: 
   if (!desc) return -EBADF;
   if (!desc.readableMode) return -EACCES;
   if (mapType === MAP_SHARED && (prot & PROT_WRITE) && !desc.writableMode) return -EACCES;
-  const mapper = (desc as { mapContents?: (dest: Uint8Array, offset: number) => number }).mapContents;
-  if (!mapper) return -ENODEV;
+  const source = mapSource(desc);
+  if (source === null) return -ENODEV;
+  if (source === 'zero') {
+    space.map(start, size, prot & 7, 'anon', '/dev/zero', { shared: mapType === MAP_SHARED });
+    return start;
+  }
+  if (mapType === MAP_SHARED) {
+    desc.refs++;
+    const backing = new FileBacking(source, desc.writableMode, () => {
+      if (--desc.refs === 0) desc.release();
+    });
+    const err = space.map(start, size, prot & 7, 'file', desc.path, { offset, shared: true, backing });
+    return err === 0 ? start : -err;
+  }
   let err = 0;
   space.map(start, size, prot & 7, 'file', desc.path, {
     offset,
-    shared: mapType === MAP_SHARED,
-    fill: (bytes) => {
-      // the whole last page shows file bytes, as on Linux (zero only past EOF)
-      const n = mapper.call(desc, bytes, offset);
-      if (n < 0) err = n;
-    },
+    // the whole last page shows file bytes, as on Linux (zero only past EOF)
+    fill: (bytes) => { err = readFileInto(source, bytes, offset); },
   });
   if (err < 0) {
     space.unmap(start, start + size);
     return err;
   }
-  if (mapType === MAP_SHARED && (prot & PROT_WRITE)) ctx.proc.sharedWritebacks.set(start, { desc, offset, length });
   return start;
 }
 
@@ -86,7 +95,6 @@ function munmap(ctx: SyscallContext, addr: number, length: number): number {
   if (addr % PAGE_SIZE !== 0 || length === 0) return -EINVAL;
   const end = addr + pageUp(length);
   if (end > TASK_SIZE) return -EINVAL;
-  ctx.proc.flushSharedMappings(addr, end);
   ctx.proc.space.unmap(addr, end);
   return 0;
 }
@@ -96,7 +104,11 @@ function mprotect(ctx: SyscallContext, addr: number, length: number, prot: numbe
   if (prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC | 0x01000000 | 0x02000000)) return -EINVAL;
   if (length === 0) return 0;
   const end = addr + pageUp(length);
-  return ctx.proc.space.protect(addr, end, prot & 7) ? 0 : -ENOMEM;
+  const space = ctx.proc.space;
+  if (!space.isCovered(addr, end)) return -ENOMEM;
+  // a shared mapping of a file opened read-only can never become writable
+  if ((prot & PROT_WRITE) && space.regions.some((r) => r.start < end && addr < r.end && r.backing && !r.backing.writable)) return -EACCES;
+  return space.protect(addr, end, prot & 7) ? 0 : -ENOMEM;
 }
 
 function mremap(ctx: SyscallContext, oldAddr: number, oldSize: number, newSize: number, flags: number, newAddr: number): number {
@@ -116,11 +128,12 @@ function mremap(ctx: SyscallContext, oldAddr: number, oldSize: number, newSize: 
     return oldAddr;
   }
   if (space.isFree(oldAddr + oldLen, oldAddr + newLen)) {
-    space.map(oldAddr + oldLen, newLen - oldLen, region.prot, region.kind, region.name, {
+    const err = space.map(oldAddr + oldLen, newLen - oldLen, region.prot, region.kind, region.name, {
       offset: region.offset + (oldAddr + oldLen - region.start),
       shared: region.shared,
+      backing: region.backing,
     });
-    return oldAddr;
+    return err === 0 ? oldAddr : -err;
   }
   if (!(flags & MREMAP_MAYMOVE)) return -ENOMEM;
   const dest = space.findFree(newLen);
@@ -130,6 +143,17 @@ function mremap(ctx: SyscallContext, oldAddr: number, oldSize: number, newSize: 
 
 function moveMapping(ctx: SyscallContext, region: Region, oldAddr: number, oldLen: number, newLen: number, dest: number): number {
   const space = ctx.proc.space;
+  const backing = region.backing;
+  if (backing) {
+    // the bytes are the file's: map the file again at the new place
+    backing.hold();
+    space.unmap(oldAddr, oldAddr + oldLen);
+    const err = space.map(dest, newLen, region.prot, region.kind, region.name, {
+      offset: region.offset + (oldAddr - region.start), shared: true, backing,
+    });
+    backing.drop();
+    return err === 0 ? dest : -err;
+  }
   const bytes = space.memory.bytes;
   const keep = Math.min(oldLen, newLen);
   const saved = bytes.slice(oldAddr, oldAddr + keep);
@@ -165,10 +189,14 @@ function oldMmap(ctx: SyscallContext, args: number): number {
   return doMmap(ctx, m.u32(args), m.u32(args + 4), m.u32(args + 8), m.u32(args + 12), m.u32(args + 16), m.u32(args + 20));
 }
 
-function msync(ctx: SyscallContext, addr: number, length: number): number {
-  if (addr % PAGE_SIZE !== 0) return -EINVAL;
-  ctx.proc.flushSharedMappings(addr, addr + pageUp(length));
-  return 0;
+/** Shared file mappings are the host's page cache already: only the checks are left. */
+function msync(ctx: SyscallContext, addr: number, length: number, flags: number): number {
+  const MS_ASYNC = 1;
+  const MS_INVALIDATE = 2;
+  const MS_SYNC = 4;
+  if (addr % PAGE_SIZE !== 0 || flags & ~(MS_ASYNC | MS_INVALIDATE | MS_SYNC)) return -EINVAL;
+  if ((flags & MS_ASYNC) && (flags & MS_SYNC)) return -EINVAL;
+  return ctx.proc.space.isCovered(addr, addr + pageUp(length)) ? 0 : -ENOMEM;
 }
 
 export const mmRows: SyscallRow[] = [
@@ -182,7 +210,7 @@ export const mmRows: SyscallRow[] = [
   row(125, 'mprotect', ['ptr', 'size', 'prot'], (ctx, a, b, c) => mprotect(ctx, a, b, c)),
   row(163, 'mremap', ['ptr', 'size', 'size', 'hex', 'ptr'], (ctx, a, b, c, d, e) => mremap(ctx, a, b, c, d, e), true),
   row(219, 'madvise', ['ptr', 'size', 'int'], (ctx, a, b, c) => madvise(ctx, a, b, c)),
-  row(144, 'msync', ['ptr', 'size', 'hex'], (ctx, a, b) => msync(ctx, a, b)),
+  row(144, 'msync', ['ptr', 'size', 'hex'], (ctx, a, b, c) => msync(ctx, a, b, c)),
   row(150, 'mlock', ['ptr', 'size'], () => 0),
   row(151, 'munlock', ['ptr', 'size'], () => 0),
   row(152, 'mlockall', ['hex'], () => 0),
