@@ -251,7 +251,8 @@ export class Patcher {
         id, patch: patchPath, replaced, added: plan.added, carried: plan.carried.map((c) => c.key),
         transfer, pauseMs: round(applied.pauseMs),
         pausePhases: { checkMs: round(phase0 - safe.heldAt), transferMs: round(phase1 - phase0), redirectMs: round(phase2 - phase1) }, waitedMs: round(safe.waitedMs), loadMs: round(loadMs),
-        totalMs: round(performance.now() - received), safePoint: safe.at, stack: safe.stack, journaledPages, released: [], pinned: [], warnings: plan.warnings,
+        totalMs: round(performance.now() - received), safePoint: safe.at, stack: safe.stack, journaledPages, released: [], pinned: [],
+        warnings: [...plan.warnings, ...relaxedWarning(safe.stillActive, plan)],
       };
     } catch (e) {
       return fail(e);
@@ -386,6 +387,14 @@ export class Patcher {
     }
     return reports;
   }
+}
+
+/** --relaxed let old activations run on: say which, since they never see the new code or state. */
+function relaxedWarning(active: readonly string[], plan: ReplacementPlan): string[] {
+  if (active.length === 0) return [];
+  const statics = plan.carried.length > 0 ? ` and the old copies of ${plan.carried.map((c) => c.key).join(', ')}` : '';
+  return [`--relaxed: ${active.join(', ')} ${active.length === 1 ? 'was' : 'were'} running; ${active.length === 1 ? 'that activation goes' : 'those activations go'} on ` +
+    `in the old code${statics} until ${active.length === 1 ? 'it returns' : 'they return'} (a main loop never does: code inlined into it stays old)`];
 }
 
 const yieldToGuest = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));

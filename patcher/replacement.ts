@@ -10,6 +10,7 @@ import { PatchError, PatchFile, PatchSymbol, RESERVED } from './patch-file.js';
 import { JMP_SIZE } from './mechanism/jump.js';
 import { jumpRoom } from './jump-room.js';
 import { conventionMismatches } from './convention-check.js';
+import { nothingMatched, unmatchedFunctions } from './unmatched.js';
 import type { CodeRange } from './quiescence.js';
 import type { PatchRegistry } from './registry.js';
 
@@ -157,10 +158,12 @@ export function planReplacement(patch: PatchFile, modules: readonly RuntimeModul
   }
   const replacements: Replacement[] = [];
   const added: string[] = [];
+  const unmatched: PatchSymbol[] = [];
   for (const f of patch.functions) {
     if (RESERVED.has(f.name)) continue;
     const old = match(f, modules, problems);
     if (!old) {
+      if (!isColdPart(f.name)) unmatched.push(f);
       if (!f.local) added.push(f.name);
       continue;
     }
@@ -176,8 +179,9 @@ export function planReplacement(patch: PatchFile, modules: readonly RuntimeModul
   problems.push(...conventionMismatches(patch.elf, replacements));
   // a patch may only fix state (a transfer and no code), but one that matches
   // nothing at all was most likely built for another program
+  const reasons = unmatchedFunctions(unmatched, modules, registry);
   if (replacements.length === 0 && problems.length === 0 && !patch.hasTransfer) {
-    problems.push('the patch replaces no function of this program (is it built for another program?)');
+    problems.push(nothingMatched(unmatched, reasons));
   }
 
   const shared = new Map<string, number>();
@@ -220,5 +224,5 @@ export function planReplacement(patch: PatchFile, modules: readonly RuntimeModul
     }
   }
   if (problems.length > 0) throw new PatchError(problems.join('; '));
-  return { replacements, added, shared, carried, dependents, warnings: [...resized, ...staleStaticUsers(carried, replacements, modules)] };
+  return { replacements, added, shared, carried, dependents, warnings: [...reasons, ...resized, ...staleStaticUsers(carried, replacements, modules)] };
 }

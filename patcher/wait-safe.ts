@@ -30,6 +30,8 @@ export interface SafePoint {
   at: 'immediately' | 'slice' | 'return-breakpoint' | 'update-point';
   /** performance.now() when the program was stopped for the update: the pause starts here. */
   heldAt: number;
+  /** With --relaxed: old versions still running at the update (they finish in the old code). */
+  stillActive: string[];
 }
 
 export class NotSafe extends ControlError {}
@@ -60,11 +62,13 @@ export function waitUntilSafe(
   };
 
   let checkedAt = 0;
+  let stillActive: string[] = [];
   const check = (): { report: SafetyReport; stacks: StackSnapshot[] } => {
     checks++;
     checkedAt = performance.now();
     const stacks = [walkThread(proc, cpuRegisters(proc.machine.cpu), moduleMap())];
     let report = checkSafety(stacks, opts.relaxed ? [] : ranges);
+    if (opts.relaxed) stillActive = [...new Set(checkSafety(stacks, ranges).blockers.map((b) => b.range.name))];
     for (const e of entries) {
       const f = touchesWindow(stacks, e, e + JMP_SIZE);
       if (f) report = { ...report, safe: false, blockers: [...report.blockers, { range: { start: e, end: e + JMP_SIZE, name: `the first ${JMP_SIZE} bytes at 0x${e.toString(16)}` }, frame: f }] };
@@ -89,7 +93,7 @@ export function waitUntilSafe(
       cleanup();
       runner.hold();
       // the successful check is the first step of the pause
-      resolve({ waitedMs: checkedAt - started, checks, stack: report.stack, at, heldAt: checkedAt });
+      resolve({ waitedMs: checkedAt - started, checks, stack: report.stack, at, heldAt: checkedAt, stillActive });
     };
     /** Re-check at a stop; on failure, watch the return of the outermost blocker. */
     const attempt = (at: SafePoint['at']): void => {

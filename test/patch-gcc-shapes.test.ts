@@ -1,12 +1,13 @@
 // Patches meeting what gcc -O2 makes of a program: a static that takes its
-// argument in a register, a global array that grows. Each checks what the
-// program then does, not only the exit code.
+// argument in a register, a global array that grows, and --relaxed over a
+// main loop. Each checks what the program then does, not only the exit code.
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { BUILD } from './helpers/run.js';
 import { PATCH } from './helpers/patch-cases.js';
 import { applyOk } from './helpers/patching.js';
 import { Ledger } from './helpers/ledger-target.js';
+import { Counter } from './helpers/patch-targets.js';
 
 const LEDGER = path.join(BUILD, 'ledger', 'ledger-v1');
 type Warned = { warnings: string[] };
@@ -39,6 +40,18 @@ describe('patches and gcc -O2 code', () => {
       expect(await l.ask('guard')).toBe('guard 12345');
     } finally {
       await l.stop();
+    }
+  }, 120_000);
+
+  test('--relaxed over a running main says that activation stays on the old code', async () => {
+    const c = await Counter.start();
+    try {
+      expect(await c.send('1 2')).toEqual({ f: 3, num: 1 });
+      const report = (await applyOk(c.socket, PATCH('fail-main-loop'), ['--relaxed'])) as unknown as Warned;
+      expect(report.warnings.join('\n')).toMatch(/--relaxed: main \(counter-v1\) was running; that activation goes on in the old code/);
+      expect((await c.send('3 4')).num).toBe(2);
+    } finally {
+      await c.stop();
     }
   }, 120_000);
 });
