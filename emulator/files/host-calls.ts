@@ -22,6 +22,7 @@ const renameat2Fn = libc.func('int renameat2(int olddirfd, const char *oldpath, 
 const linkatFn = libc.func('int linkat(int olddirfd, const char *oldpath, int newdirfd, const char *newpath, int flags)');
 const faccessatFn = libc.func('int faccessat(int dirfd, const char *path, int mode, int flags)');
 const mknodFn = libc.func('int mknod(const char *path, uint32_t mode, uint64_t dev)');
+const memfdCreateFn = libc.func('int memfd_create(const char *name, unsigned int flags)');
 
 const HOST_AT_FDCWD = -100;
 const HOST_F_GETFL = 3;
@@ -52,6 +53,15 @@ export function hostGetFl(fd: number): number {
 
 export function hostSetFl(fd: number, flags: number): void {
   check(fcntlFn(fd, HOST_F_SETFL, 'int', flags), 'fcntl');
+}
+
+/** fcntl with an int argument (F_ADD_SEALS, F_GET_SEALS). */
+export function hostFcntlInt(fd: number, cmd: number, arg: number): number {
+  return check(fcntlFn(fd, cmd, 'int', arg), 'fcntl');
+}
+
+export function hostMemfdCreate(name: string, flags: number): number {
+  return check(memfdCreateFn(name, flags), 'memfd_create');
 }
 
 /** fcntl with a struct flock: `lock` is the host's 32-byte struct, read and written. */

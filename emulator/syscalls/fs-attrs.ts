@@ -14,7 +14,7 @@ import { fdOf } from './fs-io.js';
 import { row, SyscallContext, SyscallRow } from './types.js';
 
 /** Host path to change for a looked-up target, once the policy allows it. */
-function changeablePath(ctx: SyscallContext, r: Resolved): string {
+export function changeablePath(ctx: SyscallContext, r: Resolved): string {
   if (r.node?.kind === 'magic') {
     const hostFd = r.node.object.hostFd();
     if (hostFd === null) throw new LinuxError(EPERM);
@@ -27,7 +27,7 @@ function changeablePath(ctx: SyscallContext, r: Resolved): string {
 }
 
 /** Host fd to change for an open file, once the policy allows it. */
-function changeableFd(ctx: SyscallContext, fd: number): number {
+export function changeableFd(ctx: SyscallContext, fd: number): number {
   const d = fdOf(ctx, fd);
   if (!d || (d.statusFlags & O_PATH)) throw new LinuxError(EBADF);
   const hostFd = d.hostFd();
@@ -132,6 +132,13 @@ function fsync(ctx: SyscallContext, fd: number, dataOnly: boolean): number {
   return dataOnly && d instanceof HostFile ? d.dataSync() : d.sync();
 }
 
+/** Only a hint to the page cache, but the kernel checks the descriptor. */
+function readahead(ctx: SyscallContext, fd: number): number {
+  const d = fdOf(ctx, fd);
+  if (!d || !d.readableMode) return -EBADF;
+  return d instanceof HostFile ? 0 : -EINVAL;
+}
+
 function fileOf(ctx: SyscallContext, fd: number): FileDescription {
   const d = fdOf(ctx, fd);
   if (!d) throw new LinuxError(EBADF);
@@ -192,6 +199,7 @@ export const fsAttrRows: SyscallRow[] = [
   row(36, 'sync', [], () => 0),
   row(344, 'syncfs', ['fd'], (ctx, a) => (fdOf(ctx, a) ? 0 : -EBADF)),
   row(324, 'fallocate', ['fd', 'int', 'uint', 'int', 'uint', 'int'], (ctx, a, b, c, d, e, f) => fallocate(ctx, a, b, offset64(c, d), offset64(e, f))),
+  row(225, 'readahead', ['fd', 'uint', 'int', 'size'], (ctx, a) => readahead(ctx, a)),
   row(250, 'fadvise64', ['fd', 'uint', 'int', 'size', 'int'], (ctx, a, _b, _c, d, e) => fadvise(ctx, a, d, e)),
   row(272, 'fadvise64_64', ['fd', 'uint', 'int', 'uint', 'int', 'int'], (ctx, a, _b, _c, d, e, f) => fadvise(ctx, a, offset64(d, e), f)),
 ];

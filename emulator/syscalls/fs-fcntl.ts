@@ -9,7 +9,7 @@ import {
 import { FileDescription, O_APPEND, O_CLOEXEC, O_NONBLOCK, O_PATH } from '../files/description.js';
 import { DirectoryStream } from '../files/directory.js';
 import { PipeEnd } from '../files/pipe.js';
-import { hostFcntlLock, hostFlock, hostGetFl, hostSetFl } from '../files/host-calls.js';
+import { hostFcntlInt, hostFcntlLock, hostFlock, hostGetFl, hostSetFl } from '../files/host-calls.js';
 import { afterMs, Blocked } from '../kernel/wait.js';
 import { fdOf } from './fs-io.js';
 import { row, SyscallContext, SyscallResult, SyscallRow } from './types.js';
@@ -64,6 +64,20 @@ function lock(ctx: SyscallContext, d: FileDescription, cmd: number, arg: number)
   return writeFlock(ctx.mem, arg, wide, out) ? 0 : -EOVERFLOW;
 }
 
+const F_ADD_SEALS = 1033;
+const F_GET_SEALS = 1034;
+
+/** File seals live in the host's memfd (or are refused by the host for other files). */
+function seals(d: FileDescription, cmd: number, arg: number): number {
+  const hostFd = d.hostFd();
+  if (hostFd === null) return -EINVAL;
+  try {
+    return hostFcntlInt(hostFd, cmd, arg);
+  } catch (e) {
+    return -errnoOf(e);
+  }
+}
+
 function fcntl(ctx: SyscallContext, fd: number, cmd: number, arg: number, wideCalls: boolean): SyscallResult {
   const d = fdOf(ctx, fd);
   if (!d) return -EBADF;
@@ -83,6 +97,7 @@ function fcntl(ctx: SyscallContext, fd: number, cmd: number, arg: number, wideCa
     case F_GETLK64: case F_SETLK64: case F_SETLKW64: case F_OFD_GETLK: case F_OFD_SETLK: case F_OFD_SETLKW:
       // the old fcntl (55) has no 64-bit lock commands
       return wideCalls ? lock(ctx, d, cmd, arg) : -EINVAL;
+    case F_ADD_SEALS: case F_GET_SEALS: return seals(d, cmd, arg);
     case F_GETPIPE_SZ: return d instanceof PipeEnd ? d.capacity : -EBADF;
     case F_SETPIPE_SZ: return d instanceof PipeEnd ? d.resize(arg, ctx.proc.ids.euid === 0) : -EBADF;
     default: return -EINVAL;

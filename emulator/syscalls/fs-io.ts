@@ -149,6 +149,17 @@ function llseek(ctx: SyscallContext, fd: number, hi: number, lo: number, result:
   return 0;
 }
 
+// HIPRI, DSYNC, SYNC, NOWAIT, APPEND, NOAPPEND, ATOMIC, DONTCACHE, NOSIGNAL: hints the host's page cache makes moot
+const RWF_SUPPORTED = 0x1ff;
+
+/** preadv2/pwritev2: offset -1 means the file position (readv/writev). */
+function rwv2(ctx: SyscallContext, writing: boolean, fd: number, iov: number, count: number, lo: number, hi: number, flags: number): SyscallResult {
+  const EOPNOTSUPP = 95;
+  if (flags & ~RWF_SUPPORTED) return -EOPNOTSUPP;
+  if ((lo | 0) === -1 && (hi | 0) === -1) return writing ? writev(ctx, fd, iov, count) : readv(ctx, fd, iov, count);
+  return writing ? pwritev(ctx, fd, iov, count, lo, hi) : preadv(ctx, fd, iov, count, lo, hi);
+}
+
 export const fsIoRows: SyscallRow[] = [
   row(3, 'read', ['fd', 'outbuf', 'size'], (ctx, a, b, c) => read(ctx, a, b, c)),
   row(4, 'write', ['fd', 'buf', 'size'], (ctx, a, b, c) => write(ctx, a, b, c)),
@@ -158,6 +169,8 @@ export const fsIoRows: SyscallRow[] = [
   row(181, 'pwrite64', ['fd', 'buf', 'size', 'off', 'int'], (ctx, a, b, c, d, e) => pwrite(ctx, a, b, c, d, e)),
   row(333, 'preadv', ['fd', 'ptr', 'int', 'off', 'int'], (ctx, a, b, c, d, e) => preadv(ctx, a, b, c, d, e)),
   row(334, 'pwritev', ['fd', 'ptr', 'int', 'off', 'int'], (ctx, a, b, c, d, e) => pwritev(ctx, a, b, c, d, e)),
+  row(378, 'preadv2', ['fd', 'ptr', 'int', 'off', 'int', 'hex'], (ctx, a, b, c, d, e, f) => rwv2(ctx, false, a, b, c, d, e, f)),
+  row(379, 'pwritev2', ['fd', 'ptr', 'int', 'off', 'int', 'hex'], (ctx, a, b, c, d, e, f) => rwv2(ctx, true, a, b, c, d, e, f)),
   row(19, 'lseek', ['fd', 'int', 'int'], (ctx, a, b, c) => lseek(ctx, a, b, c)),
   row(140, '_llseek', ['fd', 'int', 'uint', 'ptr', 'int'], (ctx, a, b, c, d, e) => llseek(ctx, a, b, c, d, e)),
   row(6, 'close', ['fd'], (ctx, a) => ctx.proc.fds.close(a | 0)),

@@ -8,7 +8,9 @@ import { fsAttrRows } from './fs-attrs.js';
 import { fsFcntlRows } from './fs-fcntl.js';
 import { fsIoctlRows } from './fs-ioctl.js';
 import { fsCopyRows } from './fs-copy.js';
+import { fsXattrRows } from './fs-xattr.js';
 
 export const fsRows: SyscallRow[] = [
   ...fsOpenRows, ...fsStatRows, ...fsDirRows, ...fsLinkRows, ...fsAttrRows, ...fsFcntlRows, ...fsIoctlRows, ...fsCopyRows,
+  ...fsXattrRows,
 ];

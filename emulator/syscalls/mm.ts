@@ -13,6 +13,7 @@ export const MAP_FIXED = 0x10;
 export const MAP_ANONYMOUS = 0x20;
 export const MAP_GROWSDOWN = 0x100;
 export const MAP_FIXED_NOREPLACE = 0x100000;
+const MEMBARRIER_COMMANDS = 0x3ff;
 const MREMAP_MAYMOVE = 1;
 const MREMAP_FIXED = 2;
 
@@ -213,6 +214,9 @@ export const mmRows: SyscallRow[] = [
   row(144, 'msync', ['ptr', 'size', 'hex'], (ctx, a, b, c) => msync(ctx, a, b, c)),
   row(150, 'mlock', ['ptr', 'size'], () => 0),
   row(151, 'munlock', ['ptr', 'size'], () => 0),
+  row(376, 'mlock2', ['ptr', 'size', 'hex'], (_ctx, _a, _b, flags) => (flags & ~1 ? -EINVAL : 0)),
+  // one thread: every barrier command is already satisfied; the query lists them all (as Linux 6 does)
+  row(375, 'membarrier', ['int', 'hex', 'int'], (_ctx, cmd, flags) => (cmd === 0 ? (flags === 0 ? MEMBARRIER_COMMANDS : -EINVAL) : (cmd & (cmd - 1)) === 0 && (cmd & MEMBARRIER_COMMANDS) ? 0 : -EINVAL)),
   row(152, 'mlockall', ['hex'], () => 0),
   row(153, 'munlockall', [], () => 0),
   row(218, 'mincore', ['ptr', 'size', 'ptr'], (ctx, a, b, c) => {

@@ -76,6 +76,27 @@ function uname(ctx: SyscallContext, p: number): number {
   return 0;
 }
 
+const ECHILD = 10;
+const WNOHANG = 1;
+const WUNTRACED = 2;
+const WCONTINUED = 8;
+const WEXITED = 4;
+const WNOWAIT = 0x1000000;
+const WAIT_MODIFIERS = 0xe0000000; // __WNOTHREAD, __WALL, __WCLONE
+
+/** wait4/waitpid: a process that cannot fork has no children to wait for. */
+function wait4(options: number): number {
+  if (options & ~(WNOHANG | WUNTRACED | WCONTINUED | WAIT_MODIFIERS)) return -EINVAL;
+  return -ECHILD;
+}
+
+function waitid(idtype: number, options: number): number {
+  const P_PIDFD = 3;
+  if (options & ~(WNOHANG | WUNTRACED | WEXITED | WCONTINUED | WNOWAIT | WAIT_MODIFIERS)) return -EINVAL;
+  if (!(options & (WUNTRACED | WEXITED | WCONTINUED)) || idtype < 0 || idtype > P_PIDFD) return -EINVAL;
+  return -ECHILD;
+}
+
 /** A 16-bit ID call reports an ID above 65535 as the kernel's overflowuid. */
 const id16 = (id: number): number => (id > 0xffff ? 65534 : id);
 
@@ -140,6 +161,9 @@ export const processRows: SyscallRow[] = [
     }
     return -EINVAL;
   }),
+  row(114, 'wait4', ['int', 'ptr', 'hex', 'ptr'], (_ctx, _pid, _status, options) => wait4(options)),
+  row(7, 'waitpid', ['int', 'ptr', 'hex'], (_ctx, _pid, _status, options) => wait4(options)),
+  row(284, 'waitid', ['int', 'int', 'ptr', 'hex', 'ptr'], (_ctx, idtype, _id, _info, options) => waitid(idtype, options)),
   row(136, 'personality', ['hex'], (ctx, persona) => {
     const old = ctx.proc.personality;
     if (persona !== 0xffffffff) ctx.proc.personality = persona >>> 0;
