@@ -10,7 +10,8 @@ import { pollRows } from './poll.js';
 import { epollRows } from './epoll.js';
 import { eventFdRows } from './event-fds.js';
 import { signalAndTimeRows } from './signals-and-time.js';
+import { futexRows } from './futex.js';
 
 export function allSyscallRows(): SyscallRow[] {
-  return [...processRows, ...mmRows, ...fsIoRows, ...fsRows, ...netRows, ...socketcallRows, ...pollRows, ...epollRows, ...eventFdRows, ...signalAndTimeRows];
+  return [...processRows, ...mmRows, ...fsIoRows, ...fsRows, ...netRows, ...socketcallRows, ...pollRows, ...epollRows, ...eventFdRows, ...signalAndTimeRows, ...futexRows];
 }
