@@ -2,7 +2,7 @@
 // about it (blocking mode, timeouts, the address it asked to bind). Data and
 // errors come straight from the host kernel, so EINPROGRESS, SO_ERROR,
 // partial writes, ECONNRESET and the listen backlog are the real thing.
-import { EAGAIN, EINPROGRESS, EINVAL, EPERM, EPIPE, LinuxError } from '../abi/errno.js';
+import { EAGAIN, EALREADY, EINPROGRESS, EINVAL, EISCONN, EPERM, EPIPE, LinuxError } from '../abi/errno.js';
 import { anyOf, afterMs, Blocked } from '../kernel/wait.js';
 import { IoResult, StatInfo } from '../files/description.js';
 import { host, MSG_DONTWAIT } from '../host/libc-net.js';
@@ -23,7 +23,6 @@ const SO_SNDTIMEO_OLD = 21;
 const SO_RCVTIMEO_NEW = 66;
 const SO_SNDTIMEO_NEW = 67;
 const SO_BINDTODEVICE = 25;
-const SO_ERROR = 4;
 const MSG_NOSIGNAL = 0x4000;
 const MSG_WAITALL = 0x100;
 const S_IFSOCK = 0o140000;
@@ -71,13 +70,20 @@ export class Socket extends HostObject {
 
   connect(ctx: SyscallContext, addr: Uint8Array): number | Blocked {
     const state = (ctx.thread.syscallState ??= {});
+    const dest = destinationAddress(addr, this.policy, ctx.proc.vfs);
     if (state.connecting) {
-      // woken because the socket became writable: the connection is done, or failed
       if (this.timedOut(ctx, this.sendTimeoutMs)) return -EINPROGRESS;
-      const err = this.pendingError();
-      return err === 0 ? 0 : -err;
+      // Asking the host again is what finishes a blocking connect in the
+      // kernel: EISCONN once connected, EALREADY while under way, and on
+      // failure the error itself with the socket reset so that it can
+      // connect again (reading SO_ERROR instead would leave it half-failed,
+      // and a later connect would say ECONNABORTED).
+      const again = host.connect(this.fd, dest);
+      if (again === 0 || again === -EISCONN) return 0;
+      if (again !== -EALREADY && again !== -EINPROGRESS) return again;
+      return this.wait(ctx, { writable: true }, this.sendTimeoutMs, 'connect');
     }
-    const r = host.connect(this.fd, destinationAddress(addr, this.policy, ctx.proc.vfs));
+    const r = host.connect(this.fd, dest);
     if (r !== -EINPROGRESS || this.nonBlocking) return r;
     state.connecting = true;
     return this.wait(ctx, { writable: true }, this.sendTimeoutMs, 'connect');
@@ -171,11 +177,6 @@ export class Socket extends HostObject {
   override stat(): StatInfo {
     const s = super.stat();
     return { ...s, ino: BigInt(this.inode) };
-  }
-
-  private pendingError(): number {
-    const v = host.getsockopt(this.fd, SOL_SOCKET, SO_ERROR, 4);
-    return typeof v === 'number' ? -v : new DataView(v.buffer, v.byteOffset).getInt32(0, true);
   }
 
   /** True once a wait with the socket's timeout has lasted that long. */
