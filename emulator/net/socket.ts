@@ -7,6 +7,7 @@ import { anyOf, afterMs, Blocked } from '../kernel/wait.js';
 import { IoResult, StatInfo } from '../files/description.js';
 import { host, MSG_DONTWAIT } from '../host/libc-net.js';
 import { watchFd } from '../host/fd-watch.js';
+import { hostRecvmsg, hostSendmsg } from '../host/msghdr.js';
 import { postSignal, SI_USER } from '../signals/post.js';
 import { HostObject } from './host-object.js';
 import { bindAddress, destinationAddress, family, AF_INET, AF_INET6, NetPolicy } from './policy.js';
@@ -28,6 +29,14 @@ const MSG_WAITALL = 0x100;
 const S_IFSOCK = 0o140000;
 
 let nextInode = 1000;
+
+/** What a receive returns: the count (or -errno) and, when asked, the sender; recvmsg adds flags and host control messages. */
+export interface Received {
+  n: number;
+  addr: Uint8Array | null;
+  flags?: number;
+  control?: Uint8Array;
+}
 
 export class Socket extends HostObject {
   /** The address the guest asked to bind, shown back by getsockname. */
@@ -89,9 +98,13 @@ export class Socket extends HostObject {
     return this.wait(ctx, { writable: true }, this.sendTimeoutMs, 'connect');
   }
 
-  send(ctx: SyscallContext, data: Uint8Array, flags: number, dest: Uint8Array | null): IoResult {
+  /** send/sendto/sendmsg; `control` (host layout) makes it a host sendmsg. */
+  send(ctx: SyscallContext, data: Uint8Array, flags: number, dest: Uint8Array | null, control: Uint8Array | null = null): IoResult {
     const hostDest = dest === null ? null : destinationAddress(dest, this.policy, ctx.proc.vfs);
-    const r = host.sendto(this.fd, data, flags & ~MSG_DONTWAIT, hostDest);
+    const hostFlags = flags & ~MSG_DONTWAIT;
+    const r = control === null || control.length === 0
+      ? host.sendto(this.fd, data, hostFlags, hostDest)
+      : hostSendmsg(this.fd, data, hostFlags, hostDest, control);
     if (r === -EPIPE && !(flags & MSG_NOSIGNAL)) postSignal(ctx.proc, { signo: 13, code: SI_USER, pid: ctx.proc.pid }, ctx.thread);
     if (r === -EAGAIN && !this.nonBlocking && !(flags & MSG_DONTWAIT)) {
       if (this.timedOut(ctx, this.sendTimeoutMs)) return -EAGAIN;
@@ -100,11 +113,18 @@ export class Socket extends HostObject {
     return r;
   }
 
-  receive(ctx: SyscallContext, buf: Uint8Array, flags: number, wantAddr: boolean): { n: number; addr: Uint8Array | null } | Blocked {
+  /**
+   * recv/recvfrom/recvmsg. With `controlRoom` (recvmsg) the host call is a
+   * real recvmsg, so msg_flags and control messages are the kernel's.
+   */
+  receive(ctx: SyscallContext, buf: Uint8Array, flags: number, wantAddr: boolean, controlRoom = -1): Received | Blocked {
     const state = (ctx.thread.syscallState ??= {});
     const got = (state.got as number | undefined) ?? 0;
     const blocking = !this.nonBlocking && !(flags & MSG_DONTWAIT);
-    const r = host.recvfrom(this.fd, buf.subarray(got), flags & ~(MSG_DONTWAIT | MSG_WAITALL), wantAddr);
+    const hostFlags = flags & ~(MSG_DONTWAIT | MSG_WAITALL);
+    const r: Received = controlRoom < 0
+      ? host.recvfrom(this.fd, buf.subarray(got), hostFlags, wantAddr)
+      : hostRecvmsg(this.fd, buf.subarray(got), hostFlags, wantAddr, controlRoom === 0 ? 0 : 2 * controlRoom + 64);
     if (r.n === -EAGAIN && blocking) {
       if (this.timedOut(ctx, this.recvTimeoutMs)) return { n: got > 0 ? got : -EAGAIN, addr: null };
       return this.wait(ctx, { readable: true }, this.recvTimeoutMs, 'recv');
@@ -115,7 +135,7 @@ export class Socket extends HostObject {
       state.got = total;
       return this.wait(ctx, { readable: true }, this.recvTimeoutMs, 'recv');
     }
-    return { n: total, addr: r.addr };
+    return { ...r, n: total };
   }
 
   override read(ctx: SyscallContext, buf: Uint8Array): IoResult {

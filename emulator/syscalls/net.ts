@@ -7,6 +7,7 @@ import { host, SOCK_CLOEXEC, SOCK_NONBLOCK } from '../host/libc-net.js';
 import { Socket } from '../net/socket.js';
 import { AF_INET, AF_INET6, AF_UNIX } from '../net/policy.js';
 import { readIovecs } from './fs-io.js';
+import { MSG_CTRUNC, toGuestControl, toHostControl } from '../net/cmsg.js';
 import { row, SyscallContext, SyscallResult, SyscallRow } from './types.js';
 
 export function socketOf(ctx: SyscallContext, fd: number): Socket | number {
@@ -156,9 +157,9 @@ export function sendmsg(ctx: SyscallContext, fd: number, msg: number, flags: num
   const s = socketOf(ctx, fd);
   if (typeof s === 'number') return s;
   const h = readMsghdr(ctx, msg);
-  if (h.controllen !== 0 && h.control !== 0) return -EOPNOTSUPP;
   const vecs = readIovecs(ctx, h.iov, h.iovlen);
   if (typeof vecs === 'number') return vecs;
+  const control = h.control !== 0 && h.controllen !== 0 ? toHostControl(ctx.mem.readable(h.control, Math.min(h.controllen, 65536))) : null;
   const total = vecs.reduce((n, v) => n + v.len, 0);
   const data = new Uint8Array(total);
   let at = 0;
@@ -167,7 +168,7 @@ export function sendmsg(ctx: SyscallContext, fd: number, msg: number, flags: num
     at += v.len;
   }
   const dest = h.name === 0 ? null : readAddress(ctx, h.name, h.namelen);
-  return s.send(ctx, data, flags, dest);
+  return s.send(ctx, data, flags, dest, control);
 }
 
 export function recvmsg(ctx: SyscallContext, fd: number, msg: number, flags: number): SyscallResult {
@@ -177,14 +178,16 @@ export function recvmsg(ctx: SyscallContext, fd: number, msg: number, flags: num
   const vecs = readIovecs(ctx, h.iov, h.iovlen);
   if (typeof vecs === 'number') return vecs;
   for (const v of vecs) ctx.mem.check(v.base, v.len, 2);
+  const controlRoom = h.control === 0 ? 0 : Math.min(h.controllen, 65536);
+  if (controlRoom > 0) ctx.mem.check(h.control, controlRoom, 2);
   const total = vecs.reduce((n, v) => n + v.len, 0);
   const tmp = new Uint8Array(total);
-  const r = s.receive(ctx, tmp, flags, h.name !== 0);
+  const r = s.receive(ctx, tmp, flags, h.name !== 0, controlRoom);
   if (r instanceof Blocked) return r;
   if (r.n < 0) return r.n;
   let at = 0;
   for (const v of vecs) {
-    if (at >= r.n) break;
+    if (at >= Math.min(r.n, total)) break;
     const k = Math.min(v.len, r.n - at);
     ctx.mem.write(v.base, tmp.subarray(at, at + k));
     at += k;
@@ -194,8 +197,10 @@ export function recvmsg(ctx: SyscallContext, fd: number, msg: number, flags: num
     ctx.mem.write(h.name, addr.subarray(0, Math.min(h.namelen, addr.length)));
     ctx.mem.setU32(msg + 4, addr.length);
   }
-  ctx.mem.setU32(msg + 20, 0); // no control messages
-  ctx.mem.setU32(msg + 24, 0);
+  const control = toGuestControl(r.control ?? new Uint8Array(0), controlRoom);
+  if (control.bytes.length > 0) ctx.mem.write(h.control, control.bytes);
+  ctx.mem.setU32(msg + 20, control.bytes.length);
+  ctx.mem.setU32(msg + 24, ((r.flags ?? 0) | (control.truncated ? MSG_CTRUNC : 0)) >>> 0);
   return r.n;
 }
 
@@ -230,5 +235,6 @@ export const netRows: SyscallRow[] = [
   row(373, 'shutdown', ['fd', 'int'], (ctx, a, b) => shutdown(ctx, a, b)),
   row(345, 'sendmmsg', ['fd', 'ptr', 'uint', 'hex'], (ctx, a, b, c, d) => multi(ctx, a, b, c, d, sendmsg)),
   row(337, 'recvmmsg', ['fd', 'ptr', 'uint', 'hex', 'ptr'], (ctx, a, b, c, d) => multi(ctx, a, b, c, d, recvmsg)),
+  row(417, 'recvmmsg_time64', ['fd', 'ptr', 'uint', 'hex', 'ptr'], (ctx, a, b, c, d) => multi(ctx, a, b, c, d, recvmsg)),
 ];
 
