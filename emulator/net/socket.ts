@@ -10,7 +10,8 @@ import { watchFd } from '../host/fd-watch.js';
 import { hostRecvmsg, hostSendmsg } from '../host/msghdr.js';
 import { postSignal, SI_USER } from '../signals/post.js';
 import { HostObject } from './host-object.js';
-import { bindAddress, destinationAddress, family, AF_INET, AF_INET6, NetPolicy } from './policy.js';
+import { bindAddress, destinationAddress, family, AF_INET, AF_INET6, AF_UNIX, NetPolicy } from './policy.js';
+import { guestUnixName, rememberUnixName } from './unix-names.js';
 import type { SyscallContext } from '../syscalls/types.js';
 
 export const SOCK_STREAM = 1;
@@ -58,6 +59,7 @@ export class Socket extends HostObject {
     const hostAddr = bindAddress(addr, this.policy, ctx.proc.vfs);
     const r = host.bind(this.fd, hostAddr);
     if (r === 0 && (family(addr) === AF_INET || family(addr) === AF_INET6)) this.requested = Uint8Array.from(addr);
+    if (r === 0 && family(addr) === AF_UNIX) rememberUnixName(ctx.proc.vfs, hostAddr, addr);
     return r;
   }
 
@@ -74,7 +76,7 @@ export class Socket extends HostObject {
       }
       return r;
     }
-    return { socket: new Socket(r.fd, 2, this.domain, this.type, this.policy), addr: r.addr };
+    return { socket: new Socket(r.fd, 2, this.domain, this.type, this.policy), addr: guestUnixName(ctx.proc.vfs, r.addr) };
   }
 
   connect(ctx: SyscallContext, addr: Uint8Array): number | Blocked {
@@ -135,7 +137,7 @@ export class Socket extends HostObject {
       state.got = total;
       return this.wait(ctx, { readable: true }, this.recvTimeoutMs, 'recv');
     }
-    return { ...r, n: total };
+    return { ...r, n: total, addr: r.addr && guestUnixName(ctx.proc.vfs, r.addr) };
   }
 
   override read(ctx: SyscallContext, buf: Uint8Array): IoResult {
@@ -152,9 +154,10 @@ export class Socket extends HostObject {
   }
 
   /** getsockname/getpeername, showing the guest the address it bound. */
-  name(peer: boolean): Uint8Array | number {
+  name(ctx: SyscallContext, peer: boolean): Uint8Array | number {
     const r = host.sockname(this.fd, peer);
-    if (typeof r === 'number' || peer || this.requested === null) return r;
+    if (typeof r === 'number') return r;
+    if (peer || this.requested === null) return guestUnixName(ctx.proc.vfs, r);
     const shown = Uint8Array.from(this.requested);
     shown[2] = r[2]; // the port the kernel chose for port 0
     shown[3] = r[3];

@@ -97,7 +97,7 @@ export function accept4(ctx: SyscallContext, fd: number, addr: number, lenPtr: n
 export function sockname(ctx: SyscallContext, fd: number, addr: number, lenPtr: number, peer: boolean): number {
   const s = socketOf(ctx, fd);
   if (typeof s === 'number') return s;
-  const r = s.name(peer);
+  const r = s.name(ctx, peer);
   if (typeof r === 'number') return r;
   if (addr === 0 || lenPtr === 0) return -EFAULT;
   return writeAddress(ctx, addr, lenPtr, r);
