@@ -30,7 +30,7 @@ export class HostFile extends FileDescription {
 
   override write(_ctx: SyscallContext, data: Uint8Array): IoResult {
     return attempt(() => {
-      const n = this.nonLfsLimit(data.length, () => (this.statusFlags & O_APPEND) ? Number(fs.fstatSync(this.fd).size) : hostLseek(this.fd, 0, 1));
+      const n = this.nonLfsLimit(data.length, () => this.writePosition());
       return n < 0 ? n : fs.writeSync(this.fd, data, 0, n, null);
     });
   }
@@ -44,6 +44,11 @@ export class HostFile extends FileDescription {
       const n = this.nonLfsLimit(data.length, () => offset);
       return n < 0 ? n : fs.writeSync(this.fd, data, 0, n, offset);
     });
+  }
+
+  /** Where write() would write now: the end of the file with O_APPEND, else the file position. */
+  writePosition(): number {
+    return (this.statusFlags & O_APPEND) ? Number(fs.fstatSync(this.fd).size) : hostLseek(this.fd, 0, 1);
   }
 
   /**

@@ -12,6 +12,7 @@ import { hostPathOf, lookupAt, pathArg } from '../files/lookup.js';
 import type { Resolved } from '../files/vfs.js';
 import { fdOf } from './fs-io.js';
 import { row, SyscallContext, SyscallRow } from './types.js';
+import { truncateLimit } from './fsize-limit.js';
 
 /** Host path to change for a looked-up target, once the policy allows it. */
 export function changeablePath(ctx: SyscallContext, r: Resolved): string {
@@ -60,6 +61,8 @@ function truncatePath(ctx: SyscallContext, path: number, length: number): number
   const r = lookupAt(ctx, AT_FDCWD, pathArg(ctx, path), { follow: true });
   const target = changeablePath(ctx, r);
   if (fs.statSync(target).isDirectory()) return -EISDIR;
+  const limited = truncateLimit(ctx, length);
+  if (limited < 0) return limited;
   fs.truncateSync(target, length);
   ctx.proc.space.recheckFileSizes();
   return 0;
@@ -70,6 +73,8 @@ function ftruncate(ctx: SyscallContext, fd: number, length: number): number {
   const d = fdOf(ctx, fd);
   if (!d) return -EBADF;
   if (!d.writableMode) return d.statusFlags & O_PATH ? -EBADF : -EINVAL;
+  const limited = d instanceof HostFile ? truncateLimit(ctx, length) : 0;
+  if (limited < 0) return limited;
   const r = d.truncate(length);
   // shared mappings of the file must let go of pages now past its end
   if (r === 0) ctx.proc.space.recheckFileSizes();

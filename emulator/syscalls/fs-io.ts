@@ -4,6 +4,7 @@ import { EBADF, EINVAL, EFAULT, EOVERFLOW } from '../abi/errno.js';
 import { Blocked } from '../kernel/wait.js';
 import { FileDescription } from '../files/description.js';
 import { row, SyscallContext, SyscallResult, SyscallRow } from './types.js';
+import { fileSizeLimit } from './fsize-limit.js';
 
 const IOV_MAX = 1024;
 const MAX_RW = 0x7ffff000;
@@ -22,7 +23,8 @@ function read(ctx: SyscallContext, fd: number, buf: number, count: number): Sysc
 function write(ctx: SyscallContext, fd: number, buf: number, count: number): SyscallResult {
   const d = fdOf(ctx, fd);
   if (!d || !d.writableMode) return -EBADF;
-  const n = Math.min(count >>> 0, MAX_RW);
+  const n = fileSizeLimit(ctx, d, Math.min(count >>> 0, MAX_RW), null);
+  if (n < 0) return n;
   return d.write(ctx, ctx.mem.readable(buf, n));
 }
 
@@ -88,7 +90,9 @@ function writev(ctx: SyscallContext, fd: number, iov: number, count: number): Sy
   if (!d || !d.writableMode) return -EBADF;
   const vecs = readIovecs(ctx, iov, count);
   if (typeof vecs === 'number') return vecs;
-  return d.write(ctx, gather(ctx, vecs));
+  const data = gather(ctx, vecs);
+  const n = fileSizeLimit(ctx, d, data.length, null);
+  return n < 0 ? n : d.write(ctx, data.subarray(0, n));
 }
 
 function offset64(lo: number, hi: number): number {
@@ -108,7 +112,8 @@ function pwrite(ctx: SyscallContext, fd: number, buf: number, count: number, lo:
   if (!d || !d.writableMode) return -EBADF;
   const off = offset64(lo, hi | 0);
   if (off < 0) return -EINVAL;
-  return d.pwrite(ctx.mem.readable(buf, Math.min(count >>> 0, MAX_RW)), off);
+  const n = fileSizeLimit(ctx, d, Math.min(count >>> 0, MAX_RW), off);
+  return n < 0 ? n : d.pwrite(ctx.mem.readable(buf, n), off);
 }
 
 function preadv(ctx: SyscallContext, fd: number, iov: number, count: number, lo: number, hi: number): number {
@@ -128,7 +133,10 @@ function pwritev(ctx: SyscallContext, fd: number, iov: number, count: number, lo
   if (!d || !d.writableMode) return -EBADF;
   const vecs = readIovecs(ctx, iov, count);
   if (typeof vecs === 'number') return vecs;
-  return d.pwrite(gather(ctx, vecs), offset64(lo, hi | 0));
+  const data = gather(ctx, vecs);
+  const off = offset64(lo, hi | 0);
+  const n = fileSizeLimit(ctx, d, data.length, off);
+  return n < 0 ? n : d.pwrite(data.subarray(0, n), off);
 }
 
 function lseek(ctx: SyscallContext, fd: number, off: number, whence: number): number {

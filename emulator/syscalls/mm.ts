@@ -6,6 +6,7 @@ import {
 import { row, SyscallContext, SyscallRow } from './types.js';
 import { FileBacking } from '../memory/file-backing.js';
 import { mapSource, readFileInto } from './mm-source.js';
+import { countsAsData, mayMap } from './mm-limits.js';
 
 export const MAP_SHARED = 0x01;
 export const MAP_PRIVATE = 0x02;
@@ -23,7 +24,7 @@ function brk(ctx: SyscallContext, addr: number): number {
   const oldTop = pageUp(space.brkEnd);
   const newTop = pageUp(addr);
   if (newTop > oldTop) {
-    if (!space.isFree(oldTop, newTop)) return space.brkEnd;
+    if (!space.isFree(oldTop, newTop) || !mayMap(ctx, oldTop, newTop - oldTop, true)) return space.brkEnd;
     space.map(oldTop, newTop - oldTop, PROT_READ | PROT_WRITE, 'heap', '[heap]');
   } else if (newTop < oldTop) {
     space.unmap(newTop, oldTop);
@@ -57,8 +58,10 @@ export function doMmap(ctx: SyscallContext, addr: number, length: number, prot: 
       start = found;
     }
   }
+  const stack = (flags & MAP_GROWSDOWN) !== 0;
+  if (!mayMap(ctx, start, size, countsAsData(prot, mapType === MAP_SHARED, stack))) return -ENOMEM;
   if (flags & MAP_ANONYMOUS) {
-    space.map(start, size, prot & 7, 'anon', (flags & MAP_GROWSDOWN) ? '[stack]' : '', { shared: mapType === MAP_SHARED });
+    space.map(start, size, prot & 7, 'anon', stack ? '[stack]' : '', { shared: mapType === MAP_SHARED });
     return start;
   }
   const desc = ctx.proc.fds.get(fd | 0);
@@ -128,6 +131,7 @@ function mremap(ctx: SyscallContext, oldAddr: number, oldSize: number, newSize: 
     if (newLen < oldLen) space.unmap(oldAddr + newLen, oldAddr + oldLen);
     return oldAddr;
   }
+  if (!mayMap(ctx, oldAddr + oldLen, newLen - oldLen, countsAsData(region.prot, region.shared, region.kind === 'stack'))) return -ENOMEM;
   if (space.isFree(oldAddr + oldLen, oldAddr + newLen)) {
     const err = space.map(oldAddr + oldLen, newLen - oldLen, region.prot, region.kind, region.name, {
       offset: region.offset + (oldAddr + oldLen - region.start),

@@ -1,6 +1,7 @@
 // Running a program natively and under `dsu run`, capturing everything the
 // user would see, so tests can compare the two byte for byte.
 import { spawn } from 'node:child_process';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -38,7 +39,7 @@ function collect(cmd: string, argv: string[], spec: RunSpec): Promise<Outcome> {
     child.on('error', reject);
     child.on('close', (code, signal) => {
       clearTimeout(timer);
-      const status = code ?? 128 + (signal ? (os_signals[signal] ?? 0) : 0);
+      const status = code ?? 128 + (signal ? (os.constants.signals[signal] ?? 0) : 0);
       resolve({ stdout: Buffer.concat(out), stderr: Buffer.concat(err), status });
     });
     child.stdin.on('error', () => {});
@@ -46,7 +47,6 @@ function collect(cmd: string, argv: string[], spec: RunSpec): Promise<Outcome> {
   });
 }
 
-const os_signals: Record<string, number> = { SIGHUP: 1, SIGINT: 2, SIGQUIT: 3, SIGILL: 4, SIGTRAP: 5, SIGABRT: 6, SIGBUS: 7, SIGFPE: 8, SIGKILL: 9, SIGUSR1: 10, SIGSEGV: 11, SIGUSR2: 12, SIGPIPE: 13, SIGALRM: 14, SIGTERM: 15 };
 
 /** Run the binary directly on the host (the kernel runs i386 natively). */
 export function runNative(program: string, spec: RunSpec = {}): Promise<Outcome> {
