@@ -2,7 +2,7 @@
  * write at the limit and then fails with EFBIG after SIGXFSZ (also for
  * pwrite, writev and ftruncate; not for pipes); RLIMIT_NOFILE bounds open and
  * dup2 (EMFILE, EBADF); RLIMIT_AS makes malloc, mmap and mremap fail with
- * ENOMEM; RLIMIT_DATA bounds sbrk. Last, SIGXFSZ's default action kills
+ * ENOMEM; RLIMIT_DATA bounds sbrk; /proc/self/limits lists them. Last, SIGXFSZ's default action kills
  * the program (status 153). */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -54,6 +54,15 @@ int main(void)
     SHOW("O_APPEND write 900 more", write(a, buf, 900));
     set(RLIMIT_FSIZE, RLIM_INFINITY);
     SHOW("write with no limit", write(fd, buf, 10));
+
+    /* /proc/self/limits shows the limits as set */
+    set(RLIMIT_CORE, 0);
+    set(RLIMIT_FSIZE, 123456);
+    FILE *lim = fopen("/proc/self/limits", "r");
+    char line[256];
+    while (lim && fgets(line, sizeof line, lim)) fputs(line, stdout);
+    if (lim) fclose(lim);
+    set(RLIMIT_FSIZE, RLIM_INFINITY);
 
     set(RLIMIT_NOFILE, 16);
     int n = 0;

@@ -10,6 +10,7 @@ import { directoryPathOf } from './directory.js';
 import { HostStream } from './host-stream.js';
 import type { FileDescription } from './description.js';
 import * as content from './proc-content.js';
+import { limits } from './proc-limits.js';
 import type { VirtualEntry, VirtualNode, VirtualTree } from './vfs.js';
 import type { Process } from '../process.js';
 import type { Thread } from '../thread.js';
@@ -20,6 +21,7 @@ const FILES: ReadonlyMap<string, FileMaker> = new Map<string, FileMaker>([
   ['cmdline', (p) => content.cmdline(p)],
   ['comm', (p) => Buffer.from(p.comm + '\n')],
   ['environ', (p) => content.environ(p)],
+  ['limits', (p) => limits(p)],
   ['maps', (p) => content.maps(p)],
   ['mountinfo', () => content.hostProcText('mountinfo')],
   ['mounts', () => content.hostProcText('mounts')],

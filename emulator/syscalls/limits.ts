@@ -8,6 +8,7 @@ import { EINVAL, EPERM, ESRCH } from '../abi/errno.js';
 import { RUSAGE_CHILDREN, RUSAGE_SELF, RUSAGE_THREAD, writeRusage, writeSysinfo, writeTms, NSEC_PER_SEC, USER_HZ, CLOCK_BOOTTIME, CLOCK_MONOTONIC } from '../abi/time.js';
 import { HOST_RLIM_INFINITY, hostClock, hostRlimit } from '../host/clock.js';
 import { row, SyscallContext, SyscallRow } from './types.js';
+import type { Process } from '../process.js';
 
 export const RLIMIT_STACK = 3;
 export const RLIMIT_NOFILE = 7;
@@ -24,12 +25,16 @@ type Limit = [soft: bigint, hard: bigint];
 
 /** The current limit, fixing the default from the host on first use. */
 export function currentLimit(ctx: SyscallContext, resource: number): Limit {
-  let lim = ctx.proc.rlimits.get(resource);
+  return processLimit(ctx.proc, resource);
+}
+
+export function processLimit(proc: Process, resource: number): Limit {
+  let lim = proc.rlimits.get(resource);
   if (!lim) {
     const host = hostRlimit(resource);
     lim = typeof host === 'number' ? [RLIM_INFINITY, RLIM_INFINITY] : host;
     if (resource === RLIMIT_STACK) lim = [GUEST_STACK < lim[1] ? GUEST_STACK : lim[1], lim[1]];
-    ctx.proc.rlimits.set(resource, lim);
+    proc.rlimits.set(resource, lim);
   }
   return lim;
 }
