@@ -2,13 +2,14 @@
 // about it (blocking mode, timeouts, the address it asked to bind). Data and
 // errors come straight from the host kernel, so EINPROGRESS, SO_ERROR,
 // partial writes, ECONNRESET and the listen backlog are the real thing.
-import { EAGAIN, EALREADY, EINPROGRESS, EINVAL, EISCONN, EPERM, EPIPE, LinuxError } from '../abi/errno.js';
+import { EAGAIN, EALREADY, EINTR, EINPROGRESS, EINVAL, EISCONN, EPERM, EPIPE, LinuxError } from '../abi/errno.js';
 import { anyOf, afterMs, Blocked } from '../kernel/wait.js';
 import { IoResult, StatInfo } from '../files/description.js';
 import { host, MSG_DONTWAIT } from '../host/libc-net.js';
 import { watchFd } from '../host/fd-watch.js';
 import { hostRecvmsg, hostSendmsg } from '../host/msghdr.js';
 import { postSignal, SI_USER } from '../signals/post.js';
+import { signalAwareState, SignalAwareState } from '../signals/interrupt.js';
 import { HostObject } from './host-object.js';
 import { bindAddress, destinationAddress, family, AF_INET, AF_INET6, AF_UNIX, NetPolicy } from './policy.js';
 import { guestUnixName, rememberUnixName } from './unix-names.js';
@@ -32,6 +33,11 @@ const S_IFSOCK = 0o140000;
 let nextInode = 1000;
 
 /** What a receive returns: the count (or -errno) and, when asked, the sender; recvmsg adds flags and host control messages. */
+/** Progress of a blocking stream send across its waits. */
+interface SendState extends SignalAwareState {
+  streamSent?: number;
+}
+
 export interface Received {
   n: number;
   addr: Uint8Array | null;
@@ -100,19 +106,45 @@ export class Socket extends HostObject {
     return this.wait(ctx, { writable: true }, this.sendTimeoutMs, 'connect');
   }
 
-  /** send/sendto/sendmsg; `control` (host layout) makes it a host sendmsg. */
+  /**
+   * send/sendto/sendmsg; `control` (host layout) makes it a host sendmsg.
+   * On a blocking stream socket the kernel returns only when everything is
+   * sent (or a signal or SO_SNDTIMEO cuts it short, with the count so far),
+   * while the host socket takes what fits: the rest is sent as room
+   * appears, the count kept in the call's state as `streamSent`.
+   */
   send(ctx: SyscallContext, data: Uint8Array, flags: number, dest: Uint8Array | null, control: Uint8Array | null = null): IoResult {
+    const state = signalAwareState(ctx) as SendState;
+    const sent = state.streamSent ?? 0;
+    const blocking = !this.nonBlocking && !(flags & MSG_DONTWAIT);
     const hostDest = dest === null ? null : destinationAddress(dest, this.policy, ctx.proc.vfs);
     const hostFlags = flags & ~MSG_DONTWAIT;
-    const r = control === null || control.length === 0
-      ? host.sendto(this.fd, data, hostFlags, hostDest)
-      : hostSendmsg(this.fd, data, hostFlags, hostDest, control);
+    const rest = data.subarray(sent);
+    const r = control === null || control.length === 0 || sent > 0
+      ? host.sendto(this.fd, rest, hostFlags, hostDest)
+      : hostSendmsg(this.fd, rest, hostFlags, hostDest, control);
+    if (r >= 0) {
+      const total = sent + r;
+      if (total >= data.length || !blocking || this.kind !== SOCK_STREAM) return this.sent(state, total);
+      state.streamSent = total;
+      state.onSignal = () => total;
+      if (this.timedOut(ctx, this.sendTimeoutMs)) return this.sent(state, total);
+      return this.wait(ctx, { writable: true }, this.sendTimeoutMs, 'send');
+    }
+    if (sent > 0 && r !== -EAGAIN) return this.sent(state, sent);
     if (r === -EPIPE && !(flags & MSG_NOSIGNAL)) postSignal(ctx.proc, { signo: 13, code: SI_USER, pid: ctx.proc.pid }, ctx.thread);
-    if (r === -EAGAIN && !this.nonBlocking && !(flags & MSG_DONTWAIT)) {
-      if (this.timedOut(ctx, this.sendTimeoutMs)) return -EAGAIN;
+    if (r === -EAGAIN && blocking) {
+      if (this.timedOut(ctx, this.sendTimeoutMs)) return sent > 0 ? this.sent(state, sent) : -EAGAIN;
       return this.wait(ctx, { writable: true }, this.sendTimeoutMs, 'send');
     }
     return r;
+  }
+
+  /** A send is complete: forget its progress (sendfile sends chunk after chunk in one call). */
+  private sent(state: SendState, total: number): number {
+    state.streamSent = undefined;
+    state.onSignal = undefined;
+    return total;
   }
 
   /**
@@ -135,6 +167,7 @@ export class Socket extends HostObject {
     const total = got + r.n;
     if ((flags & MSG_WAITALL) && this.kind === SOCK_STREAM && r.n > 0 && total < buf.length && blocking) {
       state.got = total;
+      (state as SignalAwareState).onSignal = () => total;
       return this.wait(ctx, { readable: true }, this.recvTimeoutMs, 'recv');
     }
     return { ...r, n: total, addr: r.addr && guestUnixName(ctx.proc.vfs, r.addr) };
@@ -212,6 +245,8 @@ export class Socket extends HostObject {
   private wait(ctx: SyscallContext, events: { readable?: boolean; writable?: boolean }, timeoutMs: number, what: string): Blocked {
     const state = (ctx.thread.syscallState ??= {});
     if (timeoutMs <= 0) return new Blocked((wake) => watchFd(this.fd, events, wake), what);
+    // a wait with a timeout ends with EINTR under a handler, even with SA_RESTART (socket(7))
+    (state as SignalAwareState).onSignal ??= () => -EINTR;
     if (state.deadline === undefined) state.deadline = Date.now() + timeoutMs;
     const left = Math.max(0, (state.deadline as number) - Date.now());
     return new Blocked(anyOf((wake) => watchFd(this.fd, events, wake), afterMs(left)), what);

@@ -1,13 +1,14 @@
 // Copying between fds inside the kernel: sendfile and copy_file_range. Both
 // read a regular file (at an explicit offset or its own position) and write
 // the bytes through the destination's ordinary write path.
-import { EBADF, EINVAL, EISDIR, EXDEV } from '../abi/errno.js';
+import { EBADF, EINTR, EINVAL, EISDIR, EXDEV } from '../abi/errno.js';
 import { SEEK_CUR, SEEK_SET } from '../abi/fcntl.js';
 import { FileDescription, O_APPEND } from '../files/description.js';
 import { DirectoryStream } from '../files/directory.js';
 import { HostFile } from '../files/host-file.js';
 import { Blocked } from '../kernel/wait.js';
 import { fdOf } from './fs-io.js';
+import type { SignalAwareState } from '../signals/interrupt.js';
 import { row, SyscallContext, SyscallResult, SyscallRow } from './types.js';
 
 const CHUNK = 1024 * 1024;
@@ -24,40 +25,60 @@ function writeOffset(ctx: SyscallContext, ptr: number, width: OffsetWidth, value
   else ctx.mem.setI32(ptr, value);
 }
 
+/** Progress of a sendfile that waits for a blocking destination, between its retries. */
+interface SendfileProgress {
+  origin: number;
+  done: number;
+}
+
+/**
+ * sendfile. Into a blocking socket or pipe it returns only when all is sent
+ * (or a signal cuts it short, with the count so far): each retry after a
+ * wait resumes at the chunk it stopped in; the destination's write keeps
+ * how much of that chunk went out (`streamSent`).
+ */
 function sendfile(ctx: SyscallContext, outFd: number, inFd: number, offsetPtr: number, count: number, width: OffsetWidth): SyscallResult {
   const out = fdOf(ctx, outFd);
   const input = fdOf(ctx, inFd);
   if (!out || !input || !out.writableMode || !input.readableMode) return -EBADF;
   if (!(input instanceof HostFile)) return -EINVAL;
   if (out.statusFlags & O_APPEND) return -EINVAL;
-  let offset = offsetPtr !== 0 ? readOffset(ctx, offsetPtr, width) : input.seek(0, SEEK_CUR);
-  if (offset < 0) return offsetPtr !== 0 ? -EINVAL : offset;
-  let left = Math.min(count >>> 0, MAX_RW);
-  let done = 0;
-  while (left > 0) {
-    const buf = new Uint8Array(Math.min(CHUNK, left));
-    const n = input.pread(buf, offset);
+  const saved = ctx.thread.syscallState?.sendfile as SendfileProgress | undefined;
+  const origin = saved?.origin ?? (offsetPtr !== 0 ? readOffset(ctx, offsetPtr, width) : input.seek(0, SEEK_CUR));
+  if (origin < 0) return offsetPtr !== 0 ? -EINVAL : origin;
+  const total = Math.min(count >>> 0, MAX_RW);
+  const finish = (done: number): number => {
+    if (offsetPtr !== 0) writeOffset(ctx, offsetPtr, width, origin + done);
+    else input.seek(origin + done, SEEK_SET);
+    return done;
+  };
+  let done = saved?.done ?? 0;
+  while (done < total) {
+    const buf = new Uint8Array(Math.min(CHUNK, total - done));
+    const n = input.pread(buf, origin + done);
     if (n <= 0) {
       if (n < 0 && done === 0) return n;
       break;
     }
     const w = out.write(ctx, buf.subarray(0, n));
     if (w instanceof Blocked) {
-      if (done > 0) break;
+      const state = (ctx.thread.syscallState ??= {}) as SignalAwareState & { sendfile?: SendfileProgress; streamSent?: number };
+      state.sendfile = { origin, done };
+      const partial = done;
+      state.onSignal = () => {
+        const sent = partial + (state.streamSent ?? 0);
+        return sent > 0 ? finish(sent) : -EINTR;
+      };
       return w;
     }
     if (w < 0) {
       if (done > 0) break;
       return w;
     }
-    offset += w;
     done += w;
-    left -= w;
     if (w < n) break;
   }
-  if (offsetPtr !== 0) writeOffset(ctx, offsetPtr, width, offset);
-  else input.seek(offset, SEEK_SET);
-  return done;
+  return finish(done);
 }
 
 function positionOf(ctx: SyscallContext, d: FileDescription, ptr: number): number {
