@@ -6,6 +6,7 @@
 import { EAFNOSUPPORT, EINVAL, ENETUNREACH, LinuxError } from '../abi/errno.js';
 import type { Vfs } from '../files/vfs.js';
 
+export const AF_UNSPEC = 0;
 export const AF_UNIX = 1;
 export const AF_INET = 2;
 export const AF_INET6 = 10;
@@ -89,6 +90,8 @@ export function bindAddress(addr: Uint8Array, policy: NetPolicy, vfs: Vfs): Uint
 /** Host address for a guest connect()/sendto() destination. */
 export function destinationAddress(addr: Uint8Array, policy: NetPolicy, vfs: Vfs): Uint8Array {
   switch (family(addr)) {
+    case AF_UNSPEC:
+      return addr; // connect(AF_UNSPEC) dissolves an association
     case AF_UNIX:
       return unixAddress(addr, vfs, false);
     case AF_INET: {

@@ -191,6 +191,8 @@ export class Socket extends HostObject {
     const r = host.sockname(this.fd, peer);
     if (typeof r === 'number') return r;
     if (peer || this.requested === null) return guestUnixName(ctx.proc.vfs, r);
+    // once connected the kernel shows the local address the route chose, as the host does
+    if (typeof host.sockname(this.fd, true) !== 'number') return r;
     const shown = Uint8Array.from(this.requested);
     shown[2] = r[2]; // the port the kernel chose for port 0
     shown[3] = r[3];
