@@ -50,6 +50,10 @@ export function waitUntilSafe(
   /** Blocking functions seen at every check so far (a main loop never leaves). */
   let alwaysBlocking: Set<string> | null = null;
   let lastReport: SafetyReport | null = null;
+  /** Whether the guest ran or its stack changed while waiting (a guest blocked in one call does neither). */
+  const slicesAtStart = runner.slices;
+  let firstStack: string | null = null;
+  let stackMoved = false;
   // built once per wait; again only if the program mapped or unmapped something (dlopen)
   let map: ModuleMap | null = null;
   let mapFor = -1;
@@ -76,6 +80,9 @@ export function waitUntilSafe(
     const names = new Set(report.blockers.map((b) => b.range.name));
     alwaysBlocking = alwaysBlocking === null ? names : new Set([...alwaysBlocking].filter((n) => names.has(n)));
     lastReport = report;
+    const key = report.stack.join('|');
+    if (firstStack === null) firstStack = key;
+    else if (key !== firstStack) stackMoved = true;
     return { report, stacks };
   };
 
@@ -125,7 +132,7 @@ export function waitUntilSafe(
     const timer = setTimeout(() => {
       if (done) return;
       cleanup();
-      reject(new NotSafe(notSafeMessage(lastReport, alwaysBlocking, opts, performance.now() - started)));
+      reject(new NotSafe(notSafeMessage(lastReport, alwaysBlocking, stackMoved || runner.slices !== slicesAtStart, opts, performance.now() - started)));
     }, opts.timeoutMs);
 
     if (opts.updatePoint !== null) {
@@ -148,7 +155,7 @@ export function waitUntilSafe(
   });
 }
 
-function notSafeMessage(report: SafetyReport | null, always: Set<string> | null, opts: WaitOptions, waited: number): string {
+function notSafeMessage(report: SafetyReport | null, always: Set<string> | null, guestMoved: boolean, opts: WaitOptions, waited: number): string {
   const ms = Math.round(waited);
   if (opts.updatePoint !== null && (report === null || report.safe)) {
     return `the program did not reach dsu_update_point() within ${ms} ms; nothing was changed`;
@@ -159,7 +166,13 @@ function notSafeMessage(report: SafetyReport | null, always: Set<string> | null,
   let msg = `not safe within ${ms} ms: ${active.join(', ')} still active; nothing was changed. Stack: ${stack}`;
   if (report.incomplete) msg += ' (the stack could not be walked to its end)';
   const stuck = always ? active.filter((n) => always.has(n)) : [];
-  if (stuck.length > 0) {
+  if (stuck.length > 0 && !guestMoved && report.stack.length > 0 && !stuck.some((n) => /^main\b/.test(n))) {
+    // the syscall gate (int 0x80 stub) says less than the libc call above it
+    const named = report.stack.find((s) => !s.startsWith('(') && !/^(_dl_sysinfo_int80|__kernel_vsyscall)\b/.test(s)) ?? report.stack[0];
+    msg += `. The program sat in ${named.replace(/\+0x[0-9a-f]+/, '')} the whole time (a blocking call waiting for input?): ` +
+      `${stuck.join(', ')} can be replaced once it returns (a longer --timeout), unless it is a main loop that never returns;` +
+      ' then call dsu_update_point() from the loop and run with --update-points, or move the changed code out of it';
+  } else if (stuck.length > 0) {
     msg += `. ${stuck.join(', ')} never left the stack while waiting (a main loop?): it cannot be replaced while it runs;` +
       ' call dsu_update_point() from the loop and run with --update-points, or move the changed code out of it' +
       (opts.relaxed ? '' : ' (or use --relaxed to let running activations finish in the old code)');
