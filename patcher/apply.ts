@@ -365,7 +365,7 @@ export class Patcher {
       const olds = [r.original.address, ...this.registry.versions(r.key).map((v) => v.address)];
       if (r.entry) for (const from of olds) retarget.set(from, to);
       const room = rooms.get(r.key) ?? r.patchSize;
-      this.registry.addVersion(r.key, { address: r.original.address, size: r.original.symbol.size, room: r.room, module: r.original.module.name },
+      this.registry.addVersion(r.key, { address: r.original.address, size: r.original.symbol.size, room: r.room, module: r.original.module.name, patch: r.original.patch ?? null },
         { address: to, size: r.patchSize, room, patch: id });
       reports.push({ function: r.key, from: r.original.module.name, to: hex(to), redirected: r.entry ? olds.map(hex) : [], gotSlots: 0 });
     }

@@ -15,8 +15,8 @@ export interface FunctionVersion {
 
 export interface ReplacedFunction {
   key: string;
-  /** The program's own function. */
-  original: { address: number; size: number; room: number; module: string };
+  /** The first copy: the program's own function, or the copy of the patch that added it (`patch`). */
+  original: { address: number; size: number; room: number; module: string; patch: number | null };
   /** One per patch that replaced it, oldest first. */
   versions: FunctionVersion[];
 }
@@ -129,6 +129,7 @@ export class PatchRegistry {
   forget(id: number): void {
     for (const [key, f] of this.functions) {
       f.versions = f.versions.filter((v) => v.patch !== id);
+      if (f.original.patch === id) this.promoteFirstVersion(f);
       if (f.versions.length === 0) this.functions.delete(key);
     }
     for (const [key, copies] of this.data) {
@@ -139,6 +140,18 @@ export class PatchRegistry {
   }
 
   /**
+   * The patch holding a function's first copy is gone (released once no
+   * rollback can return to it): the oldest version left takes its place, and
+   * when none is left its patch counts as the one that added the function.
+   */
+  private promoteFirstVersion(f: ReplacedFunction): void {
+    const first = f.versions.shift();
+    if (!first) return;
+    f.original = { address: first.address, size: first.size, room: first.room, module: `patch #${first.patch}`, patch: first.patch };
+    if (f.versions.length === 0) this.patches.find((p) => p.id === first.patch)?.added.push(f.key);
+  }
+
+  /**
    * Whether anything of patch `id` is live in the state right after patch
    * `upTo` (the oldest state a rollback can return to): a function whose
    * newest version, or a variable whose newest copy, among patches up to
@@ -146,7 +159,11 @@ export class PatchRegistry {
    */
   liveAfter(id: number, upTo: number): boolean {
     const newest = <T extends { patch: number }>(list: T[]): T | undefined => list.filter((x) => x.patch <= upTo).at(-1);
-    for (const f of this.functions.values()) if (newest(f.versions)?.patch === id) return true;
+    for (const f of this.functions.values()) {
+      const v = newest(f.versions);
+      // a patch's added function is live until a version within reach replaced it
+      if (v ? v.patch === id : f.original.patch === id) return true;
+    }
     for (const copies of this.data.values()) if (newest(copies)?.patch === id) return true;
     return false;
   }

@@ -11,6 +11,7 @@ import { JMP_SIZE } from './mechanism/jump.js';
 import { jumpRoom } from './jump-room.js';
 import { conventionMismatches } from './convention-check.js';
 import { nothingMatched, unmatchedFunctions } from './unmatched.js';
+import { addedByPatch } from './added-functions.js';
 import type { CodeRange } from './quiescence.js';
 import type { PatchRegistry } from './registry.js';
 
@@ -19,6 +20,8 @@ export interface ProgramSymbol {
   symbol: SymbolEntry;
   /** Run-time address. */
   address: number;
+  /** Set when the function lives in an earlier patch (which added it). */
+  patch?: number;
 }
 
 export interface Replacement {
@@ -161,7 +164,7 @@ export function planReplacement(patch: PatchFile, modules: readonly RuntimeModul
   const unmatched: PatchSymbol[] = [];
   for (const f of patch.functions) {
     if (RESERVED.has(f.name)) continue;
-    const old = match(f, modules, problems);
+    const old = match(f, modules, problems) ?? addedByPatch(f, registry);
     if (!old) {
       if (!isColdPart(f.name)) unmatched.push(f);
       if (!f.local) added.push(f.name);
@@ -179,7 +182,7 @@ export function planReplacement(patch: PatchFile, modules: readonly RuntimeModul
   problems.push(...conventionMismatches(patch.elf, replacements));
   // a patch may only fix state (a transfer and no code), but one that matches
   // nothing at all was most likely built for another program
-  const reasons = unmatchedFunctions(unmatched, modules, registry);
+  const reasons = unmatchedFunctions(unmatched, modules);
   if (replacements.length === 0 && problems.length === 0 && !patch.hasTransfer) {
     problems.push(nothingMatched(unmatched, reasons));
   }

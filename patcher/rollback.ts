@@ -68,7 +68,8 @@ export function rollbackLatest(patcher: Patcher, opts: RollbackOptions): Promise
       const live = p.replaced.map((key) => {
         const f = registry.replaced(key);
         const v = f?.versions[f.versions.length - 1];
-        return { function: key, version: v ? `patch #${v.patch}` : 'original' };
+        const adder = registry.patches.find((q) => q.added.includes(key));
+        return { function: key, version: v ? `patch #${v.patch}` : adder ? `patch #${adder.id}, which added it` : 'original' };
       });
       return {
         id: p.id, patch: p.path, restored: p.replaced, live, pauseMs: Math.round((performance.now() - pauseStart) * 1000) / 1000,

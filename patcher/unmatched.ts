@@ -1,12 +1,11 @@
 // Functions of a patch that replace nothing, where the author most likely
 // meant a replacement: a static whose source file is named differently from
 // the program's, a function gcc only kept as specialised clones
-// (NAME.isra.0, NAME.constprop.0, NAME.part.0), or one an earlier patch
-// added. Each is said in one sentence; the patch is not refused for them.
+// (NAME.isra.0, NAME.constprop.0, NAME.part.0). Each is said in one
+// sentence; the patch is not refused for them.
 import path from 'node:path';
 import type { RuntimeModule } from '../loader/program/runtime-module.js';
 import type { PatchSymbol } from './patch-file.js';
-import type { PatchRegistry } from './registry.js';
 
 const base = (f: string | null): string => (f === null ? '?' : path.posix.basename(f));
 
@@ -19,7 +18,7 @@ function programFunctionSymbols(modules: readonly RuntimeModule[]): { name: stri
   return out;
 }
 
-export function unmatchedFunctions(unmatched: readonly PatchSymbol[], modules: readonly RuntimeModule[], registry: PatchRegistry): string[] {
+export function unmatchedFunctions(unmatched: readonly PatchSymbol[], modules: readonly RuntimeModule[]): string[] {
   if (unmatched.length === 0) return [];
   const program = programFunctionSymbols(modules);
   const out: string[] = [];
@@ -36,11 +35,6 @@ export function unmatchedFunctions(unmatched: readonly PatchSymbol[], modules: r
       out.push(`${label} replaces nothing: the program has only gcc's specialised ${clones.map((c) => c.name).join(', ')}, which its callers use; ` +
         'put those callers in the patch too');
       continue;
-    }
-    const adder = registry.patches.filter((p) => !p.released && p.added.includes(f.name)).at(-1);
-    if (!f.local && adder) {
-      out.push(`${label} was added by patch #${adder.id}; a function a patch added is not replaced by a later one: this patch adds its own copy, ` +
-        `which the callers in patch #${adder.id} do not use (put those callers in this patch too)`);
     }
   }
   return out;
