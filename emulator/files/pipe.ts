@@ -9,6 +9,7 @@ import { FIONREAD } from '../abi/ioctl.js';
 import { S_IFIFO } from '../abi/fcntl.js';
 import { Blocked, Readiness, Subscribers, whenChanged } from '../kernel/wait.js';
 import { postSignal, SI_USER } from '../signals/post.js';
+import { signalAwareState, SignalAwareState } from '../signals/interrupt.js';
 import { FileDescription, IoResult, O_RDONLY, O_WRONLY, StatInfo } from './description.js';
 import { syntheticStat } from './stat-info.js';
 import type { SyscallContext } from '../syscalls/types.js';
@@ -81,9 +82,9 @@ class PipeBuffer {
   }
 }
 
-interface PendingWrite {
-  pipe: PipeBuffer;
-  done: number;
+/** Progress of a blocking write across its waits. */
+interface PipeWriteState extends SignalAwareState {
+  pipeWrite?: { pipe: PipeBuffer; done: number };
 }
 
 export class PipeEnd extends FileDescription {
@@ -122,26 +123,66 @@ export class PipeEnd extends FileDescription {
     return new Blocked(whenChanged(this), 'read pipe');
   }
 
+  /**
+   * A blocking write waits until all of `data` is in. Its progress is kept
+   * in the call's state across waits; a signal handler that interrupts it
+   * after some bytes went in makes it return that count (never restarted,
+   * which would write them twice), before any byte the usual EINTR or restart.
+   */
   override write(ctx: SyscallContext, data: Uint8Array): IoResult {
     const pipe = this.pipe;
-    // progress of this call, kept while it waits (a fresh call has no pending syscall)
-    const saved = ctx.thread.pending ? ctx.thread.syscallState?.pipeWrite as PendingWrite | undefined : undefined;
-    let done = saved?.pipe === pipe ? saved.done : 0;
+    const state = signalAwareState(ctx) as PipeWriteState;
+    let done = state.pipeWrite?.pipe === pipe ? state.pipeWrite.done : 0;
+    const finish = (r: number): number => {
+      state.pipeWrite = undefined;
+      state.onSignal = undefined;
+      return r;
+    };
     if (data.length === 0) return 0;
     for (;;) {
       if (pipe.readers === 0) {
         postSignal(ctx.proc, { signo: SIGPIPE, code: SI_USER, pid: ctx.proc.pid, uid: ctx.proc.ids.uid });
-        return done > 0 ? done : -EPIPE;
+        return finish(done > 0 ? done : -EPIPE);
       }
       const n = pipe.put(data.subarray(done));
       if (n > 0) pipe.changed();
       done += n;
-      if (done === data.length) return done;
-      if (this.nonBlocking) return done > 0 ? done : -EAGAIN;
+      if (done === data.length) return finish(done);
+      if (this.nonBlocking) return finish(done > 0 ? done : -EAGAIN);
       if (n === 0) break;
     }
-    ctx.thread.syscallState = { pipeWrite: { pipe, done } satisfies PendingWrite };
+    state.pipeWrite = { pipe, done };
+    if (done > 0) {
+      const partial = done;
+      state.onSignal = () => partial;
+    }
     return new Blocked(whenChanged(this), 'write pipe');
+  }
+
+  /**
+   * sendfile into this pipe (the kernel's splice_file_to_pipe): wait for a
+   * free slot, then fill the free slots from the file, one slot per file
+   * page, and return at once. `readAt` reads the file at an offset.
+   */
+  spliceFrom(ctx: SyscallContext, readAt: (buf: Uint8Array, offset: number) => number, offset: number, count: number): IoResult {
+    const pipe = this.pipe;
+    if (pipe.readers === 0) {
+      postSignal(ctx.proc, { signo: SIGPIPE, code: SI_USER, pid: ctx.proc.pid, uid: ctx.proc.ids.uid });
+      return -EPIPE;
+    }
+    if (pipe.full) return this.nonBlocking ? -EAGAIN : new Blocked(whenChanged(this), 'sendfile pipe');
+    let done = 0;
+    while (done < count && !pipe.full) {
+      const at = offset + done;
+      const data = new Uint8Array(PAGE);
+      const n = readAt(data.subarray(at % PAGE, Math.min(PAGE, at % PAGE + count - done)), at);
+      if (n < 0 && done === 0) return n;
+      if (n <= 0) break;
+      pipe.slots.push({ data, offset: at % PAGE, len: n });
+      done += n;
+    }
+    if (done > 0) pipe.changed();
+    return done;
   }
 
   override stat(): StatInfo {

@@ -1,14 +1,15 @@
 // Copying between fds inside the kernel: sendfile and copy_file_range. Both
 // read a regular file (at an explicit offset or its own position) and write
 // the bytes through the destination's ordinary write path.
-import { EBADF, EINTR, EINVAL, EISDIR, EXDEV } from '../abi/errno.js';
+import { EBADF, EINVAL, EISDIR, EXDEV } from '../abi/errno.js';
 import { SEEK_CUR, SEEK_SET } from '../abi/fcntl.js';
 import { FileDescription, O_APPEND } from '../files/description.js';
 import { DirectoryStream } from '../files/directory.js';
 import { HostFile } from '../files/host-file.js';
 import { Blocked } from '../kernel/wait.js';
 import { fdOf } from './fs-io.js';
-import type { SignalAwareState } from '../signals/interrupt.js';
+import { signalAwareState, SignalAwareState } from '../signals/interrupt.js';
+import { PipeEnd } from '../files/pipe.js';
 import { row, SyscallContext, SyscallResult, SyscallRow } from './types.js';
 
 const CHUNK = 1024 * 1024;
@@ -26,16 +27,17 @@ function writeOffset(ctx: SyscallContext, ptr: number, width: OffsetWidth, value
 }
 
 /** Progress of a sendfile that waits for a blocking destination, between its retries. */
-interface SendfileProgress {
-  origin: number;
-  done: number;
+interface SendfileState extends SignalAwareState {
+  /** `inner`: the destination write's own onSignal, which a retry gives back to it. */
+  sendfile?: { origin: number; done: number; inner?: () => number };
 }
 
 /**
- * sendfile. Into a blocking socket or pipe it returns only when all is sent
+ * sendfile. Into a pipe it moves what fits and returns (waiting only while
+ * the pipe is full). Into a blocking socket it returns only when all is sent
  * (or a signal cuts it short, with the count so far): each retry after a
- * wait resumes at the chunk it stopped in; the destination's write keeps
- * how much of that chunk went out (`streamSent`).
+ * wait resumes at the chunk it stopped in, and the destination's write keeps
+ * how much of that chunk went out.
  */
 function sendfile(ctx: SyscallContext, outFd: number, inFd: number, offsetPtr: number, count: number, width: OffsetWidth): SyscallResult {
   const out = fdOf(ctx, outFd);
@@ -43,7 +45,9 @@ function sendfile(ctx: SyscallContext, outFd: number, inFd: number, offsetPtr: n
   if (!out || !input || !out.writableMode || !input.readableMode) return -EBADF;
   if (!(input instanceof HostFile)) return -EINVAL;
   if (out.statusFlags & O_APPEND) return -EINVAL;
-  const saved = ctx.thread.syscallState?.sendfile as SendfileProgress | undefined;
+  const state = signalAwareState(ctx) as SendfileState;
+  const saved = state.sendfile;
+  if (saved) state.onSignal = saved.inner;
   const origin = saved?.origin ?? (offsetPtr !== 0 ? readOffset(ctx, offsetPtr, width) : input.seek(0, SEEK_CUR));
   if (origin < 0) return offsetPtr !== 0 ? -EINVAL : origin;
   const total = Math.min(count >>> 0, MAX_RW);
@@ -52,6 +56,11 @@ function sendfile(ctx: SyscallContext, outFd: number, inFd: number, offsetPtr: n
     else input.seek(origin + done, SEEK_SET);
     return done;
   };
+  if (total === 0) return 0;
+  if (out instanceof PipeEnd) {
+    const r = out.spliceFrom(ctx, (buf, at) => input.pread(buf, at), origin, total);
+    return r instanceof Blocked || r < 0 ? r : finish(r);
+  }
   let done = saved?.done ?? 0;
   while (done < total) {
     const buf = new Uint8Array(Math.min(CHUNK, total - done));
@@ -62,13 +71,18 @@ function sendfile(ctx: SyscallContext, outFd: number, inFd: number, offsetPtr: n
     }
     const w = out.write(ctx, buf.subarray(0, n));
     if (w instanceof Blocked) {
-      const state = (ctx.thread.syscallState ??= {}) as SignalAwareState & { sendfile?: SendfileProgress; streamSent?: number };
-      state.sendfile = { origin, done };
-      const partial = done;
-      state.onSignal = () => {
-        const sent = partial + (state.streamSent ?? 0);
-        return sent > 0 ? finish(sent) : -EINTR;
-      };
+      // the write leaves onSignal set when it must not be restarted: its
+      // partial count, or EINTR for a socket timeout
+      const inner = state.onSignal;
+      state.sendfile = { origin, done, inner };
+      const before = done;
+      if (before > 0 || inner) {
+        state.onSignal = () => {
+          const r = inner ? inner() : 0;
+          const sent = before + Math.max(r, 0);
+          return sent > 0 ? finish(sent) : r;
+        };
+      }
       return w;
     }
     if (w < 0) {
