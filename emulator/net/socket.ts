@@ -3,7 +3,7 @@
 // errors come straight from the host kernel, so EINPROGRESS, SO_ERROR,
 // partial writes, ECONNRESET and the listen backlog are the real thing.
 import { EAGAIN, EALREADY, EINTR, EINPROGRESS, EINVAL, EISCONN, EPERM, EPIPE, LinuxError } from '../abi/errno.js';
-import { anyOf, afterMs, Blocked } from '../kernel/wait.js';
+import { anyOf, afterMs, Arm, Blocked } from '../kernel/wait.js';
 import { IoResult, StatInfo } from '../files/description.js';
 import { host, MSG_DONTWAIT } from '../host/libc-net.js';
 import { watchFd } from '../host/fd-watch.js';
@@ -29,6 +29,7 @@ const SO_BINDTODEVICE = 25;
 const MSG_NOSIGNAL = 0x4000;
 const MSG_WAITALL = 0x100;
 const S_IFSOCK = 0o140000;
+const BACKLOG_RETRY_MS = 10;
 
 let nextInode = 1000;
 
@@ -101,6 +102,7 @@ export class Socket extends HostObject {
       return this.wait(ctx, { writable: true }, this.sendTimeoutMs, 'connect');
     }
     const r = host.connect(this.fd, dest);
+    if (r === -EAGAIN && this.domain === AF_UNIX && this.kind !== SOCK_DGRAM && !this.nonBlocking) return this.waitForListener(ctx);
     if (r !== -EINPROGRESS || this.nonBlocking) return r;
     state.connecting = true;
     return this.wait(ctx, { writable: true }, this.sendTimeoutMs, 'connect');
@@ -245,13 +247,30 @@ export class Socket extends HostObject {
 
   /** Block until the socket is ready, or until its timeout. */
   private wait(ctx: SyscallContext, events: { readable?: boolean; writable?: boolean }, timeoutMs: number, what: string): Blocked {
+    const ready: Arm = (wake) => watchFd(this.fd, events, wake);
+    if (timeoutMs <= 0) return new Blocked(ready, what);
+    return new Blocked(anyOf(ready, afterMs(this.timeLeft(ctx, timeoutMs))), what);
+  }
+
+  /** Start (once per call) the wait of a socket timeout; returns the ms left. */
+  private timeLeft(ctx: SyscallContext, timeoutMs: number): number {
     const state = (ctx.thread.syscallState ??= {});
-    if (timeoutMs <= 0) return new Blocked((wake) => watchFd(this.fd, events, wake), what);
     // a wait with a timeout ends with EINTR under a handler, even with SA_RESTART (socket(7))
     (state as SignalAwareState).onSignal ??= () => -EINTR;
     if (state.deadline === undefined) state.deadline = Date.now() + timeoutMs;
-    const left = Math.max(0, (state.deadline as number) - Date.now());
-    return new Blocked(anyOf((wake) => watchFd(this.fd, events, wake), afterMs(left)), what);
+    return Math.max(0, (state.deadline as number) - Date.now());
+  }
+
+  /**
+   * A blocking connect to a Unix listener whose backlog is full waits until
+   * it accepts (or SO_SNDTIMEO passes, then EAGAIN). The host says nothing
+   * when room appears, so the connect is tried again every few ms; each try
+   * is a fresh connect, which a restart after a signal handler also is.
+   */
+  private waitForListener(ctx: SyscallContext): number | Blocked {
+    if (this.sendTimeoutMs <= 0) return new Blocked(afterMs(BACKLOG_RETRY_MS), 'connect');
+    if (this.timedOut(ctx, this.sendTimeoutMs)) return -EAGAIN;
+    return new Blocked(afterMs(Math.min(BACKLOG_RETRY_MS, this.timeLeft(ctx, this.sendTimeoutMs))), 'connect');
   }
 }
 
