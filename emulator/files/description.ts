@@ -2,7 +2,7 @@
 // Subclasses implement what their kind supports; the defaults give the errno
 // Linux gives for an unsupported operation on that kind of file.
 import { EBADF, EINVAL, ENOTDIR, ENOTTY, ESPIPE } from '../abi/errno.js';
-import { Blocked, NOT_READY, Readiness } from '../kernel/wait.js';
+import { Blocked, NOT_READY, Readiness, Subscribers } from '../kernel/wait.js';
 import type { SyscallContext } from '../syscalls/types.js';
 
 export const O_ACCMODE = 3;
@@ -87,6 +87,21 @@ export abstract class FileDescription {
   hostFd(): number | null { return null; }
   /** Called once, when the last fd referring to it is closed. */
   release(): void {}
+
+  private releaseWatchers: Subscribers | null = null;
+
+  /** Call `fn` once the description is released (epoll forgets it then). Returns a cancel function. */
+  onRelease(fn: () => void): () => void {
+    this.releaseWatchers ??= new Subscribers();
+    return this.releaseWatchers.add(fn);
+  }
+
+  /** One reference fewer (an fd closed, a mapping gone); the last one releases it. */
+  drop(): void {
+    if (--this.refs !== 0) return;
+    this.release();
+    this.releaseWatchers?.notify();
+  }
 }
 
 export class BadDescription extends FileDescription {

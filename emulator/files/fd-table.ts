@@ -44,7 +44,7 @@ export class FdTable {
     desc.refs++;
     const old = this.slots.get(fd);
     this.slots.set(fd, { desc, cloexec });
-    if (old) this.drop(old.desc);
+    if (old) old.desc.drop();
     return fd;
   }
 
@@ -52,7 +52,7 @@ export class FdTable {
     const s = this.slots.get(fd);
     if (!s) return -EBADF;
     this.slots.delete(fd);
-    this.drop(s.desc);
+    s.desc.drop();
     return 0;
   }
 
@@ -69,9 +69,5 @@ export class FdTable {
 
   closeAll(): void {
     for (const fd of this.fds()) this.close(fd);
-  }
-
-  private drop(desc: FileDescription): void {
-    if (--desc.refs === 0) desc.release();
   }
 }

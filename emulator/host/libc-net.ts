@@ -93,6 +93,8 @@ export const host = {
   read: (fd: number, buf: Uint8Array) => ret(f.read(fd, buf, buf.length)),
   write: (fd: number, data: Uint8Array) => ret(f.write(fd, data, data.length)),
   close: (fd: number) => ret(f.close(fd)),
+  /** Another host fd for the same open file (F_DUPFD_CLOEXEC). */
+  dup: (fd: number) => ret(f.fcntl(fd, 1030, 0)),
   epollCreate: () => ret(f.epollCreate1(SOCK_CLOEXEC)),
   epollCtl: (epfd: number, op: number, fd: number, event: Uint8Array | null) => ret(f.epollCtl(epfd, op, fd, event)),
   epollWait: (epfd: number, events: Uint8Array, max: number) => ret(f.epollWait(epfd, events, max, 0)),

@@ -1,8 +1,13 @@
-// An epoll instance. Members that are host objects are registered in a real
-// host epoll set with the guest's own epoll_event (the i386 layout equals
-// the host's packed one), so level/edge triggering, EPOLLONESHOT and the data
-// word behave exactly as the kernel's. Emulator-only members (pipes, ...)
-// are tracked here from their readiness and change notifications.
+// An epoll instance. Like the kernel's, it keys a registration by (fd, open
+// file): one description reached through two guest fds (dup) can be added
+// twice, and its registrations last until the description is released, even
+// if the fd they were added through is closed. Members that are host objects
+// are registered in a real host epoll set with the guest's own epoll_event
+// (the i386 layout equals the host's packed one), so level/edge triggering,
+// EPOLLONESHOT and the data word behave exactly as the kernel's; the host
+// keys by (host fd, file) too, so a second registration of one description
+// goes through a host dup of its fd. Emulator-only members (pipes, ...) are
+// tracked here from their readiness and change notifications.
 import { EEXIST, ENOENT, EPERM, EINVAL } from '../abi/errno.js';
 import { FileDescription } from '../files/description.js';
 import { Readiness } from '../kernel/wait.js';
@@ -26,13 +31,24 @@ export const EPOLLET = 1 << 31;
 const S_IFREG = 0o100000;
 
 interface LocalMember {
-  desc: FileDescription;
   events: number;
   data: Uint8Array;
   /** Edge-triggered: readiness changed since the last report. */
   changed: boolean;
   disabled: boolean;
   unsubscribe: () => void;
+}
+
+/** A host member's registration: the host fd it is registered under, and whether that is a dup this set owns. */
+interface HostMember {
+  hostFd: number;
+  dup: boolean;
+}
+
+/** Every registration of one description, by guest fd. */
+interface Registrations<M> {
+  byFd: Map<number, M>;
+  stopWatching: () => void;
 }
 
 function eventsOf(r: Readiness, wanted: number): number {
@@ -45,7 +61,8 @@ function eventsOf(r: Readiness, wanted: number): number {
 }
 
 export class Epoll extends HostObject {
-  private readonly local = new Map<FileDescription, LocalMember>();
+  private readonly local = new Map<FileDescription, Registrations<LocalMember>>();
+  private readonly hosted = new Map<FileDescription, Registrations<HostMember>>();
   /** Wakes a waiting epoll_wait when an emulator-only member changes. */
   private waiters = new Set<() => void>();
 
@@ -53,33 +70,47 @@ export class Epoll extends HostObject {
     super(fd, statusFlags, 'anon_inode:[eventpoll]', S_IFREG | 0o600);
   }
 
-  control(op: number, target: FileDescription, event: Uint8Array | null): number {
+  /** epoll_ctl on guest fd `fd`, which refers to `target`. */
+  control(op: number, target: FileDescription, fd: number, event: Uint8Array | null): number {
     if (target === this) return -EINVAL;
+    if (op !== EPOLL_CTL_ADD && op !== EPOLL_CTL_MOD && op !== EPOLL_CTL_DEL) return -EINVAL;
     const hostFd = hostPollFd(target);
-    if (hostFd !== null) return host.epollCtl(this.fd, op, hostFd, op === EPOLL_CTL_DEL ? null : event);
+    if (hostFd !== null) return this.controlHost(op, target, fd, hostFd, event);
     if (target.stat().mode >> 12 === 8) return -EPERM; // regular files cannot be watched
-    const existing = this.local.get(target);
+    return this.controlLocal(op, target, fd, event);
+  }
+
+  private controlHost(op: number, target: FileDescription, fd: number, ownFd: number, event: Uint8Array | null): number {
+    const regs = this.hosted.get(target);
+    const existing = regs?.byFd.get(fd);
+    if (op !== EPOLL_CTL_ADD) {
+      if (!existing) return -ENOENT;
+      const r = host.epollCtl(this.fd, op, existing.hostFd, op === EPOLL_CTL_DEL ? null : event);
+      if (r === 0 && op === EPOLL_CTL_DEL) this.forgetHost(target, fd);
+      return r;
+    }
+    if (existing) return -EEXIST;
+    const taken = regs !== undefined && [...regs.byFd.values()].some((m) => !m.dup);
+    const hostFd = taken ? host.dup(ownFd) : ownFd;
+    if (hostFd < 0) return hostFd;
+    const r = host.epollCtl(this.fd, op, hostFd, event);
+    if (r < 0) {
+      if (taken) host.close(hostFd);
+      return r;
+    }
+    this.registrations(this.hosted, target).byFd.set(fd, { hostFd, dup: taken });
+    return 0;
+  }
+
+  private controlLocal(op: number, target: FileDescription, fd: number, event: Uint8Array | null): number {
+    const existing = this.local.get(target)?.byFd.get(fd);
     if (op === EPOLL_CTL_DEL) {
       if (!existing) return -ENOENT;
-      existing.unsubscribe();
-      this.local.delete(target);
+      this.forgetLocal(target, fd);
       return 0;
     }
     if (!event || event.length < 12) return -EINVAL;
     const events = new DataView(event.buffer, event.byteOffset).getUint32(0, true);
-    if (op === EPOLL_CTL_ADD) {
-      if (existing) return -EEXIST;
-      const m: LocalMember = {
-        desc: target, events, data: Uint8Array.from(event.subarray(4, 12)), changed: true, disabled: false,
-        unsubscribe: () => {},
-      };
-      m.unsubscribe = target.subscribe(() => {
-        m.changed = true;
-        for (const w of [...this.waiters]) w();
-      });
-      this.local.set(target, m);
-      return 0;
-    }
     if (op === EPOLL_CTL_MOD) {
       if (!existing) return -ENOENT;
       existing.events = events;
@@ -88,7 +119,55 @@ export class Epoll extends HostObject {
       existing.changed = true;
       return 0;
     }
-    return -EINVAL;
+    if (existing) return -EEXIST;
+    const m: LocalMember = { events, data: Uint8Array.from(event.subarray(4, 12)), changed: true, disabled: false, unsubscribe: () => {} };
+    m.unsubscribe = target.subscribe(() => {
+      m.changed = true;
+      for (const w of [...this.waiters]) w();
+    });
+    this.registrations(this.local, target).byFd.set(fd, m);
+    return 0;
+  }
+
+  /** The registrations of `target`, created (and watching for its release) on first use. */
+  private registrations<M>(all: Map<FileDescription, Registrations<M>>, target: FileDescription): Registrations<M> {
+    let regs = all.get(target);
+    if (!regs) {
+      regs = { byFd: new Map(), stopWatching: target.onRelease(() => this.forgetAll(target)) };
+      all.set(target, regs);
+    }
+    return regs;
+  }
+
+  private forgetHost(target: FileDescription, fd: number): void {
+    const regs = this.hosted.get(target);
+    const m = regs?.byFd.get(fd);
+    if (!regs || !m) return;
+    // a dup keeps the host file open (and registered): close it with its registration
+    if (m.dup) host.close(m.hostFd);
+    regs.byFd.delete(fd);
+    if (regs.byFd.size === 0) {
+      regs.stopWatching();
+      this.hosted.delete(target);
+    }
+  }
+
+  private forgetLocal(target: FileDescription, fd: number): void {
+    const regs = this.local.get(target);
+    const m = regs?.byFd.get(fd);
+    if (!regs || !m) return;
+    m.unsubscribe();
+    regs.byFd.delete(fd);
+    if (regs.byFd.size === 0) {
+      regs.stopWatching();
+      this.local.delete(target);
+    }
+  }
+
+  /** The description is released: every registration of it goes. */
+  private forgetAll(target: FileDescription): void {
+    for (const fd of [...(this.hosted.get(target)?.byFd.keys() ?? [])]) this.forgetHost(target, fd);
+    for (const fd of [...(this.local.get(target)?.byFd.keys() ?? [])]) this.forgetLocal(target, fd);
   }
 
   /** Ready events (12-byte epoll_event records) without waiting; returns the count written. */
@@ -96,23 +175,20 @@ export class Epoll extends HostObject {
     let n = host.epollWait(this.fd, out, max);
     if (n < 0) return n;
     const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
-    for (const [desc, m] of this.local) {
-      if (n >= max) break;
-      if (desc.refs === 0) {
-        m.unsubscribe();
-        this.local.delete(desc);
-        continue;
+    for (const [desc, regs] of this.local) {
+      for (const m of regs.byFd.values()) {
+        if (n >= max) return n;
+        if (m.disabled) continue;
+        const edge = (m.events & EPOLLET) !== 0;
+        if (edge && !m.changed) continue;
+        const ev = eventsOf(desc.readiness(), m.events);
+        m.changed = false;
+        if (ev === 0) continue;
+        view.setUint32(n * 12, ev, true);
+        out.set(m.data, n * 12 + 4);
+        n++;
+        if (m.events & EPOLLONESHOT) m.disabled = true;
       }
-      if (m.disabled) continue;
-      const edge = (m.events & EPOLLET) !== 0;
-      if (edge && !m.changed) continue;
-      const ev = eventsOf(desc.readiness(), m.events);
-      m.changed = false;
-      if (ev === 0) continue;
-      view.setUint32(n * 12, ev, true);
-      out.set(m.data, n * 12 + 4);
-      n++;
-      if (m.events & EPOLLONESHOT) m.disabled = true;
     }
     return n;
   }
@@ -128,8 +204,7 @@ export class Epoll extends HostObject {
   }
 
   override release(): void {
-    for (const m of this.local.values()) m.unsubscribe();
-    this.local.clear();
+    for (const target of [...this.hosted.keys(), ...this.local.keys()]) this.forgetAll(target);
     super.release();
   }
 }

@@ -29,7 +29,7 @@ function ctl(ctx: SyscallContext, epfd: number, op: number, fd: number, event: n
   const target = ctx.proc.fds.get(fd | 0);
   if (!target) return -EBADF;
   const ev = op === 2 || event === 0 ? null : Uint8Array.from(ctx.mem.readable(event, 12));
-  return ep.control(op, target, ev);
+  return ep.control(op, target, fd | 0, ev);
 }
 
 function wait(ctx: SyscallContext, epfd: number, events: number, max: number, timeoutMs: number): SyscallResult {

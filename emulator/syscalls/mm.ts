@@ -77,7 +77,7 @@ export function doMmap(ctx: SyscallContext, addr: number, length: number, prot: 
   if (mapType === MAP_SHARED) {
     desc.refs++;
     const backing = new FileBacking(source, desc.writableMode, () => {
-      if (--desc.refs === 0) desc.release();
+      desc.drop();
     });
     const err = space.map(start, size, prot & 7, 'file', desc.path, { offset, shared: true, backing });
     return err === 0 ? start : -err;
