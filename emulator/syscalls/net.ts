@@ -204,19 +204,6 @@ export function recvmsg(ctx: SyscallContext, fd: number, msg: number, flags: num
   return r.n;
 }
 
-/** sendmmsg/recvmmsg: struct mmsghdr is a msghdr (28 bytes) plus msg_len. */
-function multi(ctx: SyscallContext, fd: number, vec: number, count: number, flags: number, one: typeof sendmsg): SyscallResult {
-  let done = 0;
-  for (let i = 0; i < Math.min(count, 1024); i++) {
-    const r = one(ctx, fd, vec + 32 * i, done > 0 ? flags | 0x40 : flags);
-    if (r instanceof Blocked) return done > 0 ? done : r;
-    if (r < 0) return done > 0 ? done : r;
-    ctx.mem.setU32(vec + 32 * i + 28, r);
-    done++;
-  }
-  return done;
-}
-
 export const netRows: SyscallRow[] = [
   row(359, 'socket', ['int', 'int', 'int'], (ctx, a, b, c) => socket(ctx, a, b, c)),
   row(360, 'socketpair', ['int', 'int', 'int', 'ptr'], (ctx, a, b, c, d) => socketpair(ctx, a, b, c, d)),
@@ -233,8 +220,5 @@ export const netRows: SyscallRow[] = [
   row(371, 'recvfrom', ['fd', 'outbuf', 'size', 'hex', 'ptr', 'ptr'], (ctx, a, b, c, d, e, f) => recvfrom(ctx, a, b, c, d, e, f)),
   row(372, 'recvmsg', ['fd', 'ptr', 'hex'], (ctx, a, b, c) => recvmsg(ctx, a, b, c)),
   row(373, 'shutdown', ['fd', 'int'], (ctx, a, b) => shutdown(ctx, a, b)),
-  row(345, 'sendmmsg', ['fd', 'ptr', 'uint', 'hex'], (ctx, a, b, c, d) => multi(ctx, a, b, c, d, sendmsg)),
-  row(337, 'recvmmsg', ['fd', 'ptr', 'uint', 'hex', 'ptr'], (ctx, a, b, c, d) => multi(ctx, a, b, c, d, recvmsg)),
-  row(417, 'recvmmsg_time64', ['fd', 'ptr', 'uint', 'hex', 'ptr'], (ctx, a, b, c, d) => multi(ctx, a, b, c, d, recvmsg)),
 ];
 

@@ -5,6 +5,7 @@ import { mmRows } from './mm.js';
 import { fsIoRows } from './fs-io.js';
 import { fsRows } from './fs-rows.js';
 import { netRows } from './net.js';
+import { mmsgRows } from './mmsg.js';
 import { socketcallRows } from './socketcall.js';
 import { pollRows } from './poll.js';
 import { epollRows } from './epoll.js';
@@ -13,5 +14,5 @@ import { signalAndTimeRows } from './signals-and-time.js';
 import { futexRows } from './futex.js';
 
 export function allSyscallRows(): SyscallRow[] {
-  return [...processRows, ...mmRows, ...fsIoRows, ...fsRows, ...netRows, ...socketcallRows, ...pollRows, ...epollRows, ...eventFdRows, ...signalAndTimeRows, ...futexRows];
+  return [...processRows, ...mmRows, ...fsIoRows, ...fsRows, ...netRows, ...mmsgRows, ...socketcallRows, ...pollRows, ...epollRows, ...eventFdRows, ...signalAndTimeRows, ...futexRows];
 }
