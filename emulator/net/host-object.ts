@@ -21,9 +21,14 @@ export abstract class HostObject extends FileDescription {
     return this.fd;
   }
 
+  /** The host fd whose readiness is this object's (a dual-stack listener has one over two sockets). */
+  get readyFd(): number {
+    return this.fd;
+  }
+
   /** Wait until the host fd is readable (or writable), then the syscall is retried. */
   waitFor(events: { readable?: boolean; writable?: boolean }, what: string): Blocked {
-    return new Blocked((wake) => watchFd(this.fd, events, wake), what);
+    return new Blocked((wake) => watchFd(this.readyFd, events, wake), what);
   }
 
   /** Turn a host EAGAIN into the guest's EAGAIN or a wait. */
@@ -45,17 +50,17 @@ export abstract class HostObject extends FileDescription {
   }
 
   override readiness(): Readiness {
-    const ev = pollNow(this.fd, POLLIN | POLLOUT | POLLRDHUP_MASK);
+    const ev = pollNow(this.readyFd, POLLIN | POLLOUT | POLLRDHUP_MASK);
     return { readable: (ev & POLLIN) !== 0, writable: (ev & POLLOUT) !== 0, hangup: (ev & POLLHUP) !== 0, error: (ev & POLLERR) !== 0 };
   }
 
   /** Raw poll(2) events of the host fd (for poll/select emulation). */
   pollEvents(events: number): number {
-    return pollNow(this.fd, events);
+    return pollNow(this.readyFd, events);
   }
 
   override subscribe(changed: () => void): () => void {
-    return watchFd(this.fd, { readable: true, writable: true }, changed);
+    return watchFd(this.readyFd, { readable: true, writable: true }, changed);
   }
 
   override release(): void {

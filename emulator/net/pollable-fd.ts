@@ -7,7 +7,7 @@ import { HostObject } from './host-object.js';
 
 /** Host fd to poll for this description, or null when it reports readiness itself. */
 export function hostPollFd(desc: FileDescription): number | null {
-  if (desc instanceof HostObject) return desc.fd;
+  if (desc instanceof HostObject) return desc.readyFd;
   if (desc instanceof HostStream) return desc.pollFd();
   return null;
 }

@@ -13,6 +13,9 @@ import { signalAwareState, SignalAwareState } from '../signals/interrupt.js';
 import { HostObject } from './host-object.js';
 import { bindAddress, destinationAddress, family, AF_INET, AF_INET6, AF_UNIX, NetPolicy } from './policy.js';
 import { guestUnixName, rememberUnixName } from './unix-names.js';
+import { closeV4Companion, isDualStack, isIpv6Any, isV6OnlyOption, mappedV6, openV4Companion, V4Companion } from './dual-stack.js';
+import { forgetFd } from '../host/fd-watch.js';
+import { forgetPollInterest } from '../host/poll-set.js';
 import type { SyscallContext } from '../syscalls/types.js';
 
 export const SOCK_STREAM = 1;
@@ -52,6 +55,10 @@ export class Socket extends HostObject {
   private recvTimeoutMs = 0;
   private sendTimeoutMs = 0;
   readonly inode = nextInode++;
+  /** The 127.0.0.1 listener of a dual-stack `::` socket kept on loopback. */
+  private v4: V4Companion | null = null;
+  /** An IPv4 connection accepted by a dual-stack socket: its names are shown IPv4-mapped. */
+  private mappedV4 = false;
 
   constructor(fd: number, statusFlags: number, readonly domain: number, readonly type: number, private readonly policy: NetPolicy) {
     super(fd, statusFlags, '', S_IFSOCK | 0o777);
@@ -62,20 +69,37 @@ export class Socket extends HostObject {
     return this.type & SOCK_TYPE_MASK;
   }
 
+  override get readyFd(): number {
+    return this.v4?.merged ?? this.fd;
+  }
+
   bind(ctx: SyscallContext, addr: Uint8Array): number {
     const hostAddr = bindAddress(addr, this.policy, ctx.proc.vfs);
+    // `::` on loopback is ::1 on the host: IPv4 clients need a listener of their own
+    const dual = !this.policy.exposeBinds && this.kind === SOCK_STREAM && isIpv6Any(addr) && isDualStack(this.fd);
     const r = host.bind(this.fd, hostAddr);
     if (r === 0 && (family(addr) === AF_INET || family(addr) === AF_INET6)) this.requested = Uint8Array.from(addr);
+    if (r === 0 && dual) this.v4 = openV4Companion(this.fd, this.type);
     if (r === 0 && family(addr) === AF_UNIX) rememberUnixName(ctx.proc.vfs, hostAddr, addr);
     return r;
   }
 
   listen(backlog: number): number {
-    return host.listen(this.fd, backlog | 0);
+    const r = host.listen(this.fd, backlog | 0);
+    if (r === 0 && this.v4) host.listen(this.v4.fd, backlog | 0);
+    return r;
   }
 
   accept(ctx: SyscallContext): { socket: Socket; addr: Uint8Array } | number | Blocked {
     const r = host.accept(this.fd);
+    if (r === -EAGAIN && this.v4) {
+      const v4 = host.accept(this.v4.fd);
+      if (typeof v4 !== 'number') {
+        const socket = new Socket(v4.fd, 2, this.domain, this.type, this.policy);
+        socket.mappedV4 = true;
+        return { socket, addr: mappedV6(v4.addr) };
+      }
+    }
     if (typeof r === 'number') {
       if (r === -EAGAIN && !this.nonBlocking) {
         if (this.timedOut(ctx, this.recvTimeoutMs)) return -EAGAIN;
@@ -192,6 +216,7 @@ export class Socket extends HostObject {
   name(ctx: SyscallContext, peer: boolean): Uint8Array | number {
     const r = host.sockname(this.fd, peer);
     if (typeof r === 'number') return r;
+    if (this.mappedV4) return mappedV6(r);
     if (peer || this.requested === null) return guestUnixName(ctx.proc.vfs, r);
     // once connected the kernel shows the local address the route chose, as the host does
     if (typeof host.sockname(this.fd, true) !== 'number') return r;
@@ -231,12 +256,23 @@ export class Socket extends HostObject {
       return new Uint8Array(out.buffer);
     }
     if (size < 0) return -EINVAL;
+    if (this.v4 && isV6OnlyOption(level, name)) return new Uint8Array(4);
     return host.getsockopt(this.fd, level, name, size);
   }
 
   override stat(): StatInfo {
     const s = super.stat();
     return { ...s, ino: BigInt(this.inode) };
+  }
+
+  override release(): void {
+    if (this.v4) {
+      forgetFd(this.v4.merged);
+      forgetPollInterest(this.v4.merged);
+      closeV4Companion(this.v4);
+      this.v4 = null;
+    }
+    super.release();
   }
 
   /** True once a wait with the socket's timeout has lasted that long. */
@@ -247,7 +283,7 @@ export class Socket extends HostObject {
 
   /** Block until the socket is ready, or until its timeout. */
   private wait(ctx: SyscallContext, events: { readable?: boolean; writable?: boolean }, timeoutMs: number, what: string): Blocked {
-    const ready: Arm = (wake) => watchFd(this.fd, events, wake);
+    const ready: Arm = (wake) => watchFd(this.readyFd, events, wake);
     if (timeoutMs <= 0) return new Blocked(ready, what);
     return new Blocked(anyOf(ready, afterMs(this.timeLeft(ctx, timeoutMs))), what);
   }
