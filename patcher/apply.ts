@@ -28,6 +28,7 @@ import { writeJumps, JMP_SIZE } from './mechanism/jump.js';
 import { jumpRoom } from './jump-room.js';
 import { WriteJournal } from './mechanism/write-journal.js';
 import { callGuest } from './mechanism/guest-call.js';
+import { reconcileCarried, snapshotCarried } from './carry.js';
 import { ControlError } from './control/protocol.js';
 import { waitUntilSafe, SafePoint } from './wait-safe.js';
 import type { CodeRange } from './quiescence.js';
@@ -223,7 +224,9 @@ export class Patcher {
         return { key: c.key, size: c.size, previous: c.from, current: to };
       });
       let transfer: PatchReport['transfer'] = 'none';
+      const carryWarnings: string[] = [];
       if (patch.hasTransfer) {
+        const before = snapshotCarried(proc.space.memory.bytes, carried);
         const journal = new WriteJournal(this.session);
         const r = await callGuest(this.session, this.breakpoints, linked.exports.get('dsu_transfer')!, [], opts.transferTimeoutMs);
         journal.close();
@@ -232,6 +235,7 @@ export class Patcher {
           journal.undo();
           throw new ControlError(r.ok ? `dsu_transfer returned ${r.value | 0}; nothing was changed` : `dsu_transfer failed: ${r.reason}; nothing was changed`);
         }
+        carryWarnings.push(...reconcileCarried(proc.space.memory.bytes, before, 'current'));
         transfer = 'ok';
       }
       const phase1 = performance.now();
@@ -252,7 +256,7 @@ export class Patcher {
         transfer, pauseMs: round(applied.pauseMs),
         pausePhases: { checkMs: round(phase0 - safe.heldAt), transferMs: round(phase1 - phase0), redirectMs: round(phase2 - phase1) }, waitedMs: round(safe.waitedMs), loadMs: round(loadMs),
         totalMs: round(performance.now() - received), safePoint: safe.at, stack: safe.stack, journaledPages, released: [], pinned: [],
-        warnings: [...plan.warnings, ...relaxedWarning(safe.stillActive, plan)],
+        warnings: [...plan.warnings, ...carryWarnings, ...relaxedWarning(safe.stillActive, plan)],
       };
     } catch (e) {
       return fail(e);

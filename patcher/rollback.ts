@@ -7,6 +7,7 @@ import { ControlError } from './control/protocol.js';
 import { waitUntilSafe } from './wait-safe.js';
 import { WriteJournal } from './mechanism/write-journal.js';
 import { callGuest } from './mechanism/guest-call.js';
+import { reconcileCarried, snapshotCarried } from './carry.js';
 import type { CodeRange } from './quiescence.js';
 
 export interface RollbackReport {
@@ -45,6 +46,7 @@ export function rollbackLatest(patcher: Patcher, opts: RollbackOptions): Promise
     });
     const pauseStart = performance.now();
     let routine: RollbackReport['rollbackRoutine'] = 'none';
+    const carryWarnings: string[] = [];
     const bytes = session.proc.space.memory.bytes;
     // statics go back to their previous home with their current values
     const saved = p.carried.map((c) => bytes.slice(c.previous, c.previous + c.size));
@@ -53,6 +55,7 @@ export function rollbackLatest(patcher: Patcher, opts: RollbackOptions): Promise
       if (p.hasRollback) {
         const entry = module.data.symbols.byName('dsu_rollback').find((s) => s.kind === 'function');
         if (!entry) throw new ControlError(`patch #${p.id}: dsu_rollback not found`);
+        const before = snapshotCarried(bytes, p.carried);
         const journal = new WriteJournal(session);
         const r = await callGuest(session, patcher.breakpoints, (entry.start + module.bias) >>> 0, [], opts.transferTimeoutMs);
         journal.close();
@@ -61,9 +64,10 @@ export function rollbackLatest(patcher: Patcher, opts: RollbackOptions): Promise
           p.carried.forEach((c, i) => bytes.set(saved[i], c.previous));
           throw new ControlError(r.ok ? `dsu_rollback returned ${r.value | 0}; patch #${p.id} stays applied` : `dsu_rollback failed: ${r.reason}; patch #${p.id} stays applied`);
         }
+        carryWarnings.push(...reconcileCarried(bytes, before, 'previous'));
         routine = 'ok';
       }
-      const problems = p.undo.undoAll();
+      const problems = [...carryWarnings, ...p.undo.undoAll()];
       registry.dropPatch(p.id);
       const live = p.replaced.map((key) => {
         const f = registry.replaced(key);
