@@ -55,6 +55,7 @@ export async function rollbackCommand(argv: string[]): Promise<number> {
       for (const l of r.live) byVersion.set(l.version, [...(byVersion.get(l.version) ?? []), l.function]);
       const live = [...byVersion].map(([version, fns]) => `${version}: ${fns.join(', ')}`).join('; ');
       process.stdout.write(`patch #${r.id} rolled back: ${r.patch}\n  live now: ${live}\n  paused ${r.pauseMs.toFixed(3)} ms after waiting ${r.waitedMs.toFixed(3)} ms\n`);
+      if (r.keptMapped !== null) process.stdout.write(`  its object stays mapped until nothing points into it (${r.keptMapped})\n`);
       for (const p of r.problems) process.stdout.write(`  warning: ${p}\n`);
     }
     return 0;
@@ -83,6 +84,7 @@ export async function statusCommand(argv: string[]): Promise<number> {
     }
     if (byLive.size > 0) lines.push(`${s.functions.length} replaced function(s) live in:`);
     for (const [version, fns] of byLive) lines.push(`  ${version}: ${fns.join(', ')}`);
+    for (const r of s.retired) lines.push(`rolled back, still mapped: #${r.id} ${r.path} at ${r.range} (${r.by})`);
     process.stdout.write(lines.join('\n') + '\n');
     return 0;
   });

@@ -71,6 +71,9 @@ export function planPatchLink(
   }
 }
 
+/** The undo step that unmaps the patch object. */
+export const UNLINK_STEP = 'unlink';
+
 export async function linkPatch(plan: LinkPlan, undo: UndoLog): Promise<LinkedPatch> {
   let linked;
   try {
@@ -87,6 +90,6 @@ export async function linkPatch(plan: LinkPlan, undo: UndoLog): Promise<LinkedPa
     unlinked = true;
     unlink(linked);
   };
-  undo.record(`link of ${plan.path}`, release);
+  undo.record(`link of ${plan.path}`, release, UNLINK_STEP);
   return { module: linked.module, bias: linked.bias, start: linked.start, end: linked.end, exports, resolutions: plan.resolutions, unlink: release };
 }

@@ -62,6 +62,16 @@ export interface AppliedPatch {
   released: boolean;
 }
 
+/** A rolled-back patch left mapped because something still pointed into it. */
+export interface RetiredPatch {
+  id: number;
+  path: string;
+  range: { start: number; end: number };
+  unlink: () => void;
+  /** Where the reference was found. */
+  by: string;
+}
+
 /** Storage a patch defines for a variable (a static "file.c:name" or a global "name"). */
 export interface DataCopy {
   address: number;
@@ -77,6 +87,8 @@ export class PatchRegistry {
   private nextId = 1;
   /** Patches with an id up to this one can no longer be rolled back (older code was released). */
   rollbackFloor = 0;
+  /** Rolled back, still mapped: unmapped by the releaser once nothing points into them. */
+  readonly retired: RetiredPatch[] = [];
 
   newId(): number {
     return this.nextId++;

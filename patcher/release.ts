@@ -3,11 +3,11 @@
 // the rollback window (the newest `depth` patches can always be rolled
 // back) and nothing in the program points into it any more.
 import type { Patcher } from './apply.js';
-import type { AppliedPatch } from './registry.js';
 import { UndoLog } from './mechanism/undo-log.js';
 import { findReferences, Range } from './mechanism/pointer-scan.js';
 
 export interface ReleaseReport {
+  /** Superseded patches unmapped, and rolled-back ones unmapped once unreferenced. */
   released: number[];
   /** Superseded patches kept because something still points into them. */
   pinned: { id: number; by: string }[];
@@ -16,7 +16,7 @@ export interface ReleaseReport {
 /** Scan again only when this many new patches fell out of the window (a scan reads all the guest's data). */
 const SCAN_BATCH = 4;
 
-const rangeOf = (p: AppliedPatch): Range => p.range;
+const rangeOf = (p: { range: Range }): Range => p.range;
 
 export class PatchReleaser {
   private scannedUpTo = 0;
@@ -26,6 +26,7 @@ export class PatchReleaser {
   /** Release what can be released; cheap when nothing new fell out of the window. */
   run(force = false): ReleaseReport {
     const report: ReleaseReport = { released: [], pinned: [] };
+    this.unmapRetired(report);
     const { registry, session } = this.patcher;
     const kept = registry.patches.filter((p) => !p.released);
     if (kept.length <= this.depth) return report;
@@ -65,5 +66,22 @@ export class PatchReleaser {
       for (const p of registry.patches) if (p.id <= registry.rollbackFloor) p.undo = new UndoLog();
     }
     return report;
+  }
+
+  /** Rolled-back patches something pointed into: unmapped once nothing does (rare, so checked on every run). */
+  private unmapRetired(report: ReleaseReport): void {
+    const { registry, session } = this.patcher;
+    if (registry.retired.length === 0) return;
+    const refs = findReferences(session.proc, registry.retired.map(rangeOf), registry.retired.map(rangeOf));
+    for (let i = refs.length - 1; i >= 0; i--) {
+      const p = registry.retired[i];
+      if (refs[i] !== null) {
+        p.by = refs[i]!;
+        continue;
+      }
+      p.unlink();
+      registry.retired.splice(i, 1);
+      report.released.push(p.id);
+    }
   }
 }

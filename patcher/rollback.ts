@@ -1,13 +1,16 @@
 // Rolling back the newest patch: wait until its code is idle, run its
 // dsu_rollback() if it has one (journaled, like a transfer), then replay its
 // undo log: jumps and GOT slots as they were before it, its versions
-// forgotten, its object unmapped unless something still points into it.
+// forgotten, its object unmapped unless something still points into it
+// (then the releaser unmaps it once nothing does).
 import type { Patcher } from './apply.js';
 import { ControlError } from './control/protocol.js';
 import { waitUntilSafe } from './wait-safe.js';
 import { WriteJournal } from './mechanism/write-journal.js';
 import { callGuest } from './mechanism/guest-call.js';
 import { reconcileCarried, snapshotCarried } from './carry.js';
+import { UNLINK_STEP } from './link-adapter.js';
+import { findReferences } from './mechanism/pointer-scan.js';
 import type { CodeRange } from './quiescence.js';
 
 export interface RollbackReport {
@@ -20,6 +23,8 @@ export interface RollbackReport {
   waitedMs: number;
   rollbackRoutine: 'none' | 'ok';
   problems: string[];
+  /** Why the patch's object stays mapped (what still points into it), or null once unmapped. */
+  keptMapped: string | null;
 }
 
 export interface RollbackOptions {
@@ -67,8 +72,13 @@ export function rollbackLatest(patcher: Patcher, opts: RollbackOptions): Promise
         carryWarnings.push(...reconcileCarried(bytes, before, 'previous'));
         routine = 'ok';
       }
-      const problems = [...carryWarnings, ...p.undo.undoAll()];
+      const problems = [...carryWarnings, ...p.undo.undoAll(UNLINK_STEP)];
       registry.dropPatch(p.id);
+      // the program may keep pointers into the patch (a string constant
+      // dsu_rollback stored, a callback it registered): unmap it only if none
+      const [by] = findReferences(session.proc, [p.range], [p.range]);
+      if (by === null) p.unlink();
+      else registry.retired.push({ id: p.id, path: p.path, range: p.range, unlink: p.unlink, by });
       const live = p.replaced.map((key) => {
         const f = registry.replaced(key);
         const v = f?.versions[f.versions.length - 1];
@@ -77,7 +87,7 @@ export function rollbackLatest(patcher: Patcher, opts: RollbackOptions): Promise
       });
       return {
         id: p.id, patch: p.path, restored: p.replaced, live, pauseMs: Math.round((performance.now() - pauseStart) * 1000) / 1000,
-        waitedMs: Math.round(safe.waitedMs * 1000) / 1000, rollbackRoutine: routine, problems,
+        waitedMs: Math.round(safe.waitedMs * 1000) / 1000, rollbackRoutine: routine, problems, keptMapped: by,
       };
     } finally {
       session.runner.release();

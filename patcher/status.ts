@@ -23,6 +23,8 @@ export interface StatusReport {
     version: string | null;
   }[];
   functions: { function: string; original: string; live: string; versions: string[] }[];
+  /** Rolled back, but still mapped because something pointed into them. */
+  retired: { id: number; path: string; range: string; by: string }[];
 }
 
 const hex = (n: number): string => `0x${(n >>> 0).toString(16)}`;
@@ -48,5 +50,6 @@ export function statusOf(patcher: Patcher): StatusReport {
         versions: f.versions.map((v) => `patch #${v.patch} at ${hex(v.address)}`),
       };
     }),
+    retired: patcher.registry.retired.map((r) => ({ id: r.id, path: r.path, range: `${hex(r.range.start)}-${hex(r.range.end)}`, by: r.by })),
   };
 }
