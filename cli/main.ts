@@ -11,7 +11,7 @@ commands:
   run       run a 32-bit x86 Linux program in the emulator
   ping      check that a dsu process answers on its control socket (--control SOCK)
   patch     apply a patch (.so) to a running program: dsu patch --control SOCK PATCH.so [--timeout MS] [--relaxed] [--json]
-  rollback  undo the most recent patch: dsu rollback --control SOCK [--json]
+  rollback  undo the most recent patch: dsu rollback --control SOCK [--force] [--json]
   status    list applied patches and which version of each function is live: dsu status --control SOCK [--json]
   modules   list the objects loaded in a running program (--control SOCK)
   got       list GOT/PLT import slots: of a program's file, or live (--control SOCK)

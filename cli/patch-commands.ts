@@ -46,9 +46,9 @@ export async function patchCommand(argv: string[]): Promise<number> {
 }
 
 export async function rollbackCommand(argv: string[]): Promise<number> {
-  return withControl('rollback', argv, { values: ['timeout'] }, async (c) => {
+  return withControl('rollback', argv, { values: ['timeout'], flags: ['force'] }, async (c) => {
     const timeoutMs = timeoutOf(c.options);
-    const r = (await callControl(c.socket, 'rollback', { timeoutMs }, timeoutMs + 40_000)) as RollbackReport;
+    const r = (await callControl(c.socket, 'rollback', { timeoutMs, force: c.flags.has('force') }, timeoutMs + 40_000)) as RollbackReport;
     if (c.json) process.stdout.write(JSON.stringify(r) + '\n');
     else {
       const byVersion = new Map<string, string[]>();

@@ -28,6 +28,7 @@ import { writeJumps, JMP_SIZE } from './mechanism/jump.js';
 import { jumpRoom } from './jump-room.js';
 import { WriteJournal } from './mechanism/write-journal.js';
 import { callGuest } from './mechanism/guest-call.js';
+import { Reg } from '../emulator/engine/unicorn-consts.js';
 import { reconcileCarried, snapshotCarried } from './carry.js';
 import { ControlError } from './control/protocol.js';
 import { waitUntilSafe, SafePoint } from './wait-safe.js';
@@ -225,8 +226,10 @@ export class Patcher {
       });
       let transfer: PatchReport['transfer'] = 'none';
       const carryWarnings: string[] = [];
+      let transferWrote = 0;
       if (patch.hasTransfer) {
         const before = snapshotCarried(proc.space.memory.bytes, carried);
+        const esp = proc.machine.cpu.reg(Reg.ESP) >>> 0;
         const journal = new WriteJournal(this.session);
         const r = await callGuest(this.session, this.breakpoints, linked.exports.get('dsu_transfer')!, [], opts.transferTimeoutMs);
         journal.close();
@@ -236,6 +239,7 @@ export class Patcher {
           throw new ControlError(r.ok ? `dsu_transfer returned ${r.value | 0}; nothing was changed` : `dsu_transfer failed: ${r.reason}; nothing was changed`);
         }
         carryWarnings.push(...reconcileCarried(proc.space.memory.bytes, before, 'current'));
+        transferWrote = programPagesWritten(proc, journal.pageAddresses(), linked, esp);
         transfer = 'ok';
       }
       const phase1 = performance.now();
@@ -244,7 +248,7 @@ export class Patcher {
       const phase2 = performance.now();
       const applied: AppliedPatch = {
         id, path: patchPath, buildId: patch.buildId, appliedAt: new Date(), module: linked.module, range: { start: linked.start, end: linked.end }, unlink: linked.unlink,
-        replaced: plan.replacements.map((r) => r.key), added: plan.added, hasRollback: patch.hasRollback, version: patch.version, carried, undo,
+        replaced: plan.replacements.map((r) => r.key), added: plan.added, hasRollback: patch.hasRollback, transferWrote, version: patch.version, carried, undo,
         oldDataRefs: new Set([...linked.resolutions.values()].filter((r) => r.name.startsWith(OLD_PREFIX) && r.kind !== 'function').map((r) => r.address)),
         pauseMs: 0, waitedMs: safe.waitedMs, released: false,
       };
@@ -399,6 +403,12 @@ function relaxedWarning(active: readonly string[], plan: ReplacementPlan): strin
   const statics = plan.carried.length > 0 ? ` and the old copies of ${plan.carried.map((c) => c.key).join(', ')}` : '';
   return [`--relaxed: ${active.join(', ')} ${active.length === 1 ? 'was' : 'were'} running; ${active.length === 1 ? 'that activation goes' : 'those activations go'} on ` +
     `in the old code${statics} until ${active.length === 1 ? 'it returns' : 'they return'} (a main loop never does: code inlined into it stays old)`];
+}
+
+/** Pages a transfer wrote that the old code may read: not the patch's own, not the dead stack below the program's frame. */
+function programPagesWritten(proc: Session['proc'], pages: readonly number[], patch: { start: number; end: number }, esp: number): number {
+  const stack = proc.space.regionAt(esp);
+  return pages.filter((p) => !(p >= patch.start && p < patch.end) && !(stack && p >= stack.start && p < esp)).length;
 }
 
 const yieldToGuest = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));

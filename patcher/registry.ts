@@ -44,6 +44,8 @@ export interface AppliedPatch {
   replaced: string[];
   added: string[];
   hasRollback: boolean;
+  /** Pages of the program's memory (outside the patch object, live stack) its dsu_transfer wrote. */
+  transferWrote: number;
   /** The version the program became (DSU_VERSION), if the patch named one. */
   version: string | null;
   /** Statics whose live copy is now the patch's. */

@@ -30,6 +30,8 @@ export interface RollbackReport {
 export interface RollbackOptions {
   timeoutMs: number;
   transferTimeoutMs: number;
+  /** Roll back a patch whose dsu_transfer has no dsu_rollback to undo it. */
+  force: boolean;
 }
 
 export function rollbackLatest(patcher: Patcher, opts: RollbackOptions): Promise<RollbackReport> {
@@ -39,6 +41,10 @@ export function rollbackLatest(patcher: Patcher, opts: RollbackOptions): Promise
     if (!p) throw new ControlError('no patch to roll back');
     if (p.id <= registry.rollbackFloor || !p.module) {
       throw new ControlError(`patch #${p.id} can no longer be rolled back: code it would return to was released to keep memory bounded (the newest ${patcher.releaser.depth} patches can always be rolled back)`);
+    }
+    if (p.transferWrote > 0 && !p.hasRollback && !opts.force) {
+      throw new ControlError(`patch #${p.id} has no dsu_rollback, and its dsu_transfer changed ${p.transferWrote} page(s) of the program's memory ` +
+        '(converted records, globals): the old code would run on that state; add a dsu_rollback to the patch, or roll back with --force if the old code can read it');
     }
     const module = p.module;
     const ranges: CodeRange[] = [{ start: p.range.start, end: p.range.end, name: `patch #${p.id} (${p.path})` }];

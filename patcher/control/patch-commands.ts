@@ -42,6 +42,7 @@ defineControlCommands((server, session) => {
   server.register('rollback', (args) => rollbackLatest(patcherOf(session), {
     timeoutMs: number(args, 'timeoutMs', 5000),
     transferTimeoutMs: number(args, 'transferTimeoutMs', 5000),
+    force: args.force === true,
   }));
   server.register('status', () => statusOf(patcherOf(session)));
 });

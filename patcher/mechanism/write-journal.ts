@@ -62,6 +62,11 @@ export class WriteJournal {
     return this.saved.size;
   }
 
+  /** Their addresses. */
+  pageAddresses(): number[] {
+    return [...this.saved.keys()];
+  }
+
   /** Stop journaling; writable pages are writable again. */
   close(): void {
     if (!this.open) return;
