@@ -54,6 +54,9 @@ export function waitUntilSafe(
   const slicesAtStart = runner.slices;
   let firstStack: string | null = null;
   let stackMoved = false;
+  /** The same, by function (no offsets): a computation moves only within its frames. */
+  let firstShape: string | null = null;
+  let shapeMoved = false;
   // built once per wait; again only if the program mapped or unmapped something (dlopen)
   let map: ModuleMap | null = null;
   let mapFor = -1;
@@ -83,6 +86,9 @@ export function waitUntilSafe(
     const key = report.stack.join('|');
     if (firstStack === null) firstStack = key;
     else if (key !== firstStack) stackMoved = true;
+    const shape = report.stack.map((s) => s.replace(/\+0x[0-9a-f]+/, '')).join('|');
+    if (firstShape === null) firstShape = shape;
+    else if (shape !== firstShape) shapeMoved = true;
     return { report, stacks };
   };
 
@@ -132,7 +138,8 @@ export function waitUntilSafe(
     const timer = setTimeout(() => {
       if (done) return;
       cleanup();
-      reject(new NotSafe(notSafeMessage(lastReport, alwaysBlocking, stackMoved || runner.slices !== slicesAtStart, opts, performance.now() - started)));
+      const guest = !(stackMoved || runner.slices !== slicesAtStart) ? 'blocked' : shapeMoved ? 'moved' : 'computing';
+      reject(new NotSafe(notSafeMessage(lastReport, alwaysBlocking, guest, opts, performance.now() - started)));
     }, opts.timeoutMs);
 
     if (opts.updatePoint !== null) {
@@ -155,7 +162,13 @@ export function waitUntilSafe(
   });
 }
 
-function notSafeMessage(report: SafetyReport | null, always: Set<string> | null, guestMoved: boolean, opts: WaitOptions, waited: number): string {
+/**
+ * What the guest did while the update waited: sat in one call, ran within
+ * the same frames (a long computation), or went through other calls.
+ */
+type GuestActivity = 'blocked' | 'computing' | 'moved';
+
+function notSafeMessage(report: SafetyReport | null, always: Set<string> | null, guest: GuestActivity, opts: WaitOptions, waited: number): string {
   const ms = Math.round(waited);
   if (opts.updatePoint !== null && (report === null || report.safe)) {
     return `the program did not reach dsu_update_point() within ${ms} ms; nothing was changed`;
@@ -166,7 +179,12 @@ function notSafeMessage(report: SafetyReport | null, always: Set<string> | null,
   let msg = `not safe within ${ms} ms: ${active.join(', ')} still active; nothing was changed. Stack: ${stack}`;
   if (report.incomplete) msg += ' (the stack could not be walked to its end)';
   const stuck = always ? active.filter((n) => always.has(n)) : [];
-  if (stuck.length > 0 && !guestMoved && report.stack.length > 0 && !stuck.some((n) => /^main\b/.test(n))) {
+  if (stuck.length > 0 && guest === 'computing' && report.stack.length > 0 && !stuck.some((n) => /^main\b/.test(n))) {
+    const innermost = report.stack.find((s) => !s.startsWith('(')) ?? report.stack[0];
+    msg += `. The program was computing in ${innermost.replace(/\+0x[0-9a-f]+/, '')} the whole time, with the same calls on the stack: ` +
+      `${stuck.join(', ')} can be replaced once ${stuck.length === 1 ? 'it returns' : 'they return'} (a longer --timeout)` +
+      (opts.relaxed ? '' : ', or use --relaxed to let the running activation finish in the old code');
+  } else if (stuck.length > 0 && guest === 'blocked' && report.stack.length > 0 && !stuck.some((n) => /^main\b/.test(n))) {
     // the syscall gate (int 0x80 stub) says less than the libc call above it
     const named = report.stack.find((s) => !s.startsWith('(') && !/^(_dl_sysinfo_int80|__kernel_vsyscall)\b/.test(s)) ?? report.stack[0];
     msg += `. The program sat in ${named.replace(/\+0x[0-9a-f]+/, '')} the whole time (a blocking call waiting for input?): ` +
