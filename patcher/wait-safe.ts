@@ -73,7 +73,8 @@ export function waitUntilSafe(
   const check = (): { report: SafetyReport; stacks: StackSnapshot[] } => {
     checks++;
     checkedAt = performance.now();
-    const stacks = [walkThread(proc, cpuRegisters(proc.machine.cpu), moduleMap())];
+    // the runner's EIP, not the engine's: at a breakpoint the engine's is one past the int3
+    const stacks = [walkThread(proc, { ...cpuRegisters(proc.machine.cpu), eip: runner.instructionPointer }, moduleMap())];
     let report = checkSafety(stacks, opts.relaxed ? [] : ranges);
     if (opts.relaxed) stillActive = [...new Set(checkSafety(stacks, ranges).blockers.map((b) => b.range.name))];
     for (const e of entries) {
