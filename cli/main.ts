@@ -19,6 +19,10 @@ ${RUN_USAGE}`;
 
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
+  // `dsu rollback ... | head -1`: the operation is done; a closed pipe must not turn its report into a stack trace
+  if (command !== 'run') process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE') throw e;
+  });
   try {
     switch (command) {
       case 'run':
