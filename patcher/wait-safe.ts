@@ -54,9 +54,8 @@ export function waitUntilSafe(
   const slicesAtStart = runner.slices;
   let firstStack: string | null = null;
   let stackMoved = false;
-  /** The same, by function (no offsets): a computation moves only within its frames. */
-  let firstShape: string | null = null;
-  let shapeMoved = false;
+  /** A guest that ran without a system call the whole time was computing. */
+  const syscallsAtStart = runner.syscalls.count;
   // built once per wait; again only if the program mapped or unmapped something (dlopen)
   let map: ModuleMap | null = null;
   let mapFor = -1;
@@ -87,9 +86,6 @@ export function waitUntilSafe(
     const key = report.stack.join('|');
     if (firstStack === null) firstStack = key;
     else if (key !== firstStack) stackMoved = true;
-    const shape = report.stack.map((s) => s.replace(/\+0x[0-9a-f]+/, '')).join('|');
-    if (firstShape === null) firstShape = shape;
-    else if (shape !== firstShape) shapeMoved = true;
     return { report, stacks };
   };
 
@@ -139,7 +135,7 @@ export function waitUntilSafe(
     const timer = setTimeout(() => {
       if (done) return;
       cleanup();
-      const guest = !(stackMoved || runner.slices !== slicesAtStart) ? 'blocked' : shapeMoved ? 'moved' : 'computing';
+      const guest = !(stackMoved || runner.slices !== slicesAtStart) ? 'blocked' : runner.syscalls.count !== syscallsAtStart ? 'moved' : 'computing';
       reject(new NotSafe(notSafeMessage(lastReport, alwaysBlocking, guest, opts, performance.now() - started)));
     }, opts.timeoutMs);
 
@@ -164,8 +160,8 @@ export function waitUntilSafe(
 }
 
 /**
- * What the guest did while the update waited: sat in one call, ran within
- * the same frames (a long computation), or went through other calls.
+ * What the guest did while the update waited: sat in one call, ran without
+ * making a system call (a long computation), or went on serving.
  */
 type GuestActivity = 'blocked' | 'computing' | 'moved';
 
@@ -182,7 +178,7 @@ function notSafeMessage(report: SafetyReport | null, always: Set<string> | null,
   const stuck = always ? active.filter((n) => always.has(n)) : [];
   if (stuck.length > 0 && guest === 'computing' && report.stack.length > 0 && !stuck.some((n) => /^main\b/.test(n))) {
     const innermost = report.stack.find((s) => !s.startsWith('(')) ?? report.stack[0];
-    msg += `. The program was computing in ${innermost.replace(/\+0x[0-9a-f]+/, '')} the whole time, with the same calls on the stack: ` +
+    msg += `. The program was computing in ${innermost.replace(/\+0x[0-9a-f]+/, '')} the whole time, without a system call: ` +
       `${stuck.join(', ')} can be replaced once ${stuck.length === 1 ? 'it returns' : 'they return'} (a longer --timeout)` +
       (opts.relaxed ? '' : ', or use --relaxed to let the running activation finish in the old code');
   } else if (stuck.length > 0 && guest === 'blocked' && report.stack.length > 0 && !stuck.some((n) => /^main\b/.test(n))) {
