@@ -56,6 +56,7 @@ export async function rollbackCommand(argv: string[]): Promise<number> {
       const live = [...byVersion].map(([version, fns]) => `${version}: ${fns.join(', ')}`).join('; ');
       process.stdout.write(`patch #${r.id} rolled back: ${r.patch}\n  live now: ${live}\n  paused ${r.pauseMs.toFixed(3)} ms after waiting ${r.waitedMs.toFixed(3)} ms\n`);
       if (r.keptMapped !== null) process.stdout.write(`  its object stays mapped until nothing points into it (${r.keptMapped})\n`);
+      if (r.released.length > 0) process.stdout.write(`  unmapped rolled-back patch(es) ${r.released.map((id) => `#${id}`).join(', ')}: nothing points into them any more\n`);
       for (const p of r.problems) process.stdout.write(`  warning: ${p}\n`);
     }
     return 0;

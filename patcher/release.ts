@@ -26,7 +26,7 @@ export class PatchReleaser {
   /** Release what can be released; cheap when nothing new fell out of the window. */
   run(force = false): ReleaseReport {
     const report: ReleaseReport = { released: [], pinned: [] };
-    this.unmapRetired(report);
+    report.released.push(...this.releaseRetired());
     const { registry, session } = this.patcher;
     const kept = registry.patches.filter((p) => !p.released);
     if (kept.length <= this.depth) return report;
@@ -68,10 +68,15 @@ export class PatchReleaser {
     return report;
   }
 
-  /** Rolled-back patches something pointed into: unmapped once nothing does (rare, so checked on every run). */
-  private unmapRetired(report: ReleaseReport): void {
+  /**
+   * Rolled-back patches something pointed into: unmapped once nothing does
+   * (rare, so checked on every run and every rollback). Returns their ids;
+   * those left get the reference found now.
+   */
+  releaseRetired(): number[] {
     const { registry, session } = this.patcher;
-    if (registry.retired.length === 0) return;
+    const released: number[] = [];
+    if (registry.retired.length === 0) return released;
     const refs = findReferences(session.proc, registry.retired.map(rangeOf), registry.retired.map(rangeOf));
     for (let i = refs.length - 1; i >= 0; i--) {
       const p = registry.retired[i];
@@ -81,7 +86,8 @@ export class PatchReleaser {
       }
       p.unlink();
       registry.retired.splice(i, 1);
-      report.released.push(p.id);
+      released.push(p.id);
     }
+    return released;
   }
 }

@@ -10,7 +10,6 @@ import { WriteJournal } from './mechanism/write-journal.js';
 import { callGuest } from './mechanism/guest-call.js';
 import { reconcileCarried, snapshotCarried } from './carry.js';
 import { UNLINK_STEP } from './link-adapter.js';
-import { findReferences } from './mechanism/pointer-scan.js';
 import type { CodeRange } from './quiescence.js';
 
 export interface RollbackReport {
@@ -25,6 +24,8 @@ export interface RollbackReport {
   problems: string[];
   /** Why the patch's object stays mapped (what still points into it), or null once unmapped. */
   keptMapped: string | null;
+  /** Earlier rolled-back patches unmapped now that nothing points into them. */
+  released: number[];
 }
 
 export interface RollbackOptions {
@@ -81,10 +82,11 @@ export function rollbackLatest(patcher: Patcher, opts: RollbackOptions): Promise
       const problems = [...carryWarnings, ...p.undo.undoAll(UNLINK_STEP)];
       registry.dropPatch(p.id);
       // the program may keep pointers into the patch (a string constant
-      // dsu_rollback stored, a callback it registered): unmap it only if none
-      const [by] = findReferences(session.proc, [p.range], [p.range]);
-      if (by === null) p.unlink();
-      else registry.retired.push({ id: p.id, path: p.path, range: p.range, unlink: p.unlink, by });
+      // dsu_rollback stored, a callback it registered): unmapped only if none;
+      // earlier rolled-back ones the program let go of are unmapped too
+      registry.retired.push({ id: p.id, path: p.path, range: p.range, unlink: p.unlink, by: '' });
+      const released = patcher.releaser.releaseRetired();
+      const keptMapped = registry.retired.find((r) => r.id === p.id)?.by ?? null;
       const live = p.replaced.map((key) => {
         const f = registry.replaced(key);
         const v = f?.versions[f.versions.length - 1];
@@ -93,7 +95,8 @@ export function rollbackLatest(patcher: Patcher, opts: RollbackOptions): Promise
       });
       return {
         id: p.id, patch: p.path, restored: p.replaced, live, pauseMs: Math.round((performance.now() - pauseStart) * 1000) / 1000,
-        waitedMs: Math.round(safe.waitedMs * 1000) / 1000, rollbackRoutine: routine, problems, keptMapped: by,
+        waitedMs: Math.round(safe.waitedMs * 1000) / 1000, rollbackRoutine: routine, problems, keptMapped,
+        released: released.filter((id) => id !== p.id),
       };
     } finally {
       session.runner.release();

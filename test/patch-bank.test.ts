@@ -129,6 +129,15 @@ test('a dsu_rollback that stores a string of the patch: the rolled-back object s
   expect((await status(dsu.socket)).retired).toEqual([]);
   expect((await linkedObjects(dsu.socket)).count).toBe(1);
   expect(await c.call('VERSION')).toBe('OK v2');
+  // two rollbacks in a row: the second lets go of the first's object, which goes then
+  await applyOk(dsu.socket, PATCH('bank-v2-v3'));
+  const first = await rollbackOk(dsu.socket) as unknown as { keptMapped: string | null; released: number[] };
+  expect(first.keptMapped).not.toBeNull();
+  expect((await status(dsu.socket)).retired.map((r) => r.id)).toEqual([3]);
+  const second = await rollbackOk(dsu.socket) as unknown as { keptMapped: string | null; released: number[] };
+  expect(second.released).toEqual([3]);
+  expect((await status(dsu.socket)).retired.map((r) => r.id)).toEqual([2]);
+  expect(await c.call('VERSION')).toBe('OK v1');
 }, 120_000);
 
 test('a patch whose transfer converted records and that has no dsu_rollback is not rolled back', async () => {
