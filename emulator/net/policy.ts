@@ -5,6 +5,7 @@
 // allowed. Unix-domain paths live inside the guest's root.
 import { EAFNOSUPPORT, EINVAL, ENETUNREACH, LinuxError } from '../abi/errno.js';
 import type { Vfs } from '../files/vfs.js';
+import { AF_NETLINK, netlinkAddress } from './netlink.js';
 
 export const AF_UNSPEC = 0;
 export const AF_UNIX = 1;
@@ -82,6 +83,8 @@ export function bindAddress(addr: Uint8Array, policy: NetPolicy, vfs: Vfs): Uint
     case AF_INET6:
       if (addr.length < 24) throw new LinuxError(EINVAL);
       return policy.exposeBinds || isLoopback6(addr) ? addr : loopback6(addr);
+    case AF_NETLINK:
+      return netlinkAddress(addr);
     default:
       throw new LinuxError(EAFNOSUPPORT);
   }
@@ -106,6 +109,8 @@ export function destinationAddress(addr: Uint8Array, policy: NetPolicy, vfs: Vfs
       if (isAny6(addr)) return loopback6(addr);
       if (!isLoopback6(addr) && !policy.allowOutbound) throw new LinuxError(ENETUNREACH, 'outside loopback');
       return addr;
+    case AF_NETLINK:
+      return netlinkAddress(addr);
     default:
       throw new LinuxError(EAFNOSUPPORT);
   }

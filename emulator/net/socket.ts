@@ -13,6 +13,8 @@ import { signalAwareState, SignalAwareState } from '../signals/interrupt.js';
 import { HostObject } from './host-object.js';
 import { bindAddress, destinationAddress, family, AF_INET, AF_INET6, AF_UNIX, NetPolicy } from './policy.js';
 import { guestUnixName, rememberUnixName } from './unix-names.js';
+import { AF_NETLINK, checkNetlinkRequest } from './netlink.js';
+import { interfaceIoctl } from './interface-ioctl.js';
 import { closeV4Companion, isDualStack, isIpv6Any, isV6OnlyOption, mappedV6, openV4Companion, V4Companion } from './dual-stack.js';
 import { forgetFd } from '../host/fd-watch.js';
 import { forgetPollInterest } from '../host/poll-set.js';
@@ -144,6 +146,7 @@ export class Socket extends HostObject {
     const sent = state.streamSent ?? 0;
     const blocking = !this.nonBlocking && !(flags & MSG_DONTWAIT);
     const hostDest = dest === null ? null : destinationAddress(dest, this.policy, ctx.proc.vfs);
+    if (this.domain === AF_NETLINK) checkNetlinkRequest(data);
     const hostFlags = flags & ~MSG_DONTWAIT;
     const rest = data.subarray(sent);
     const r = control === null || control.length === 0 || sent > 0
@@ -258,6 +261,10 @@ export class Socket extends HostObject {
     if (size < 0) return -EINVAL;
     if (this.v4 && isV6OnlyOption(level, name)) return new Uint8Array(4);
     return host.getsockopt(this.fd, level, name, size);
+  }
+
+  override ioctl(ctx: SyscallContext, request: number, arg: number): number {
+    return interfaceIoctl(ctx, this.fd, request, arg) ?? super.ioctl(ctx, request, arg);
   }
 
   override stat(): StatInfo {

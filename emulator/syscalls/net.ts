@@ -1,11 +1,12 @@
 // Sockets: the direct i386 socket syscalls. The socketcall multiplexer
 // (socketcall.ts) unpacks its argument block and calls the same functions.
-import { EBADF, EFAULT, EINVAL, ENOTSOCK, EOPNOTSUPP, LinuxError } from '../abi/errno.js';
+import { EBADF, EFAULT, EINVAL, ENOTSOCK, EOPNOTSUPP, EPROTONOSUPPORT, LinuxError } from '../abi/errno.js';
 import { Blocked } from '../kernel/wait.js';
 import { O_NONBLOCK, O_RDWR } from '../files/description.js';
 import { host, SOCK_CLOEXEC, SOCK_NONBLOCK } from '../host/libc-net.js';
 import { Socket } from '../net/socket.js';
 import { AF_INET, AF_INET6, AF_UNIX } from '../net/policy.js';
+import { AF_NETLINK, NETLINK_ROUTE } from '../net/netlink.js';
 import { readIovecs } from './fs-io.js';
 import { MSG_CTRUNC, toGuestControl, toHostControl } from '../net/cmsg.js';
 import { row, SyscallContext, SyscallResult, SyscallRow } from './types.js';
@@ -36,7 +37,8 @@ function guestFlags(type: number): { status: number; cloexec: boolean } {
 }
 
 export function socket(ctx: SyscallContext, domain: number, type: number, protocol: number): number {
-  if (domain !== AF_UNIX && domain !== AF_INET && domain !== AF_INET6) return -97; // EAFNOSUPPORT
+  if (domain === AF_NETLINK && protocol !== NETLINK_ROUTE) return -EPROTONOSUPPORT;
+  if (domain !== AF_UNIX && domain !== AF_INET && domain !== AF_INET6 && domain !== AF_NETLINK) return -97; // EAFNOSUPPORT
   const fd = host.socket(domain, type & ~(SOCK_NONBLOCK | SOCK_CLOEXEC), protocol);
   if (fd < 0) return fd;
   const f = guestFlags(type);
