@@ -11,7 +11,8 @@ import { Machine } from './machine.js';
 import { Process, ExitStatus } from './process.js';
 import { Vfs } from './files/vfs.js';
 import { HostStream } from './files/host-stream.js';
-import { O_RDONLY, O_WRONLY, O_RDWR } from './files/description.js';
+import { O_ACCMODE, O_APPEND, O_RDONLY, O_WRONLY, O_RDWR } from './files/description.js';
+import { hostGetFl } from './files/host-calls.js';
 import { SyscallDispatcher } from './syscalls/dispatch.js';
 import { allSyscallRows } from './syscalls/table.js';
 import { Runner } from './runner.js';
@@ -115,7 +116,13 @@ function guestEnvironment(extra: string[]): string[] {
   return [...env].map(([k, v]) => `${k}=${v}`);
 }
 
+/** How a handed-over host fd is open: its access mode and O_APPEND (same values on i386 and x86-64). */
 function statusFlagsOf(fd: number, guestFd = fd): number {
+  try {
+    return hostGetFl(fd) & (O_ACCMODE | O_APPEND);
+  } catch {
+    // fall back to a guess from the file type
+  }
   try {
     const st = fs.fstatSync(fd);
     return st.isFile() && guestFd === 0 ? O_RDONLY : guestFd === 0 ? O_RDWR : st.isFile() ? O_WRONLY : O_RDWR;
@@ -193,6 +200,7 @@ export function startSession(opts: RunOptions): Session {
   }
   proc.exe = plan.exe;
   proc.interp = plan.interp;
+  proc.auxv = plan.auxv;
   space.brkStart = space.brkEnd = plan.brk;
   space.mmapTop = STACK_TOP - STACK_SIZE - 128 * 1024 * 1024;
   machine.cpu.setReg(Reg.ESP, plan.sp);

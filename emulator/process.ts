@@ -56,6 +56,8 @@ export class Process {
   /** Guest path of the executable (/proc/self/exe). */
   exePath = '';
   argv: string[] = [];
+  /** The auxiliary vector given at start-up (/proc/self/auxv), without AT_NULL. */
+  auxv: [number, number][] = [];
   /** Thread name (prctl PR_SET_NAME, /proc/self/comm). */
   comm = '';
   /** Objects dsu linked into the program itself (patches), in link order. */

@@ -25,9 +25,19 @@ function readHost(p: string): string {
   }
 }
 
-/** /proc/self/mounts and mountinfo: the host's (the guest shares its mount namespace). */
+/** A /proc/self file that is the host process's (mounts: the guest shares its mount namespace). */
 export function hostProcText(name: string): Uint8Array {
   return Buffer.from(readHost(`/proc/self/${name}`));
+}
+
+/** /proc/self/auxv: the start-up auxiliary vector as 32-bit pairs, ending with AT_NULL. */
+export function auxv(proc: Process): Uint8Array {
+  const out = new DataView(new ArrayBuffer(8 * (proc.auxv.length + 1)));
+  proc.auxv.forEach(([type, value], i) => {
+    out.setUint32(8 * i, type >>> 0, true);
+    out.setUint32(8 * i + 4, value >>> 0, true);
+  });
+  return new Uint8Array(out.buffer);
 }
 
 export function cmdline(proc: Process): Uint8Array {

@@ -18,18 +18,24 @@ import type { Thread } from '../thread.js';
 type FileMaker = (proc: Process, thread: Thread) => Uint8Array;
 
 const FILES: ReadonlyMap<string, FileMaker> = new Map<string, FileMaker>([
+  ['auxv', (p) => content.auxv(p)],
   ['cmdline', (p) => content.cmdline(p)],
   ['comm', (p) => Buffer.from(p.comm + '\n')],
   ['environ', (p) => content.environ(p)],
   ['limits', (p) => limits(p)],
+  // the audit login uid and session are inherited, so the host process's are the guest's
+  ['loginuid', () => content.hostProcText('loginuid')],
   ['maps', (p) => content.maps(p)],
   ['mountinfo', () => content.hostProcText('mountinfo')],
   ['mounts', () => content.hostProcText('mounts')],
+  ['sessionid', () => content.hostProcText('sessionid')],
   ['stat', (p, t) => content.stat(p, t)],
   ['statm', (p) => content.statm(p)],
   ['status', (p, t) => content.status(p, t)],
 ]);
 
+/** Files the kernel shows with mode 0400 (the rest are 0444). */
+const OWNER_ONLY = new Set(['auxv', 'environ']);
 const LINKS = ['cwd', 'exe', 'root'];
 const DIRS = ['fd', 'fdinfo', 'task'];
 
@@ -73,11 +79,12 @@ function processNode(proc: Process, thread: Thread, p: string, rest: string, wit
   const [first, second, ...more] = parts;
   if (parts.length === 1) {
     const make = FILES.get(first);
-    if (make) return { kind: 'file', ino, content: () => make(proc, thread) };
+    if (make) return { kind: 'file', ino, content: () => make(proc, thread), mode: OWNER_ONLY.has(first) ? 0o400 : undefined };
     if (first === 'exe') return { kind: 'link', ino, target: proc.exePath };
     if (first === 'cwd') return { kind: 'link', ino, target: proc.vfs.cwd };
     if (first === 'root') return { kind: 'link', ino, target: '/' };
-    if (first === 'fd') return { kind: 'dir', ino, entries: () => fdEntries(proc, DT_LNK) };
+    // its size is the number of open fds (Linux 6.2 and later)
+    if (first === 'fd') return { kind: 'dir', ino, entries: () => fdEntries(proc, DT_LNK), mode: 0o500, size: () => proc.fds.fds().length };
     if (first === 'fdinfo') return { kind: 'dir', ino, entries: () => fdEntries(proc, DT_REG) };
     if (first === 'task' && withTasks) {
       return { kind: 'dir', ino, entries: () => proc.threads.filter((t) => t.state !== 'exited').map((t) => ({ name: String(t.tid), type: DT_DIR })) };

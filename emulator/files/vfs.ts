@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { EACCES, ELOOP, ENOENT, ENOTDIR, EROFS, LinuxError, ENAMETOOLONG } from '../abi/errno.js';
-import type { FileDescription } from './description.js';
+import { O_PATH, type FileDescription } from './description.js';
 
 const MAX_SYMLINKS = 40;
 const PATH_MAX = 4096;
@@ -32,10 +32,10 @@ export interface VirtualEntry {
 
 /** A path the emulator answers for itself (/proc/self/...). */
 export type VirtualNode =
-  | { kind: 'dir'; ino: number; entries(): VirtualEntry[] }
-  | { kind: 'file'; ino: number; content(): Uint8Array }
-  /** A symlink whose text is followed like a host symlink's. */
-  | { kind: 'link'; ino: number; target: string }
+  | { kind: 'dir'; ino: number; entries(): VirtualEntry[]; mode?: number; size?(): number }
+  | { kind: 'file'; ino: number; content(): Uint8Array; mode?: number }
+  /** A symlink whose text is followed like a host symlink's; /proc shows its size as 0 unless `size` says. */
+  | { kind: 'link'; ino: number; target: string; mode?: number; size?: number }
   /**
    * A "magic" link (/proc/self/fd/N): readlink shows `target`, following it
    * reaches the open file itself; `dir` is its guest path when it is a directory.
@@ -128,7 +128,7 @@ export class Vfs {
         }
         if (node.kind === 'magic') {
           // not followed, a magic link is just a symlink (lstat, readlink, O_NOFOLLOW)
-          if (!mayFollow) return { guest, host: '', node: { kind: 'link', ino: node.ino, target: node.target }, trailingSlash };
+          if (!mayFollow) return { guest, host: '', node: fdLinkNode(node), trailingSlash };
           if (isLast) return { guest: node.object.path, host: '', node, trailingSlash };
           if (node.dir === null) throw new LinuxError(ENOTDIR, guest);
           if (++links > MAX_SYMLINKS) throw new LinuxError(ELOOP, p);
@@ -197,4 +197,16 @@ export function normalize(p: string): string {
 
 function splitGuest(p: string): string[] {
   return normalize(p).split('/').filter((c) => c.length > 0);
+}
+
+/**
+ * A magic link seen without following it, as lstat shows /proc/self/fd/N:
+ * owner bits for how the file is open (r-x read, -wx write, none for
+ * O_PATH) and a size of 64.
+ */
+function fdLinkNode(node: VirtualNode & { kind: 'magic' }): VirtualNode {
+  const d = node.object;
+  const path = (d.statusFlags & O_PATH) !== 0;
+  const mode = path ? 0 : (d.readableMode ? 0o500 : 0) | (d.writableMode ? 0o300 : 0);
+  return { kind: 'link', ino: node.ino, target: node.target, mode, size: 64 };
 }

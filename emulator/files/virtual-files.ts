@@ -12,9 +12,10 @@ import type { SyscallContext } from '../syscalls/types.js';
 /** Metadata of a virtual node, as /proc shows it. */
 export function virtualStat(node: VirtualNode): StatInfo {
   switch (node.kind) {
-    case 'dir': return { ...syntheticStat(S_IFDIR | 0o555, node.ino), nlink: 2 };
-    case 'file': return syntheticStat(S_IFREG | 0o444, node.ino);
-    default: return { ...syntheticStat(S_IFLNK | 0o777, node.ino), size: BigInt(Buffer.byteLength(node.target)) };
+    case 'dir': return { ...syntheticStat(S_IFDIR | (node.mode ?? 0o555), node.ino), nlink: 2, size: BigInt(node.size?.() ?? 0) };
+    case 'file': return syntheticStat(S_IFREG | (node.mode ?? 0o444), node.ino);
+    case 'link': return { ...syntheticStat(S_IFLNK | (node.mode ?? 0o777), node.ino), size: BigInt(node.size ?? 0) };
+    default: return { ...syntheticStat(S_IFLNK | 0o777, node.ino), size: 64n };
   }
 }
 
