@@ -46,8 +46,8 @@ export class Process {
   umask = 0o022;
   /** personality(2) persona (PER_LINUX = 0). */
   personality = 0;
-  /** Scheduling policy, its static priority, SCHED_RESET_ON_FORK, and the nice value. */
-  sched = { policy: 0, priority: 0, resetOnFork: false, nice: 0 };
+  /** Scheduling policy, its static priority, SCHED_RESET_ON_FORK, the nice value and the I/O priority. */
+  sched = { policy: 0, priority: 0, resetOnFork: false, nice: 0, ioprio: 0 };
   /** What the guest may bind and connect to. */
   policy: NetPolicy = LOOPBACK_ONLY;
   exit: ExitStatus | null = null;

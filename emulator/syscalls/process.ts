@@ -5,6 +5,8 @@ import { descriptorFor, TLS_COUNT, TLS_FIRST, UserDesc } from '../engine/descrip
 import { row, SyscallContext, SyscallRow } from './types.js';
 import { credentialRows } from './credentials.js';
 import { schedRows } from './sched.js';
+import { ioprioRows } from './ioprio.js';
+import { syslogRows } from './syslog.js';
 
 function exitGroup(ctx: SyscallContext, code: number): number {
   ctx.proc.exit = { code: code & 0xff };
@@ -103,6 +105,8 @@ const id16 = (id: number): number => (id > 0xffff ? 65534 : id);
 export const processRows: SyscallRow[] = [
   ...credentialRows,
   ...schedRows,
+  ...ioprioRows,
+  ...syslogRows,
   row(1, 'exit', ['int'], (ctx, a) => exitGroup(ctx, a)),
   row(252, 'exit_group', ['int'], (ctx, a) => exitGroup(ctx, a)),
   row(20, 'getpid', [], (ctx) => ctx.proc.ids.pid),
