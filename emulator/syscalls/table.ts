@@ -12,7 +12,8 @@ import { epollRows } from './epoll.js';
 import { eventFdRows } from './event-fds.js';
 import { signalAndTimeRows } from './signals-and-time.js';
 import { futexRows } from './futex.js';
+import { inotifyRows } from './inotify.js';
 
 export function allSyscallRows(): SyscallRow[] {
-  return [...processRows, ...mmRows, ...fsIoRows, ...fsRows, ...netRows, ...mmsgRows, ...socketcallRows, ...pollRows, ...epollRows, ...eventFdRows, ...signalAndTimeRows, ...futexRows];
+  return [...processRows, ...mmRows, ...fsIoRows, ...fsRows, ...netRows, ...mmsgRows, ...socketcallRows, ...pollRows, ...epollRows, ...eventFdRows, ...signalAndTimeRows, ...futexRows, ...inotifyRows];
 }
