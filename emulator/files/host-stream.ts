@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import { EAGAIN, EPIPE, errnoOf } from '../abi/errno.js';
 import { Blocked } from '../kernel/wait.js';
 import { FileDescription, IoResult, StatInfo } from './description.js';
-import { pollNow, POLLIN, POLLOUT, POLLHUP, POLLERR, watchFd } from '../host/libc.js';
+import { pollNow, POLLIN, POLLOUT, POLLHUP, POLLERR, watchFd, forgetFd } from '../host/libc.js';
 import { statFromHost } from './stat-info.js';
 import { hostLseek } from './host-calls.js';
 import { postSignal, SI_USER } from '../signals/post.js';
@@ -131,6 +131,7 @@ export class HostStream extends FileDescription {
 
   override release(): void {
     if (this.owned) {
+      forgetFd(this.fd);
       try {
         fs.closeSync(this.fd);
       } catch {

@@ -1,6 +1,10 @@
 // Waiting for host fds with Node's event loop. libuv allows one poll handle
 // per fd, so all interest in an fd shares one handle with the union of the
-// wanted events; each watcher hears only the events it asked for.
+// wanted events; each watcher hears only the events it asked for. A handle
+// whose watchers are gone is stopped but kept until forgetFd (the fd is being
+// closed): a server blocks in epoll_wait or read over and over on the same
+// fds, and creating and closing a handle each time (uv_poll_init's ioctl, a
+// koffi object with a finalizer, uv_close) was most of a blocking wait's cost.
 import koffi from 'koffi';
 
 type Handle = ReturnType<typeof koffi.node.poll>;
@@ -16,9 +20,8 @@ const byFd = new Map<number, Watchers>();
 
 function refresh(fd: number, w: Watchers): void {
   if (w.readable.size === 0 && w.writable.size === 0) {
-    w.handle.stop();
-    w.handle.close();
-    byFd.delete(fd);
+    if (w.active !== '') w.handle.stop();
+    w.active = '';
     return;
   }
   const wanted = `${w.readable.size > 0}/${w.writable.size > 0}`;
@@ -61,11 +64,13 @@ export function watchFd(fd: number, events: { readable?: boolean; writable?: boo
   };
 }
 
-/** Drop every watcher of a host fd that is about to be closed. */
+/** Drop every watcher of a host fd that is about to be closed, and its handle. */
 export function forgetFd(fd: number): void {
   const w = byFd.get(fd);
   if (!w) return;
   w.readable.clear();
   w.writable.clear();
-  refresh(fd, w);
+  w.handle.stop();
+  w.handle.close();
+  byFd.delete(fd);
 }
