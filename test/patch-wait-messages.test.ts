@@ -27,9 +27,13 @@ describe('waiting for a blocked call', () => {
       p.write('hello\n');
       await p.waitForOutput(/v1 5\n/, 60_000, from);
       // blocked again in the same read: a patch with time to wait applies when it returns
-      const applying = applyOk(p.socket, PATCH, ['--timeout', '20000']);
-      await new Promise((r) => setTimeout(r, 300));
-      p.write('four\n');
+      // (input keeps coming until then: a line read before the patch started waiting leaves it blocked again)
+      let applied = false;
+      const applying = applyOk(p.socket, PATCH, ['--timeout', '20000']).finally(() => (applied = true));
+      while (!applied) {
+        await new Promise((r) => setTimeout(r, 300));
+        if (!applied) p.write('four\n');
+      }
       await applying;
       const after = p.stdout().length;
       p.write('seven77\n');
