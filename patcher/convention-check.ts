@@ -21,6 +21,17 @@ function conventionOf(elf: ElfFile, start: number, size: number): Convention {
   return code === null ? 'unknown' : argumentConvention(code, start, read);
 }
 
+/** The program's side does not change between patches: each function is read once. */
+const programConventions = new WeakMap<ElfFile, Map<number, Convention>>();
+
+function programConventionOf(elf: ElfFile, start: number, size: number): Convention {
+  let known = programConventions.get(elf);
+  if (!known) programConventions.set(elf, (known = new Map()));
+  let c = known.get(start);
+  if (c === undefined) known.set(start, (c = conventionOf(elf, start, size)));
+  return c;
+}
+
 const how: Record<Convention, string> = {
   registers: 'in registers (gcc\'s own convention for a static function whose address is never taken)',
   stack: 'on the stack',
@@ -31,8 +42,10 @@ const how: Record<Convention, string> = {
 export function conventionMismatches(patchElf: ElfFile, replacements: readonly Replacement[]): string[] {
   const problems: string[] = [];
   for (const r of replacements) {
-    if (!r.entry) continue;
-    const old = conventionOf(r.original.module.data.elf, r.original.symbol.start, r.original.symbol.size);
+    // only a static can get gcc's register convention; a global (and so the patch's
+    // exported version of it) always takes its arguments on the stack
+    if (!r.entry || r.original.symbol.bind !== 'local') continue;
+    const old = programConventionOf(r.original.module.data.elf, r.original.symbol.start, r.original.symbol.size);
     if (old === 'unknown') continue;
     const now = conventionOf(patchElf, r.patchValue, r.patchSize);
     if (now === 'unknown' || now === old) continue;
