@@ -45,6 +45,7 @@ function ret(value: number | bigint): number {
 
 export const SOCK_NONBLOCK = 0o4000;
 export const SOCK_CLOEXEC = 0o2000000;
+export const SOL_SOCKET = 1;
 export const MSG_NOSIGNAL = 0x4000;
 export const MSG_DONTWAIT = 0x40;
 const FIONREAD = 0x541b;

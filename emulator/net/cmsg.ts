@@ -5,10 +5,9 @@
 // is not supported: received host fds are closed and the guest sees
 // MSG_CTRUNC, as when the kernel cannot install them.
 import { EINVAL, EOPNOTSUPP, LinuxError } from '../abi/errno.js';
-import { host } from '../host/libc-net.js';
+import { host, SOL_SOCKET } from '../host/libc-net.js';
 
 export const MSG_CTRUNC = 0x8;
-const SOL_SOCKET = 1;
 const SCM_RIGHTS = 1;
 const SO_TIMESTAMP_OLD = 29;
 const SO_TIMESTAMPNS_OLD = 35;

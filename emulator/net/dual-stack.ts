@@ -3,16 +3,14 @@
 // socket is bound to ::1, which IPv4 clients cannot reach; so a second host
 // socket listens on 127.0.0.1 at the same port, and one host epoll instance
 // holding both is what the guest's readiness waits on.
-import { host } from '../host/libc-net.js';
-import { AF_INET, AF_INET6 } from './policy.js';
+import { host, SOL_SOCKET } from '../host/libc-net.js';
+import { EPOLL_CTL_ADD, EPOLLIN } from './epoll.js';
+import { AF_INET, AF_INET6, family, isAny6 } from './policy.js';
 
 const IPPROTO_IPV6 = 41;
 const IPV6_V6ONLY = 26;
-const SOL_SOCKET = 1;
 const SO_REUSEADDR = 2;
 const SO_REUSEPORT = 15;
-const EPOLL_CTL_ADD = 1;
-const EPOLLIN = 1;
 
 export interface V4Companion {
   /** The host socket listening on 127.0.0.1. */
@@ -23,7 +21,7 @@ export interface V4Companion {
 
 /** Whether a guest bind address is the IPv6 wildcard `::`. */
 export function isIpv6Any(addr: Uint8Array): boolean {
-  return addr.length >= 24 && (addr[0] | (addr[1] << 8)) === AF_INET6 && addr.subarray(8, 24).every((b) => b === 0);
+  return addr.length >= 24 && family(addr) === AF_INET6 && isAny6(addr);
 }
 
 function intOption(fd: number, level: number, name: number): number {

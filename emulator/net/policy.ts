@@ -39,7 +39,7 @@ function isLoopback6(addr: Uint8Array): boolean {
   return zeroPrefix(10) && a[10] === 0xff && a[11] === 0xff && a[12] === 127; // ::ffff:127.x.x.x
 }
 
-function isAny6(addr: Uint8Array): boolean {
+export function isAny6(addr: Uint8Array): boolean {
   return addr.subarray(8, 24).every((x) => x === 0);
 }
 

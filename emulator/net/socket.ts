@@ -5,7 +5,7 @@
 import { EAGAIN, EALREADY, EINTR, EINPROGRESS, EINVAL, EISCONN, EPERM, EPIPE, LinuxError } from '../abi/errno.js';
 import { anyOf, afterMs, Arm, Blocked } from '../kernel/wait.js';
 import { IoResult, StatInfo } from '../files/description.js';
-import { host, MSG_DONTWAIT } from '../host/libc-net.js';
+import { host, MSG_DONTWAIT, MSG_NOSIGNAL, SOL_SOCKET } from '../host/libc-net.js';
 import { watchFd } from '../host/fd-watch.js';
 import { hostRecvmsg, hostSendmsg } from '../host/msghdr.js';
 import { postSignal, SI_USER } from '../signals/post.js';
@@ -25,13 +25,11 @@ export const SOCK_DGRAM = 2;
 export const SOCK_SEQPACKET = 5;
 const SOCK_TYPE_MASK = 0xf;
 
-export const SOL_SOCKET = 1;
 const SO_RCVTIMEO_OLD = 20;
 const SO_SNDTIMEO_OLD = 21;
 const SO_RCVTIMEO_NEW = 66;
 const SO_SNDTIMEO_NEW = 67;
 const SO_BINDTODEVICE = 25;
-const MSG_NOSIGNAL = 0x4000;
 const MSG_WAITALL = 0x100;
 const S_IFSOCK = 0o140000;
 const BACKLOG_RETRY_MS = 10;

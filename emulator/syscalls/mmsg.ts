@@ -7,6 +7,7 @@
 import { EINVAL } from '../abi/errno.js';
 import { Blocked } from '../kernel/wait.js';
 import { signalAwareState, SignalAwareState } from '../signals/interrupt.js';
+import { MSG_DONTWAIT } from '../host/libc-net.js';
 import { recvmsg, sendmsg } from './net.js';
 import { row, SyscallContext, SyscallResult, SyscallRow } from './types.js';
 
@@ -15,7 +16,6 @@ const MSG_FLAGS = 24;
 const MSG_LEN = 28;
 const UIO_MAXIOV = 1024;
 const MSG_OOB = 0x1;
-const MSG_DONTWAIT = 0x40;
 const MSG_WAITFORONE = 0x10000;
 const NS = 1_000_000_000n;
 
