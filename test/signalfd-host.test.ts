@@ -4,42 +4,11 @@
 // keeps it running and SIGTERM or SIGINT ends it cleanly with status 0.
 // Each case runs the same binary natively too; both must say the same.
 import { describe, expect, test } from 'vitest';
-import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { BUILD, DSU } from './helpers/run.js';
+import { runAndSignal } from './helpers/signal-run.js';
 
 const PROGRAM = path.join(BUILD, 'programs', 'signalfd_server');
-
-interface Result {
-  stdout: string;
-  stderr: string;
-  status: number | null;
-  signal: NodeJS.Signals | null;
-}
-
-/** Start `argv`, wait for "ready", send `signals` 200 ms apart, collect the outcome. */
-function runAndSignal(argv: string[], signals: NodeJS.Signals[]): Promise<Result> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(argv[0], argv.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    let sent = false;
-    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-    child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
-    child.stdout.on('data', (d: Buffer) => {
-      stdout += d.toString();
-      if (!sent && stdout.includes('ready\n')) {
-        sent = true;
-        signals.forEach((s, i) => setTimeout(() => child.kill(s), 100 + 200 * i));
-      }
-    });
-    child.on('error', reject);
-    child.on('close', (status, signal) => {
-      clearTimeout(timer);
-      resolve({ stdout, stderr, status, signal });
-    });
-  });
-}
 
 describe('host signals reach a guest signalfd', () => {
   for (const variant of ['dyn', 'static']) {

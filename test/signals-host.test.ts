@@ -3,42 +3,14 @@
 // a handler the default action ends it with 128+signal. Each case runs the
 // same binary natively too, and both must say and return the same.
 import { describe, expect, test } from 'vitest';
-import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { BUILD, DSU } from './helpers/run.js';
+import { runAndSignal, type SignalledRun } from './helpers/signal-run.js';
 
 const PROGRAM = path.join(BUILD, 'programs', 'wait_signal');
 
-interface Result {
-  stdout: string;
-  status: number | null;
-  signal: NodeJS.Signals | null;
-}
-
-/** Start `argv`, wait for "ready", send `signals` one after the other, collect the outcome. */
-function runAndSignal(argv: string[], signals: NodeJS.Signals[]): Promise<Result> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(argv[0], argv.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let sent = false;
-    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-    child.stdout.on('data', (d: Buffer) => {
-      stdout += d.toString();
-      if (!sent && stdout.includes('ready\n')) {
-        sent = true;
-        signals.forEach((s, i) => setTimeout(() => child.kill(s), 100 + 200 * i));
-      }
-    });
-    child.on('error', reject);
-    child.on('close', (status, signal) => {
-      clearTimeout(timer);
-      resolve({ stdout, status, signal });
-    });
-  });
-}
-
 /** Exit status as a shell reports it. */
-const shellStatus = (r: Result): number => r.status ?? 128 + (r.signal === 'SIGTERM' ? 15 : r.signal === 'SIGINT' ? 2 : 0);
+const shellStatus = (r: SignalledRun): number => r.status ?? 128 + (r.signal === 'SIGTERM' ? 15 : r.signal === 'SIGINT' ? 2 : 0);
 
 describe('host signals reach the guest', () => {
   for (const variant of ['dyn', 'static']) {

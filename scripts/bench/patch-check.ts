@@ -4,7 +4,7 @@
 // (the store's statics were carried from version to version), and INFO's
 // counters (carried too) must have moved by exactly what this check sent.
 import { BenchFailure } from './matrix.js';
-import { Reply, RespClient } from './patch-resp.js';
+import { Reply, RespClient, RespError } from './patch-resp.js';
 
 interface Info {
   processed: number;
@@ -23,7 +23,7 @@ function parseInfo(reply: Reply): Info {
   return { processed: field('total_commands_processed'), connections: field('total_connections_received'), clients: field('connected_clients'), keys: field('keys') };
 }
 
-const err = (error: string): Reply => ({ error });
+const err = (message: string): Reply => new RespError(message);
 
 /**
  * Runs the conversation on one connection (keys chk:TAG:*) and checks every

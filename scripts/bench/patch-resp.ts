@@ -3,55 +3,10 @@
 // is not a bulk "OK", nil is not ""), so a patch that broke the server is
 // caught rather than timed.
 import net from 'node:net';
+import { decode, encode, type Reply } from './resp-codec.js';
 
-export type Reply = string | number | null | { error: string } | Reply[];
-
-function encode(args: string[]): Buffer {
-  const parts: Buffer[] = [Buffer.from(`*${args.length}\r\n`)];
-  for (const a of args) {
-    const b = Buffer.from(a, 'latin1');
-    parts.push(Buffer.from(`$${b.length}\r\n`), b, Buffer.from('\r\n'));
-  }
-  return Buffer.concat(parts);
-}
-
-/** One reply at offset, or null when more bytes are needed. */
-function decode(buf: Buffer, offset: number): { reply: Reply; next: number } | null {
-  const eol = buf.indexOf('\r\n', offset, 'latin1');
-  if (eol < 0) return null;
-  const type = String.fromCharCode(buf[offset]);
-  const line = buf.toString('latin1', offset + 1, eol);
-  const next = eol + 2;
-  switch (type) {
-    case '+':
-      return { reply: line, next };
-    case '-':
-      return { reply: { error: line }, next };
-    case ':':
-      return { reply: Number(line), next };
-    case '$': {
-      const len = Number(line);
-      if (len < 0) return { reply: null, next };
-      if (buf.length < next + len + 2) return null;
-      return { reply: buf.toString('latin1', next, next + len), next: next + len + 2 };
-    }
-    case '*': {
-      const n = Number(line);
-      if (n < 0) return { reply: null, next };
-      const items: Reply[] = [];
-      let at = next;
-      for (let i = 0; i < n; i++) {
-        const r = decode(buf, at);
-        if (!r) return null;
-        items.push(r.reply);
-        at = r.next;
-      }
-      return { reply: items, next: at };
-    }
-    default:
-      throw new Error(`not a RESP reply: ${JSON.stringify(buf.toString('latin1', offset, Math.min(buf.length, offset + 40)))}`);
-  }
-}
+export { RespError } from './resp-codec.js';
+export type { Reply } from './resp-codec.js';
 
 export class RespClient {
   private buffer = Buffer.alloc(0);

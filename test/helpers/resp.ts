@@ -1,64 +1,11 @@
-// A minimal RESP2 client for tests: encodes requests as multibulk and
-// decodes replies exactly, so tests can tell a status "OK" from a bulk
-// "OK", an empty bulk from a nil, and see errors verbatim.
+// A minimal RESP2 client for tests, on the benchmarks' codec: tests can
+// tell a status "OK" from a bulk "OK", an empty bulk from a nil, and see
+// errors verbatim.
 import { Conversation } from './servers.js';
+import { decode, encode, type Reply } from '../../scripts/bench/resp-codec.js';
 
-export type Reply = string | number | null | RespError | Reply[];
-
-export class RespError {
-  constructor(readonly message: string) {}
-}
-
-/** Encodes one request as a RESP multibulk. */
-export function encode(args: (string | Buffer)[]): Buffer {
-  const parts: Buffer[] = [Buffer.from(`*${args.length}\r\n`)];
-  for (const a of args) {
-    const b = typeof a === 'string' ? Buffer.from(a, 'latin1') : a;
-    parts.push(Buffer.from(`$${b.length}\r\n`), b, Buffer.from('\r\n'));
-  }
-  return Buffer.concat(parts);
-}
-
-/**
- * Decodes one reply at offset; null if incomplete. Bulk strings decode as
- * latin1 strings, so any byte survives the round trip.
- */
-export function decode(buf: Buffer, offset = 0): { reply: Reply; next: number } | null {
-  const eol = buf.indexOf('\r\n', offset, 'latin1');
-  if (eol < 0) return null;
-  const type = String.fromCharCode(buf[offset]);
-  const line = buf.toString('latin1', offset + 1, eol);
-  const next = eol + 2;
-  switch (type) {
-    case '+':
-      return { reply: line, next };
-    case '-':
-      return { reply: new RespError(line), next };
-    case ':':
-      return { reply: Number(line), next };
-    case '$': {
-      const len = Number(line);
-      if (len < 0) return { reply: null, next };
-      if (buf.length < next + len + 2) return null;
-      return { reply: buf.toString('latin1', next, next + len), next: next + len + 2 };
-    }
-    case '*': {
-      const n = Number(line);
-      if (n < 0) return { reply: null, next };
-      const items: Reply[] = [];
-      let at = next;
-      for (let i = 0; i < n; i++) {
-        const r = decode(buf, at);
-        if (r === null) return null;
-        items.push(r.reply);
-        at = r.next;
-      }
-      return { reply: items, next: at };
-    }
-    default:
-      throw new Error(`not a RESP reply: ${JSON.stringify(buf.toString('latin1', offset, offset + 40))}`);
-  }
-}
+export { decode, encode, RespError } from '../../scripts/bench/resp-codec.js';
+export type { Reply } from '../../scripts/bench/resp-codec.js';
 
 /** Decodes every complete reply in buf. */
 export function decodeAll(buf: Buffer): { replies: Reply[]; rest: number } {
