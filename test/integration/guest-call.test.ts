@@ -1,0 +1,48 @@
+// The patcher's guest calls: a function of the running program called from
+// the host returns its value; a fault or a timeout ends the call cleanly;
+// and in every case the program continues exactly where it was.
+import { afterEach, describe, expect, test } from 'vitest';
+import path from 'node:path';
+import { BUILD } from '../helpers/run.js';
+import { Guest, startGuest } from '../helpers/guest.js';
+import { Breakpoints } from '../../patcher/mechanism/breakpoints.js';
+import { callGuest } from '../../patcher/mechanism/guest-call.js';
+
+let guest: Guest | null = null;
+afterEach(async () => {
+  if (!guest) return;
+  guest.dispose();
+  await guest.session.done;
+  guest = null;
+});
+
+for (const variant of ['dyn', 'static']) {
+  describe(`guest calls (${variant})`, () => {
+    test('call, fault, timeout, then the program goes on unchanged', async () => {
+      guest = startGuest(path.join(BUILD, 'programs', `callee.${variant}`));
+      const g = guest;
+      await g.waitFor('ready\n');
+      g.send('first\n');
+      await g.waitFor('first counter=100 hidden=7\n');
+      // the program is now blocked reading stdin
+      const { runner } = g.session;
+      const bps = new Breakpoints(g.session);
+      runner.hold();
+      const sum = await callGuest(g.session, bps, g.symbol('add'), [40, 2], 2000);
+      expect(sum).toEqual({ ok: true, value: 42 });
+      const bumped = await callGuest(g.session, bps, g.symbol('bump'), [5], 2000);
+      expect(bumped).toEqual({ ok: true, value: 3 });
+      const crashed = await callGuest(g.session, bps, g.symbol('crash'), [], 2000);
+      expect(crashed.ok).toBe(false);
+      if (!crashed.ok) expect(crashed.reason).toMatch(/^SIGSEGV \(invalid memory access at address 0x0\) at 0x[0-9a-f]+ in crash/);
+      const spun = await callGuest(g.session, bps, g.symbol('spin'), [], 300);
+      expect(spun).toEqual({ ok: false, reason: 'did not return within 300 ms' });
+      runner.release();
+      g.send('second\n');
+      await g.waitFor('second counter=105 hidden=12\n');
+      g.closeInput();
+      expect(await g.session.done).toEqual({ code: 0 });
+      expect(g.output()).toBe('ready\nfirst counter=100 hidden=7\nsecond counter=105 hidden=12\n');
+    });
+  });
+}
