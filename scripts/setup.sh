@@ -22,7 +22,8 @@ fi
 
 if [ ! -d node_modules ] || [ package.json -nt node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   say "installing npm dependencies"
-  npm install --no-audit --no-fund --loglevel=error >/dev/null
+  # from the lock file, which it leaves untouched (npm install would rewrite it)
+  npm ci --no-audit --no-fund --loglevel=error >/dev/null
 fi
 
 if [ ! -f dist/.built ] || [ -n "$(find emulator loader patcher cli scripts tsconfig.json -newer dist/.built \( -name '*.ts' -o -name 'tsconfig.json' \) -print -quit 2>/dev/null)" ]; then
