@@ -12,7 +12,7 @@ import { Process, ExitStatus } from './process.js';
 import { Vfs } from './files/vfs.js';
 import { HostStream } from './files/host-stream.js';
 import { O_ACCMODE, O_APPEND, O_RDONLY, O_WRONLY, O_RDWR } from './files/description.js';
-import { hostGetFl } from './files/host-calls.js';
+import { hostGetFl } from './host/file-calls.js';
 import { SyscallDispatcher } from './syscalls/dispatch.js';
 import { allSyscallRows } from './syscalls/table.js';
 import { Runner } from './runner.js';

@@ -14,15 +14,10 @@
 //    block although part of it already ran (the "timeout resume" corruption).
 //    Setting uc_struct.no_exit_request keeps only the check at block starts.
 import koffi from 'koffi';
+import { hostMprotect as mprotect, librarySymbol } from '../host/native.js';
 import { replaceX87Helpers } from './x87-helpers.js';
 import { correctX87Flags } from './x87-flags.js';
 
-const libc = koffi.load('libc.so.6');
-const dlopen = libc.func('void *dlopen(const char *file, int mode)');
-const dlsym = libc.func('void *dlsym(void *handle, const char *name)');
-const mprotect = libc.func('int mprotect(uint64_t addr, size_t len, int prot)');
-
-const RTLD_NOW = 2;
 const PAGE = 4096;
 
 /** check_exit_request_x86_64 begins by testing uc->no_exit_request (offset 0x78a). */
@@ -51,9 +46,7 @@ export interface EngineFixes {
 let applied: EngineFixes | null = null;
 
 function symbol(name: string): unknown {
-  const handle = dlopen('libunicorn.so.2', RTLD_NOW);
-  if (handle === null) return null;
-  return dlsym(handle, name);
+  return librarySymbol('libunicorn.so.2', name);
 }
 
 function matches(bytes: Uint8Array, at: number, expected: number[]): boolean {

@@ -3,14 +3,8 @@
 // replacement code in an executable page, and write jumps or NOPs over the
 // original. Used by the x87 fixes; every caller verifies bytes first.
 import koffi from 'koffi';
+import { hostMmap as mmap, hostMprotect as mprotect, librarySymbol } from '../host/native.js';
 
-const libc = koffi.load('libc.so.6');
-const dlopen = libc.func('void *dlopen(const char *file, int mode)');
-const dlsym = libc.func('void *dlsym(void *handle, const char *name)');
-const mmap = libc.func('void *mmap(void *addr, size_t len, int prot, int flags, int fd, int64_t off)');
-const mprotect = libc.func('int mprotect(uint64_t addr, size_t len, int prot)');
-
-const RTLD_NOW = 2;
 const PAGE = 4096;
 const PROT_RW = 3;
 const PROT_RX = 5;
@@ -19,9 +13,7 @@ const MAP_PRIVATE_ANONYMOUS = 0x22;
 
 /** Address of a libunicorn symbol, or null. */
 export function unicornSymbol(name: string): number | null {
-  const handle = dlopen('libunicorn.so.2', RTLD_NOW);
-  if (handle === null) return null;
-  const fn = dlsym(handle, name);
+  const fn = librarySymbol('libunicorn.so.2', name);
   return fn === null ? null : Number(koffi.address(fn));
 }
 

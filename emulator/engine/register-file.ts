@@ -6,11 +6,9 @@
 // then checked both ways through the API before it is trusted. Anything
 // unexpected leaves the API in use.
 import koffi from 'koffi';
+import { librarySymbol } from '../host/native.js';
 import { Reg } from './unicorn-consts.js';
 
-const libc = koffi.load('libc.so.6');
-const dlopen = libc.func('void *dlopen(const char *file, int mode)');
-const dlsym = libc.func('void *dlsym(void *handle, const char *name)');
 
 const UC_CPU_OFFSET = 0x180;
 /** x86_reg_read_x86_64: mov 0x180(%rdi),%rax ... lea 0x8750(%rax),%r13 */
@@ -27,8 +25,7 @@ export interface RegisterAccess {
 }
 
 function readerRecognised(): boolean {
-  const handle = dlopen('libunicorn.so.2', 2);
-  const fn = handle === null ? null : dlsym(handle, 'x86_reg_read_x86_64');
+  const fn = librarySymbol('libunicorn.so.2', 'x86_reg_read_x86_64');
   if (fn === null) return false;
   const code = new Uint8Array(koffi.view(fn, READER_CODE.length));
   return READER_CODE.every((b, i) => code[i] === b);

@@ -6,10 +6,8 @@
 // that uc_emu_stop reads uc->cpu at the offset we use; on any other build
 // there is no flush and the caller falls back to flushing translated code.
 import koffi from 'koffi';
+import { librarySymbol } from '../host/native.js';
 
-const libc = koffi.load('libc.so.6');
-const dlopen = libc.func('void *dlopen(const char *file, int mode)');
-const dlsym = libc.func('void *dlsym(void *handle, const char *name)');
 
 /** In uc_emu_stop: mov 0x180(%rdi),%rdi — the load of uc->cpu. */
 const CPU_LOAD = [0x48, 0x8b, 0xbf, 0x80, 0x01, 0x00, 0x00];
@@ -22,10 +20,8 @@ let flushFn: ((cpu: bigint) => void) | null | undefined;
 function resolve(): ((cpu: bigint) => void) | null {
   if (flushFn !== undefined) return flushFn;
   flushFn = null;
-  const handle = dlopen('libunicorn.so.2', 2);
-  if (handle === null) return null;
-  const stop = dlsym(handle, 'uc_emu_stop');
-  const flush = dlsym(handle, 'tlb_flush_x86_64');
+  const stop = librarySymbol('libunicorn.so.2', 'uc_emu_stop');
+  const flush = librarySymbol('libunicorn.so.2', 'tlb_flush_x86_64');
   if (stop === null || flush === null) return null;
   const code = new Uint8Array(koffi.view(stop, CPU_LOAD_AT + CPU_LOAD.length));
   if (!CPU_LOAD.every((b, i) => code[CPU_LOAD_AT + i] === b)) return null;

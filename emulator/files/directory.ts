@@ -9,7 +9,7 @@ import { DirEntry, DirentFormat, direntSize, writeDirent } from '../abi/dirent.j
 import { SEEK_CUR, SEEK_SET } from '../abi/fcntl.js';
 import { FileDescription, IoResult, StatInfo } from './description.js';
 import { statFromHost } from './stat-info.js';
-import { hostGetdents64, hostLseek } from './host-calls.js';
+import { hostGetdents64, hostLseek } from '../host/file-calls.js';
 import { PathOnly } from './host-file.js';
 import type { SyscallContext } from '../syscalls/types.js';
 

@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import { EBADF, EFBIG, errnoOf } from '../abi/errno.js';
 import { FileDescription, IoResult, O_APPEND, O_LARGEFILE, StatInfo } from './description.js';
 import { statFromHost } from './stat-info.js';
-import { hostLseek } from './host-calls.js';
+import { hostLseek } from '../host/file-calls.js';
 import type { SyscallContext } from '../syscalls/types.js';
 
 /** Largest offset a file opened without O_LARGEFILE may reach (2 GiB - 1). */

@@ -8,7 +8,7 @@ import { Blocked } from '../kernel/wait.js';
 import { FileDescription, IoResult, StatInfo } from './description.js';
 import { pollNow, POLLIN, POLLOUT, POLLHUP, POLLERR, watchFd, forgetFd } from '../host/libc.js';
 import { statFromHost } from './stat-info.js';
-import { hostLseek } from './host-calls.js';
+import { hostLseek } from '../host/file-calls.js';
 import { postSignal, SI_USER } from '../signals/post.js';
 import type { SyscallContext } from '../syscalls/types.js';
 

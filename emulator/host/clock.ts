@@ -2,8 +2,8 @@
 // with nanosecond precision (clock_gettime) or at all (prlimit). Clock ids
 // and resource numbers are the same for the i386 guest and the x86-64 host.
 import koffi from 'koffi';
+import { libc } from './ffi.js';
 
-const libc = koffi.load('libc.so.6');
 const clockGettime = libc.func('int clock_gettime(int clk, _Out_ uint8_t *ts)');
 const clockGetres = libc.func('int clock_getres(int clk, _Out_ uint8_t *ts)');
 const prlimitFn = libc.func('int prlimit(int pid, int resource, const uint8_t *newLimit, _Out_ uint8_t *oldLimit)');

@@ -1,8 +1,8 @@
 // Host inotify instances for the guest's inotify fds; results are values
 // or negative errnos like the other host objects' calls.
 import koffi from 'koffi';
+import { libc } from './ffi.js';
 
-const libc = koffi.load('libc.so.6');
 const initFn = libc.func('int inotify_init1(int flags)');
 const addWatchFn = libc.func('int inotify_add_watch(int fd, const char *path, uint32_t mask)');
 const rmWatchFn = libc.func('int inotify_rm_watch(int fd, int wd)');

@@ -1,7 +1,7 @@
 // The host kernel's log buffer (klogctl), for the guest's syslog(2) queries.
 import koffi from 'koffi';
+import { libc } from './ffi.js';
 
-const libc = koffi.load('libc.so.6');
 const klogctlFn = libc.func('int klogctl(int type, _Inout_ uint8_t *buf, int len)');
 const errnoLocation = libc.func('int *__errno_location(void)');
 

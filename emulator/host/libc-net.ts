@@ -3,8 +3,8 @@
 // non-blocking; the result is a value or a negative errno (the host's errno
 // numbers are Linux's, the same the guest expects).
 import koffi from 'koffi';
+import { libc } from './ffi.js';
 
-const libc = koffi.load('libc.so.6');
 
 const f = {
   socket: libc.func('int socket(int domain, int type, int protocol)'),

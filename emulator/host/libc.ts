@@ -1,7 +1,7 @@
 // The few host libc calls Node does not expose: readiness checks on host fds.
 import koffi from 'koffi';
+import { libc } from './ffi.js';
 
-const libc = koffi.load('libc.so.6');
 const pollFn = libc.func('int poll(_Inout_ uint8_t *fds, unsigned long nfds, int timeout)');
 
 export const POLLIN = 0x001;

@@ -4,9 +4,9 @@
 // iovec, the address and the control area live in one native scratch area
 // (64-bit layout), grown when a call needs more room.
 import koffi from 'koffi';
+import { libc } from './ffi.js';
 import { MSG_DONTWAIT, MSG_NOSIGNAL } from './libc-net.js';
 
-const libc = koffi.load('libc.so.6');
 const recvmsgFn = libc.func('long recvmsg(int fd, void *msg, int flags)');
 const sendmsgFn = libc.func('long sendmsg(int fd, void *msg, int flags)');
 

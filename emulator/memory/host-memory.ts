@@ -3,12 +3,9 @@
 // memory without any call into the engine, and the engine maps the same pages
 // with uc_mem_map_ptr. Pages cost host RAM only once touched (MAP_NORESERVE).
 import koffi from 'koffi';
+import { lastErrno } from '../host/ffi.js';
+import { hostMadvise as madvise, hostMmap as mmap, hostMmapAt as mmapAt, hostMunmap as munmap } from '../host/native.js';
 
-const libc = koffi.load('libc.so.6');
-const mmap = libc.func('void *mmap(void *addr, size_t len, int prot, int flags, int fd, long off)');
-const munmap = libc.func('int munmap(void *addr, size_t len)');
-const madvise = libc.func('int madvise(uint64_t addr, size_t len, int advice)');
-const mmapAt = libc.func('mmap', 'uint64_t', ['uint64_t', 'size_t', 'int', 'int', 'int', 'int64_t']);
 
 const PROT_READ = 1;
 const PROT_WRITE = 2;
@@ -54,7 +51,7 @@ export class HostMemory {
     if (length <= 0) return 0;
     const prot = PROT_READ | (writable ? PROT_WRITE : 0);
     const r = mmapAt(this.hostBase + address, length, prot, MAP_SHARED | MAP_FIXED, hostFd, offset);
-    return BigInt(r) === BigInt(this.hostBase + address) ? 0 : koffi.errno();
+    return BigInt(r) === BigInt(this.hostBase + address) ? 0 : lastErrno();
   }
 
   /** Turn pages that mapFile() placed back into zeroed private memory. */

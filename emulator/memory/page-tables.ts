@@ -8,10 +8,8 @@
 // up to 2048 page tables in a separate host block mapped at physical 4 GiB, out
 // of the guest's reach.
 import koffi from 'koffi';
+import { hostMmap as mmap, hostMunmap as munmap } from '../host/native.js';
 
-const libc = koffi.load('libc.so.6');
-const mmap = libc.func('void *mmap(void *addr, size_t len, int prot, int flags, int fd, long off)');
-const munmap = libc.func('int munmap(void *addr, size_t len)');
 
 export const TABLES_PHYS = 2 ** 32;
 const DIRS = 4;

@@ -6,9 +6,9 @@
 // ifreqs, so SIOCGIFCONF is rebuilt entry by entry. Requests that configure
 // an interface are refused (EPERM) like any change the sandbox does not
 // allow.
-import koffi from 'koffi';
 import { EPERM } from '../abi/errno.js';
-import { hostIoctl } from '../files/host-calls.js';
+import { hostIoctl } from '../host/file-calls.js';
+import { withNativeBuffer } from '../host/native.js';
 import type { SyscallContext } from '../syscalls/types.js';
 
 const SIOCGIFCONF = 0x8912;
@@ -59,11 +59,8 @@ function interfaceList(ctx: SyscallContext, hostFd: number, arg: number): number
   const guestBuf = ctx.mem.u32(arg + 4);
   const count = guestBuf === 0 ? 0 : Math.max(0, Math.floor(guestLen / GUEST_IFREQ));
   if (count > 0) ctx.mem.check(guestBuf, count * GUEST_IFREQ, 2);
-  const area = koffi.alloc('uint8_t', 16 + Math.max(1, count) * HOST_IFREQ);
-  try {
-    const bytes = new Uint8Array(koffi.view(area, 16 + Math.max(1, count) * HOST_IFREQ));
+  return withNativeBuffer(16 + Math.max(1, count) * HOST_IFREQ, (bytes, base) => {
     const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    const base = BigInt(koffi.address(area));
     view.setInt32(0, count * HOST_IFREQ, true);
     view.setBigUint64(8, count > 0 ? base + 16n : 0n, true);
     const r = hostIoctl(hostFd, SIOCGIFCONF, Number(base));
@@ -74,8 +71,6 @@ function interfaceList(ctx: SyscallContext, hostFd: number, arg: number): number
     }
     ctx.mem.setI32(arg, entries * GUEST_IFREQ);
     return r;
-  } finally {
-    koffi.free(area);
-  }
+  });
 }
 

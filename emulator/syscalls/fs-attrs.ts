@@ -7,7 +7,7 @@ import { AT_EMPTY_PATH, AT_FDCWD, AT_SYMLINK_NOFOLLOW, UTIME_NOW, UTIME_OMIT } f
 import { FileDescription, O_PATH } from '../files/description.js';
 import { HostFile } from '../files/host-file.js';
 import { PipeEnd } from '../files/pipe.js';
-import { hostFallocate, hostUtimens } from '../files/host-calls.js';
+import { hostFallocate, hostUtimens } from '../host/file-calls.js';
 import { hostPathOf, lookupAt, pathArg } from '../files/lookup.js';
 import type { Resolved } from '../files/vfs.js';
 import { fdOf } from './fs-io.js';

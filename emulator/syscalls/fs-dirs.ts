@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import { EACCES, EBADF, EBUSY, EEXIST, EINVAL, ENOENT, ENOTDIR, ENOTEMPTY, EPERM, ERANGE } from '../abi/errno.js';
 import { AT_FDCWD, AT_REMOVEDIR, S_IFCHR, S_IFBLK, S_IFIFO, S_IFMT, S_IFREG, S_IFSOCK, X_OK } from '../abi/fcntl.js';
 import { DirectoryStream, directoryPathOf } from '../files/directory.js';
-import { hostAccess, hostMknod } from '../files/host-calls.js';
+import { hostAccess, hostMknod } from '../host/file-calls.js';
 import { hostPathOf, lastComponent, lookupAt, pathArg } from '../files/lookup.js';
 import { unlinkPath } from './fs-links.js';
 import { fdOf } from './fs-io.js';

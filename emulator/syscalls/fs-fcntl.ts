@@ -9,7 +9,7 @@ import {
 import { FileDescription, O_APPEND, O_CLOEXEC, O_NONBLOCK, O_PATH } from '../files/description.js';
 import { DirectoryStream } from '../files/directory.js';
 import { PipeEnd } from '../files/pipe.js';
-import { hostFcntlInt, hostFcntlLock, hostFlock, hostGetFl, hostSetFl } from '../files/host-calls.js';
+import { hostFcntlInt, hostFcntlLock, hostFlock, hostGetFl, hostSetFl } from '../host/file-calls.js';
 import { afterMs, Blocked } from '../kernel/wait.js';
 import { fdOf } from './fs-io.js';
 import { row, SyscallContext, SyscallResult, SyscallRow } from './types.js';

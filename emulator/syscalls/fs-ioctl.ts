@@ -4,7 +4,7 @@
 import { EBADF } from '../abi/errno.js';
 import { FIOCLEX, FIONBIO, FIONCLEX, TTY_REQUESTS, TtyArg } from '../abi/ioctl.js';
 import { O_NONBLOCK, O_PATH } from '../files/description.js';
-import { hostIoctl } from '../files/host-calls.js';
+import { hostIoctl } from '../host/file-calls.js';
 import { fdOf } from './fs-io.js';
 import { row, SyscallContext, SyscallRow } from './types.js';
 

@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import { EACCES, EBUSY, EEXIST, EINVAL, ENOENT, EXDEV } from '../abi/errno.js';
 import { AT_EMPTY_PATH, AT_FDCWD, AT_SYMLINK_FOLLOW, RENAME_EXCHANGE, RENAME_NOREPLACE, RENAME_WHITEOUT } from '../abi/fcntl.js';
-import { hostLink, hostRename } from '../files/host-calls.js';
+import { hostLink, hostRename } from '../host/file-calls.js';
 import { hostPathOf, lastComponent, lookupAt, pathArg } from '../files/lookup.js';
 import type { Resolved } from '../files/vfs.js';
 import { row, SyscallContext, SyscallRow } from './types.js';

@@ -4,7 +4,7 @@ import { AT_FDCWD } from '../abi/fcntl.js';
 import { EINVAL } from '../abi/errno.js';
 import { FileDescription, O_CLOEXEC, O_CREAT, O_LARGEFILE, O_RDWR, O_TRUNC, O_WRONLY } from '../files/description.js';
 import { describeHostFd, openAt } from '../files/open.js';
-import { hostMemfdCreate } from '../files/host-calls.js';
+import { hostMemfdCreate } from '../host/file-calls.js';
 import { pathArg } from '../files/lookup.js';
 import { row, SyscallContext, SyscallRow } from './types.js';
 

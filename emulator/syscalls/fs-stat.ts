@@ -9,7 +9,7 @@ import { HOST_STATFS_SIZE, parseHostStatfs, StatfsInfo, STATFS64_SIZE, writeStat
 import { StatInfo } from '../files/description.js';
 import { statFromHost } from '../files/stat-info.js';
 import { virtualStat } from '../files/virtual-files.js';
-import { hostAccess, hostStatfs, hostStatx } from '../files/host-calls.js';
+import { hostAccess, hostStatfs, hostStatx } from '../host/file-calls.js';
 import { hostPathOf, lookupAt, pathArg } from '../files/lookup.js';
 import type { Resolved } from '../files/vfs.js';
 import { fdOf } from './fs-io.js';

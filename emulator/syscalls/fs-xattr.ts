@@ -5,7 +5,7 @@
 import { EBADF, EOPNOTSUPP, ERANGE, EINVAL, LinuxError } from '../abi/errno.js';
 import { AT_FDCWD } from '../abi/fcntl.js';
 import { O_PATH } from '../files/description.js';
-import { hostGetXattr, hostListXattr, hostRemoveXattr, hostSetXattr, XattrTarget } from '../files/host-xattr.js';
+import { hostGetXattr, hostListXattr, hostRemoveXattr, hostSetXattr, XattrTarget } from '../host/xattr.js';
 import { hostPathOf, lookupAt, pathArg } from '../files/lookup.js';
 import { changeableFd, changeablePath } from './fs-attrs.js';
 import { fdOf } from './fs-io.js';

@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import net from 'node:net';
 import { ControlError, parseRequest, Response } from './protocol.js';
-import { peerCredentials } from './peer-credentials.js';
+import { peerCredentials } from '../../emulator/host/peer-credentials.js';
 
 export type CommandHandler = (args: Record<string, unknown>) => unknown | Promise<unknown>;
 

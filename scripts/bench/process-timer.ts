@@ -4,7 +4,7 @@
 import { spawn } from 'node:child_process';
 import os from 'node:os';
 import { REPO } from './paths.js';
-import { childrenCpuMs } from './child-usage.js';
+import { childrenCpuMs } from '../../emulator/host/child-usage.js';
 
 export interface Execution {
   wallMs: number;

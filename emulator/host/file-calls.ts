@@ -3,10 +3,8 @@
 // statfs, statx, utimensat with nanoseconds, fallocate, renameat2, linkat,
 // faccessat, mknod. Failures throw an error shaped like Node's (with `code`),
 // so errnoOf() translates them like any other host error.
-import koffi from 'koffi';
-import os from 'node:os';
+import { hostCallError, libc } from './ffi.js';
 
-const libc = koffi.load('libc.so.6');
 const lseekFn = libc.func('int64_t lseek(int fd, int64_t offset, int whence)');
 const fcntlFn = libc.func('int fcntl(int fd, int cmd, ...)');
 const ioctlFn = libc.func('int ioctl(int fd, unsigned long request, ...)');
@@ -28,18 +26,9 @@ const HOST_AT_FDCWD = -100;
 const HOST_F_GETFL = 3;
 const HOST_F_SETFL = 4;
 
-const codes = new Map<number, string>(Object.entries(os.constants.errno).map(([name, n]) => [n as number, name]));
-
-/** The error a failed libc call reports, in the shape of Node's fs errors. */
-function hostError(call: string): Error {
-  const errno = koffi.errno();
-  const code = codes.get(errno) ?? 'EIO';
-  return Object.assign(new Error(`${call}: ${code}`), { code, errno: -errno, syscall: call });
-}
-
 function check(r: number | bigint, call: string): number {
   const n = Number(r);
-  if (n < 0) throw hostError(call);
+  if (n < 0) throw hostCallError(call);
   return n;
 }
 

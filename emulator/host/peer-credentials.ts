@@ -1,9 +1,8 @@
 // Who is on the other end of a Unix socket (SO_PEERCRED), so that only the
 // owner of the running program can control it, whatever the socket's mode.
-import koffi from 'koffi';
 import type net from 'node:net';
+import { libc } from './ffi.js';
 
-const libc = koffi.load('libc.so.6');
 const getsockopt = libc.func('int getsockopt(int fd, int level, int name, _Out_ uint8_t *val, _Inout_ uint32_t *len)');
 const SOL_SOCKET = 1;
 const SO_PEERCRED = 17;

@@ -1,10 +1,8 @@
 // Extended attributes of host files through the host's libc (Node has no
 // xattr API). Each call takes a host path (following or not following a
 // final symlink) or a host fd; failures throw Node-shaped errors.
-import koffi from 'koffi';
-import os from 'node:os';
+import { hostCallError, libc } from './ffi.js';
 
-const libc = koffi.load('libc.so.6');
 const fns = {
   get: libc.func('int64_t getxattr(const char *path, const char *name, void *value, size_t size)'),
   lget: libc.func('int64_t lgetxattr(const char *path, const char *name, void *value, size_t size)'),
@@ -20,13 +18,10 @@ const fns = {
   fremove: libc.func('int fremovexattr(int fd, const char *name)'),
 };
 
-const codes = new Map<number, string>(Object.entries(os.constants.errno).map(([name, n]) => [n as number, name]));
-
 function check(r: number | bigint, call: string): number {
   const n = Number(r);
   if (n >= 0) return n;
-  const errno = koffi.errno();
-  throw Object.assign(new Error(`${call}: ${codes.get(errno) ?? 'EIO'}`), { code: codes.get(errno) ?? 'EIO', errno: -errno, syscall: call });
+  throw hostCallError(call);
 }
 
 /** A file named by host path (follow: whether a final symlink is followed) or by host fd. */

@@ -3,13 +3,13 @@
 // second opinion when other work on the machine inflates wall times. The
 // figure is cumulative over every child waited for, so the harness reads it
 // before and after each (sequential) run.
-import koffi from 'koffi';
+import { libc } from './ffi.js';
 
 const RUSAGE_CHILDREN = -1;
 /** struct rusage on x86-64 Linux: two timevals, then 14 longs. */
 const RUSAGE_SIZE = 144;
 
-const getrusage = koffi.load('libc.so.6').func('int getrusage(int who, _Out_ uint8_t *usage)');
+const getrusage = libc.func('int getrusage(int who, _Out_ uint8_t *usage)');
 const buf = Buffer.alloc(RUSAGE_SIZE);
 
 /** User + system CPU milliseconds of all children reaped so far. */

@@ -1,0 +1,43 @@
+// This host process's own memory and loaded libraries, for the parts of the
+// emulator that live outside the guest: the guest's reservation and page
+// tables (mmap, madvise), and the engine's corrections to Unicorn's machine
+// code (dlsym to find it, mprotect to write it).
+import koffi from 'koffi';
+import { libc } from './ffi.js';
+
+/** mmap returning a koffi pointer (null on failure). */
+export const hostMmap = libc.func('void *mmap(void *addr, size_t len, int prot, int flags, int fd, int64_t off)') as
+  (addr: unknown, len: number, prot: number, flags: number, fd: number, off: number) => unknown;
+/** mmap at a numeric address, returning the address it got (all ones on failure). */
+export const hostMmapAt = libc.func('mmap', 'uint64_t', ['uint64_t', 'size_t', 'int', 'int', 'int', 'int64_t']) as
+  (addr: number, len: number, prot: number, flags: number, fd: number, off: number) => bigint | number;
+export const hostMunmap = libc.func('int munmap(void *addr, size_t len)') as (addr: unknown, len: number) => number;
+export const hostMadvise = libc.func('int madvise(uint64_t addr, size_t len, int advice)') as (addr: number, len: number, advice: number) => number;
+export const hostMprotect = libc.func('int mprotect(uint64_t addr, size_t len, int prot)') as (addr: number, len: number, prot: number) => number;
+
+const dlopen = libc.func('void *dlopen(const char *file, int mode)');
+const dlsym = libc.func('void *dlsym(void *handle, const char *name)');
+const RTLD_NOW = 2;
+
+/** A symbol of a shared library this process has loaded (or can load), as a koffi pointer; null if absent. */
+export function librarySymbol(library: string, name: string): unknown {
+  const handle = dlopen(library, RTLD_NOW);
+  if (handle === null) return null;
+  return dlsym(handle, name);
+}
+
+/**
+ * Run `use` with a zeroed native buffer of `size` bytes that stays at one
+ * host address (for structures that hold pointers into themselves, like
+ * struct ifconf), freed afterwards.
+ */
+export function withNativeBuffer<T>(size: number, use: (bytes: Uint8Array, address: bigint) => T): T {
+  const area = koffi.alloc('uint8_t', size);
+  try {
+    const bytes = new Uint8Array(koffi.view(area, size));
+    bytes.fill(0);
+    return use(bytes, BigInt(koffi.address(area)));
+  } finally {
+    koffi.free(area);
+  }
+}
