@@ -1,7 +1,9 @@
-// I/O scheduling priority (ioprio_get/ioprio_set) of the one emulated
-// process: recorded and reported back with the kernel's checks
-// (block/ioprio.c); the host's I/O scheduler sees only dsu.
+// I/O scheduling priority (ioprio_get/ioprio_set) of guest processes:
+// recorded and reported back with the kernel's checks (block/ioprio.c); the
+// host's I/O scheduler sees only dsu. A pid names a guest task only.
 import { EINVAL, EPERM, ESRCH } from '../abi/errno.js';
+import { processByAnyTid, processGroup, processGroupOf, visibleProcesses } from '../kernel/pids.js';
+import type { Process } from '../process.js';
 import { row, SyscallContext, SyscallRow } from './types.js';
 
 const IOPRIO_WHO_PROCESS = 1;
@@ -14,17 +16,27 @@ const IOPRIO_CLASS_BE = 2;
 const IOPRIO_CLASS_IDLE = 3;
 const CLASS_SHIFT = 13;
 
-/** 0 when (which, who) names this process (its group and session are its own), else -errno. */
-function namesSelf(ctx: SyscallContext, which: number, who: number): number {
+/** The processes (which, who) names, or -errno; none is ESRCH. */
+function targets(ctx: SyscallContext, which: number, who: number): Process[] | number {
+  let found: Process[];
   switch (which) {
-    case IOPRIO_WHO_PROCESS:
+    case IOPRIO_WHO_PROCESS: {
+      const p = processByAnyTid(ctx.proc, who);
+      found = p ? [p] : [];
+      break;
+    }
     case IOPRIO_WHO_PGRP:
-      return who === 0 || who === ctx.proc.pid ? 0 : -ESRCH;
-    case IOPRIO_WHO_USER:
-      return who === 0 || who === ctx.proc.ids.uid ? 0 : -ESRCH;
+      found = processGroup(ctx.proc, who === 0 ? processGroupOf(ctx.proc) : who);
+      break;
+    case IOPRIO_WHO_USER: {
+      const uid = who === 0 ? ctx.proc.ids.uid : who >>> 0;
+      found = visibleProcesses(ctx.proc).filter((p) => p.ids.uid === uid);
+      break;
+    }
     default:
       return -EINVAL;
   }
+  return found.length > 0 ? found : -ESRCH;
 }
 
 /** ioprio_check_cap: the class and level must be valid; the real-time class needs privilege. */
@@ -43,17 +55,25 @@ function checkValue(ctx: SyscallContext, ioprio: number): number {
   }
 }
 
+/** The higher of two priorities; no class counts as best effort at level 4 (IOPRIO_DEFAULT). */
+function bestIoprio(a: number, b: number): number {
+  const norm = (x: number): number => ((x >> CLASS_SHIFT) & 7) === IOPRIO_CLASS_NONE ? (IOPRIO_CLASS_BE << CLASS_SHIFT) | 4 : x;
+  return norm(a) <= norm(b) ? a : b;
+}
+
 export const ioprioRows: SyscallRow[] = [
   row(290, 'ioprio_get', ['int', 'int'], (ctx, which, who) => {
-    const self = namesSelf(ctx, which | 0, who | 0);
-    return self < 0 ? self : ctx.proc.sched.ioprio;
+    const procs = targets(ctx, which | 0, who | 0);
+    if (typeof procs === 'number') return procs;
+    // several matches: the kernel reports the highest priority (ioprio_best)
+    return procs.map((p) => p.sched.ioprio).reduce(bestIoprio);
   }),
   row(289, 'ioprio_set', ['int', 'int', 'hex'], (ctx, which, who, ioprio) => {
     const valid = checkValue(ctx, ioprio | 0);
     if (valid < 0) return valid;
-    const self = namesSelf(ctx, which | 0, who | 0);
-    if (self < 0) return self;
-    ctx.proc.sched.ioprio = ioprio & 0xffff;
+    const procs = targets(ctx, which | 0, who | 0);
+    if (typeof procs === 'number') return procs;
+    for (const p of procs) p.sched.ioprio = ioprio & 0xffff;
     return 0;
   }),
 ];

@@ -1,51 +1,59 @@
 // Sending signals: kill, tkill, tgkill, and the sigqueue family that carries
-// a caller-made siginfo. The guest's own process and threads get them
-// through postSignal; other positive pids are host processes.
-import { EINVAL, EPERM, ESRCH, errnoOf } from '../abi/errno.js';
+// a caller-made siginfo. Targets are guest processes and threads only
+// (kernel/pids.ts): a pid that names none of them gets ESRCH, as a pid
+// outside the caller's pid namespace does, so no signal reaches the host.
+import { EINVAL, EPERM, ESRCH } from '../abi/errno.js';
 import { NSIG, SI_TKILL, SI_USER } from '../abi/signal.js';
 import { SIGINFO_SIZE, decodeSiginfo } from '../abi/siginfo.js';
-import type { Thread } from '../thread.js';
 import { SignalInfo, postSignal } from '../signals/post.js';
+import { GuestTask, guestThread, processByAnyTid, processGroup, processGroupOf, visibleProcesses } from '../kernel/pids.js';
+import type { Process } from '../process.js';
 import { row, SyscallContext, SyscallRow } from './types.js';
 
 function senderInfo(ctx: SyscallContext, sig: number, code: number): SignalInfo {
   return { signo: sig, code, pid: ctx.proc.pid, uid: ctx.proc.ids.uid };
 }
 
+/** The processes kill(pid) names; an empty list is ESRCH (kernel/signal.c kill_something_info). */
+function killTargets(ctx: SyscallContext, pid: number): Process[] {
+  const self = ctx.proc;
+  if (pid > 0) {
+    const p = processByAnyTid(self, pid);
+    return p ? [p] : [];
+  }
+  if (pid === 0) return processGroup(self, processGroupOf(self));
+  // -1: every process the caller may signal but itself and init (pid 1)
+  if (pid === -1) return visibleProcesses(self).filter((p) => p !== self && p.pid !== 1);
+  // -INT_MIN does not exist: the kernel refuses it before negating
+  if (pid === -0x80000000) return [];
+  return processGroup(self, -pid);
+}
+
 function kill(ctx: SyscallContext, pid: number, sig: number): number {
   if (sig < 0 || sig > NSIG) return -EINVAL;
-  const self = ctx.proc.pid;
-  // 0 and -pgid: our process group, in which the guest is the only process we run.
-  // -1 ("everyone but me") is not broadcast to the host's processes.
-  if (pid === -1) return 0;
-  if (pid === self || pid === 0 || pid === -self) {
-    if (sig !== 0) postSignal(ctx.proc, senderInfo(ctx, sig, SI_USER));
-    return 0;
-  }
-  try {
-    process.kill(pid, sig);
-    return 0;
-  } catch (e) {
-    return -errnoOf(e);
-  }
+  const targets = killTargets(ctx, pid);
+  if (targets.length === 0) return -ESRCH;
+  if (sig !== 0) for (const p of targets) postSignal(p, senderInfo(ctx, sig, SI_USER));
+  return 0;
 }
 
 /** The thread `tid` of process `tgid` (null: any process, as tkill has it). */
-function threadOf(ctx: SyscallContext, tgid: number | null, tid: number): Thread | number {
+function threadOf(ctx: SyscallContext, tgid: number | null, tid: number): GuestTask | number {
   if (tid <= 0 || (tgid !== null && tgid <= 0)) return -EINVAL;
-  if (tgid !== null && tgid !== ctx.proc.pid) return -ESRCH;
-  return ctx.proc.threads.find((t) => t.tid === tid && t.state !== 'exited') ?? -ESRCH;
+  const found = guestThread(ctx.proc, tid);
+  if (!found || (tgid !== null && found.proc.pid !== tgid)) return -ESRCH;
+  return found;
 }
 
 function tgkill(ctx: SyscallContext, tgid: number | null, tid: number, sig: number): number {
   if (sig < 0 || sig > NSIG) return -EINVAL;
   const t = threadOf(ctx, tgid, tid);
   if (typeof t === 'number') return t;
-  if (sig !== 0) postSignal(ctx.proc, senderInfo(ctx, sig, SI_TKILL), t);
+  if (sig !== 0) postSignal(t.proc, senderInfo(ctx, sig, SI_TKILL), t.thread);
   return 0;
 }
 
-/** A caller-made siginfo; only the caller itself may claim a kernel si_code (>= 0) or SI_TKILL. */
+/** A caller-made siginfo; only a thread signalling itself (by its tid) may claim a kernel si_code (>= 0) or SI_TKILL. */
 function queuedInfo(ctx: SyscallContext, sig: number, uinfo: number, toSelf: boolean): SignalInfo | number {
   const info = decodeSiginfo(ctx.mem.readable(uinfo, SIGINFO_SIZE));
   if ((info.code >= 0 || info.code === SI_TKILL) && !toSelf) return -EPERM;
@@ -54,20 +62,23 @@ function queuedInfo(ctx: SyscallContext, sig: number, uinfo: number, toSelf: boo
 
 function sigqueueinfo(ctx: SyscallContext, pid: number, sig: number, uinfo: number): number {
   if (sig < 0 || sig > NSIG) return -EINVAL;
-  if (pid !== ctx.proc.pid) return pid > 0 ? -EPERM : -ESRCH;
-  const info = queuedInfo(ctx, sig, uinfo, true);
+  // the claim is checked first, as do_rt_sigqueueinfo does, then the target
+  const info = queuedInfo(ctx, sig, uinfo, pid === ctx.thread.tid);
   if (typeof info === 'number') return info;
-  if (sig !== 0) postSignal(ctx.proc, info);
+  const target = pid > 0 ? processByAnyTid(ctx.proc, pid) : undefined;
+  if (!target) return -ESRCH;
+  if (sig !== 0) postSignal(target, info);
   return 0;
 }
 
 function tgsigqueueinfo(ctx: SyscallContext, tgid: number, tid: number, sig: number, uinfo: number): number {
   if (sig < 0 || sig > NSIG) return -EINVAL;
+  if (tid <= 0 || tgid <= 0) return -EINVAL;
+  const info = queuedInfo(ctx, sig, uinfo, tid === ctx.thread.tid);
+  if (typeof info === 'number') return info;
   const t = threadOf(ctx, tgid, tid);
   if (typeof t === 'number') return t;
-  const info = queuedInfo(ctx, sig, uinfo, true);
-  if (typeof info === 'number') return info;
-  if (sig !== 0) postSignal(ctx.proc, info, t);
+  if (sig !== 0) postSignal(t.proc, info, t.thread);
   return 0;
 }
 

@@ -9,6 +9,7 @@ import { RUSAGE_CHILDREN, RUSAGE_SELF, RUSAGE_THREAD, writeRusage, writeSysinfo,
 import { HOST_RLIM_INFINITY, hostClock, hostRlimit } from '../host/clock.js';
 import { row, SyscallContext, SyscallRow } from './types.js';
 import type { Process } from '../process.js';
+import { processByAnyTid } from '../kernel/pids.js';
 
 export const RLIMIT_STACK = 3;
 export const RLIMIT_NOFILE = 7;
@@ -39,16 +40,16 @@ export function processLimit(proc: Process, resource: number): Limit {
   return lim;
 }
 
-function setLimit(ctx: SyscallContext, resource: number, next: Limit): number {
+function setLimit(ctx: SyscallContext, proc: Process, resource: number, next: Limit): number {
   const [soft, hard] = next;
   if (soft > hard) return -EINVAL;
   if (resource === RLIMIT_NOFILE && hard > NR_OPEN) return -EPERM;
-  const old = currentLimit(ctx, resource);
+  const old = processLimit(proc, resource);
   // raising the hard limit takes CAP_SYS_RESOURCE
   if (hard > old[1] && ctx.proc.ids.euid !== 0) return -EPERM;
-  ctx.proc.rlimits.set(resource, [soft, hard]);
+  proc.rlimits.set(resource, [soft, hard]);
   // the file table enforces the soft limit on descriptor numbers
-  if (resource === RLIMIT_NOFILE) ctx.proc.fds.limit = Number(soft);
+  if (resource === RLIMIT_NOFILE) proc.fds.limit = Number(soft);
   return 0;
 }
 
@@ -56,11 +57,13 @@ const validResource = (r: number): boolean => r >= 0 && r < RLIM_NLIMITS;
 
 function prlimit64(ctx: SyscallContext, pid: number, resource: number, newp: number, oldp: number): number {
   if (!validResource(resource)) return -EINVAL;
-  if (pid !== 0 && pid !== ctx.proc.pid) return -ESRCH;
   const next: Limit | null = newp ? [ctx.mem.u64(newp), ctx.mem.u64(newp + 8)] : null;
-  const old = currentLimit(ctx, resource);
+  // a pid names a guest task only (kernel/pids.ts)
+  const proc = processByAnyTid(ctx.proc, pid);
+  if (!proc) return -ESRCH;
+  const old = processLimit(proc, resource);
   if (next) {
-    const r = setLimit(ctx, resource, next);
+    const r = setLimit(ctx, proc, resource, next);
     if (r < 0) return r;
   }
   if (oldp) {
@@ -82,7 +85,7 @@ function getrlimit32(ctx: SyscallContext, resource: number, p: number, max: bigi
 function setrlimit32(ctx: SyscallContext, resource: number, p: number): number {
   if (!validResource(resource)) return -EINVAL;
   const widen = (x: number): bigint => (BigInt(x) === COMPAT_RLIM_INFINITY ? RLIM_INFINITY : BigInt(x));
-  return setLimit(ctx, resource, [widen(ctx.mem.u32(p)), widen(ctx.mem.u32(p + 4))]);
+  return setLimit(ctx, ctx.proc, resource, [widen(ctx.mem.u32(p)), widen(ctx.mem.u32(p + 4))]);
 }
 
 function getrusage(ctx: SyscallContext, who: number, p: number): number {

@@ -1,12 +1,15 @@
 // Process and thread identity, exit, uname, thread-local storage.
 import os from 'node:os';
-import { EFAULT, EINVAL, ENOSYS, ESRCH, LinuxError } from '../abi/errno.js';
+import { EBADF, EFAULT, EINVAL, ENOSYS, ESRCH, LinuxError } from '../abi/errno.js';
 import { descriptorFor, TLS_COUNT, TLS_FIRST, UserDesc } from '../engine/descriptors.js';
+import { guestThread, processByAnyTid, processGroupOf, sessionOf } from '../kernel/pids.js';
 import { row, SyscallContext, SyscallRow } from './types.js';
 import { credentialRows } from './credentials.js';
 import { schedRows } from './sched.js';
 import { ioprioRows } from './ioprio.js';
 import { syslogRows } from './syslog.js';
+import { pidfdRows, PidFd } from './pidfd.js';
+import { crossProcessRows } from './cross-process.js';
 
 function exitGroup(ctx: SyscallContext, code: number): number {
   ctx.proc.exit = { code: code & 0xff };
@@ -92,10 +95,16 @@ function wait4(options: number): number {
   return -ECHILD;
 }
 
-function waitid(idtype: number, options: number): number {
+function waitid(ctx: SyscallContext, idtype: number, id: number, options: number): number {
   const P_PIDFD = 3;
   if (options & ~(WNOHANG | WUNTRACED | WEXITED | WCONTINUED | WNOWAIT | WAIT_MODIFIERS)) return -EINVAL;
   if (!(options & (WUNTRACED | WEXITED | WCONTINUED)) || idtype < 0 || idtype > P_PIDFD) return -EINVAL;
+  if (idtype === P_PIDFD) {
+    // the fd must be a pidfd (pidfd_get_pid): EBADF for no fd, EINVAL for another kind
+    const d = ctx.proc.fds.get(id | 0);
+    if (!d) return -EBADF;
+    if (!(d instanceof PidFd)) return -EINVAL;
+  }
   return -ECHILD;
 }
 
@@ -107,6 +116,8 @@ export const processRows: SyscallRow[] = [
   ...schedRows,
   ...ioprioRows,
   ...syslogRows,
+  ...pidfdRows,
+  ...crossProcessRows,
   row(1, 'exit', ['int'], (ctx, a) => exitGroup(ctx, a)),
   row(252, 'exit_group', ['int'], (ctx, a) => exitGroup(ctx, a)),
   row(20, 'getpid', [], (ctx) => ctx.proc.ids.pid),
@@ -120,11 +131,21 @@ export const processRows: SyscallRow[] = [
   row(200, 'getgid32', [], (ctx) => ctx.proc.ids.gid),
   row(201, 'geteuid32', [], (ctx) => ctx.proc.ids.euid),
   row(202, 'getegid32', [], (ctx) => ctx.proc.ids.egid),
-  row(132, 'getpgid', ['int'], (ctx) => ctx.proc.ids.pid),
-  row(65, 'getpgrp', [], (ctx) => ctx.proc.ids.pid),
-  row(147, 'getsid', ['int'], (ctx) => ctx.proc.ids.pid),
-  row(66, 'setsid', [], (ctx) => ctx.proc.ids.pid),
-  row(57, 'setpgid', ['int', 'int'], () => 0),
+  row(132, 'getpgid', ['int'], (ctx, pid) => {
+    const p = processByAnyTid(ctx.proc, pid | 0);
+    return p ? processGroupOf(p) : -ESRCH;
+  }),
+  row(65, 'getpgrp', [], (ctx) => processGroupOf(ctx.proc)),
+  row(147, 'getsid', ['int'], (ctx, pid) => {
+    const p = processByAnyTid(ctx.proc, pid | 0);
+    return p ? sessionOf(p) : -ESRCH;
+  }),
+  row(66, 'setsid', [], (ctx) => sessionOf(ctx.proc)),
+  row(57, 'setpgid', ['int', 'int'], (ctx, pid, pgid) => {
+    if ((pgid | 0) < 0) return -EINVAL;
+    // only the caller itself (or, once there are any, a child) may be moved
+    return processByAnyTid(ctx.proc, pid | 0) === ctx.proc ? 0 : -ESRCH;
+  }),
   row(60, 'umask', ['mode'], (ctx, mask) => {
     const old = ctx.proc.umask;
     ctx.proc.umask = mask & 0o777;
@@ -142,8 +163,10 @@ export const processRows: SyscallRow[] = [
     ctx.thread.robustList = head;
     return 0;
   }),
-  row(312, 'get_robust_list', ['int', 'ptr', 'ptr'], (ctx, _pid, headp, lenp) => {
-    ctx.mem.setU32(headp, ctx.thread.robustList);
+  row(312, 'get_robust_list', ['int', 'ptr', 'ptr'], (ctx, pid, headp, lenp) => {
+    const thread = (pid | 0) === 0 ? ctx.thread : guestThread(ctx.proc, pid | 0)?.thread;
+    if (!thread) return -ESRCH;
+    ctx.mem.setU32(headp, thread.robustList);
     ctx.mem.setU32(lenp, 12);
     return 0;
   }),
@@ -167,7 +190,7 @@ export const processRows: SyscallRow[] = [
   }),
   row(114, 'wait4', ['int', 'ptr', 'hex', 'ptr'], (_ctx, _pid, _status, options) => wait4(options)),
   row(7, 'waitpid', ['int', 'ptr', 'hex'], (_ctx, _pid, _status, options) => wait4(options)),
-  row(284, 'waitid', ['int', 'int', 'ptr', 'hex', 'ptr'], (_ctx, idtype, _id, _info, options) => waitid(idtype, options)),
+  row(284, 'waitid', ['int', 'int', 'ptr', 'hex', 'ptr'], (ctx, idtype, id, _info, options) => waitid(ctx, idtype, id, options)),
   row(136, 'personality', ['hex'], (ctx, persona) => {
     const old = ctx.proc.personality;
     if (persona !== 0xffffffff) ctx.proc.personality = persona >>> 0;

@@ -1,9 +1,12 @@
-// Scheduling attributes of the one emulated process: policy and real-time
-// priority (sched_*), the nice value (getpriority/setpriority), CPU
-// affinity. They are recorded and reported back with the kernel's checks
+// Scheduling attributes of guest processes: policy and real-time priority
+// (sched_*), the nice value (getpriority/setpriority), CPU affinity. They
+// are recorded and reported back with the kernel's checks
 // (kernel/sched/core.c, kernel/sys.c); the host schedules dsu as it likes.
+// A pid names a guest task only (kernel/pids.ts): never a host process.
 import os from 'node:os';
 import { EACCES, EINVAL, EPERM, ESRCH } from '../abi/errno.js';
+import { processByAnyTid, processGroup, processGroupOf, visibleProcesses } from '../kernel/pids.js';
+import type { Process } from '../process.js';
 import { row, SyscallContext, SyscallRow } from './types.js';
 
 const SCHED_OTHER = 0;
@@ -23,17 +26,17 @@ const PRIO_USER = 2;
 
 const realTime = (policy: number): boolean => policy === SCHED_FIFO || policy === SCHED_RR;
 
-/** 0 or the process's own pid name this process; any other pid names no process dsu knows. */
-function checkSelf(ctx: SyscallContext, pid: number): number {
+/** The process whose thread `pid` names (0: the caller), or -errno. */
+function target(ctx: SyscallContext, pid: number): Process | number {
   if (pid < 0) return -EINVAL;
-  return pid === 0 || pid === ctx.proc.pid ? 0 : -ESRCH;
+  return processByAnyTid(ctx.proc, pid) ?? -ESRCH;
 }
 
 function setScheduler(ctx: SyscallContext, pid: number, policyArg: number, param: number): number {
   if (pid < 0 || param === 0) return -EINVAL;
-  const self = checkSelf(ctx, pid);
-  if (self < 0) return self;
-  const sched = ctx.proc.sched;
+  const proc = target(ctx, pid);
+  if (typeof proc === 'number') return proc;
+  const sched = proc.sched;
   const keep = policyArg === -1;
   const policy = keep ? sched.policy : policyArg & ~SCHED_RESET_ON_FORK;
   if (!POLICIES.includes(policy)) return -EINVAL;
@@ -48,9 +51,9 @@ function setScheduler(ctx: SyscallContext, pid: number, policyArg: number, param
 }
 
 function rrInterval(ctx: SyscallContext, pid: number, ts: number, wide: boolean): number {
-  const self = checkSelf(ctx, pid);
-  if (self < 0) return self;
-  const ns = ctx.proc.sched.policy === SCHED_RR ? RR_TIMESLICE_NS : 0;
+  const proc = target(ctx, pid);
+  if (typeof proc === 'number') return proc;
+  const ns = proc.sched.policy === SCHED_RR ? RR_TIMESLICE_NS : 0;
   if (wide) {
     ctx.mem.setU64(ts, BigInt(Math.floor(ns / 1e9)));
     ctx.mem.setU32(ts + 8, ns % 1e9);
@@ -62,35 +65,61 @@ function rrInterval(ctx: SyscallContext, pid: number, ts: number, wide: boolean)
   return 0;
 }
 
-/** The process group and session are the process's own; PRIO_USER sees only this process. */
-function namesSelf(ctx: SyscallContext, which: number, who: number): number {
-  if (which === PRIO_PROCESS || which === PRIO_PGRP) return who === 0 || who === ctx.proc.pid ? 0 : -ESRCH;
-  if (which === PRIO_USER) return who === 0 || who === ctx.proc.ids.uid ? 0 : -ESRCH;
-  return -EINVAL;
+/** The processes (which, who) names for the priority calls, or -errno (kernel/sys.c). */
+function prioTargets(ctx: SyscallContext, which: number, who: number): Process[] | number {
+  let found: Process[];
+  switch (which) {
+    case PRIO_PROCESS: {
+      const p = who === 0 ? ctx.proc : processByAnyTid(ctx.proc, who);
+      found = p ? [p] : [];
+      break;
+    }
+    case PRIO_PGRP:
+      found = processGroup(ctx.proc, who === 0 ? processGroupOf(ctx.proc) : who);
+      break;
+    case PRIO_USER: {
+      const uid = who === 0 ? ctx.proc.ids.uid : who >>> 0;
+      found = visibleProcesses(ctx.proc).filter((p) => p.ids.uid === uid);
+      break;
+    }
+    default:
+      return -EINVAL;
+  }
+  return found.length > 0 ? found : -ESRCH;
+}
+
+function getPriority(ctx: SyscallContext, which: number, who: number): number {
+  const procs = prioTargets(ctx, which, who);
+  if (typeof procs === 'number') return procs;
+  // the kernel returns 20 - nice of the highest-priority match, so that the result is never negative
+  return 20 - Math.min(...procs.map((p) => p.sched.nice));
 }
 
 function setPriority(ctx: SyscallContext, which: number, who: number, prio: number): number {
-  const self = namesSelf(ctx, which, who);
-  if (self < 0) return self;
+  const procs = prioTargets(ctx, which, who);
+  if (typeof procs === 'number') return procs;
   const nice = Math.max(-20, Math.min(19, prio));
-  // lowering the nice value needs CAP_SYS_NICE (RLIMIT_NICE is 0 by default)
-  if (nice < ctx.proc.sched.nice && ctx.proc.ids.euid !== 0) return -EACCES;
-  ctx.proc.sched.nice = nice;
-  return 0;
+  let error = 0;
+  for (const p of procs) {
+    // lowering the nice value needs CAP_SYS_NICE (RLIMIT_NICE is 0 by default)
+    if (nice < p.sched.nice && ctx.proc.ids.euid !== 0) error = -EACCES;
+    else p.sched.nice = nice;
+  }
+  return error;
 }
 
 export const schedRows: SyscallRow[] = [
   row(157, 'sched_getscheduler', ['int'], (ctx, pid) => {
-    const self = checkSelf(ctx, pid | 0);
-    if (self < 0) return self;
-    return ctx.proc.sched.policy | (ctx.proc.sched.resetOnFork ? SCHED_RESET_ON_FORK : 0);
+    const proc = target(ctx, pid | 0);
+    if (typeof proc === 'number') return proc;
+    return proc.sched.policy | (proc.sched.resetOnFork ? SCHED_RESET_ON_FORK : 0);
   }),
   row(156, 'sched_setscheduler', ['int', 'int', 'ptr'], (ctx, pid, policy, param) => setScheduler(ctx, pid | 0, policy | 0, param)),
   row(155, 'sched_getparam', ['int', 'ptr'], (ctx, pid, param) => {
     if (param === 0) return -EINVAL;
-    const self = checkSelf(ctx, pid | 0);
-    if (self < 0) return self;
-    ctx.mem.setU32(param, ctx.proc.sched.priority);
+    const proc = target(ctx, pid | 0);
+    if (typeof proc === 'number') return proc;
+    ctx.mem.setU32(param, proc.sched.priority);
     return 0;
   }),
   row(154, 'sched_setparam', ['int', 'ptr'], (ctx, pid, param) => setScheduler(ctx, pid | 0, -1, param)),
@@ -99,21 +128,27 @@ export const schedRows: SyscallRow[] = [
   row(161, 'sched_rr_get_interval', ['int', 'ptr'], (ctx, pid, ts) => rrInterval(ctx, pid | 0, ts, false)),
   row(423, 'sched_rr_get_interval_time64', ['int', 'ptr'], (ctx, pid, ts) => rrInterval(ctx, pid | 0, ts, true)),
   row(158, 'sched_yield', [], () => 0),
-  // the kernel returns 20 - nice so that the result is never negative
-  row(96, 'getpriority', ['int', 'int'], (ctx, which, who) => {
-    const self = namesSelf(ctx, which, who | 0);
-    return self < 0 ? self : 20 - ctx.proc.sched.nice;
-  }),
+  row(96, 'getpriority', ['int', 'int'], (ctx, which, who) => getPriority(ctx, which, who | 0)),
   row(97, 'setpriority', ['int', 'int', 'int'], (ctx, which, who, prio) => setPriority(ctx, which, who | 0, prio | 0)),
-  row(242, 'sched_getaffinity', ['int', 'size', 'ptr'], (ctx, _pid, size, mask) => {
-    if (size < 4) return -EINVAL;
+  row(242, 'sched_getaffinity', ['int', 'size', 'ptr'], (ctx, pid, size, mask) => {
+    if (size < 4 || size & 3) return -EINVAL;
+    const proc = target(ctx, pid | 0);
+    if (typeof proc === 'number') return proc;
     const buf = ctx.mem.writable(mask, size);
     buf.fill(0);
     const cpus = Math.min(os.cpus().length || 1, size * 8);
     for (let i = 0; i < cpus; i++) buf[i >> 3] |= 1 << (i & 7);
     return Math.min(size, 128);
   }),
-  row(241, 'sched_setaffinity', ['int', 'size', 'ptr'], () => 0),
+  row(241, 'sched_setaffinity', ['int', 'size', 'ptr'], (ctx, pid, size, mask) => {
+    // the mask is read first (EFAULT), then the target found; the host places dsu's threads
+    const bits = ctx.mem.readable(mask, Math.min(size, 128));
+    const proc = target(ctx, pid | 0);
+    if (typeof proc === 'number') return proc;
+    const cpus = os.cpus().length || 1;
+    for (let i = 0; i < Math.min(cpus, bits.length * 8); i++) if (bits[i >> 3] & (1 << (i & 7))) return 0;
+    return -EINVAL;
+  }),
   row(318, 'getcpu', ['ptr', 'ptr', 'ptr'], (ctx, cpu, node) => {
     if (cpu) ctx.mem.setU32(cpu, 0);
     if (node) ctx.mem.setU32(node, 0);
