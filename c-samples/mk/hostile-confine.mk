@@ -1,0 +1,7 @@
+# Hostile guests of the confinement area (test/hostile/): programs that try
+# to reach past the sandbox (host pids, raw sockets, the host's descriptors)
+# and the syscall fuzzer. Listed by name, since other areas keep hostile
+# programs of their own in the same folder; the Makefile's pattern rules
+# build each as NAME.dyn and NAME.static.
+CONFINE_HOSTILE := pid_reach
+all: $(foreach n,$(CONFINE_HOSTILE),$(BUILD)/hostile/$(n).dyn $(BUILD)/hostile/$(n).static)
