@@ -4,7 +4,8 @@
 // string functions) are resolved and initialisers run inside the guest.
 import type { Process } from '../emulator/process.js';
 import type { RuntimeModule } from '../loader/program/runtime-module.js';
-import { planLink, applyLink, unlink, LinkError, guestLinkTarget, LinkCache, type LinkPlan, type Resolution } from '../loader/link/index.js';
+import { planLink, applyLink, unlink, LinkError, LinkCache, type LinkPlan, type Resolution } from '../loader/link/index.js';
+import { guestLinkTarget } from './guest-link-target.js';
 import type { UndoLog } from './mechanism/undo-log.js';
 import { ControlError } from './control/protocol.js';
 

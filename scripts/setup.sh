@@ -26,7 +26,7 @@ if [ ! -d node_modules ] || [ package.json -nt node_modules/.package-lock.json ]
   npm ci --no-audit --no-fund --loglevel=error >/dev/null
 fi
 
-if [ ! -f dist/.built ] || [ -n "$(find emulator loader patcher cli scripts tsconfig.json -newer dist/.built \( -name '*.ts' -o -name 'tsconfig.json' \) -print -quit 2>/dev/null)" ]; then
+if [ ! -f dist/.built ] || [ -n "$(find emulator loader patcher patchgen debugger control cli scripts tsconfig.json -newer dist/.built \( -name '*.ts' -o -name 'tsconfig.json' \) -print -quit 2>/dev/null)" ]; then
   say "compiling TypeScript"
   npx tsc -p tsconfig.json
   touch dist/.built

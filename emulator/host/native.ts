@@ -15,6 +15,32 @@ export const hostMunmap = libc.func('int munmap(void *addr, size_t len)') as (ad
 export const hostMadvise = libc.func('int madvise(uint64_t addr, size_t len, int advice)') as (addr: number, len: number, advice: number) => number;
 export const hostMprotect = libc.func('int mprotect(uint64_t addr, size_t len, int prot)') as (addr: number, len: number, prot: number) => number;
 
+/** A private anonymous mapping of this process (read-write, no swap reserved), seen as bytes. */
+export interface NativeArea {
+  /** Host address of its first byte (exact below 2^53). */
+  address: number;
+  buffer: ArrayBuffer;
+  release(): void;
+}
+
+const PROT_READ_WRITE = 3;
+const MAP_PRIVATE_ANONYMOUS_NORESERVE = 0x02 | 0x20 | 0x4000;
+
+/** Reserve `length` bytes of zeroed host memory outside Node's heap; null when the host refuses. */
+export function mapAnonymous(length: number): NativeArea | null {
+  let ptr = hostMmap(null, length, PROT_READ_WRITE, MAP_PRIVATE_ANONYMOUS_NORESERVE, -1, 0);
+  const address = ptr === null ? 0n : BigInt(koffi.address(ptr));
+  if (address === 0n || address === 0xffffffffffffffffn) return null;
+  return {
+    address: Number(address),
+    buffer: koffi.view(ptr, length),
+    release() {
+      if (ptr !== null) hostMunmap(ptr, length);
+      ptr = null;
+    },
+  };
+}
+
 const dlopen = libc.func('void *dlopen(const char *file, int mode)');
 const dlsym = libc.func('void *dlsym(void *handle, const char *name)');
 const RTLD_NOW = 2;

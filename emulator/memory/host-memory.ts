@@ -2,9 +2,8 @@
 // Guest address A lives at byte A of `bytes`: the host reads and writes guest
 // memory without any call into the engine, and the engine maps the same pages
 // with uc_mem_map_ptr. Pages cost host RAM only once touched (MAP_NORESERVE).
-import koffi from 'koffi';
 import { lastErrno } from '../host/ffi.js';
-import { hostMadvise as madvise, hostMmap as mmap, hostMmapAt as mmapAt, hostMunmap as munmap } from '../host/native.js';
+import { hostMadvise as madvise, hostMmapAt as mmapAt, mapAnonymous, NativeArea } from '../host/native.js';
 
 
 const PROT_READ = 1;
@@ -24,15 +23,14 @@ export class HostMemory {
   view: DataView;
   /** Host address of guest address 0, as a number (exact below 2^53). */
   readonly hostBase: number;
-  private ptr: unknown;
+  private readonly area: NativeArea;
 
   constructor() {
-    const ptr = mmap(null, GUEST_SPACE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-    const addr = ptr === null ? 0n : koffi.address(ptr);
-    if (addr === 0n || addr === 0xffffffffffffffffn) throw new Error('cannot reserve 4 GiB of host address space for the guest');
-    this.ptr = ptr;
-    this.hostBase = Number(addr);
-    const buffer = koffi.view(ptr, GUEST_SPACE);
+    const area = mapAnonymous(GUEST_SPACE);
+    if (area === null) throw new Error('cannot reserve 4 GiB of host address space for the guest');
+    this.area = area;
+    this.hostBase = area.address;
+    const buffer = area.buffer;
     this.bytes = new Uint8Array(buffer);
     this.view = new DataView(buffer);
   }
@@ -63,7 +61,6 @@ export class HostMemory {
   release(): void {
     this.bytes = new Uint8Array(0);
     this.view = new DataView(new ArrayBuffer(0));
-    if (this.ptr !== null) munmap(this.ptr, GUEST_SPACE);
-    this.ptr = null;
+    this.area.release();
   }
 }

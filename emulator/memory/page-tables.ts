@@ -7,8 +7,7 @@
 // page 0, which Linux never lets a process map; the four page directories and
 // up to 2048 page tables in a separate host block mapped at physical 4 GiB, out
 // of the guest's reach.
-import koffi from 'koffi';
-import { hostMmap as mmap, hostMunmap as munmap } from '../host/native.js';
+import { mapAnonymous, NativeArea } from '../host/native.js';
 
 
 export const TABLES_PHYS = 2 ** 32;
@@ -26,14 +25,14 @@ export class PageTables {
   readonly hostAddress: number;
   private readonly view: DataView;
   private readonly words: Uint32Array;
-  private readonly ptr: unknown;
+  private readonly area: NativeArea;
 
   constructor(private readonly guest: DataView) {
-    const ptr = mmap(null, TABLES_SIZE, 3, 0x22 | 0x4000, -1, 0);
-    if (ptr === null) throw new Error('cannot allocate guest page tables');
-    this.ptr = ptr;
-    this.hostAddress = Number(koffi.address(ptr));
-    const buffer = koffi.view(ptr, TABLES_SIZE);
+    const area = mapAnonymous(TABLES_SIZE);
+    if (area === null) throw new Error('cannot allocate guest page tables');
+    this.area = area;
+    this.hostAddress = area.address;
+    const buffer = area.buffer;
     this.view = new DataView(buffer);
     this.words = new Uint32Array(buffer);
     for (let d = 0; d < DIRS; d++) {
@@ -78,7 +77,7 @@ export class PageTables {
   }
 
   release(): void {
-    munmap(this.ptr, TABLES_SIZE);
+    this.area.release();
   }
 
   private hasTable(dir: number): boolean {

@@ -7,5 +7,4 @@ export type { LinkProblem, LinkProblemKind } from './errors.js';
 export { LinkCache } from './program-symbols.js';
 export { OLD_PREFIX, parseOldName } from './resolve.js';
 export type { Resolution } from './resolve.js';
-export { guestLinkTarget } from './guest-target.js';
 export type { Definition, LinkMemory, LinkOptions, LinkRegistry, LinkTarget, LinkedObject, LinkedSegment } from './target.js';

@@ -1,5 +1,5 @@
 // What the linker needs from the running program, and what it gives back.
-// The linker never reaches into the emulator: guest-target.ts adapts a
+// The linker never reaches into the emulator: patcher/guest-link-target.ts
 // Process to these interfaces.
 import type { RuntimeModule } from '../program/runtime-module.js';
 import type { ModuleCache } from '../symbols/modules.js';

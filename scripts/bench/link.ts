@@ -19,7 +19,8 @@ import { staticSymbols } from '../../loader/elf/symbols.js';
 import { ModuleCache } from '../../loader/symbols/modules.js';
 import { programModules } from '../../loader/program/program-modules.js';
 import { guestProgram } from '../../patcher/inspect/guest-program.js';
-import { LinkCache, applyLink, guestLinkTarget, planLink, unlink } from '../../loader/link/index.js';
+import { LinkCache, applyLink, planLink, unlink } from '../../loader/link/index.js';
+import { guestLinkTarget } from '../../patcher/guest-link-target.js';
 
 const TARGET_MS = 20;
 /** Untimed links after the first, so the JIT has compiled the linker before timing. */

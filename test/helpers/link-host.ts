@@ -13,7 +13,8 @@ import { guestProgram } from '../../patcher/inspect/guest-program.js';
 import { programModules } from '../../loader/program/program-modules.js';
 import { ModuleCache } from '../../loader/symbols/modules.js';
 import type { RuntimeModule } from '../../loader/program/runtime-module.js';
-import { LinkCache, LinkOptions, LinkTarget, guestLinkTarget } from '../../loader/link/index.js';
+import { LinkCache, LinkOptions, LinkTarget } from '../../loader/link/index.js';
+import { guestLinkTarget } from '../../patcher/guest-link-target.js';
 import { BUILD, REPO } from './run.js';
 
 export const LINKTEST = path.join(BUILD, 'linktest');

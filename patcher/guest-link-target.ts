@@ -1,10 +1,10 @@
 // A running guest process as a link target: its address space, its
 // translated-code cache and its list of objects dsu linked.
-import type { Process } from '../../emulator/process.js';
-import type { RuntimeModule } from '../program/runtime-module.js';
-import type { ModuleCache } from '../symbols/modules.js';
-import type { LinkCache } from './program-symbols.js';
-import { LinkTarget } from './target.js';
+import type { Process } from '../emulator/process.js';
+import type { RuntimeModule } from '../loader/program/runtime-module.js';
+import type { ModuleCache } from '../loader/symbols/modules.js';
+import type { LinkCache } from '../loader/link/program-symbols.js';
+import type { LinkTarget } from '../loader/link/target.js';
 
 /** `modules`: the program's objects in load order (the module model's list, linked objects included). */
 export function guestLinkTarget(proc: Process, modules: readonly RuntimeModule[], caches: { cache?: LinkCache; moduleCache?: ModuleCache } = {}): LinkTarget {
