@@ -1,6 +1,7 @@
 // `dsu run [options] PROGRAM [ARGS...]`
 import { parseArgs, UsageError } from './args.js';
-import { startSession, LaunchError } from '../emulator/launch.js';
+import { startSession } from '../emulator/launch.js';
+import { LaunchError } from '../emulator/exec.js';
 import { ExitStatus } from '../emulator/process.js';
 import { loadDisassembler } from '../emulator/faults/disasm.js';
 import { ControlServer } from '../patcher/control/server.js';

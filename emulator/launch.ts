@@ -1,12 +1,8 @@
-// Starting a program: find and check the executable, build the machine and
-// process, load it (with its interpreter), and run it to completion.
+// A session: the run of one program under dsu. It builds the machine and
+// the first process with its files and policies, execs the program into it
+// (exec.ts), runs it to completion and writes the statistics (stats.ts).
 import fs from 'node:fs';
-import path from 'node:path';
-import crypto from 'node:crypto';
 import { createRequire } from 'node:module';
-import { parseElf } from '../loader/elf/elf-file.js';
-import { ElfError } from '../loader/elf/errors.js';
-import { startProgram, StartupMemory, InterpreterError } from '../loader/startup.js';
 import { Machine } from './machine.js';
 import { Process, ExitStatus } from './process.js';
 import { Vfs } from './files/vfs.js';
@@ -16,24 +12,14 @@ import { hostGetFl } from './host/file-calls.js';
 import { SyscallDispatcher } from './syscalls/dispatch.js';
 import { allSyscallRows } from './syscalls/table.js';
 import { Runner } from './runner.js';
-import { Reg } from './engine/unicorn-consts.js';
 import { createLogger, Logger } from './log.js';
-import { LinuxError, ENOENT, errnoOf, errnoName } from './abi/errno.js';
-import { TASK_SIZE } from './memory/address-space.js';
 import { handleFault, deliverSignals } from './signals/delivery.js';
+import { hasDeliverable, pendingSet, waitedSignals } from './signals/post.js';
 import { attachHostSignals } from './signals/host.js';
 import { LOOPBACK_ONLY, NetPolicy } from './net/policy.js';
 import { hostRlimit } from './host/clock.js';
-
-export const STACK_TOP = TASK_SIZE - 0x1000;
-export const STACK_SIZE = 8 * 1024 * 1024;
-
-/** A program that cannot be started: missing, not executable, malformed. */
-export class LaunchError extends Error {
-  constructor(message: string, readonly exitCode: number) {
-    super(message);
-  }
-}
+import { execProgram, LaunchError } from './exec.js';
+import { writeStats } from './stats.js';
 
 export interface RunOptions {
   program: string;
@@ -67,42 +53,6 @@ export interface Session {
   rollbackDepth: number;
   /** Resolves with the exit status when the guest is gone. */
   done: Promise<ExitStatus>;
-}
-
-function findProgram(vfs: Vfs, program: string, envPath: string): { guest: string; host: string } {
-  const candidates = program.includes('/')
-    ? [program]
-    : envPath.split(':').filter((d) => d.length > 0).map((d) => path.posix.join(d, program));
-  for (const c of candidates) {
-    let r;
-    try {
-      r = vfs.resolve(c);
-    } catch {
-      continue;
-    }
-    if (fs.existsSync(r.host)) return r;
-  }
-  throw new LaunchError(`${program}: No such file or directory`, 127);
-}
-
-function readProgram(host: string, shown: string): Uint8Array {
-  let st: fs.Stats;
-  try {
-    st = fs.statSync(host);
-  } catch {
-    throw new LaunchError(`${shown}: No such file or directory`, 127);
-  }
-  if (st.isDirectory()) throw new LaunchError(`${shown}: Is a directory`, 126);
-  try {
-    fs.accessSync(host, fs.constants.X_OK);
-  } catch {
-    throw new LaunchError(`${shown}: Permission denied`, 126);
-  }
-  try {
-    return fs.readFileSync(host);
-  } catch (e) {
-    throw new LaunchError(`${shown}: cannot read (${errnoName(errnoOf(e))})`, 126);
-  }
 }
 
 function guestEnvironment(extra: string[]): string[] {
@@ -139,16 +89,6 @@ export function startSession(opts: RunOptions): Session {
   const cwd = probe.toGuest(process.cwd()) ?? '/';
   const vfs = new Vfs({ root, cwd, writable: opts.rw ?? [] });
   const envp = guestEnvironment(opts.env ?? []);
-  const envPath = envp.find((e) => e.startsWith('PATH='))?.slice(5) ?? '/usr/local/bin:/usr/bin:/bin';
-  const exe = findProgram(vfs, opts.program, envPath);
-  const bytes = readProgram(exe.host, opts.program);
-  let elf;
-  try {
-    elf = parseElf(bytes, opts.program);
-  } catch (e) {
-    if (e instanceof ElfError) throw new LaunchError(e.message, 126);
-    throw e;
-  }
 
   const machine = new Machine();
   const euid = process.geteuid?.() ?? 0;
@@ -160,51 +100,16 @@ export function startSession(opts: RunOptions): Session {
     groups: hostGroups(),
   };
   const proc = new Process(machine, vfs, ids, log);
-  proc.exePath = exe.guest;
   proc.policy = opts.net ?? LOOPBACK_ONLY;
   const nofile = hostRlimit(7);
   // descriptor numbers are bounded by RLIMIT_NOFILE, as getrlimit reports it
   if (typeof nofile !== 'number') proc.fds.limit = Number(nofile[0] < 1n << 20n ? nofile[0] : 1n << 20n);
-  proc.argv = [opts.program, ...opts.args];
-  proc.comm = path.basename(exe.guest).slice(0, 15);
-  const space = machine.space;
-  const mem: StartupMemory = {
-    map: (start, length, prot, name, fill) => space.map(start, length, prot, name === '[stack]' ? 'stack' : 'image', name, { fill }),
-    isFree: (start, end) => space.isFree(start, end),
-    findFree: (length) => space.findFree(length),
-    write: (address, data) => machine.memory.bytes.set(data, address),
-  };
-  let plan;
   try {
-    plan = startProgram(elf, {
-      argv: proc.argv,
-      envp,
-      execPath: opts.program,
-      readFile: (p) => fs.readFileSync(vfs.resolve(p).host),
-      ids,
-      random: crypto.randomBytes(16),
-      stackTop: STACK_TOP,
-      stackSize: STACK_SIZE,
-    }, mem);
+    execProgram(proc, { program: opts.program, argv: [opts.program, ...opts.args], envp });
   } catch (e) {
     machine.release();
-    if (e instanceof InterpreterError) {
-      // Like execve: a missing interpreter is ENOENT, which a shell reports as 127.
-      const errno = errnoOf(e.reason);
-      const why = errno === ENOENT ? 'not found' : `cannot be read (${errnoName(errno)})`;
-      throw new LaunchError(`${opts.program}: interpreter ${e.interpreter} ${why}`, errno === ENOENT ? 127 : 126);
-    }
-    if (e instanceof ElfError) throw new LaunchError(e.message, 126);
-    if (e instanceof LinuxError) throw new LaunchError(`${opts.program}: cannot load: ${e.message}`, 126);
     throw e;
   }
-  proc.exe = plan.exe;
-  proc.interp = plan.interp;
-  proc.auxv = plan.auxv;
-  space.brkStart = space.brkEnd = plan.brk;
-  space.mmapTop = STACK_TOP - STACK_SIZE - 128 * 1024 * 1024;
-  machine.cpu.setReg(Reg.ESP, plan.sp);
-  machine.cpu.setReg(Reg.EDX, 0);
   const stdio = opts.stdio ?? [0, 1, 2];
   stdio.forEach((hostFd, fd) => proc.fds.place(fd, new HostStream(hostFd, statusFlagsOf(hostFd, fd), `/dev/fd/${fd}`, false)));
 
@@ -213,6 +118,7 @@ export function startSession(opts: RunOptions): Session {
   const runner = new Runner(proc, dispatcher, {
     onFault: (fault, thread) => handleFault(proc, runner, fault, thread),
     beforeResume: (thread) => deliverSignals(proc, runner, thread),
+    signalFor: (thread) => hasDeliverable(thread) || (pendingSet(thread) & waitedSignals(thread)) !== 0n,
     onExit: () => release(),
   }, { quantumMs: opts.quantumMs ?? 2, koffiPath: createRequire(import.meta.url).resolve('koffi') });
   proc.notifySignal = () => runner.interrupt();
@@ -222,40 +128,12 @@ export function startSession(opts: RunOptions): Session {
     proc.fds.closeAll();
   };
   const started = performance.now();
-  const done = runner.start(plan.entry).then((status) => {
+  const done = runner.start(proc.mainThread.eip).then((status) => {
     machine.release();
     if (opts.statsFile) writeStats(opts.statsFile, status, started, runner, dispatcher, opts.profile ?? false);
     return status;
   });
   return { proc, runner, done, updatePoints: opts.updatePoints ?? false, rollbackDepth: opts.rollbackDepth ?? 10 };
-}
-
-function writeStats(file: string, status: ExitStatus, started: number, runner: Runner, dispatcher: SyscallDispatcher, profile: boolean): void {
-  const usage = process.resourceUsage();
-  const cpuMs = (usage.userCPUTime + usage.systemCPUTime) / 1000;
-  const stats = {
-    status, slices: runner.slices, syscalls: dispatcher.count,
-    wallMs: Math.round(performance.now() - started),
-    userCpuMs: Math.round(usage.userCPUTime / 1000),
-    systemCpuMs: Math.round(usage.systemCPUTime / 1000),
-    maxRssKiB: usage.maxRSS,
-    // where the host's time went: guest code, syscall handlers (host I/O
-    // included), and the rest of the host process's CPU time (event loop,
-    // start-up, control channel)
-    ...(profile ? {
-      profile: {
-        guestMs: Math.round(runner.emulateMs - dispatcher.handlerMs),
-        syscallMs: Math.round(dispatcher.handlerMs + dispatcher.retryMs),
-        // wall-clock parts of a CPU-time total: may come out slightly negative on a busy machine
-        otherCpuMs: Math.round(cpuMs - runner.emulateMs - dispatcher.retryMs),
-      },
-    } : {}),
-  };
-  try {
-    fs.writeFileSync(file, JSON.stringify(stats) + '\n');
-  } catch (e) {
-    process.stderr.write(`dsu: cannot write stats to ${file}: ${(e as Error).message}\n`);
-  }
 }
 
 export async function runProgram(opts: RunOptions): Promise<ExitStatus> {

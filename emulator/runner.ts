@@ -1,37 +1,60 @@
-// Runs a guest process in slices. Each slice is one uc_emu_start: it ends
-// when the guest exits, faults, blocks in a syscall, or has run for the
-// preemption quantum. Between slices Node's event loop runs (sockets, timers,
-// the control channel), so the host stays responsive and idle while the
-// guest waits.
+// Runs the threads of a guest process on its one engine, in slices. Each
+// slice is one uc_emu_start for one thread: it ends when the process exits,
+// the thread faults, blocks in a syscall, yields, or has run for the
+// preemption quantum. Between slices Node's event loop runs (sockets,
+// timers, the control channel), so the host stays responsive and idle while
+// every thread waits. The unit switched is a thread's saved CPU context:
+// before a thread runs, or has its registers read or written (a syscall
+// re-run, a signal delivered), it is put on the engine.
 import { Reg } from './engine/unicorn-consts.js';
 import { Watchdog } from './engine/watchdog.js';
+import { SavedCpu } from './engine/saved-cpu.js';
+import { TLS_FIRST } from './engine/descriptors.js';
+import { clearExceptionInFlight } from './engine/exception-latch.js';
 import { Process, ExitStatus } from './process.js';
 import { Thread } from './thread.js';
 import { SyscallDispatcher } from './syscalls/dispatch.js';
 import { SyscallContext } from './syscalls/types.js';
 import { CpuFault, faultFromInterrupt, faultFromEngineError } from './faults/fault.js';
-import { clearExceptionInFlight } from './signals/exception-latch.js';
 
 export interface RunnerHooks {
   /** A CPU exception or engine error: decide what happens (signal delivery or death). */
   onFault(fault: CpuFault, thread: Thread): void;
-  /** Before a thread resumes: deliver pending signals (may change registers). */
+  /** Before a thread resumes, with it on the engine: deliver pending signals (may change registers). */
   beforeResume(thread: Thread): void;
+  /** Whether a signal is pending that the thread would take now (or that ends its wait). */
+  signalFor(thread: Thread): boolean;
   /** The process is gone; release resources. */
   onExit(status: ExitStatus): void;
+}
+
+/** A thread lent to the host to run a function of the guest (see guest-call.ts). */
+interface Lent {
+  thread: Thread;
+  cpu: SavedCpu;
+  eip: number;
+  state: Thread['state'];
+  pending: Thread['pending'];
+  woken: boolean;
+  mask: bigint;
+  syscallState: Thread['syscallState'];
 }
 
 const TLB_RESIZE_MS = 100;
 
 export class Runner {
-  private eip = 0;
+  /** The thread whose registers are on the engine. */
+  private loaded: Thread;
+  private loadedCtx: SyscallContext;
+  private readonly contexts = new WeakMap<Thread, SyscallContext>();
+  /** Round-robin position in proc.threads. */
+  private cursor = 0;
   private scheduled = false;
   /** A signal was posted since the last slice began. */
   signalPending = false;
   private fault: CpuFault | null = null;
   private watchdog: Watchdog | null = null;
   private finished: ((s: ExitStatus) => void) | null = null;
-  private readonly ctx: SyscallContext;
   /** Callbacks run with the guest stopped at an instruction boundary (the patcher's entry point). */
   private readonly stoppedWork: (() => void)[] = [];
   /**
@@ -42,11 +65,12 @@ export class Runner {
   readonly interceptors: ((fault: CpuFault, thread: Thread) => boolean)[] = [];
   /** Told after every slice, with the guest stopped at an instruction boundary (the patcher re-checks safety). */
   readonly stopListeners = new Set<() => void>();
-  /** While held, the program does not run (a patch is being applied); guest calls still do. */
+  /** While held, the program does not run (a patch is being applied); a lent thread still does. */
   private holds = 0;
-  /** A guest call (the patcher running a function inside the guest) is in progress. */
-  inGuestCall = false;
+  private lent: Lent | null = null;
   slices = 0;
+  /** Thread switches on the engine. */
+  switches = 0;
   /** The engine sizes its translation cache at each flush from recent use: flush now and then so it can grow. */
   private lastTlbResize = 0;
   /** Milliseconds inside the engine (guest code and the syscall handlers it calls). */
@@ -59,15 +83,11 @@ export class Runner {
     opts: { quantumMs: number; koffiPath: string },
   ) {
     const cpu = proc.machine.cpu;
-    this.ctx = {
-      proc,
-      thread: proc.mainThread,
-      mem: proc.mem,
-      stopCpu: () => cpu.stop(),
-    };
+    this.loaded = proc.mainThread;
+    this.loadedCtx = this.contextOf(this.loaded);
     cpu.onInterrupt((intno) => {
       if (intno === 0x80) {
-        this.syscalls.enter(this.ctx);
+        this.syscalls.enter(this.loadedCtx);
         return;
       }
       this.fault = faultFromInterrupt(intno, cpu);
@@ -79,21 +99,38 @@ export class Runner {
     }
   }
 
-  get context(): SyscallContext {
-    return this.ctx;
+  /** The syscall context of a thread (the process, the thread, memory, the stop switch). */
+  contextOf(thread: Thread): SyscallContext {
+    let ctx = this.contexts.get(thread);
+    if (!ctx) {
+      const cpu = this.proc.machine.cpu;
+      ctx = { proc: this.proc, thread, mem: this.proc.mem, stopCpu: () => cpu.stop() };
+      this.contexts.set(thread, ctx);
+    }
+    return ctx;
   }
 
-  /** Current instruction pointer of the stopped guest. */
+  /** The syscall context of the thread on the engine. */
+  get context(): SyscallContext {
+    return this.loadedCtx;
+  }
+
+  /** The thread whose registers are on the engine (the one running, during a slice). */
+  get current(): Thread {
+    return this.loaded;
+  }
+
+  /** Where the thread on the engine resumes. */
   get instructionPointer(): number {
-    return this.eip;
+    return this.loaded.eip;
   }
 
   set instructionPointer(value: number) {
-    this.eip = value >>> 0;
+    this.loaded.eip = value >>> 0;
   }
 
   start(entry: number): Promise<ExitStatus> {
-    this.eip = entry;
+    this.loaded.eip = entry >>> 0;
     return new Promise((resolve) => {
       this.finished = resolve;
       this.schedule();
@@ -127,7 +164,6 @@ export class Runner {
     if (!this.finished) return;
     if (!this.proc.exit) this.proc.exit = { signal: 9, core: false };
     this.holds = 0;
-    this.inGuestCall = false;
     this.proc.machine.cpu.stop();
     this.schedule();
   }
@@ -145,9 +181,73 @@ export class Runner {
     return this.holds > 0;
   }
 
-  /** Run the guest now even if held (guest calls); `schedule` is otherwise private. */
+  /** Run the guest now even if held (a lent thread); `schedule` is otherwise private. */
   kick(): void {
     this.schedule();
+  }
+
+  /**
+   * Put `thread` on the engine: the registers of the one there are saved in
+   * its context, the incoming one's restored, and its TLS descriptors written
+   * to the GDT, as the kernel's switch_to does (load_TLS).
+   */
+  switchTo(thread: Thread): void {
+    if (this.loaded === thread) return;
+    const machine = this.proc.machine;
+    const out = this.loaded;
+    if (out.state !== 'exited') (out.cpu ??= new SavedCpu(machine.cpu)).save(machine.cpu);
+    if (!thread.cpu) throw new Error(`thread ${thread.tid} has no saved CPU state`);
+    thread.cpu.restore(machine.cpu);
+    thread.tls.forEach((words, i) => machine.gdt.write(TLS_FIRST + i, words));
+    this.loaded = thread;
+    this.loadedCtx = this.contextOf(thread);
+    this.switches++;
+  }
+
+  /**
+   * Lend `thread` to the host (a guest call): it is put on the engine, its
+   * registers, blocked syscall and signal mask are set aside, and only it
+   * runs (even while the program is held) until giveBack().
+   */
+  lend(thread: Thread): void {
+    if (this.lent) throw new Error('a thread is already lent');
+    this.switchTo(thread);
+    const cpu = this.proc.machine.cpu;
+    const saved = new SavedCpu(cpu);
+    saved.save(cpu);
+    this.suspendWait(thread);
+    this.lent = {
+      thread, cpu: saved, eip: thread.eip, state: thread.state, pending: thread.pending, woken: thread.woken,
+      mask: thread.signalMask, syscallState: thread.syscallState,
+    };
+    thread.pending = null;
+    thread.woken = false;
+    thread.syscallState = null;
+    thread.state = 'runnable';
+    thread.signalMask = ~0n;
+  }
+
+  /** The thread lent by lend(), if any. */
+  get lentThread(): Thread | null {
+    return this.lent?.thread ?? null;
+  }
+
+  /** Give the lent thread back exactly as it was. */
+  giveBack(): void {
+    const l = this.lent;
+    if (!l) return;
+    this.lent = null;
+    const thread = l.thread;
+    this.switchTo(thread);
+    l.cpu.restore(this.proc.machine.cpu);
+    l.cpu.free();
+    thread.eip = l.eip;
+    thread.state = l.state;
+    thread.pending = l.pending;
+    thread.woken = l.woken;
+    thread.signalMask = l.mask;
+    thread.syscallState = l.syscallState;
+    this.resumeWait(thread);
   }
 
   private schedule(): void {
@@ -161,18 +261,12 @@ export class Runner {
 
   private slice(): void {
     const proc = this.proc;
-    const thread = proc.mainThread;
     while (this.stoppedWork.length > 0 && !proc.exited) this.stoppedWork.shift()!();
     if (proc.exited) return this.finish();
-    if (this.holds > 0 && !this.inGuestCall) return;
-    this.signalPending = false;
-    if (!this.inGuestCall) this.hooks.beforeResume(thread);
+    const thread = this.pick();
     if (proc.exited) return this.finish();
-    if (thread.state === 'blocked') {
-      this.armWait(thread);
-      return;
-    }
-    if (proc.exited) return this.finish();
+    if (thread === null) return;
+    const lending = this.lent !== null;
     const cpu = proc.machine.cpu;
     const now = performance.now();
     if (now - this.lastTlbResize > TLB_RESIZE_MS) {
@@ -182,11 +276,11 @@ export class Runner {
     this.fault = null;
     this.watchdog?.armed();
     const began = performance.now();
-    const err = cpu.start(this.eip);
+    const err = cpu.start(thread.eip);
     this.emulateMs += performance.now() - began;
     this.watchdog?.disarmed();
     this.slices++;
-    this.eip = cpu.reg(Reg.EIP);
+    thread.eip = cpu.reg(Reg.EIP);
     if (this.fault === null && err !== 0) this.fault = faultFromEngineError(err, cpu);
     if (this.fault !== null) {
       const f = this.fault;
@@ -197,27 +291,81 @@ export class Runner {
       } else {
         this.hooks.onFault(f, thread);
         // the fault handler may have redirected EIP (signal handler)
-        this.eip = cpu.reg(Reg.EIP);
+        thread.eip = cpu.reg(Reg.EIP);
       }
     }
     if (proc.exited) return this.finish();
-    if (!this.inGuestCall) for (const listener of [...this.stopListeners]) listener();
+    if (!lending) for (const listener of [...this.stopListeners]) listener();
     if (proc.exited) return this.finish();
-    if (this.holds > 0 && !this.inGuestCall) {
-      if (isBlocked(thread)) this.armWait(thread);
-      return;
-    }
-    if (isBlocked(thread)) {
+    if (thread.state === 'blocked' && !this.lent) {
       // a syscall that installed a temporary mask (sigsuspend, ppoll) may
       // have let a pending signal through: it interrupts the wait right away
-      if (!this.inGuestCall) this.hooks.beforeResume(thread);
+      if (this.holds === 0) this.hooks.beforeResume(thread);
       if (proc.exited) return this.finish();
-      if (isBlocked(thread)) {
-        this.armWait(thread);
-        if (this.stoppedWork.length === 0) return;
-      }
     }
-    this.schedule();
+    if (thread.state === 'blocked') this.armWait(thread);
+    if (this.holds > 0 && !this.lent) {
+      if (this.stoppedWork.length > 0) this.schedule();
+      return;
+    }
+    if (this.stoppedWork.length > 0 || this.signalPending || this.anyReady()) this.schedule();
+  }
+
+  /**
+   * The next thread to run, on the engine and with its signals delivered, or
+   * null when none can run now (each blocked one has its wait armed). Threads
+   * take turns in their order; a blocked thread whose wait fired re-runs its
+   * syscall first, and one with a signal to take has it delivered (which may
+   * end its syscall).
+   */
+  private pick(): Thread | null {
+    if (this.lent) return this.prepare(this.lent.thread, true) ? this.lent.thread : null;
+    if (this.holds > 0) return null;
+    this.signalPending = false;
+    const threads = this.proc.threads;
+    const n = threads.length;
+    for (let i = 0; i < n; i++) {
+      const index = (this.cursor + i) % n;
+      const t = threads[index];
+      if (t.state === 'exited') continue;
+      if (this.prepare(t, false)) {
+        this.cursor = (index + 1) % n;
+        return t;
+      }
+      if (this.proc.exited) return null;
+    }
+    return null;
+  }
+
+  /** Make `thread` ready to run now; false when it stays blocked (its wait armed) or cannot run. */
+  private prepare(thread: Thread, lending: boolean): boolean {
+    if (thread.state === 'blocked') {
+      const signal = !lending && this.hooks.signalFor(thread);
+      if (!thread.woken && !signal) {
+        this.armWait(thread);
+        return false;
+      }
+      this.switchTo(thread);
+      if (thread.woken) {
+        thread.woken = false;
+        this.syscalls.retry(this.loadedCtx);
+      }
+    } else {
+      this.switchTo(thread);
+    }
+    if (!lending && !this.proc.exited) this.hooks.beforeResume(thread);
+    if (this.proc.exited) return false;
+    if (thread.state === 'blocked') {
+      this.armWait(thread);
+      return false;
+    }
+    return thread.state === 'runnable';
+  }
+
+  /** Whether some thread can run without waiting for anything. */
+  private anyReady(): boolean {
+    for (const t of this.proc.threads) if (t.state === 'runnable' || t.woken) return true;
+    return false;
   }
 
   /** Stop waiting for a blocked syscall's wake-up (a guest call borrows the thread). */
@@ -237,19 +385,13 @@ export class Runner {
 
   private armWait(thread: Thread): void {
     const p = thread.pending;
-    if (!p || p.cancel) return;
+    if (!p || p.cancel || thread.woken) return;
     const wake = (): void => {
       if (thread.pending !== p) return;
       p.cancel?.();
       p.cancel = null;
-      if (this.syscalls.retry(this.ctx)) {
-        this.eip = this.proc.machine.cpu.reg(Reg.EIP);
-        this.schedule();
-      } else if (!this.proc.exited) {
-        this.armWait(thread);
-      } else {
-        this.schedule();
-      }
+      thread.woken = true;
+      this.schedule();
     };
     p.cancel = p.blocked.arm(wake);
   }
@@ -259,15 +401,16 @@ export class Runner {
     const done = this.finished;
     this.finished = null;
     const status = this.proc.exit ?? { code: 0 };
-    const p = this.proc.mainThread.pending;
-    p?.cancel?.();
+    for (const t of this.proc.threads) {
+      t.pending?.cancel?.();
+      // contexts belong to the engine, which is freed after this
+      t.cpu?.free();
+      t.cpu = null;
+    }
+    this.lent?.cpu.free();
+    this.lent = null;
     this.hooks.onExit(status);
     // the watchdog must be gone before the engine is freed
     void Promise.resolve(this.watchdog?.close()).then(() => done(status));
   }
-}
-
-/** Re-reads the state: handlers change it while the guest runs. */
-function isBlocked(thread: Thread): boolean {
-  return thread.state === 'blocked';
 }

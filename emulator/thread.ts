@@ -1,10 +1,13 @@
-// Per-thread state: registers live in the engine while the thread runs;
-// here are the TLS descriptors, the pending (blocked) syscall and the signal
-// mask, which belong to the thread and not the process.
+// Per-thread state (blink's "Machine" to the process's "System"): the
+// thread's registers live in the engine while it runs and in its saved CPU
+// context while another thread has the engine; the resume address, the TLS
+// descriptors, the pending (blocked) syscall, the signal mask and queue and
+// the alternate stack belong to the thread and not the process.
 import type { SyscallRow } from './syscalls/types.js';
 import type { Blocked } from './kernel/wait.js';
 import { TLS_COUNT } from './engine/descriptors.js';
 import type { SignalInfo } from './signals/post.js';
+import type { SavedCpu } from './engine/saved-cpu.js';
 
 export type ThreadState = 'runnable' | 'blocked' | 'exited';
 
@@ -19,7 +22,13 @@ export interface PendingSyscall {
 
 export class Thread {
   state: ThreadState = 'runnable';
+  /** Where the thread resumes (the runner's, not the engine's: at a breakpoint the engine's is one past the int3). */
+  eip = 0;
+  /** Its CPU state while another thread has the engine (null until it is first switched out). */
+  cpu: SavedCpu | null = null;
   pending: PendingSyscall | null = null;
+  /** The blocked syscall's wait fired: re-run it when the thread is next on the engine. */
+  woken = false;
   /** Descriptor words of GDT entries 6..8 (set_thread_area). */
   readonly tls: [number, number][] = Array.from({ length: TLS_COUNT }, () => [0, 0] as [number, number]);
   clearChildTid = 0;

@@ -231,7 +231,7 @@ export class Patcher {
         const before = snapshotCarried(proc.space.memory.bytes, carried);
         const esp = proc.machine.cpu.reg(Reg.ESP) >>> 0;
         const journal = new WriteJournal(this.session);
-        const r = await callGuest(this.session, this.breakpoints, linked.exports.get('dsu_transfer')!, [], opts.transferTimeoutMs);
+        const r = await callGuest(this.session, linked.exports.get('dsu_transfer')!, [], opts.transferTimeoutMs);
         journal.close();
         journaledPages = journal.pages;
         if (!r.ok || r.value !== 0) {
@@ -338,7 +338,7 @@ export class Patcher {
     runner.hold();
     let r;
     try {
-      r = await callGuest(this.session, this.breakpoints, address, [], opts.transferTimeoutMs);
+      r = await callGuest(this.session, address, [], opts.transferTimeoutMs);
     } finally {
       runner.release();
     }

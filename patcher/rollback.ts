@@ -69,7 +69,7 @@ export function rollbackLatest(patcher: Patcher, opts: RollbackOptions): Promise
         if (!entry) throw new ControlError(`patch #${p.id}: dsu_rollback not found`);
         const before = snapshotCarried(bytes, p.carried);
         const journal = new WriteJournal(session);
-        const r = await callGuest(session, patcher.breakpoints, (entry.start + module.bias) >>> 0, [], opts.transferTimeoutMs);
+        const r = await callGuest(session, (entry.start + module.bias) >>> 0, [], opts.transferTimeoutMs);
         journal.close();
         if (!r.ok || r.value !== 0) {
           journal.undo();

@@ -56,4 +56,5 @@ export const uc = {
   contextSave: lib.func('int uc_context_save(uc_engine *uc, void *context)'),
   contextRestore: lib.func('int uc_context_restore(uc_engine *uc, void *context)'),
   contextFree: lib.func('int uc_context_free(void *context)'),
+  contextRegRead: lib.func('int uc_context_reg_read(void *context, int regid, void *value)'),
 };

@@ -16,7 +16,7 @@ import { SignalInfo, hasDeliverable, pendingSet, takeSignal, waitedSignals } fro
 import { CpuContext, applyContext, captureContext } from './context.js';
 import { setupFrame } from './frame.js';
 import { SignalAwareState, restartable } from './interrupt.js';
-import { clearExceptionInFlight } from './exception-latch.js';
+import { clearExceptionInFlight } from '../engine/exception-latch.js';
 
 const FPE_INTDIV = 1;
 
@@ -131,7 +131,7 @@ export function handleFault(proc: Process, _runner: Runner, raw: CpuFault, threa
 
 export function deliverSignals(proc: Process, runner: Runner, thread: Thread): void {
   if (proc.exited || thread.pendingSignals.size === 0) return;
-  const ctx = runner.context;
+  const ctx = runner.contextOf(thread);
   if (thread.pending && (pendingSet(thread) & waitedSignals(thread)) !== 0n) {
     // sigtimedwait dequeues what it waits for: let it run again now
     const p = thread.pending;
@@ -141,7 +141,7 @@ export function deliverSignals(proc: Process, runner: Runner, thread: Thread): v
   }
   if (!hasDeliverable(thread)) return;
   const cpu = proc.machine.cpu;
-  let eip = runner.instructionPointer;
+  let eip = thread.eip;
   const interruptSyscall = (restart: boolean): bigint | undefined => {
     const p = thread.pending!;
     const state = (thread.syscallState ?? {}) as SignalAwareState;
@@ -162,7 +162,7 @@ export function deliverSignals(proc: Process, runner: Runner, thread: Thread): v
   });
   if (!context || proc.exited) return;
   applyContext(cpu, context);
-  runner.instructionPointer = context.eip;
+  thread.eip = context.eip;
 }
 
 function endResult(state: SignalAwareState): number {

@@ -5,7 +5,6 @@ import { afterEach, describe, expect, test } from 'vitest';
 import path from 'node:path';
 import { BUILD } from '../helpers/run.js';
 import { Guest, startGuest } from '../helpers/guest.js';
-import { Breakpoints } from '../../patcher/mechanism/breakpoints.js';
 import { callGuest } from '../../patcher/mechanism/guest-call.js';
 
 let guest: Guest | null = null;
@@ -26,16 +25,15 @@ for (const variant of ['dyn', 'static']) {
       await g.waitFor('first counter=100 hidden=7\n');
       // the program is now blocked reading stdin
       const { runner } = g.session;
-      const bps = new Breakpoints(g.session);
       runner.hold();
-      const sum = await callGuest(g.session, bps, g.symbol('add'), [40, 2], 2000);
+      const sum = await callGuest(g.session, g.symbol('add'), [40, 2], 2000);
       expect(sum).toEqual({ ok: true, value: 42 });
-      const bumped = await callGuest(g.session, bps, g.symbol('bump'), [5], 2000);
+      const bumped = await callGuest(g.session, g.symbol('bump'), [5], 2000);
       expect(bumped).toEqual({ ok: true, value: 3 });
-      const crashed = await callGuest(g.session, bps, g.symbol('crash'), [], 2000);
+      const crashed = await callGuest(g.session, g.symbol('crash'), [], 2000);
       expect(crashed.ok).toBe(false);
       if (!crashed.ok) expect(crashed.reason).toMatch(/^SIGSEGV \(invalid memory access at address 0x0\) at 0x[0-9a-f]+ in crash/);
-      const spun = await callGuest(g.session, bps, g.symbol('spin'), [], 300);
+      const spun = await callGuest(g.session, g.symbol('spin'), [], 300);
       expect(spun).toEqual({ ok: false, reason: 'did not return within 300 ms' });
       runner.release();
       g.send('second\n');

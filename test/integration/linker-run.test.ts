@@ -10,15 +10,12 @@ import fs from 'node:fs';
 import { LinkHost, linktestObject, startLinkHost } from '../helpers/link-host.js';
 import { applyLink, planLink, unlink, LinkedObject, LinkOptions } from '../../loader/link/index.js';
 import { callGuest } from '../../patcher/mechanism/guest-call.js';
-import { Breakpoints } from '../../patcher/mechanism/breakpoints.js';
 
 let host: LinkHost;
-let breakpoints: Breakpoints;
 
 beforeAll(async () => {
   host = await startLinkHost();
   host.session.runner.hold();
-  breakpoints = new Breakpoints(host.session);
 });
 
 afterAll(async () => {
@@ -27,7 +24,7 @@ afterAll(async () => {
 });
 
 async function call(address: number, ...args: number[]): Promise<number> {
-  const r = await callGuest(host.session, breakpoints, address, args, 5000);
+  const r = await callGuest(host.session, address, args, 5000);
   if (!r.ok) throw new Error(`guest call at 0x${address.toString(16)}: ${r.reason}`);
   return r.value;
 }

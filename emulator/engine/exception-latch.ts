@@ -10,9 +10,9 @@
 // and 8 after a general protection fault that the stale 0 turned into a #DF.
 // Clearing it is then save, set to -1, restore.
 import koffi from 'koffi';
-import { Cpu } from '../engine/cpu.js';
-import { uc } from '../engine/unicorn-lib.js';
-import { Reg } from '../engine/unicorn-consts.js';
+import { Cpu } from './cpu.js';
+import { uc } from './unicorn-lib.js';
+import { Reg } from './unicorn-consts.js';
 
 const CODE_BASE = 0x10000;
 /** xor eax,eax; div eax (#DE) */

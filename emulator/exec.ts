@@ -1,0 +1,137 @@
+// Exec: a program image into a process, as execve does. Find the program
+// (PATH search inside the root), check and read it, parse it, map it and its
+// interpreter into the process's address space, build the initial stack, and
+// set the registers of the thread that will run it. What the process had
+// before (its memory, threads) is the caller's to clear: a new session starts
+// from an empty machine, and execve (the processes issue) from a fresh one.
+import fs from 'node:fs';
+import path from 'node:path';
+import crypto from 'node:crypto';
+import { parseElf } from '../loader/elf/elf-file.js';
+import { ElfError } from '../loader/elf/errors.js';
+import { startProgram, StartupMemory, InterpreterError } from '../loader/startup.js';
+import type { Process } from './process.js';
+import type { Vfs } from './files/vfs.js';
+import { Reg } from './engine/unicorn-consts.js';
+import { LinuxError, EACCES, ENOENT, ENOEXEC, errnoOf, errnoName } from './abi/errno.js';
+import { TASK_SIZE } from './memory/address-space.js';
+
+export const STACK_TOP = TASK_SIZE - 0x1000;
+export const STACK_SIZE = 8 * 1024 * 1024;
+
+/** A program that cannot be started: missing, not executable, malformed. */
+export class LaunchError extends Error {
+  constructor(
+    message: string,
+    /** What a shell would exit with (127 not found, 126 not executable). */
+    readonly exitCode: number,
+    /** What execve would fail with. */
+    readonly errno: number = exitCode === 127 ? ENOENT : EACCES,
+  ) {
+    super(message);
+  }
+}
+
+export interface ExecRequest {
+  /** As the user or the guest named it (searched in PATH when it has no slash). */
+  program: string;
+  argv: string[];
+  envp: string[];
+}
+
+function findProgram(vfs: Vfs, program: string, envPath: string): { guest: string; host: string } {
+  const candidates = program.includes('/')
+    ? [program]
+    : envPath.split(':').filter((d) => d.length > 0).map((d) => path.posix.join(d, program));
+  for (const c of candidates) {
+    let r;
+    try {
+      r = vfs.resolve(c);
+    } catch {
+      continue;
+    }
+    if (fs.existsSync(r.host)) return r;
+  }
+  throw new LaunchError(`${program}: No such file or directory`, 127);
+}
+
+function readProgram(host: string, shown: string): Uint8Array {
+  let st: fs.Stats;
+  try {
+    st = fs.statSync(host);
+  } catch {
+    throw new LaunchError(`${shown}: No such file or directory`, 127);
+  }
+  if (st.isDirectory()) throw new LaunchError(`${shown}: Is a directory`, 126);
+  try {
+    fs.accessSync(host, fs.constants.X_OK);
+  } catch {
+    throw new LaunchError(`${shown}: Permission denied`, 126);
+  }
+  try {
+    return fs.readFileSync(host);
+  } catch (e) {
+    throw new LaunchError(`${shown}: cannot read (${errnoName(errnoOf(e))})`, 126, errnoOf(e));
+  }
+}
+
+/**
+ * Load `req.program` into `proc` (whose address space must be empty) and
+ * point its main thread at the entry. Returns the entry address.
+ */
+export function execProgram(proc: Process, req: ExecRequest): number {
+  const envPath = req.envp.find((e) => e.startsWith('PATH='))?.slice(5) ?? '/usr/local/bin:/usr/bin:/bin';
+  const exe = findProgram(proc.vfs, req.program, envPath);
+  const bytes = readProgram(exe.host, req.program);
+  let elf;
+  try {
+    elf = parseElf(bytes, req.program);
+  } catch (e) {
+    if (e instanceof ElfError) throw new LaunchError(e.message, 126, ENOEXEC);
+    throw e;
+  }
+  proc.exePath = exe.guest;
+  proc.argv = req.argv;
+  proc.comm = path.basename(exe.guest).slice(0, 15);
+  const machine = proc.machine;
+  const space = machine.space;
+  const mem: StartupMemory = {
+    map: (start, length, prot, name, fill) => space.map(start, length, prot, name === '[stack]' ? 'stack' : 'image', name, { fill }),
+    isFree: (start, end) => space.isFree(start, end),
+    findFree: (length) => space.findFree(length),
+    write: (address, data) => machine.memory.bytes.set(data, address),
+  };
+  let plan;
+  try {
+    plan = startProgram(elf, {
+      argv: req.argv,
+      envp: req.envp,
+      execPath: req.program,
+      readFile: (p) => fs.readFileSync(proc.vfs.resolve(p).host),
+      ids: proc.ids,
+      random: crypto.randomBytes(16),
+      stackTop: STACK_TOP,
+      stackSize: STACK_SIZE,
+    }, mem);
+  } catch (e) {
+    if (e instanceof InterpreterError) {
+      // Like execve: a missing interpreter is ENOENT, which a shell reports as 127.
+      const errno = errnoOf(e.reason);
+      const why = errno === ENOENT ? 'not found' : `cannot be read (${errnoName(errno)})`;
+      throw new LaunchError(`${req.program}: interpreter ${e.interpreter} ${why}`, errno === ENOENT ? 127 : 126, errno);
+    }
+    if (e instanceof ElfError) throw new LaunchError(e.message, 126, ENOEXEC);
+    if (e instanceof LinuxError) throw new LaunchError(`${req.program}: cannot load: ${e.message}`, 126, e.errno);
+    throw e;
+  }
+  proc.exe = plan.exe;
+  proc.interp = plan.interp;
+  proc.auxv = plan.auxv;
+  space.brkStart = space.brkEnd = plan.brk;
+  space.mmapTop = STACK_TOP - STACK_SIZE - 128 * 1024 * 1024;
+  // the i386 ELF ABI: ESP at argc, EDX 0 (no exit function from the loader)
+  machine.cpu.setReg(Reg.ESP, plan.sp);
+  machine.cpu.setReg(Reg.EDX, 0);
+  proc.mainThread.eip = plan.entry >>> 0;
+  return plan.entry;
+}
