@@ -2,7 +2,7 @@
 // mapping, hooks, run and stop. Everything above it talks to this class only,
 // so the engine stays replaceable.
 import koffi from 'koffi';
-import { uc, UcEngine, HookIntrProto, HookMemProto, HookInsnInvalidProto } from './unicorn-lib.js';
+import { bindUnicorn, uc, UcEngine, HookIntrProto, HookMemProto, HookInsnInvalidProto } from './unicorn-lib.js';
 import { findRegisterFile, cpuStateView } from './register-file.js';
 import {
   UC_ARCH_X86, UC_MODE_32, UC_ERR_NAMES, UcErr, Reg,
@@ -80,6 +80,7 @@ export class Cpu {
   private readonly hooks: number[] = [];
 
   constructor() {
+    bindUnicorn();
     const out: unknown[] = [null];
     check('uc_open', uc.open(UC_ARCH_X86, UC_MODE_32, out));
     this.handle = out[0];
@@ -122,6 +123,7 @@ export class Cpu {
   }
 
   static version(): string {
+    bindUnicorn();
     const v = uc.version(null, null) as number;
     return `${v >> 8}.${v & 0xff}`;
   }

@@ -19,8 +19,6 @@ function loadLibrary(): LibraryHandle {
   );
 }
 
-const lib = loadLibrary();
-
 export const UcEngine = koffi.pointer('uc_engine', koffi.opaque());
 export const HookIntrProto = koffi.proto('void HookIntr(uc_engine *uc, uint32_t intno, void *user)');
 export const HookMemProto = koffi.proto(
@@ -28,7 +26,9 @@ export const HookMemProto = koffi.proto(
 );
 export const HookInsnInvalidProto = koffi.proto('bool HookInsnInvalid(uc_engine *uc, void *user)');
 
-export const uc = {
+/** The Unicorn API over a loaded library. */
+function declare(lib: LibraryHandle) {
+  return {
   version: lib.func('unsigned int uc_version(void *major, void *minor)'),
   open: lib.func('int uc_open(int arch, int mode, _Out_ uc_engine **uc)'),
   close: lib.func('int uc_close(uc_engine *uc)'),
@@ -58,3 +58,18 @@ export const uc = {
   contextFree: lib.func('int uc_context_free(void *context)'),
   contextRegRead: lib.func('int uc_context_reg_read(void *context, int regid, void *value)'),
 };
+}
+
+/**
+ * The Unicorn API, bound by bindUnicorn() when the first engine is made:
+ * importing engine code (the syscall table, the fault reports) needs no
+ * Unicorn installed, so the unit tests run on a machine without it.
+ */
+export const uc = {} as ReturnType<typeof declare>;
+let bound = false;
+
+export function bindUnicorn(): void {
+  if (bound) return;
+  Object.assign(uc, declare(loadLibrary()));
+  bound = true;
+}

@@ -4,23 +4,13 @@
 import { EBADF, EINVAL, ENOTDIR, ENOTTY, ESPIPE } from '../abi/errno.js';
 import { Blocked, NOT_READY, Readiness, Subscribers } from '../kernel/wait.js';
 import type { SyscallContext } from '../syscalls/types.js';
+import { O_ACCMODE, O_NONBLOCK, O_RDONLY, O_WRONLY } from '../abi/fcntl.js';
 
-export const O_ACCMODE = 3;
-export const O_RDONLY = 0;
-export const O_WRONLY = 1;
-export const O_RDWR = 2;
-export const O_CREAT = 0o100;
-export const O_EXCL = 0o200;
-export const O_NOCTTY = 0o400;
-export const O_TRUNC = 0o1000;
-export const O_APPEND = 0o2000;
-export const O_NONBLOCK = 0o4000;
-export const O_DSYNC = 0o10000;
-export const O_DIRECTORY = 0o200000;
-export const O_NOFOLLOW = 0o400000;
-export const O_CLOEXEC = 0o2000000;
-export const O_PATH = 0o10000000;
-export const O_LARGEFILE = 0o100000;
+// the open flags every file kind looks at, defined in abi/fcntl.ts
+export {
+  O_ACCMODE, O_RDONLY, O_WRONLY, O_RDWR, O_CREAT, O_EXCL, O_NOCTTY, O_TRUNC, O_APPEND, O_NONBLOCK, O_DSYNC,
+  O_DIRECTORY, O_NOFOLLOW, O_CLOEXEC, O_PATH, O_LARGEFILE,
+} from '../abi/fcntl.js';
 
 export interface Timespec {
   sec: number;

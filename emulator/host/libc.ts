@@ -1,17 +1,10 @@
 // The few host libc calls Node does not expose: readiness checks on host fds.
-import koffi from 'koffi';
 import { libc } from './ffi.js';
 
 const pollFn = libc.func('int poll(_Inout_ uint8_t *fds, unsigned long nfds, int timeout)');
 
-export const POLLIN = 0x001;
-export const POLLPRI = 0x002;
-export const POLLOUT = 0x004;
-export const POLLERR = 0x008;
-export const POLLHUP = 0x010;
-export const POLLNVAL = 0x020;
-/** POLLRDHUP: the peer shut down its writing half. */
-export const POLLRDHUP_MASK = 0x2000;
+// the events these calls take, defined in abi/poll.ts
+export { POLLIN, POLLPRI, POLLOUT, POLLERR, POLLHUP, POLLNVAL, POLLRDHUP } from '../abi/poll.js';
 
 const one = Buffer.alloc(8);
 

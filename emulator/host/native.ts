@@ -4,6 +4,7 @@
 // code (dlsym to find it, mprotect to write it).
 import koffi from 'koffi';
 import { libc } from './ffi.js';
+import { MAP_ANONYMOUS, MAP_NORESERVE, MAP_PRIVATE } from '../abi/mman.js';
 
 /** mmap returning a koffi pointer (null on failure). */
 export const hostMmap = libc.func('void *mmap(void *addr, size_t len, int prot, int flags, int fd, int64_t off)') as
@@ -24,7 +25,7 @@ export interface NativeArea {
 }
 
 const PROT_READ_WRITE = 3;
-const MAP_PRIVATE_ANONYMOUS_NORESERVE = 0x02 | 0x20 | 0x4000;
+const MAP_PRIVATE_ANONYMOUS_NORESERVE = MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE;
 
 /** Reserve `length` bytes of zeroed host memory outside Node's heap; null when the host refuses. */
 export function mapAnonymous(length: number): NativeArea | null {

@@ -6,15 +6,8 @@
 import { host } from './libc-net.js';
 import { watchFd } from './fd-watch.js';
 
-const EPOLL_CTL_ADD = 1;
-const EPOLL_CTL_DEL = 2;
-const EPOLL_CTL_MOD = 3;
-const EPOLLIN = 0x001;
-const EPOLLPRI = 0x002;
-const EPOLLOUT = 0x004;
-const EPOLLRDHUP = 0x2000;
-const ENOENT = 2;
-const EEXIST = 17;
+import { EPOLL_CTL_ADD, EPOLL_CTL_DEL, EPOLL_CTL_MOD, EPOLLIN, EPOLLOUT, EPOLLPRI, EPOLLRDHUP } from '../abi/epoll.js';
+import { EEXIST, ENOENT } from '../abi/errno.js';
 
 export interface PollInterest {
   fd: number;

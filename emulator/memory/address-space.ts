@@ -4,11 +4,12 @@
 import { HostMemory } from './host-memory.js';
 import { PageTables } from './page-tables.js';
 import { FileBacking } from './file-backing.js';
+import { PROT_EXEC, PROT_READ, PROT_WRITE } from '../../loader/program/program-memory.js';
+
+// mmap's protections, defined with the loader's model of program memory
+export { PROT_EXEC, PROT_READ, PROT_WRITE };
 
 export const PAGE_SIZE = 4096;
-export const PROT_READ = 1;
-export const PROT_WRITE = 2;
-export const PROT_EXEC = 4;
 
 /** Highest address the guest may map: the top page holds the GDT. */
 export const TASK_SIZE = 0xfffff000;

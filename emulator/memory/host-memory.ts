@@ -3,16 +3,12 @@
 // memory without any call into the engine, and the engine maps the same pages
 // with uc_mem_map_ptr. Pages cost host RAM only once touched (MAP_NORESERVE).
 import { lastErrno } from '../host/ffi.js';
+import { MAP_ANONYMOUS, MAP_FIXED, MAP_NORESERVE, MAP_PRIVATE, MAP_SHARED } from '../abi/mman.js';
 import { hostMadvise as madvise, hostMmapAt as mmapAt, mapAnonymous, NativeArea } from '../host/native.js';
 
 
 const PROT_READ = 1;
 const PROT_WRITE = 2;
-const MAP_SHARED = 0x01;
-const MAP_PRIVATE = 0x02;
-const MAP_FIXED = 0x10;
-const MAP_ANONYMOUS = 0x20;
-const MAP_NORESERVE = 0x4000;
 const MADV_DONTNEED = 4;
 
 export const GUEST_SPACE = 2 ** 32;

@@ -4,7 +4,7 @@
 // socket listens on 127.0.0.1 at the same port, and one host epoll instance
 // holding both is what the guest's readiness waits on.
 import { host, SOL_SOCKET } from '../host/libc-net.js';
-import { EPOLL_CTL_ADD, EPOLLIN } from './epoll.js';
+import { EPOLL_CTL_ADD, EPOLLIN } from '../abi/epoll.js';
 import { AF_INET, AF_INET6, family, isAny6 } from './policy.js';
 
 const IPPROTO_IPV6 = 41;

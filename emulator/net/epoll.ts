@@ -16,17 +16,9 @@ import { host } from '../host/libc-net.js';
 import { HostObject } from './host-object.js';
 import { hostPollFd } from './pollable-fd.js';
 
-export const EPOLL_CTL_ADD = 1;
-export const EPOLL_CTL_DEL = 2;
-export const EPOLL_CTL_MOD = 3;
-export const EPOLLIN = 0x001;
-export const EPOLLPRI = 0x002;
-export const EPOLLOUT = 0x004;
-export const EPOLLERR = 0x008;
-export const EPOLLHUP = 0x010;
-export const EPOLLRDHUP = 0x2000;
-export const EPOLLONESHOT = 1 << 30;
-export const EPOLLET = 1 << 31;
+import {
+  EPOLL_CTL_ADD, EPOLL_CTL_DEL, EPOLL_CTL_MOD, EPOLLERR, EPOLLET, EPOLLHUP, EPOLLIN, EPOLLONESHOT, EPOLLOUT,
+} from '../abi/epoll.js';
 
 const S_IFREG = 0o100000;
 

@@ -6,7 +6,7 @@ import { EAGAIN } from '../abi/errno.js';
 import { Blocked, Readiness } from '../kernel/wait.js';
 import { FileDescription, IoResult, StatInfo } from '../files/description.js';
 import { host } from '../host/libc-net.js';
-import { pollNow, POLLIN, POLLOUT, POLLHUP, POLLERR, POLLRDHUP_MASK } from '../host/libc.js';
+import { pollNow, POLLIN, POLLOUT, POLLHUP, POLLERR, POLLRDHUP } from '../host/libc.js';
 import { watchFd, forgetFd } from '../host/fd-watch.js';
 import { forgetPollInterest } from '../host/poll-set.js';
 import { syntheticStat } from '../files/stat-info.js';
@@ -50,7 +50,7 @@ export abstract class HostObject extends FileDescription {
   }
 
   override readiness(): Readiness {
-    const ev = pollNow(this.readyFd, POLLIN | POLLOUT | POLLRDHUP_MASK);
+    const ev = pollNow(this.readyFd, POLLIN | POLLOUT | POLLRDHUP);
     return { readable: (ev & POLLIN) !== 0, writable: (ev & POLLOUT) !== 0, hangup: (ev & POLLHUP) !== 0, error: (ev & POLLERR) !== 0 };
   }
 

@@ -4,10 +4,10 @@ import { afterMs, anyOf, Blocked } from '../kernel/wait.js';
 import { O_RDWR } from '../files/description.js';
 import { host } from '../host/libc-net.js';
 import { Epoll } from '../net/epoll.js';
+import { EPOLL_CLOEXEC } from '../abi/epoll.js';
 import { restoreSigmask, withSigmask } from './poll.js';
 import { row, SyscallContext, SyscallResult, SyscallRow } from './types.js';
 
-const EPOLL_CLOEXEC = 0o2000000;
 const MAX_EVENTS = (2 ** 31 - 1) / 12;
 
 function create(ctx: SyscallContext, flags: number): number {

@@ -1,6 +1,6 @@
 // Reading and writing through file descriptors: read/write and their vector
 // and positioned forms, lseek/_llseek, close.
-import { EBADF, EINVAL, EFAULT, EOVERFLOW } from '../abi/errno.js';
+import { EBADF, EINVAL, EFAULT, EOPNOTSUPP, EOVERFLOW } from '../abi/errno.js';
 import { Blocked } from '../kernel/wait.js';
 import { FileDescription } from '../files/description.js';
 import { row, SyscallContext, SyscallResult, SyscallRow } from './types.js';
@@ -162,7 +162,6 @@ const RWF_SUPPORTED = 0x1ff;
 
 /** preadv2/pwritev2: offset -1 means the file position (readv/writev). */
 function rwv2(ctx: SyscallContext, writing: boolean, fd: number, iov: number, count: number, lo: number, hi: number, flags: number): SyscallResult {
-  const EOPNOTSUPP = 95;
   if (flags & ~RWF_SUPPORTED) return -EOPNOTSUPP;
   if ((lo | 0) === -1 && (hi | 0) === -1) return writing ? writev(ctx, fd, iov, count) : readv(ctx, fd, iov, count);
   return writing ? pwritev(ctx, fd, iov, count, lo, hi) : preadv(ctx, fd, iov, count, lo, hi);

@@ -1,19 +1,14 @@
 // Memory management: brk, mmap2/mmap, munmap, mprotect, mremap, madvise.
-import { EBADF, EINVAL, ENOMEM, EPERM, EACCES, ENODEV, EFAULT, LinuxError } from '../abi/errno.js';
+import { EBADF, EINVAL, ENOMEM, EPERM, EACCES, EEXIST, ENODEV, EFAULT, LinuxError } from '../abi/errno.js';
 import {
   MMAP_MIN_ADDR, PAGE_SIZE, PROT_EXEC, PROT_READ, PROT_WRITE, TASK_SIZE, pageUp, Region,
 } from '../memory/address-space.js';
 import { row, SyscallContext, SyscallRow } from './types.js';
+import { MAP_ANONYMOUS, MAP_FIXED, MAP_FIXED_NOREPLACE, MAP_GROWSDOWN, MAP_PRIVATE, MAP_SHARED, MAP_SHARED_VALIDATE } from '../abi/mman.js';
 import { FileBacking } from '../memory/file-backing.js';
 import { mapSource, readFileInto } from './mm-source.js';
 import { countsAsData, mayMap } from './mm-limits.js';
 
-export const MAP_SHARED = 0x01;
-export const MAP_PRIVATE = 0x02;
-export const MAP_FIXED = 0x10;
-export const MAP_ANONYMOUS = 0x20;
-export const MAP_GROWSDOWN = 0x100;
-export const MAP_FIXED_NOREPLACE = 0x100000;
 const MEMBARRIER_COMMANDS = 0x3ff;
 const MREMAP_MAYMOVE = 1;
 const MREMAP_FIXED = 2;
@@ -37,7 +32,7 @@ export function doMmap(ctx: SyscallContext, addr: number, length: number, prot: 
   const space = ctx.proc.space;
   if (length === 0) return -EINVAL;
   const mapType = flags & 0xf;
-  if (mapType !== MAP_SHARED && mapType !== MAP_PRIVATE && mapType !== 3) return -EINVAL;
+  if (mapType !== MAP_SHARED && mapType !== MAP_PRIVATE && mapType !== MAP_SHARED_VALIDATE) return -EINVAL;
   if (offset % PAGE_SIZE !== 0) return -EINVAL;
   const size = pageUp(length);
   if (size === 0 || size > TASK_SIZE) return -ENOMEM;
@@ -47,7 +42,7 @@ export function doMmap(ctx: SyscallContext, addr: number, length: number, prot: 
     if (addr % PAGE_SIZE !== 0) return -EINVAL;
     if (addr < MMAP_MIN_ADDR) return -EPERM;
     if (addr + size > TASK_SIZE) return -ENOMEM;
-    if ((flags & MAP_FIXED_NOREPLACE) && !space.isFree(addr, addr + size)) return -17; // EEXIST
+    if ((flags & MAP_FIXED_NOREPLACE) && !space.isFree(addr, addr + size)) return -EEXIST;
     start = addr;
   } else {
     const hint = addr - (addr % PAGE_SIZE);

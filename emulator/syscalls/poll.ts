@@ -4,15 +4,13 @@
 import { EBADF, EINVAL, LinuxError } from '../abi/errno.js';
 import { afterMs, anyOf, Arm, Blocked } from '../kernel/wait.js';
 import { FileDescription } from '../files/description.js';
-import { pollMany, POLLERR, POLLHUP, POLLIN, POLLNVAL, POLLOUT, POLLPRI } from '../host/libc.js';
+import { pollMany } from '../host/libc.js';
+import { POLLERR, POLLHUP, POLLIN, POLLNVAL, POLLOUT, POLLPRI, POLLRDHUP, POLLRDNORM, POLLWRNORM } from '../abi/poll.js';
 import { waitForAny, PollInterest } from '../host/poll-set.js';
 import { hostPollFd } from '../net/pollable-fd.js';
 import { row, SyscallContext, SyscallResult, SyscallRow } from './types.js';
 import { installTemporaryMask, restoreTemporaryMask } from '../signals/interrupt.js';
 
-const POLLRDNORM = 0x040;
-const POLLWRNORM = 0x100;
-const POLLRDHUP = 0x2000;
 const ALWAYS = POLLERR | POLLHUP | POLLNVAL;
 
 interface Entry {

@@ -1,6 +1,6 @@
 // Process and thread identity, exit, uname, thread-local storage.
 import os from 'node:os';
-import { EBADF, EFAULT, EINVAL, ENOSYS, ESRCH, LinuxError } from '../abi/errno.js';
+import { EBADF, ECHILD, EFAULT, EINVAL, ENOSYS, ESRCH, LinuxError } from '../abi/errno.js';
 import { descriptorFor, TLS_COUNT, TLS_FIRST, UserDesc } from '../engine/descriptors.js';
 import { guestThread, processByAnyTid, processGroupOf, sessionOf } from '../kernel/pids.js';
 import { row, SyscallContext, SyscallRow } from './types.js';
@@ -81,7 +81,6 @@ function uname(ctx: SyscallContext, p: number): number {
   return 0;
 }
 
-const ECHILD = 10;
 const WNOHANG = 1;
 const WUNTRACED = 2;
 const WCONTINUED = 8;

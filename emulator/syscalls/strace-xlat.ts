@@ -1,19 +1,20 @@
 // Flag and constant names for --strace, in the order strace prints them
 // (like strace's xlat tables). Values are the i386 Linux ones.
 import { signalName } from '../faults/fault.js';
+import {
+  O_ACCMODE, O_APPEND, O_ASYNC, O_CLOEXEC, O_CREAT, O_DIRECT, O_DIRECTORY, O_DSYNC, O_EXCL, O_LARGEFILE, O_NOATIME,
+  O_NOCTTY, O_NOFOLLOW, O_NONBLOCK, O_PATH, O_SYNC, O_TMPFILE, O_TRUNC,
+} from '../abi/fcntl.js';
 
 type Xlat = readonly (readonly [string, number])[];
 
 const OPEN_ACCESS = ['O_RDONLY', 'O_WRONLY', 'O_RDWR', 'O_ACCMODE'];
-const O_ACCMODE = 3;
-export const O_CREAT = 0o100;
-export const O_TMPFILE = 0o20200000;
 
 const OPEN_FLAGS: Xlat = [
-  ['O_CREAT', O_CREAT], ['O_EXCL', 0o200], ['O_NOCTTY', 0o400], ['O_TRUNC', 0o1000], ['O_APPEND', 0o2000],
-  ['O_NONBLOCK', 0o4000], ['O_SYNC', 0o4010000], ['O_DSYNC', 0o10000], ['O_ASYNC', 0o20000], ['O_DIRECT', 0o40000],
-  ['O_LARGEFILE', 0o100000], ['O_DIRECTORY', 0o200000], ['O_NOFOLLOW', 0o400000], ['O_NOATIME', 0o1000000],
-  ['O_CLOEXEC', 0o2000000], ['O_PATH', 0o10000000], ['O_TMPFILE', O_TMPFILE],
+  ['O_CREAT', O_CREAT], ['O_EXCL', O_EXCL], ['O_NOCTTY', O_NOCTTY], ['O_TRUNC', O_TRUNC], ['O_APPEND', O_APPEND],
+  ['O_NONBLOCK', O_NONBLOCK], ['O_SYNC', O_SYNC], ['O_DSYNC', O_DSYNC], ['O_ASYNC', O_ASYNC], ['O_DIRECT', O_DIRECT],
+  ['O_LARGEFILE', O_LARGEFILE], ['O_DIRECTORY', O_DIRECTORY], ['O_NOFOLLOW', O_NOFOLLOW], ['O_NOATIME', O_NOATIME],
+  ['O_CLOEXEC', O_CLOEXEC], ['O_PATH', O_PATH], ['O_TMPFILE', O_TMPFILE],
 ];
 
 const PROT_FLAGS: Xlat = [

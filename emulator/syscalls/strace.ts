@@ -3,7 +3,8 @@
 // "-1 ENOENT (No such file or directory)").
 import type { ArgKind, SyscallContext, SyscallRow } from './types.js';
 import { describeErrno } from './strace-errno.js';
-import { O_CREAT, O_TMPFILE, fdFlags, mapFlags, modeArg, openFlags, protFlags, signalArg } from './strace-xlat.js';
+import { fdFlags, mapFlags, modeArg, openFlags, protFlags, signalArg } from './strace-xlat.js';
+import { O_CREAT, O_TMPFILE } from '../abi/fcntl.js';
 
 const hex = (n: number): string => '0x' + (n >>> 0).toString(16);
 

@@ -5,10 +5,8 @@
 // made read-only once relocated.
 import { PF_R, PF_W, PF_X } from '../elf/constants.js';
 import { SharedObject, pageDown, pageUp } from './shared-object.js';
+import { PROT_EXEC, PROT_READ, PROT_WRITE } from '../program/program-memory.js';
 
-export const PROT_READ = 1;
-export const PROT_WRITE = 2;
-export const PROT_EXEC = 4;
 
 /** A link-time page range with one protection and one backing. */
 export interface PageRange {
