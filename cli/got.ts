@@ -11,6 +11,7 @@ import { slotTable } from './inspect-format.js';
 import { callControl } from '../patcher/control/client.js';
 import { Vfs } from '../emulator/files/vfs.js';
 import { LinuxError } from '../emulator/abi/errno.js';
+import { FILE_LIMITS, FileReadError, readRegularFile, readRegularFileOrNull } from '../emulator/host/regular-file.js';
 import { parseElf } from '../loader/elf/elf-file.js';
 import { ElfError } from '../loader/elf/errors.js';
 import { importSlots } from '../loader/program/import-slots.js';
@@ -31,13 +32,10 @@ class GotError extends Error {}
 
 function readHost(file: string, shown: string): Uint8Array {
   try {
-    const st = fs.statSync(file);
-    if (st.isDirectory()) throw new GotError(`${shown}: Is a directory`);
-    return fs.readFileSync(file);
+    return readRegularFile(file, FILE_LIMITS.program);
   } catch (e) {
-    if (e instanceof GotError) throw e;
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new GotError(`${shown}: ${code === 'ENOENT' ? 'No such file or directory' : code === 'EACCES' ? 'Permission denied' : (e as Error).message}`);
+    if (e instanceof FileReadError) throw new GotError(`${shown}: ${e.reason}`);
+    throw e;
   }
 }
 
@@ -54,12 +52,13 @@ function fileRows(program: string, root: string, all: boolean): { rows: SlotRow[
   const exe = parseElf(readHost(resolved.host, program), program);
   if (!all) return { rows: importSlots(exe).map((s) => fileSlotRow(path.posix.basename(program), exe, s)), warnings: [] };
   const read = (guestPath: string): Uint8Array | null => {
+    let host: string;
     try {
-      const host = vfs.resolve(guestPath).host;
-      return fs.statSync(host).isFile() ? fs.readFileSync(host) : null;
+      host = vfs.resolve(guestPath).host;
     } catch {
       return null;
     }
+    return readRegularFileOrNull(host, FILE_LIMITS.program);
   };
   const list = loadList(exe, resolved.guest, read);
   const rows = list.objects.flatMap((o) => importSlots(o.elf).map((s) => fileSlotRow(o.kind === 'exe' ? path.posix.basename(program) : path.posix.basename(o.path), o.elf, s)));

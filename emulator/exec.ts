@@ -13,7 +13,8 @@ import { startProgram, StartupMemory, InterpreterError } from '../loader/startup
 import type { Process } from './process.js';
 import type { Vfs } from './files/vfs.js';
 import { Reg } from './engine/unicorn-consts.js';
-import { LinuxError, EACCES, ENOENT, ENOEXEC, errnoOf, errnoName } from './abi/errno.js';
+import { LinuxError, EACCES, EISDIR, ENOENT, ENOEXEC, errnoOf, errnoName } from './abi/errno.js';
+import { FILE_LIMITS, FileReadError, readRegularFile } from './host/regular-file.js';
 import { TASK_SIZE } from './memory/address-space.js';
 
 export const STACK_TOP = TASK_SIZE - 0x1000;
@@ -56,22 +57,19 @@ function findProgram(vfs: Vfs, program: string, envPath: string): { guest: strin
 }
 
 function readProgram(host: string, shown: string): Uint8Array {
-  let st: fs.Stats;
-  try {
-    st = fs.statSync(host);
-  } catch {
-    throw new LaunchError(`${shown}: No such file or directory`, 127);
-  }
-  if (st.isDirectory()) throw new LaunchError(`${shown}: Is a directory`, 126);
   try {
     fs.accessSync(host, fs.constants.X_OK);
-  } catch {
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new LaunchError(`${shown}: No such file or directory`, 127);
     throw new LaunchError(`${shown}: Permission denied`, 126);
   }
   try {
-    return fs.readFileSync(host);
+    // a regular file only, of bounded size (execve gives EACCES for anything else)
+    return readRegularFile(host, FILE_LIMITS.program);
   } catch (e) {
-    throw new LaunchError(`${shown}: cannot read (${errnoName(errnoOf(e))})`, 126, errnoOf(e));
+    if (!(e instanceof FileReadError)) throw e;
+    const errno = errnoOf(e);
+    throw new LaunchError(`${shown}: ${e.reason}`, errno === ENOENT ? 127 : 126, errno === EISDIR ? EACCES : errno);
   }
 }
 
@@ -107,7 +105,7 @@ export function execProgram(proc: Process, req: ExecRequest): number {
       argv: req.argv,
       envp: req.envp,
       execPath: req.program,
-      readFile: (p) => fs.readFileSync(proc.vfs.resolve(p).host),
+      readFile: (p) => readRegularFile(proc.vfs.resolve(p).host, FILE_LIMITS.program),
       ids: proc.ids,
       random: crypto.randomBytes(16),
       stackTop: STACK_TOP,
@@ -115,10 +113,11 @@ export function execProgram(proc: Process, req: ExecRequest): number {
     }, mem);
   } catch (e) {
     if (e instanceof InterpreterError) {
-      // Like execve: a missing interpreter is ENOENT, which a shell reports as 127.
+      // Like execve: a missing interpreter is ENOENT, which a shell reports as
+      // 127; one that is not a regular file (a directory included) is EACCES.
       const errno = errnoOf(e.reason);
-      const why = errno === ENOENT ? 'not found' : `cannot be read (${errnoName(errno)})`;
-      throw new LaunchError(`${req.program}: interpreter ${e.interpreter} ${why}`, errno === ENOENT ? 127 : 126, errno);
+      const why = errno === ENOENT ? 'not found' : e.reason instanceof FileReadError ? `cannot be used: ${e.reason.reason}` : `cannot be read (${errnoName(errno)})`;
+      throw new LaunchError(`${req.program}: interpreter ${e.interpreter} ${why}`, errno === ENOENT ? 127 : 126, errno === EISDIR ? EACCES : errno);
     }
     if (e instanceof ElfError) throw new LaunchError(e.message, 126, ENOEXEC);
     if (e instanceof LinuxError) throw new LaunchError(`${req.program}: cannot load: ${e.message}`, 126, e.errno);

@@ -8,7 +8,6 @@
 // Everything before the pause only reads. Every write inside it is recorded
 // in the patch's undo log; any failure replays the log backwards and the
 // program goes on with its old code and its memory as it was.
-import fs from 'node:fs';
 import path from 'node:path';
 import type { Session } from '../emulator/launch.js';
 import { ModuleMap } from '../loader/symbols/modules.js';
@@ -29,6 +28,7 @@ import { jumpRoom } from './jump-room.js';
 import { WriteJournal } from './mechanism/write-journal.js';
 import { callGuest } from './mechanism/guest-call.js';
 import { Reg } from '../emulator/engine/unicorn-consts.js';
+import { FILE_LIMITS, FileReadError, readRegularFileAsync } from '../emulator/host/regular-file.js';
 import { reconcileCarried, snapshotCarried } from './carry.js';
 import { ControlError } from './control/protocol.js';
 import { waitUntilSafe, SafePoint } from './wait-safe.js';
@@ -162,11 +162,12 @@ export class Patcher {
     // parse
     let bytes: Uint8Array;
     try {
-      bytes = fs.readFileSync(patchPath);
+      // off the event loop: the program keeps running while a large patch is read
+      bytes = await readRegularFileAsync(patchPath, FILE_LIMITS.patch);
     } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      const why: Record<string, string> = { ENOENT: 'no such file', EISDIR: 'is a directory', EACCES: 'permission denied', ENOTDIR: 'a component of the path is not a directory' };
-      throw new ControlError(`${patchPath}: cannot read the patch: ${(code && why[code]) ?? (e as Error).message}`);
+      if (!(e instanceof FileReadError)) throw e;
+      const why: Record<string, string> = { ENOENT: 'no such file', EISDIR: 'is a directory', ENOTDIR: 'a component of the path is not a directory' };
+      throw new ControlError(`${patchPath}: cannot read the patch: ${why[e.code] ?? e.reason}`);
     }
     const patch = wrap(() => readPatch(bytes, patchPath));
     // the guest shares this thread: let it run between the steps of the preparation

@@ -11,9 +11,7 @@ import { PROT_READ } from '../memory/address-space.js';
 import { Reg } from '../engine/unicorn-consts.js';
 import type { Cpu } from '../engine/cpu.js';
 import type { Process } from '../process.js';
-
-/** Larger files are not read to symbolize them. */
-const MAX_MODULE_BYTES = 1 << 30;
+import { FILE_LIMITS, readRegularFileOrNull } from '../host/regular-file.js';
 
 function hasElfMagic(proc: Process, address: number): boolean {
   if (!proc.space.isAccessible(address, 4, PROT_READ)) return false;
@@ -29,10 +27,12 @@ export function openGuestFile(proc: Process, cache: ModuleCache, guestPath: stri
   } catch {
     return null;
   }
-  if (!st.isFile() || st.size > MAX_MODULE_BYTES) return null;
+  // the stat only names the cache entry; what is read is checked on the opened file
+  if (!st.isFile()) return null;
   return cache.forFile(`${host}:${st.size}:${st.mtimeMs}`, () => {
+    const bytes = readRegularFileOrNull(host, FILE_LIMITS.program);
     try {
-      return parseElf(fs.readFileSync(host), guestPath);
+      return bytes && parseElf(bytes, guestPath);
     } catch {
       return null;
     }
@@ -41,13 +41,13 @@ export function openGuestFile(proc: Process, cache: ModuleCache, guestPath: stri
 
 /** A regular file of the guest's file namespace, read, or null. */
 function readGuestFile(proc: Process, guestPath: string): Uint8Array | null {
+  let host: string;
   try {
-    const host = proc.vfs.resolve(guestPath).host;
-    const st = fs.statSync(host);
-    return st.isFile() && st.size <= MAX_MODULE_BYTES ? fs.readFileSync(host) : null;
+    host = proc.vfs.resolve(guestPath).host;
   } catch {
     return null;
   }
+  return readRegularFileOrNull(host, FILE_LIMITS.debug);
 }
 
 /** Debug files are looked up inside the guest's root, as a debugger inside it would. */
