@@ -9,7 +9,7 @@ import { DwarfInfo } from './info.js';
 import { LineTable, readLineTable } from './line.js';
 import { locationOf, staticAddress } from './locations.js';
 import { AddressRange, dieRanges } from './ranges.js';
-import { DwarfType, TypeModel, VOID } from './types.js';
+import { DwarfType, TypeModel } from './types.js';
 import type { Unit } from './unit.js';
 
 export interface CompileUnit {
@@ -214,9 +214,11 @@ export class DebugIndex {
     const address = loc.length === 1 && loc[0].range === null ? staticAddress(die.unit, loc[0].expression) : null;
     // inside a function, only statics (a fixed address) are variables of the program
     if (scope !== null && address === null) return;
+    const types = this.types;
+    const typeDie = spec && ref(die, AT.type) === undefined ? spec : die;
     const v: VariableInfo = {
       name, external: flag(die, AT.external) || (spec !== undefined && flag(spec, AT.external)),
-      declaration: flag(die, AT.declaration), type: this.types.typeOf(spec && ref(die, AT.type) === undefined ? spec : die),
+      declaration: flag(die, AT.declaration), get type() { return types.typeOf(typeDie); },
       address, scope, unit: cu, die,
     };
     // a definition completing an earlier declaration replaces it
@@ -230,11 +232,16 @@ export class DebugIndex {
     const typeDie = origin && ref(die, AT.type) === undefined ? origin : die;
     const paramSource = die.children.some((c) => c.tag === TAG.formal_parameter) ? die : origin ?? die;
     const inl = num(die, AT.inline) ?? (origin ? num(origin, AT.inline) : undefined);
+    const types = this.types;
+    let params: Parameter[] | undefined;
     const f: FunctionInfo = {
       name, linkageName: str(die, AT.linkage_name) ?? (origin ? str(origin, AT.linkage_name) ?? null : null),
       external: flag(die, AT.external) || (origin !== undefined && flag(origin, AT.external)),
-      declaration: flag(die, AT.declaration), ranges: dieRanges(die), returns: typeDie ? this.types.typeOf(typeDie) : VOID,
-      params: paramSource.children.filter((c) => c.tag === TAG.formal_parameter).map((c) => ({ name: str(c, AT.name) ?? (die.unit.origin(c) ? str(die.unit.origin(c)!, AT.name) ?? null : null), type: this.types.typeOf(c) })),
+      declaration: flag(die, AT.declaration), ranges: dieRanges(die),
+      get returns() { return types.typeOf(typeDie); },
+      get params() {
+        return params ??= paramSource.children.filter((c) => c.tag === TAG.formal_parameter).map((c) => ({ name: str(c, AT.name) ?? (c.unit.origin(c) ? str(c.unit.origin(c)!, AT.name) ?? null : null), type: types.typeOf(c) }));
+      },
       variadic: paramSource.children.some((c) => c.tag === TAG.unspecified_parameters),
       inlined: inl === INL.inlined || inl === INL.declared_inlined,
       inlines: [], calls: [], unit: cu, die,
@@ -248,7 +255,8 @@ export class DebugIndex {
     const name = str(die, AT.name);
     if (!name) return;
     const prefix = die.tag === TAG.structure_type ? 'struct ' : die.tag === TAG.union_type ? 'union ' : die.tag === TAG.enumeration_type ? 'enum ' : die.tag === TAG.class_type ? 'class ' : '';
-    push(this.typesByName, prefix + name, { name: prefix + name, type: this.types.type(die), unit: cu });
+    const types = this.types;
+    push(this.typesByName, prefix + name, { name: prefix + name, get type() { return types.type(die); }, unit: cu });
   }
 
   /** Inlined subroutines and call sites in a function's body, nested scopes included. */

@@ -12,4 +12,4 @@ export { locationOf, staticAddress, type LocationEntry } from './locations.js';
 export { TypeModel, resolved, VOID, type DwarfType, type Member, type Enumerator, type TypeKind } from './types.js';
 export { compareLayouts, type LayoutDifference, type CompareOptions } from './compare.js';
 export { declaration, definition } from './c-decl.js';
-export { locateDebugInfo, dwoLoader, type FileReader, type LocatedDebugInfo } from './locate.js';
+export { locateDebugInfo, dwoLoader, parseDebugElf, type FileReader, type LocatedDebugInfo } from './locate.js';

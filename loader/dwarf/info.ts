@@ -3,7 +3,7 @@
 import { Cursor } from './cursor.js';
 import { AbbrevTable, readAbbrevTable } from './abbrev.js';
 import { AT, UT } from './constants.js';
-import { Die, num, str } from './die.js';
+import { Die, attribute, str } from './die.js';
 import { DwarfError } from './errors.js';
 import type { DebugSections } from './sections.js';
 import { readUnitHeaders, Unit, UnitHeader, UnitHost } from './unit.js';
@@ -116,10 +116,25 @@ export class DwarfInfo implements UnitHost {
   dieAt(offset: number): Die | undefined {
     return this.unitAt(offset)?.dieAt(offset);
   }
+
+  private readonly stringCache = { '.debug_str': new Map<number, string>(), '.debug_line_str': new Map<number, string>() };
+
+  strings(section: '.debug_str' | '.debug_line_str', offset: number): string | undefined {
+    const cache = this.stringCache[section];
+    let s = cache.get(offset);
+    if (s !== undefined) return s;
+    const bytes = this.sections.get(section);
+    if (!bytes || offset >= bytes.length) return undefined;
+    const stop = bytes.indexOf(0, offset);
+    if (stop < 0) return undefined;
+    s = Buffer.from(bytes.buffer, bytes.byteOffset + offset, stop - offset).toString('utf8');
+    cache.set(offset, s);
+    return s;
+  }
 }
 
 function dwoIdAttr(root: Die): bigint | undefined {
-  const v = root.attrs.find((a) => a.at === AT.GNU_dwo_id)?.value;
+  const v = attribute(root, AT.GNU_dwo_id)?.value;
   return typeof v === 'bigint' ? v : typeof v === 'number' ? BigInt(v) : undefined;
 }
 

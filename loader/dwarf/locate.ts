@@ -51,6 +51,22 @@ export function locateDebugInfo(elf: ElfFile, objectPath: string, read: FileRead
   return { index, from: holder.path, missingDwo: index.missingDwo };
 }
 
+/** e_phnum in the ELF32 header. */
+const E_PHNUM = 44;
+
+/**
+ * A separate debug file (or .dwo) given directly: only its sections are
+ * used, so its program headers (placeholders describing the stripped
+ * object) are dropped, in `bytes` itself, as openDebugFile does.
+ */
+export function parseDebugElf(bytes: Uint8Array, file: string): ElfFile {
+  if (bytes.length > E_PHNUM + 1) {
+    bytes[E_PHNUM] = 0;
+    bytes[E_PHNUM + 1] = 0;
+  }
+  return parseElf(bytes, file);
+}
+
 /** Opens the .dwo a skeleton unit names: as written (absolute or under the comp dir), then next to the object. */
 export function dwoLoader(objectPath: string, read: FileReader): (name: string, compDir: string | undefined) => DebugSections | null {
   return (name, compDir) => {
@@ -59,7 +75,7 @@ export function dwoLoader(objectPath: string, read: FileReader): (name: string, 
     for (const p of tries) {
       const bytes = read(p);
       if (!bytes) continue;
-      const dwo = parseElf(bytes, p);
+      const dwo = parseDebugElf(bytes, p);
       return debugSections(dwo);
     }
     return null;

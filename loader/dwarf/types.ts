@@ -65,7 +65,7 @@ export const VOID: DwarfType = { kind: 'void', name: 'void', size: null, file: '
 export type FileNamer = (die: Die, index: number) => string | undefined;
 
 export class TypeModel {
-  private readonly cache = new Map<string, DwarfType>();
+  private readonly cache = new WeakMap<Die, DwarfType>();
 
   constructor(private readonly fileName: FileNamer = () => undefined) {}
 
@@ -82,11 +82,10 @@ export class TypeModel {
 
   /** The type a type DIE describes. */
   type(die: Die): DwarfType {
-    const key = `${die.unit.file}\0${die.offset}`;
-    const known = this.cache.get(key);
+    const known = this.cache.get(die);
     if (known) return known;
     const t: DwarfType = { kind: 'unknown', name: str(die, AT.name) ?? null, size: num(die, AT.byte_size) ?? null, file: die.unit.file, offset: die.offset };
-    this.cache.set(key, t);
+    this.cache.set(die, t);
     const line = num(die, AT.decl_line);
     const fileIndex = num(die, AT.decl_file);
     if (fileIndex !== undefined) t.declFile = this.fileName(die, fileIndex);

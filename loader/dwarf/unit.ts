@@ -6,6 +6,8 @@ import { Cursor } from './cursor.js';
 import { AbbrevTable, AttributeSpec } from './abbrev.js';
 import { AT, FORM, TAG, UT, formName } from './constants.js';
 import { Attribute, AttrValue, Die, attribute, num, ref } from './die.js';
+
+const NO_CHILDREN: Die[] = [];
 import type { DebugSections } from './sections.js';
 import { DwarfError } from './errors.js';
 
@@ -31,6 +33,8 @@ export interface UnitHost {
   readonly file: string;
   readonly sections: DebugSections;
   abbrevs(offset: number): AbbrevTable;
+  /** A string of .debug_str or .debug_line_str (cached), undefined when out of range or unterminated. */
+  strings(section: '.debug_str' | '.debug_line_str', offset: number): string | undefined;
   /** A DIE of any unit of this file, by .debug_info offset. */
   dieAt(offset: number): Die | undefined;
   /** For a split (.dwo) unit: the skeleton's addr_base and the main file's .debug_addr. */
@@ -113,8 +117,8 @@ export class Unit {
   private bases: { str: number; addr: number };
   /** Whether the DIE readDie returned last has children (its abbreviation says so). */
   private lastHadChildren = false;
-  /** Root attributes read before the bases were known (strx, addrx). */
-  private deferred: Attribute[] = [];
+  /** Indexes of root attributes read before the bases were known (strx, addrx). */
+  private deferred: number[] = [];
 
   get section(): string {
     return this.host.sections.dwo ? '.debug_info.dwo' : '.debug_info';
@@ -149,6 +153,7 @@ export class Unit {
         stack.pop();
         continue;
       }
+      if (parent.children === NO_CHILDREN) parent.children = [];
       parent.children.push(die);
       if (this.lastHadChildren) stack.push(die);
     }
@@ -162,9 +167,17 @@ export class Unit {
     if (code === 0) return null;
     const abbrev = abbrevs.get(code);
     if (!abbrev) c.fail(`abbreviation code ${code} not in the table at 0x${this.header.abbrevOffset.toString(16)}`, offset);
-    const attrs: Attribute[] = new Array(abbrev.attributes.length);
-    for (let i = 0; i < abbrev.attributes.length; i++) attrs[i] = this.readAttribute(c, abbrev.attributes[i], 0);
-    const die: Die = { offset, tag: abbrev.tag, attrs, children: [], parent, unit: this };
+    const n = abbrev.attributes.length;
+    const values: AttrValue[] = new Array(n);
+    let specs: readonly AttributeSpec[] = abbrev.attributes;
+    for (let i = 0; i < n; i++) {
+      const a = this.readAttribute(c, abbrev.attributes[i], 0);
+      values[i] = a.value;
+      // DW_FORM_indirect: this DIE's forms differ from its abbreviation's
+      if (a.form !== specs[i].form) specs = specs.map((s, j) => (j === i ? { at: s.at, form: a.form } : s));
+      if (this.bases.str < 0 && typeof a.value === 'number' && isIndexed(a.form)) this.deferred.push(i);
+    }
+    const die: Die = { offset, tag: abbrev.tag, specs, values, children: NO_CHILDREN, parent, unit: this };
     this.byOffset.set(offset, die);
     this.lastHadChildren = abbrev.children;
     return die;
@@ -222,9 +235,7 @@ export class Unit {
       }
       default: c.fail(`unknown attribute form ${formName(form)}`, at);
     }
-    const a: Attribute = { at: spec.at, form, value };
-    if (typeof value === 'number' && this.bases.str < 0 && isIndexed(form)) this.deferred.push(a);
-    return a;
+    return { at: spec.at, form, value };
   }
 
   private localRef(c: Cursor, rel: number, at: number): number {
@@ -234,28 +245,33 @@ export class Unit {
   }
 
   private string(section: '.debug_str' | '.debug_line_str', offset: number, at: number): string {
-    const bytes = this.host.sections.get(section);
-    if (!bytes) throw new DwarfError(this.file, this.section, at, `string offset into a missing ${section}`);
-    return new Cursor(bytes, this.file, section, offset).cstring();
+    const s = this.host.strings(section, offset);
+    if (s === undefined) throw new DwarfError(this.file, this.section, at, `string offset 0x${offset.toString(16)} outside ${section} or unterminated`);
+    return s;
   }
 
   /** An index into .debug_str_offsets; before the root's base is known, the raw index (resolved later). */
   private strx(index: number, at: number, form: number): AttrValue {
     if (this.bases.str < 0) return index;
-    const offsets = this.host.sections.get('.debug_str_offsets');
-    if (!offsets) throw new DwarfError(this.file, this.section, at, `${formName(form)} without .debug_str_offsets`);
-    const c = new Cursor(offsets, this.file, '.debug_str_offsets', 0);
+    const c = this.strOffsets ??= this.cursorOver('.debug_str_offsets', at, form);
     c.pos = this.bases.str + index * this.header.offsetSize;
     return this.string('.debug_str', c.offset(this.header.offsetSize), at);
   }
 
   private addrx(index: number, at: number, form: number): AttrValue {
     if (this.bases.str < 0) return index;
-    const addr = this.host.skeleton ? this.host.skeleton.addr : this.host.sections.get('.debug_addr');
-    if (!addr) throw new DwarfError(this.file, this.section, at, `${formName(form)} without .debug_addr`);
-    const c = new Cursor(addr, this.file, '.debug_addr', 0);
+    const c = this.addrs ??= this.cursorOver('.debug_addr', at, form);
     c.pos = this.bases.addr + index * this.header.addressSize;
     return c.address(this.header.addressSize);
+  }
+
+  private strOffsets?: Cursor;
+  private addrs?: Cursor;
+
+  private cursorOver(section: '.debug_addr' | '.debug_str_offsets', at: number, form: number): Cursor {
+    const bytes = section === '.debug_addr' && this.host.skeleton ? this.host.skeleton.addr : this.host.sections.get(section);
+    if (!bytes) throw new DwarfError(this.file, this.section, at, `${formName(form)} without ${section}`);
+    return new Cursor(bytes, this.file, section, 0);
   }
 
   /** Resolve an address index of a location expression or list (DW_OP_addrx, DW_LLE_*x). */
@@ -264,11 +280,12 @@ export class Unit {
   }
 
   private resolveDeferred(root: Die): void {
-    for (const a of this.deferred) {
-      const i = root.attrs.indexOf(a);
-      if (i < 0 || typeof a.value !== 'number') continue;
-      const isStr = a.form === FORM.strx || a.form === FORM.GNU_str_index || (a.form >= FORM.strx1 && a.form <= FORM.strx4);
-      root.attrs[i] = { ...a, value: isStr ? this.strx(a.value, -1, a.form) : this.addrx(a.value, -1, a.form) };
+    for (const i of this.deferred) {
+      const form = root.specs[i].form;
+      const v = root.values[i];
+      if (typeof v !== 'number') continue;
+      const isStr = form === FORM.strx || form === FORM.GNU_str_index || (form >= FORM.strx1 && form <= FORM.strx4);
+      root.values[i] = isStr ? this.strx(v, -1, form) : this.addrx(v, -1, form);
     }
     this.deferred = [];
   }
