@@ -34,4 +34,27 @@ fi
 
 say "building C samples"
 make -s -C c-samples ${quiet:+--no-print-directory} >/dev/null
+
+# Debian's i386 libc and its debug package, unpacked into a sysroot (not
+# installed), for the DWARF reader's tests against a real distribution's
+# debug file found by build ID. Best effort: without the archive the tests
+# that need it are skipped.
+sysroot=c-samples/build/sysroot-i386
+if [ ! -f "$sysroot/libc-debug-file" ]; then
+  say "fetching libc6:i386 and libc6-dbg:i386 into $sysroot"
+  sudo_cmd=""
+  [ "$(id -u)" = 0 ] || sudo_cmd="sudo"
+  dpkg --print-foreign-architectures | grep -qx i386 || $sudo_cmd dpkg --add-architecture i386
+  debs=$(mktemp -d)
+  fetch() { (cd "$debs" && apt-get download -qq libc6:i386 libc6-dbg:i386 >/dev/null 2>&1); }
+  if fetch || { $sudo_cmd apt-get update -qq >/dev/null 2>&1 && fetch; }; then
+    mkdir -p "$sysroot"
+    for deb in "$debs"/*.deb; do dpkg -x "$deb" "$sysroot"; done
+    id=$(readelf -n "$sysroot/lib/i386-linux-gnu/libc.so.6" | awk '/Build ID/ { print $3 }')
+    echo "usr/lib/debug/.build-id/${id:0:2}/${id:2}.debug" > "$sysroot/libc-debug-file"
+  else
+    echo "setup: warning: could not fetch libc6-dbg:i386; the tests that read it are skipped" >&2
+  fi
+  rm -rf "$debs"
+fi
 say "ready"

@@ -155,11 +155,12 @@ export class DebugIndex {
   /** The line table of a unit (read on first use; null when it has none). */
   lineTable(unit: Unit): LineTable | null {
     if (this.lineTables.has(unit)) return this.lineTables.get(unit)!;
-    const offset = num(unit.root, AT.stmt_list);
+    // a split unit's files are those of its skeleton's line table, in the object
+    const owner = num(unit.root, AT.stmt_list) === undefined && unit.host.skeleton ? unit.host.skeleton.unit : unit;
+    const offset = num(owner.root, AT.stmt_list);
     let table: LineTable | null = null;
     if (offset !== undefined) {
-      const sections = unit.host.sections.dwo ? unit.host.sections : unit.host.sections;
-      table = readLineTable(sections, offset, unit.header.addressSize, str(unit.root, AT.comp_dir) ?? '');
+      table = readLineTable(owner.host.sections, offset, owner.header.addressSize, str(owner.root, AT.comp_dir) ?? str(unit.root, AT.comp_dir) ?? '');
     }
     this.lineTables.set(unit, table);
     return table;

@@ -84,7 +84,7 @@ export class DwarfInfo implements UnitHost {
     let found: Unit | null = null;
     const sections = this.options.dwo?.(dwoName, str(u.root, AT.comp_dir), u.header.dwoId ?? dwoIdAttr(u.root));
     if (sections) {
-      const dwo = new DwarfInfo(sections, {}, { addrBase: u.addrBase, addr: this.sections.get('.debug_addr'), lowPc: u.lowPc });
+      const dwo = new DwarfInfo(sections, {}, { addrBase: u.addrBase, addr: this.sections.get('.debug_addr'), lowPc: u.lowPc, unit: u });
       const want = u.header.dwoId ?? dwoIdAttr(u.root);
       for (const candidate of dwo.allUnits()) {
         const id = candidate.header.dwoId ?? dwoIdAttr(candidate.root);

@@ -38,7 +38,7 @@ export interface UnitHost {
   /** A DIE of any unit of this file, by .debug_info offset. */
   dieAt(offset: number): Die | undefined;
   /** For a split (.dwo) unit: the skeleton's addr_base and the main file's .debug_addr. */
-  readonly skeleton?: { addrBase: number; addr: Uint8Array | null; lowPc: number };
+  readonly skeleton?: { addrBase: number; addr: Uint8Array | null; lowPc: number; unit: Unit };
 }
 
 /** Reads every unit header of .debug_info, checking they tile the section. */

@@ -1,0 +1,2 @@
+struct point { int x, y; };
+int other_count(void);
