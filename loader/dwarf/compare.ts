@@ -57,7 +57,7 @@ class Comparison {
       return diff('kind', declaration(a), declaration(b));
     }
     if (a.kind === 'function') return this.functions(a, b, path, within);
-    if (a.size !== null && b.size !== null && a.size !== b.size && a.kind !== 'struct' && a.kind !== 'union' && a.kind !== 'class') {
+    if (a.size !== null && b.size !== null && a.size !== b.size && a.kind !== 'struct' && a.kind !== 'union' && a.kind !== 'class' && a.kind !== 'array') {
       return diff('size', `${declaration(a)}, ${bytes(a.size)}`, `${declaration(b)}, ${bytes(b.size)}`);
     }
     switch (a.kind) {

@@ -59,17 +59,19 @@ function ourDies(index: DebugIndex): OurDie[] {
 
 function expectSameDies(ours: OurDie[], theirs: ReturnType<typeof readelfDies>): void {
   expect(ours.length).toBe(theirs.length);
+  // a plain loop finds the first difference; expect() then shows it (600k expect calls would dominate libc's run)
   for (let i = 0; i < theirs.length; i++) {
     const t = theirs[i];
     const o = ours[i];
-    const where = `DIE #${i} <${t.depth}><${t.offset.toString(16)}> in ${t.section}`;
     // binutils 2.40 indexes a .dwo's .debug_str_offsets from 0, not past its
     // 8-byte header, so its names there are off by two entries (the
     // variables test checks those names against the symbol table instead)
     const name = t.section === '.debug_info.dwo' ? o.name : t.name;
-    expect({ section: o.section, offset: o.offset, depth: o.depth, attributes: o.attributes, name: o.name }, where)
-      .toEqual({ section: t.section, offset: t.offset, depth: t.depth, attributes: t.attributes.length, name });
-    if (!o.tag.startsWith('DW_TAG_0x')) expect(o.tag, where).toBe(t.tag);
+    const tagKnown = !o.tag.startsWith('DW_TAG_0x');
+    if (o.section === t.section && o.offset === t.offset && o.depth === t.depth && o.attributes === t.attributes.length && o.name === name && (!tagKnown || o.tag === t.tag)) continue;
+    const where = `DIE #${i} <${t.depth}><${t.offset.toString(16)}> in ${t.section}`;
+    expect({ section: o.section, offset: o.offset, depth: o.depth, attributes: o.attributes, name: o.name, tag: tagKnown ? o.tag : t.tag }, where)
+      .toEqual({ section: t.section, offset: t.offset, depth: t.depth, attributes: t.attributes.length, name, tag: t.tag });
   }
 }
 
