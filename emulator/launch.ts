@@ -17,7 +17,7 @@ import { handleFault, deliverSignals } from './signals/delivery.js';
 import { hasDeliverable, pendingSet, waitedSignals } from './signals/post.js';
 import { attachHostSignals } from './signals/host.js';
 import { LOOPBACK_ONLY, NetPolicy } from './net/policy.js';
-import { hostRlimit } from './host/clock.js';
+import { processLimit, RLIMIT_NOFILE } from './syscalls/limits.js';
 import { execProgram, LaunchError } from './exec.js';
 import { writeStats } from './stats.js';
 
@@ -101,9 +101,8 @@ export function startSession(opts: RunOptions): Session {
   };
   const proc = new Process(machine, vfs, ids, log);
   proc.policy = opts.net ?? LOOPBACK_ONLY;
-  const nofile = hostRlimit(7);
-  // descriptor numbers are bounded by RLIMIT_NOFILE, as getrlimit reports it
-  if (typeof nofile !== 'number') proc.fds.limit = Number(nofile[0] < 1n << 20n ? nofile[0] : 1n << 20n);
+  // descriptor numbers are bounded by RLIMIT_NOFILE, as getrlimit reports it (below dsu's reserve)
+  proc.fds.limit = Number(processLimit(proc, RLIMIT_NOFILE)[0]);
   try {
     execProgram(proc, { program: opts.program, argv: [opts.program, ...opts.args], envp });
   } catch (e) {

@@ -37,8 +37,13 @@ int main(void)
         int same32 = (u.cur == 0xffffffffu ? r.rlim_cur >= 0xffffffffu : u.cur == r.rlim_cur) &&
                      (u.max == 0xffffffffu ? r.rlim_max >= 0xffffffffu : u.max == r.rlim_max);
         int old_clamped = old.cur <= 0x7fffffff && old.max <= 0x7fffffff;
-        printf("%-8s soft %s hard %s, ugetrlimit agrees %d, old getrlimit clamped %d\n", all[i].name,
-               show(r.rlim_cur, a), show(r.rlim_max, b), same32, old_clamped);
+        if (all[i].res == RLIMIT_NOFILE)
+            /* dsu keeps some of the host's descriptors for itself: only the shape is compared */
+            printf("%-8s soft >= 256 %d, hard >= soft %d, ugetrlimit agrees %d, old getrlimit clamped %d\n", all[i].name,
+                   r.rlim_cur >= 256, r.rlim_max >= r.rlim_cur, same32, old_clamped);
+        else
+            printf("%-8s soft %s hard %s, ugetrlimit agrees %d, old getrlimit clamped %d\n", all[i].name,
+                   show(r.rlim_cur, a), show(r.rlim_max, b), same32, old_clamped);
     }
 
     /* lowering sticks and reads back through every call */

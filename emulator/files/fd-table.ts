@@ -1,6 +1,9 @@
 // A process's file descriptor table: small integers to shared descriptions,
-// each slot with its own close-on-exec flag.
+// each slot with its own close-on-exec flag. Numbers stay below `limit`
+// (RLIMIT_NOFILE), and a new description whose host descriptor would eat
+// into dsu's own reserve is refused with EMFILE (host/fd-budget.ts).
 import { EBADF, EMFILE, EINVAL } from '../abi/errno.js';
+import { withinFdBudget } from '../host/fd-budget.js';
 import { FileDescription } from './description.js';
 
 interface Slot {
@@ -34,7 +37,16 @@ export class FdTable {
     let fd = minFd;
     while (this.slots.has(fd)) fd++;
     if (fd >= this.limit) return -EMFILE;
+    const hostFd = desc.refs === 0 ? desc.hostFd() : null;
+    if (hostFd !== null && !withinFdBudget(hostFd)) return -EMFILE;
     this.place(fd, desc, cloexec);
+    return fd;
+  }
+
+  /** allocate() for a new description, which is released when it gets no fd. */
+  install(desc: FileDescription, cloexec = false): number {
+    const fd = this.allocate(desc, cloexec);
+    if (fd < 0 && desc.refs === 0) desc.release();
     return fd;
   }
 

@@ -5,6 +5,7 @@
 // holding both is what the guest's readiness waits on.
 import { host, SOL_SOCKET } from '../host/libc-net.js';
 import { EPOLL_CTL_ADD, EPOLLIN } from '../abi/epoll.js';
+import { withinFdBudget } from '../host/fd-budget.js';
 import { AF_INET, AF_INET6, family, isAny6 } from './policy.js';
 
 const IPPROTO_IPV6 = 41;
@@ -61,7 +62,8 @@ export function openV4Companion(v6fd: number, type: number): V4Companion | null 
   addr[3] = name[3];
   addr.set([127, 0, 0, 1], 4);
   const merged = host.epollCreate();
-  if (host.bind(fd, addr) !== 0 || merged < 0) {
+  // the companion must leave dsu its own descriptors (host/fd-budget.ts)
+  if (!withinFdBudget(fd) || !withinFdBudget(merged) || host.bind(fd, addr) !== 0 || merged < 0) {
     host.close(fd);
     if (merged >= 0) host.close(merged);
     return null;

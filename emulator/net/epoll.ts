@@ -8,11 +8,12 @@
 // keys by (host fd, file) too, so a second registration of one description
 // goes through a host dup of its fd. Emulator-only members (pipes, ...) are
 // tracked here from their readiness and change notifications.
-import { EEXIST, ENOENT, EPERM, EINVAL } from '../abi/errno.js';
+import { EEXIST, ENOENT, ENOSPC, EPERM, EINVAL } from '../abi/errno.js';
 import { FileDescription } from '../files/description.js';
 import { Readiness } from '../kernel/wait.js';
 import { watchFd } from '../host/fd-watch.js';
 import { host } from '../host/libc-net.js';
+import { withinFdBudget } from '../host/fd-budget.js';
 import { HostObject } from './host-object.js';
 import { hostPollFd } from './pollable-fd.js';
 
@@ -85,6 +86,11 @@ export class Epoll extends HostObject {
     const taken = regs !== undefined && [...regs.byFd.values()].some((m) => !m.dup);
     const hostFd = taken ? host.dup(ownFd) : ownFd;
     if (hostFd < 0) return hostFd;
+    // a duplicate must leave dsu its own descriptors: ENOSPC, as for too many watches
+    if (taken && !withinFdBudget(hostFd)) {
+      host.close(hostFd);
+      return -ENOSPC;
+    }
     const r = host.epollCtl(this.fd, op, hostFd, event);
     if (r < 0) {
       if (taken) host.close(hostFd);

@@ -14,7 +14,7 @@ function create(ctx: SyscallContext, flags: number): number {
   if (flags & ~EPOLL_CLOEXEC) return -EINVAL;
   const fd = host.epollCreate();
   if (fd < 0) return fd;
-  return ctx.proc.fds.allocate(new Epoll(fd, O_RDWR), (flags & EPOLL_CLOEXEC) !== 0);
+  return ctx.proc.fds.install(new Epoll(fd, O_RDWR), (flags & EPOLL_CLOEXEC) !== 0);
 }
 
 function epollOf(ctx: SyscallContext, fd: number): Epoll | number {

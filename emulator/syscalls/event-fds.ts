@@ -31,14 +31,14 @@ function eventfd(ctx: SyscallContext, initval: number, flags: number): number {
   if (flags & ~(EFD_SEMAPHORE | EFD_NONBLOCK | EFD_CLOEXEC)) return -EINVAL;
   const fd = host.eventfd(initval >>> 0, flags & EFD_SEMAPHORE);
   if (fd < 0) return fd;
-  return ctx.proc.fds.allocate(new EventFd(fd, flags), (flags & EFD_CLOEXEC) !== 0);
+  return ctx.proc.fds.install(new EventFd(fd, flags), (flags & EFD_CLOEXEC) !== 0);
 }
 
 function timerfdCreate(ctx: SyscallContext, clock: number, flags: number): number {
   if (flags & ~(EFD_NONBLOCK | EFD_CLOEXEC)) return -EINVAL;
   const fd = host.timerfdCreate(clock, 0);
   if (fd < 0) return fd;
-  return ctx.proc.fds.allocate(new TimerFd(fd, flags), (flags & EFD_CLOEXEC) !== 0);
+  return ctx.proc.fds.install(new TimerFd(fd, flags), (flags & EFD_CLOEXEC) !== 0);
 }
 
 function timerOf(ctx: SyscallContext, fd: number): TimerFd | number {
@@ -94,7 +94,7 @@ function signalfd(ctx: SyscallContext, fd: number, maskp: number, size: number, 
   if (size !== SIGSET_SIZE) return -EINVAL;
   const mask = ctx.mem.u64(maskp);
   if (flags & ~(SFD_NONBLOCK | SFD_CLOEXEC)) return -EINVAL;
-  if ((fd | 0) === -1) return ctx.proc.fds.allocate(new SignalFd(ctx.proc, mask, flags), (flags & SFD_CLOEXEC) !== 0);
+  if ((fd | 0) === -1) return ctx.proc.fds.install(new SignalFd(ctx.proc, mask, flags), (flags & SFD_CLOEXEC) !== 0);
   const d = ctx.proc.fds.get(fd | 0);
   if (!d) return -EBADF;
   if (!(d instanceof SignalFd)) return -EINVAL;

@@ -26,7 +26,7 @@ function init(ctx: SyscallContext, flags: number): number {
   if (flags & ~(IN_NONBLOCK | IN_CLOEXEC)) return -EINVAL;
   const fd = hostInotifyInit();
   if (fd < 0) return fd;
-  return ctx.proc.fds.allocate(new InotifyFd(fd, flags), (flags & IN_CLOEXEC) !== 0);
+  return ctx.proc.fds.install(new InotifyFd(fd, flags), (flags & IN_CLOEXEC) !== 0);
 }
 
 function instanceOf(ctx: SyscallContext, fd: number): InotifyFd | number {

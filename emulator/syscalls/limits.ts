@@ -7,6 +7,7 @@ import os from 'node:os';
 import { EINVAL, EPERM, ESRCH } from '../abi/errno.js';
 import { RUSAGE_CHILDREN, RUSAGE_SELF, RUSAGE_THREAD, writeRusage, writeSysinfo, writeTms, NSEC_PER_SEC, USER_HZ, CLOCK_BOOTTIME, CLOCK_MONOTONIC } from '../abi/time.js';
 import { HOST_RLIM_INFINITY, hostClock, hostRlimit } from '../host/clock.js';
+import { fdBudget } from '../host/fd-budget.js';
 import { row, SyscallContext, SyscallRow } from './types.js';
 import type { Process } from '../process.js';
 import { processByAnyTid } from '../kernel/pids.js';
@@ -18,11 +19,16 @@ export const RLIM_INFINITY = HOST_RLIM_INFINITY;
 const COMPAT_RLIM_INFINITY = 0xffffffffn;
 /** getrlimit (76) predates unsigned limits: it reports at most this. */
 const COMPAT_RLIM_OLD_INFINITY = 0x7fffffffn;
-/** fs.nr_open: the highest RLIMIT_NOFILE the kernel accepts. */
-const NR_OPEN = 1024n * 1024n;
+/**
+ * The guest's fs.nr_open, the highest RLIMIT_NOFILE it may set: what dsu can
+ * give while keeping descriptors of its own (host/fd-budget.ts).
+ */
+const nrOpen = (): bigint => BigInt(fdBudget().guestCeiling);
 const GUEST_STACK = 8n * 1024n * 1024n;
 
 type Limit = [soft: bigint, hard: bigint];
+
+const min = (a: bigint, b: bigint): bigint => (a < b ? a : b);
 
 /** The current limit, fixing the default from the host on first use. */
 export function currentLimit(ctx: SyscallContext, resource: number): Limit {
@@ -35,6 +41,7 @@ export function processLimit(proc: Process, resource: number): Limit {
     const host = hostRlimit(resource);
     lim = typeof host === 'number' ? [RLIM_INFINITY, RLIM_INFINITY] : host;
     if (resource === RLIMIT_STACK) lim = [GUEST_STACK < lim[1] ? GUEST_STACK : lim[1], lim[1]];
+    if (resource === RLIMIT_NOFILE) lim = [min(lim[0], nrOpen()), min(lim[1], nrOpen())];
     proc.rlimits.set(resource, lim);
   }
   return lim;
@@ -43,7 +50,7 @@ export function processLimit(proc: Process, resource: number): Limit {
 function setLimit(ctx: SyscallContext, proc: Process, resource: number, next: Limit): number {
   const [soft, hard] = next;
   if (soft > hard) return -EINVAL;
-  if (resource === RLIMIT_NOFILE && hard > NR_OPEN) return -EPERM;
+  if (resource === RLIMIT_NOFILE && hard > nrOpen()) return -EPERM;
   const old = processLimit(proc, resource);
   // raising the hard limit takes CAP_SYS_RESOURCE
   if (hard > old[1] && ctx.proc.ids.euid !== 0) return -EPERM;

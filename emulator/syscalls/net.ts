@@ -43,7 +43,7 @@ export function socket(ctx: SyscallContext, domain: number, type: number, protoc
   if (fd < 0) return fd;
   const f = guestFlags(type);
   const s = new Socket(fd, f.status, domain, type & 0xf, ctx.proc.policy);
-  return ctx.proc.fds.allocate(s, f.cloexec);
+  return ctx.proc.fds.install(s, f.cloexec);
 }
 
 export function socketpair(ctx: SyscallContext, domain: number, type: number, protocol: number, sv: number): number {
@@ -52,12 +52,12 @@ export function socketpair(ctx: SyscallContext, domain: number, type: number, pr
   const pair = host.socketpair(domain, type & ~(SOCK_NONBLOCK | SOCK_CLOEXEC), protocol);
   if (typeof pair === 'number') return pair;
   const f = guestFlags(type);
-  const a = ctx.proc.fds.allocate(new Socket(pair[0], f.status, domain, type & 0xf, ctx.proc.policy), f.cloexec);
+  const a = ctx.proc.fds.install(new Socket(pair[0], f.status, domain, type & 0xf, ctx.proc.policy), f.cloexec);
   if (a < 0) {
     host.close(pair[1]);
     return a;
   }
-  const b = ctx.proc.fds.allocate(new Socket(pair[1], f.status, domain, type & 0xf, ctx.proc.policy), f.cloexec);
+  const b = ctx.proc.fds.install(new Socket(pair[1], f.status, domain, type & 0xf, ctx.proc.policy), f.cloexec);
   if (b < 0) {
     ctx.proc.fds.close(a);
     return b;
@@ -90,7 +90,7 @@ export function accept4(ctx: SyscallContext, fd: number, addr: number, lenPtr: n
   if (typeof r === 'number' || r instanceof Blocked) return r;
   const f = guestFlags(flags);
   r.socket.statusFlags = f.status;
-  const nfd = ctx.proc.fds.allocate(r.socket, f.cloexec);
+  const nfd = ctx.proc.fds.install(r.socket, f.cloexec);
   if (nfd < 0) return nfd;
   const w = writeAddress(ctx, addr, lenPtr, r.addr);
   return w < 0 ? w : nfd;

@@ -59,7 +59,7 @@ function pidfdOpen(ctx: SyscallContext, pid: number, flags: number): number {
   if (!isThread && guestProcess(ctx.proc, pid) !== task.proc) return -EINVAL;
   const fd = new PidFd(task.proc, isThread ? task.thread : null, flags);
   // a pidfd is always close-on-exec
-  return ctx.proc.fds.allocate(fd, true);
+  return ctx.proc.fds.install(fd, true);
 }
 
 function pidfdOf(ctx: SyscallContext, fd: number): PidFd | number {
