@@ -1,7 +1,7 @@
 // Subcommands that talk to a running `dsu run --control SOCK`.
 import { parseArgs, UsageError } from './args.js';
-import { callControl } from '../patcher/control/client.js';
-import { ControlError } from '../patcher/control/protocol.js';
+import { callControl } from '../control/client.js';
+import { ControlError } from '../control/protocol.js';
 
 export interface ControlCall {
   /** Control socket path. */
@@ -35,7 +35,7 @@ export async function withControl(
 
 export async function pingCommand(argv: string[]): Promise<number> {
   return withControl('ping', argv, {}, async (c) => {
-    const r = (await callControl(c.socket, 'ping', {}, 10_000)) as { pid: number; program: string };
+    const r = await callControl(c.socket, 'ping', {}, 10_000);
     process.stdout.write(c.json ? JSON.stringify(r) + '\n' : `dsu process ${r.pid} is running ${r.program}\n`);
     return 0;
   });

@@ -8,7 +8,7 @@ import { parseArgs } from 'node:util';
 import { UsageError } from './args.js';
 import { withControl } from './control-client.js';
 import { slotTable } from './inspect-format.js';
-import { callControl } from '../patcher/control/client.js';
+import { callControl } from '../control/client.js';
 import { Vfs } from '../emulator/files/vfs.js';
 import { LinuxError } from '../emulator/abi/errno.js';
 import { FILE_LIMITS, FileReadError, readRegularFile, readRegularFileOrNull } from '../emulator/host/regular-file.js';
@@ -74,7 +74,7 @@ export async function gotCommand(argv: string[]): Promise<number> {
     return withControl('got', argv, { values: ['module'] }, async (c) => {
       if (c.rest.length > 0) throw new UsageError(`dsu got: a PROGRAM and --control exclude each other\n${GOT_USAGE}`);
       const module = c.options.get('module')?.[0];
-      const rows = (await callControl(c.socket, 'got', module === undefined ? {} : { module }, 30_000)) as SlotRow[];
+      const rows = await callControl(c.socket, 'got', module === undefined ? {} : { module }, 30_000);
       print(rows, c.json, true);
       return 0;
     });

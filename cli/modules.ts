@@ -3,8 +3,7 @@
 import { withControl } from './control-client.js';
 import { moduleTable } from './inspect-format.js';
 import { UsageError } from './args.js';
-import { callControl } from '../patcher/control/client.js';
-import type { ModulesAnswer } from '../patcher/inspect/commands.js';
+import { callControl } from '../control/client.js';
 
 export const MODULES_USAGE = `usage: dsu modules --control SOCK [--json]
   the objects loaded in the program a \`dsu run --control SOCK\` runs: executable, ld.so,
@@ -13,7 +12,7 @@ export const MODULES_USAGE = `usage: dsu modules --control SOCK [--json]
 export async function modulesCommand(argv: string[]): Promise<number> {
   return withControl('modules', argv, {}, async (c) => {
     if (c.rest.length > 0) throw new UsageError(`dsu modules: unexpected argument ${c.rest[0]}\n${MODULES_USAGE}`);
-    const answer = (await callControl(c.socket, 'modules', {}, 30_000)) as ModulesAnswer;
+    const answer = await callControl(c.socket, 'modules', {}, 30_000);
     process.stdout.write(c.json ? JSON.stringify(answer.modules, null, 1) + '\n' : moduleTable(answer.modules));
     for (const s of answer.skipped) process.stderr.write(`dsu modules: ${s.name || '(unnamed)'} at ${s.base} left out: ${s.reason}\n`);
     return 0;

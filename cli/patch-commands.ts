@@ -2,10 +2,8 @@
 import path from 'node:path';
 import { UsageError } from './args.js';
 import { withControl } from './control-client.js';
-import { callControl } from '../patcher/control/client.js';
+import { callControl } from '../control/client.js';
 import type { PatchReport } from '../patcher/apply.js';
-import type { RollbackReport } from '../patcher/rollback.js';
-import type { StatusReport } from '../patcher/status.js';
 
 function timeoutOf(options: Map<string, string[]>): number {
   const raw = options.get('timeout')?.[0];
@@ -36,9 +34,9 @@ export async function patchCommand(argv: string[]): Promise<number> {
     if (c.rest.length !== 1) throw new UsageError('usage: dsu patch --control SOCK PATCH.so [--timeout MS] [--relaxed] [--update-points] [--json]');
     const timeoutMs = timeoutOf(c.options);
     const transferTimeoutMs = c.options.has('transfer-timeout') ? Number(c.options.get('transfer-timeout')![0]) : 5000;
-    const report = (await callControl(c.socket, 'patch', {
+    const report = await callControl(c.socket, 'patch', {
       path: path.resolve(c.rest[0]), timeoutMs, transferTimeoutMs, relaxed: c.flags.has('relaxed'), updatePoints: c.flags.has('update-points'),
-    }, timeoutMs + transferTimeoutMs + 30_000)) as PatchReport;
+    }, timeoutMs + transferTimeoutMs + 30_000);
     if (c.json) process.stdout.write(JSON.stringify(report) + '\n');
     else printPatch(report);
     return 0;
@@ -48,7 +46,7 @@ export async function patchCommand(argv: string[]): Promise<number> {
 export async function rollbackCommand(argv: string[]): Promise<number> {
   return withControl('rollback', argv, { values: ['timeout'], flags: ['force'] }, async (c) => {
     const timeoutMs = timeoutOf(c.options);
-    const r = (await callControl(c.socket, 'rollback', { timeoutMs, force: c.flags.has('force') }, timeoutMs + 40_000)) as RollbackReport;
+    const r = await callControl(c.socket, 'rollback', { timeoutMs, force: c.flags.has('force') }, timeoutMs + 40_000);
     if (c.json) process.stdout.write(JSON.stringify(r) + '\n');
     else {
       const byVersion = new Map<string, string[]>();
@@ -65,7 +63,7 @@ export async function rollbackCommand(argv: string[]): Promise<number> {
 
 export async function statusCommand(argv: string[]): Promise<number> {
   return withControl('status', argv, {}, async (c) => {
-    const s = (await callControl(c.socket, 'status', {}, 10_000)) as StatusReport;
+    const s = await callControl(c.socket, 'status', {}, 10_000);
     if (c.json) {
       process.stdout.write(JSON.stringify(s) + '\n');
       return 0;

@@ -4,10 +4,9 @@ import { startSession } from '../emulator/launch.js';
 import { LaunchError } from '../emulator/exec.js';
 import { ExitStatus } from '../emulator/process.js';
 import { loadDisassembler } from '../emulator/faults/disasm.js';
-import { ControlServer } from '../patcher/control/server.js';
-import { ControlError } from '../patcher/control/protocol.js';
-import { attachControl } from '../patcher/control/commands.js';
-import '../patcher/control/all-commands.js';
+import { ControlServer } from '../control/server.js';
+import { ControlError } from '../control/protocol.js';
+import { attachControl } from '../control/attach.js';
 
 export const RUN_USAGE = `usage: dsu run [OPTIONS] PROGRAM [ARGS...]
   --control SOCK serve the control channel (dsu patch/status/rollback/modules/got) on the
@@ -25,6 +24,8 @@ export const RUN_USAGE = `usage: dsu run [OPTIONS] PROGRAM [ARGS...]
   --rollback-depth N  the newest N patches can always be rolled back (default 10); older ones
                  that newer patches superseded are unmapped once nothing points into them
   --update-points apply live patches only while the program is in dsu_update_point()`;
+
+const DEFAULT_ROLLBACK_DEPTH = 10;
 
 export function exitCodeOf(status: ExitStatus): number {
   return status.signal !== undefined ? 128 + status.signal : status.code;
@@ -57,13 +58,11 @@ export async function runCommand(argv: string[]): Promise<number> {
       env: p.options.get('env') ?? [],
       strace: p.flags.has('strace'),
       statsFile: p.options.get('stats')?.[0],
-      updatePoints: p.flags.has('update-points'),
       profile: p.flags.has('profile'),
-      rollbackDepth: depth !== undefined ? Number(depth) : undefined,
       net: { exposeBinds: p.flags.has('net-expose'), allowOutbound: p.flags.has('net-outbound') },
       quantumMs: p.options.has('quantum') ? Number(p.options.get('quantum')![0]) : undefined,
     });
-    if (control) attachControl(control, session);
+    if (control) attachControl(control, session, { updatePoints: p.flags.has('update-points'), rollbackDepth: depth !== undefined ? Number(depth) : DEFAULT_ROLLBACK_DEPTH });
     return exitCodeOf(await session.done);
   } catch (e) {
     if (e instanceof LaunchError) {

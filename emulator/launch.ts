@@ -37,10 +37,6 @@ export interface RunOptions {
   net?: NetPolicy;
   /** Time the syscall handlers too, for the profile in the stats file. */
   profile?: boolean;
-  /** Apply live patches only at dsu_update_point() (the invoke model). */
-  updatePoints?: boolean;
-  /** How many of the newest patches can always be rolled back (older superseded ones are released). */
-  rollbackDepth?: number;
   /** Host fds given to the guest as its fds 0, 1 and 2 (default: the host's own 0, 1, 2). */
   stdio?: [number, number, number];
 }
@@ -48,9 +44,6 @@ export interface RunOptions {
 export interface Session {
   proc: Process;
   runner: Runner;
-  /** Live patches wait for dsu_update_point(). */
-  updatePoints: boolean;
-  rollbackDepth: number;
   /** Resolves with the exit status when the guest is gone. */
   done: Promise<ExitStatus>;
 }
@@ -132,7 +125,7 @@ export function startSession(opts: RunOptions): Session {
     if (opts.statsFile) writeStats(opts.statsFile, status, started, runner, dispatcher, opts.profile ?? false);
     return status;
   });
-  return { proc, runner, done, updatePoints: opts.updatePoints ?? false, rollbackDepth: opts.rollbackDepth ?? 10 };
+  return { proc, runner, done };
 }
 
 export async function runProgram(opts: RunOptions): Promise<ExitStatus> {

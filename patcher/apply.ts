@@ -30,12 +30,21 @@ import { callGuest } from './mechanism/guest-call.js';
 import { Reg } from '../emulator/engine/unicorn-consts.js';
 import { FILE_LIMITS, FileReadError, readRegularFileAsync } from '../emulator/host/regular-file.js';
 import { reconcileCarried, snapshotCarried } from './carry.js';
-import { ControlError } from './control/protocol.js';
+import { PatcherError } from './errors.js';
 import { waitUntilSafe, SafePoint } from './wait-safe.js';
 import type { CodeRange } from './quiescence.js';
 import { linkPatch, planPatchLink, LinkedPatch } from './link-adapter.js';
-import { OLD_PREFIX, type Resolution } from '../loader/link/index.js';
+import { LinkError, OLD_PREFIX, type Resolution } from '../loader/link/index.js';
+import { ElfError } from '../loader/elf/errors.js';
 import type { ModuleCache } from '../loader/symbols/modules.js';
+
+/** How `dsu run` set up patching for the program. */
+export interface PatcherOptions {
+  /** Apply live patches only at dsu_update_point() (the invoke model). */
+  updatePoints: boolean;
+  /** How many of the newest patches can always be rolled back (older superseded ones are released). */
+  rollbackDepth: number;
+}
 
 export interface PatchOptions {
   timeoutMs: number;
@@ -92,13 +101,16 @@ export class Patcher {
   readonly releaser: PatchReleaser;
   private busy = false;
 
+  readonly updatePointsOnly: boolean;
+
   constructor(
     readonly session: Session,
     private readonly cache: ModuleCache,
-    readonly updatePointsOnly: boolean,
+    options: PatcherOptions,
   ) {
+    this.updatePointsOnly = options.updatePoints;
     this.breakpoints = new Breakpoints(session);
-    this.releaser = new PatchReleaser(this, session.rollbackDepth);
+    this.releaser = new PatchReleaser(this, options.rollbackDepth);
   }
 
   private known: { key: string; modules: RuntimeModule[]; map: ModuleMap } | null = null;
@@ -135,8 +147,8 @@ export class Patcher {
 
   /** Run `job` unless another patch operation is in progress. */
   async exclusive<T>(job: () => Promise<T>): Promise<T> {
-    if (this.busy) throw new ControlError('another patch operation is in progress; try again when it has finished');
-    if (this.session.proc.exited) throw new ControlError('the program has exited');
+    if (this.busy) throw new PatcherError('another patch operation is in progress; try again when it has finished');
+    if (this.session.proc.exited) throw new PatcherError('the program has exited');
     this.busy = true;
     try {
       return await job();
@@ -167,7 +179,7 @@ export class Patcher {
     } catch (e) {
       if (!(e instanceof FileReadError)) throw e;
       const why: Record<string, string> = { ENOENT: 'no such file', EISDIR: 'is a directory', ENOTDIR: 'a component of the path is not a directory' };
-      throw new ControlError(`${patchPath}: cannot read the patch: ${why[e.code] ?? e.reason}`);
+      throw new PatcherError(`${patchPath}: cannot read the patch: ${why[e.code] ?? e.reason}`);
     }
     const patch = wrap(() => readPatch(bytes, patchPath));
     // the guest shares this thread: let it run between the steps of the preparation
@@ -183,13 +195,13 @@ export class Patcher {
     refuseOldReplacedFunctions(linkPlan.resolutions, this.entries(plan));
     const updatePoint = opts.updatePoints || this.updatePointsOnly ? this.updatePoint() : null;
     if ((opts.updatePoints || this.updatePointsOnly) && updatePoint === null) {
-      throw new ControlError('the program has no dsu_update_point() (include dsu.h and call it from its loop)');
+      throw new PatcherError('the program has no dsu_update_point() (include dsu.h and call it from its loop)');
     }
     const undo = new UndoLog();
     const fail = (e: unknown): never => {
       const failures = undo.undoAll();
       if (failures.length > 0) proc.log.line(`dsu: patch: undo problems: ${failures.join('; ')}`);
-      throw e instanceof ControlError ? e : new ControlError((e as Error).message);
+      throw e instanceof PatcherError ? e : new PatcherError((e as Error).message);
     };
     // load: the object is mapped, relocated and initialised while the program
     // runs (nothing reaches it before the jumps exist), like dlopen
@@ -237,7 +249,7 @@ export class Patcher {
         journaledPages = journal.pages;
         if (!r.ok || r.value !== 0) {
           journal.undo();
-          throw new ControlError(r.ok ? `dsu_transfer returned ${r.value | 0}; nothing was changed` : `dsu_transfer failed: ${r.reason}; nothing was changed`);
+          throw new PatcherError(r.ok ? `dsu_transfer returned ${r.value | 0}; nothing was changed` : `dsu_transfer failed: ${r.reason}; nothing was changed`);
         }
         carryWarnings.push(...reconcileCarried(proc.space.memory.bytes, before, 'current'));
         transferWrote = programPagesWritten(proc, journal.pageAddresses(), linked, esp);
@@ -343,7 +355,7 @@ export class Patcher {
     } finally {
       runner.release();
     }
-    if (!r.ok) throw new ControlError(`guest call at 0x${address.toString(16)} failed: ${r.reason}`);
+    if (!r.ok) throw new PatcherError(`guest call at 0x${address.toString(16)} failed: ${r.reason}`);
     return r.value;
   }
 
@@ -387,7 +399,7 @@ export class Patcher {
     }
     if (rewrites.size > 0) {
       const { old, skipped } = writeSlots(proc, rewrites);
-      if (skipped.length > 0) throw new ControlError(`cannot rewrite GOT slots: ${skipped.join('; ')}`);
+      if (skipped.length > 0) throw new PatcherError(`cannot rewrite GOT slots: ${skipped.join('; ')}`);
       undo.record(`${old.size} GOT slot(s)`, () => writeSlots(proc, old));
       for (const to of rewrites.values()) {
         const rep = reports.find((x) => x.to === hex(to));
@@ -422,7 +434,7 @@ const yieldToGuest = (): Promise<void> => new Promise((resolve) => setImmediate(
 function refuseOldReplacedFunctions(resolutions: ReadonlyMap<string, Resolution>, entries: readonly number[]): void {
   const bad = [...resolutions.values()].filter((r) => r.name.startsWith(OLD_PREFIX) && r.kind === 'function' && entries.includes(r.address));
   if (bad.length > 0) {
-    throw new ControlError(`${bad.map((r) => r.name).join(', ')}: the patch replaces ${bad.length === 1 ? 'this function' : 'these functions'}, so the old entry will jump to the new version; calling the old version from the patch is not supported`);
+    throw new PatcherError(`${bad.map((r) => r.name).join(', ')}: the patch replaces ${bad.length === 1 ? 'this function' : 'these functions'}, so the old entry will jump to the new version; calling the old version from the patch is not supported`);
   }
 }
 
@@ -430,10 +442,8 @@ function wrap<T>(fn: () => T): T {
   try {
     return fn();
   } catch (e) {
-    if (e instanceof ControlError) throw e;
-    if (e instanceof PatchError) throw new ControlError(e.message);
-    const name = (e as Error).name;
-    if (name === 'ElfError' || name === 'LinkError') throw new ControlError((e as Error).message);
+    if (e instanceof PatcherError) throw e;
+    if (e instanceof PatchError || e instanceof ElfError || e instanceof LinkError) throw new PatcherError(e.message);
     throw e;
   }
 }

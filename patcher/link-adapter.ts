@@ -7,7 +7,7 @@ import type { RuntimeModule } from '../loader/program/runtime-module.js';
 import { planLink, applyLink, unlink, LinkError, LinkCache, type LinkPlan, type Resolution } from '../loader/link/index.js';
 import { guestLinkTarget } from './guest-link-target.js';
 import type { UndoLog } from './mechanism/undo-log.js';
-import { ControlError } from './control/protocol.js';
+import { PatcherError } from './errors.js';
 
 export interface LinkedPatch {
   module: RuntimeModule;
@@ -67,7 +67,7 @@ export function planPatchLink(
       },
     });
   } catch (e) {
-    if (e instanceof LinkError) throw new ControlError(oneLine(e));
+    if (e instanceof LinkError) throw new PatcherError(oneLine(e));
     throw e;
   }
 }
@@ -80,7 +80,7 @@ export async function linkPatch(plan: LinkPlan, undo: UndoLog): Promise<LinkedPa
   try {
     linked = await applyLink(plan);
   } catch (e) {
-    if (e instanceof LinkError) throw new ControlError(oneLine(e));
+    if (e instanceof LinkError) throw new PatcherError(oneLine(e));
     throw e;
   }
   const exports = new Map<string, number>();

@@ -4,7 +4,7 @@
 // forgotten, its object unmapped unless something still points into it
 // (then the releaser unmaps it once nothing does).
 import type { Patcher } from './apply.js';
-import { ControlError } from './control/protocol.js';
+import { PatcherError } from './errors.js';
 import { waitUntilSafe } from './wait-safe.js';
 import { WriteJournal } from './mechanism/write-journal.js';
 import { callGuest } from './mechanism/guest-call.js';
@@ -39,12 +39,12 @@ export function rollbackLatest(patcher: Patcher, opts: RollbackOptions): Promise
   return patcher.exclusive(async () => {
     const { registry, session } = patcher;
     const p = registry.latest();
-    if (!p) throw new ControlError('no patch to roll back');
+    if (!p) throw new PatcherError('no patch to roll back');
     if (p.id <= registry.rollbackFloor || !p.module) {
-      throw new ControlError(`patch #${p.id} can no longer be rolled back: code it would return to was released to keep memory bounded (the newest ${patcher.releaser.depth} patches can always be rolled back)`);
+      throw new PatcherError(`patch #${p.id} can no longer be rolled back: code it would return to was released to keep memory bounded (the newest ${patcher.releaser.depth} patches can always be rolled back)`);
     }
     if (p.transferWrote > 0 && !p.hasRollback && !opts.force) {
-      throw new ControlError(`patch #${p.id} has no dsu_rollback, and its dsu_transfer changed ${p.transferWrote} page(s) of the program's memory ` +
+      throw new PatcherError(`patch #${p.id} has no dsu_rollback, and its dsu_transfer changed ${p.transferWrote} page(s) of the program's memory ` +
         '(converted records, globals): the old code would run on that state; add a dsu_rollback to the patch, or roll back with --force if the old code can read it');
     }
     const module = p.module;
@@ -66,7 +66,7 @@ export function rollbackLatest(patcher: Patcher, opts: RollbackOptions): Promise
     try {
       if (p.hasRollback) {
         const entry = module.data.symbols.byName('dsu_rollback').find((s) => s.kind === 'function');
-        if (!entry) throw new ControlError(`patch #${p.id}: dsu_rollback not found`);
+        if (!entry) throw new PatcherError(`patch #${p.id}: dsu_rollback not found`);
         const before = snapshotCarried(bytes, p.carried);
         const journal = new WriteJournal(session);
         const r = await callGuest(session, (entry.start + module.bias) >>> 0, [], opts.transferTimeoutMs);
@@ -74,7 +74,7 @@ export function rollbackLatest(patcher: Patcher, opts: RollbackOptions): Promise
         if (!r.ok || r.value !== 0) {
           journal.undo();
           p.carried.forEach((c, i) => bytes.set(saved[i], c.previous));
-          throw new ControlError(r.ok ? `dsu_rollback returned ${r.value | 0}; patch #${p.id} stays applied` : `dsu_rollback failed: ${r.reason}; patch #${p.id} stays applied`);
+          throw new PatcherError(r.ok ? `dsu_rollback returned ${r.value | 0}; patch #${p.id} stays applied` : `dsu_rollback failed: ${r.reason}; patch #${p.id} stays applied`);
         }
         carryWarnings.push(...reconcileCarried(bytes, before, 'previous'));
         routine = 'ok';

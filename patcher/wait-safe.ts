@@ -10,7 +10,7 @@ import { describeLocation, ModuleMap } from '../loader/symbols/modules.js';
 import { Breakpoints } from './mechanism/breakpoints.js';
 import { checkSafety, CodeRange, SafetyReport, StackSnapshot, touchesWindow, walkThread } from './quiescence.js';
 import { JMP_SIZE } from './mechanism/jump.js';
-import { ControlError } from './control/protocol.js';
+import { PatcherError } from './errors.js';
 import { collectYoungGeneration } from './mechanism/young-gc.js';
 
 export interface WaitOptions {
@@ -34,7 +34,7 @@ export interface SafePoint {
   stillActive: string[];
 }
 
-export class NotSafe extends ControlError {}
+export class NotSafe extends PatcherError {}
 
 export function waitUntilSafe(
   session: Session,

@@ -2,8 +2,7 @@
 // a `dsu run --control SOCK` is running: 'modules' and 'got' (optionally
 // {module: NAME} to keep one module's slots). Both re-read the program's
 // memory on every call, so objects dlopen added since show up.
-import { defineControlCommands } from '../control/commands.js';
-import { ControlError } from '../control/protocol.js';
+import { PatcherError } from '../errors.js';
 import type { Session } from '../../emulator/launch.js';
 import { ElfError } from '../../loader/elf/errors.js';
 import { LinkMapBusyError, LinkMapError } from '../../loader/program/link-map.js';
@@ -21,38 +20,38 @@ export interface ModulesAnswer {
 }
 
 function inspect<T>(session: Session, work: () => T): T {
-  if (session.proc.exited) throw new ControlError('the program has exited');
+  if (session.proc.exited) throw new PatcherError('the program has exited');
   try {
     return work();
   } catch (e) {
-    if (e instanceof LinkMapError || e instanceof LinkMapBusyError || e instanceof ElfError) throw new ControlError(e.message);
+    if (e instanceof LinkMapError || e instanceof LinkMapBusyError || e instanceof ElfError) throw new PatcherError(e.message);
     throw e;
   }
 }
 
-defineControlCommands((server, session) => {
+/** The handlers of 'modules' and 'got' for one running program (its parsed files cached between calls). */
+export function inspectCommands(session: Session) {
   const proc = session.proc;
   const cache = guestModuleCache(proc);
   const slots = new ImportSlotCache();
-
-  server.register('modules', (): ModulesAnswer => inspect(session, () => {
-    const view = guestProgram(proc, cache);
-    const found = readProgramModules(view);
-    const bindNow = ldBindNow(proc);
-    return {
-      modules: found.modules.map((m) => moduleRow(m, view.memory, bindNow)),
-      skipped: found.skipped.map((s) => ({ name: s.name, base: `0x${s.base.toString(16)}`, reason: s.reason })),
-      source: found.source,
-    };
-  }));
-
-  server.register('got', (args): SlotRow[] => inspect(session, () => {
-    const only = args.module;
-    if (only !== undefined && typeof only !== 'string') throw new ControlError('got: module must be a string');
-    const view = guestProgram(proc, cache);
-    const modules = readProgramModules(view).modules;
-    const include = only === undefined ? undefined : (m: RuntimeModule): boolean => m.name === only || m.path === only;
-    if (include && !modules.some(include)) throw new ControlError(`got: no module named ${only}`);
-    return liveSlots(modules, view.memory, { ldBindNow: ldBindNow(proc), include }, slots).map(liveSlotRow);
-  }));
-});
+  return {
+    modules: (): ModulesAnswer => inspect(session, () => {
+      const view = guestProgram(proc, cache);
+      const found = readProgramModules(view);
+      const bindNow = ldBindNow(proc);
+      return {
+        modules: found.modules.map((m) => moduleRow(m, view.memory, bindNow)),
+        skipped: found.skipped.map((s) => ({ name: s.name, base: `0x${s.base.toString(16)}`, reason: s.reason })),
+        source: found.source,
+      };
+    }),
+    got: (args: { module?: string }): SlotRow[] => inspect(session, () => {
+      const only = args.module;
+      const view = guestProgram(proc, cache);
+      const modules = readProgramModules(view).modules;
+      const include = only === undefined ? undefined : (m: RuntimeModule): boolean => m.name === only || m.path === only;
+      if (include && !modules.some(include)) throw new PatcherError(`got: no module named ${only}`);
+      return liveSlots(modules, view.memory, { ldBindNow: ldBindNow(proc), include }, slots).map(liveSlotRow);
+    }),
+  };
+}

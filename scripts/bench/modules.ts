@@ -16,7 +16,7 @@ import { PF_X, PT_LOAD } from '../../loader/elf/constants.js';
 import { imageSpan } from '../../loader/image.js';
 import { loadList } from '../../loader/program/library-search.js';
 import { Module, ModuleCache, ModuleMap, moduleName } from '../../loader/symbols/modules.js';
-import { callControl } from '../../patcher/control/client.js';
+import { callControl } from '../../control/client.js';
 
 const LOOKUPS = 1_000_000;
 const QUERIES = 50;
@@ -84,7 +84,7 @@ async function queryCost(): Promise<{ modulesMs: number; gotMs: number; slots: n
       });
       child.on('exit', () => reject(new Error('got_wait exited before "ready"')));
     });
-    const time = async (cmd: string): Promise<{ ms: number; result: unknown }> => {
+    const time = async (cmd: 'modules' | 'got'): Promise<{ ms: number; result: unknown }> => {
       const ms: number[] = [];
       let result: unknown;
       for (let i = 0; i < QUERIES; i++) {

@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { BenchFailure } from './matrix.js';
 import { DSU_CLI, REPO } from './paths.js';
-import { callControl } from '../../patcher/control/client.js';
+import { callControl } from '../../control/client.js';
 import type { PatchReport } from '../../patcher/apply.js';
 import type { StatusReport } from '../../patcher/status.js';
 
@@ -142,14 +142,14 @@ export async function startKvstore(program: string, name: string): Promise<KvSer
     async patch(file, timeoutMs = 5000) {
       const t0 = performance.now();
       try {
-        const report = (await callControl(socket, 'patch', { path: file, timeoutMs }, timeoutMs + 30_000)) as PatchReport;
+        const report = await callControl(socket, 'patch', { path: file, timeoutMs }, timeoutMs + 30_000);
         return { report, roundTripMs: performance.now() - t0 };
       } catch (e) {
         throw new BenchFailure(`${describe()}: patch ${path.basename(file)} failed: ${(e as Error).message}${child.exitCode !== null ? tail() : ''}`);
       }
     },
     async status() {
-      return (await callControl(socket, 'status', {}, 30_000)) as StatusReport;
+      return await callControl(socket, 'status', {}, 30_000);
     },
     async stop() {
       if (stopped) return '';

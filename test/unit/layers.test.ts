@@ -22,8 +22,6 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
 
 /** Files that may import koffi: the Unicorn binding, the host libc calls. */
 const KOFFI_FOLDERS = ['emulator/engine/', 'emulator/host/'];
-/** Engine code not yet moved into emulator/engine/ (issue 10's run-loop seam moves it there). */
-const ENGINE_MOVE_PENDING = new Set(['emulator/signals/exception-latch.ts']);
 
 const graph = readImportGraph(REPO);
 const where = (e: ImportEdge): string => `${e.from}:${e.line} imports ${e.to}`;
@@ -54,7 +52,7 @@ describe('layers', () => {
 
   test('only emulator/engine/ and emulator/host/ use koffi; only emulator/host/ffi.ts loads libc', () => {
     const koffiUsers = graph.edges.filter((e) => e.to === 'koffi' && !e.typeOnly).map((e) => e.from);
-    expect(koffiUsers.filter((f) => !KOFFI_FOLDERS.some((d) => f.startsWith(d)) && !ENGINE_MOVE_PENDING.has(f))).toEqual([]);
+    expect(koffiUsers.filter((f) => !KOFFI_FOLDERS.some((d) => f.startsWith(d)))).toEqual([]);
     const text = (f: string): string => fs.readFileSync(path.join(REPO, f), 'utf8');
     expect(graph.files.filter((f) => /koffi\.load\(\s*['"]libc/.test(text(f)))).toEqual(['emulator/host/ffi.ts']);
     // the engine's worker thread loads Unicorn again for itself: a library load outside the two folders is the error
@@ -64,7 +62,7 @@ describe('layers', () => {
   test('only emulator/engine/ reaches the Unicorn library', () => {
     const users = graph.edges.filter((e) => e.to === 'emulator/engine/unicorn-lib.ts').map((e) => e.from);
     expect(users.length).toBeGreaterThan(0);
-    expect(users.filter((f) => !f.startsWith('emulator/engine/') && !ENGINE_MOVE_PENDING.has(f))).toEqual([]);
+    expect(users.filter((f) => !f.startsWith('emulator/engine/'))).toEqual([]);
   });
 });
 

@@ -1,16 +1,19 @@
 // The control socket of a running `dsu run --control SOCK`: a Unix socket
-// created with mode 0600 that only its owner may use. Commands are
-// registered by name; each handler may be asynchronous (a patch waits for
-// the guest to become quiescent) and answers once.
+// created with mode 0600 that only its owner may use. The areas that answer
+// commands register their handlers explicitly (control/attach.ts); each
+// handler gets its arguments as the command table reads them, may be
+// asynchronous (a patch waits for the guest to become quiescent) and answers
+// once. What a handler throws becomes the protocol's error here, and only here.
 import fs from 'node:fs';
 import net from 'node:net';
-import { ControlError, parseRequest, Response } from './protocol.js';
-import { peerCredentials } from '../../emulator/host/peer-credentials.js';
+import { ControlError, errorMessage, parseRequest, Response } from './protocol.js';
+import { COMMANDS, CommandHandlers, CommandName, isCommand } from './commands.js';
+import { peerCredentials } from '../emulator/host/peer-credentials.js';
 
-export type CommandHandler = (args: Record<string, unknown>) => unknown | Promise<unknown>;
+type AnyHandler = (args: unknown) => unknown;
 
 export class ControlServer {
-  private readonly commands = new Map<string, CommandHandler>();
+  private readonly commands = new Map<CommandName, AnyHandler>();
   private server: net.Server | null = null;
 
   /** The socket file this server created, so that close() removes only that one. */
@@ -18,8 +21,12 @@ export class ControlServer {
 
   constructor(readonly path: string, private readonly onLog: (line: string) => void) {}
 
-  register(name: string, handler: CommandHandler): void {
-    this.commands.set(name, handler);
+  /** Serve these commands (a command registered twice is a programming error). */
+  register(handlers: Partial<CommandHandlers>): void {
+    for (const [name, handler] of Object.entries(handlers) as [CommandName, AnyHandler][]) {
+      if (this.commands.has(name)) throw new Error(`control command ${name} registered twice`);
+      this.commands.set(name, handler);
+    }
   }
 
   /** Create the socket (refusing to replace anything but a stale socket of ours). */
@@ -104,12 +111,12 @@ export class ControlServer {
     try {
       const req = parseRequest(line);
       id = req.id;
-      const handler = this.commands.get(req.cmd);
-      if (!handler) throw new ControlError(`unknown command ${req.cmd}`);
-      response = { id, ok: true, result: await handler(req.args ?? {}) };
+      const handler = isCommand(req.cmd) ? this.commands.get(req.cmd) : undefined;
+      if (!handler || !isCommand(req.cmd)) throw new ControlError(`unknown command ${req.cmd}`);
+      const args = COMMANDS[req.cmd].read(req.args ?? {});
+      response = { id, ok: true, result: await handler(args) };
     } catch (e) {
-      const message = e instanceof ControlError ? e.message : `internal error: ${(e as Error).message}`;
-      response = { id, ok: false, error: message };
+      response = { id, ok: false, error: errorMessage(e) };
     }
     if (!socket.destroyed) socket.write(JSON.stringify(response) + '\n');
   }

@@ -2,8 +2,14 @@
 // `dsu modules`, `dsu got --control` and `dsu rollback`.
 import net from 'node:net';
 import { ControlError, Response } from './protocol.js';
+import { COMMANDS, CommandName, ResultOf, SentOf } from './commands.js';
 
-export async function callControl(path: string, cmd: string, args: Record<string, unknown> = {}, timeoutMs = 0): Promise<unknown> {
+/**
+ * Send one command and wait for its answer. The arguments are checked with
+ * the server's own reader first, so a bad one is refused before connecting.
+ */
+export async function callControl<C extends CommandName>(path: string, cmd: C, args: SentOf<C>, timeoutMs = 0): Promise<ResultOf<C>> {
+  COMMANDS[cmd].read(args as Record<string, unknown>);
   const socket = await new Promise<net.Socket>((resolve, reject) => {
     const s = net.connect(path);
     s.once('connect', () => resolve(s));
@@ -37,7 +43,7 @@ export async function callControl(path: string, cmd: string, args: Record<string
         reject(new ControlError('malformed answer from the dsu process'));
         return;
       }
-      if (r.ok) resolve(r.result);
+      if (r.ok) resolve(r.result as ResultOf<C>);
       else reject(new ControlError(r.error ?? 'failed'));
     });
     socket.on('close', () => reject(new ControlError(`the dsu process closed ${path} without answering`)));

@@ -1,0 +1,45 @@
+// The control channel's wire format: one JSON object per line in each
+// direction. A request names a command (control/commands.ts says which, with
+// their arguments and results); the answer carries the same id. An error
+// travels as one line of text: errorMessage() is the one place that turns
+// what a handler threw into it.
+import { PatcherError } from '../patcher/errors.js';
+
+export interface Request {
+  id: number;
+  cmd: string;
+  args?: Record<string, unknown>;
+}
+
+export interface Response {
+  id: number;
+  ok: boolean;
+  result?: unknown;
+  error?: string;
+}
+
+/** A failure of the channel itself (connection, framing, arguments), reported as a one-line message. */
+export class ControlError extends Error {
+  override readonly name = 'ControlError';
+}
+
+export function parseRequest(line: string): Request {
+  let v: unknown;
+  try {
+    v = JSON.parse(line);
+  } catch {
+    throw new ControlError('malformed request (not JSON)');
+  }
+  const r = v as Partial<Request>;
+  if (typeof r !== 'object' || r === null || typeof r.id !== 'number' || typeof r.cmd !== 'string') {
+    throw new ControlError('malformed request (needs id and cmd)');
+  }
+  if (r.args !== undefined && (typeof r.args !== 'object' || r.args === null || Array.isArray(r.args))) throw new ControlError('malformed request (args)');
+  return r as Request;
+}
+
+/** What the client is told when a command fails: the explanation of a known refusal, else an internal error. */
+export function errorMessage(e: unknown): string {
+  if (e instanceof ControlError || e instanceof PatcherError) return e.message;
+  return `internal error: ${e instanceof Error ? e.message : String(e)}`;
+}
