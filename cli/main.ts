@@ -5,6 +5,7 @@ import { pingCommand } from './control-client.js';
 import { patchCommand, rollbackCommand, statusCommand } from './patch-commands.js';
 import { gotCommand } from './got.js';
 import { modulesCommand } from './modules.js';
+import { mkpatchCommand } from './mkpatch.js';
 
 const USAGE = `usage: dsu <command> [options]
 commands:
@@ -15,6 +16,7 @@ commands:
   status    list applied patches and which version of each function is live: dsu status --control SOCK [--json]
   modules   list the objects loaded in a running program (--control SOCK)
   got       list GOT/PLT import slots: of a program's file, or live (--control SOCK)
+  mkpatch   make a live patch from two versions of a program's source: dsu mkpatch --old DIR --new DIR -o PATCH.so
 ${RUN_USAGE}`;
 
 export async function main(argv: string[]): Promise<number> {
@@ -39,6 +41,8 @@ export async function main(argv: string[]): Promise<number> {
         return await modulesCommand(rest);
       case 'got':
         return await gotCommand(rest);
+      case 'mkpatch':
+        return await mkpatchCommand(rest);
       case 'help':
       case '--help':
         process.stdout.write(USAGE + '\n');

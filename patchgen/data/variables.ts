@@ -1,0 +1,96 @@
+// Pass "data": the program's variables across the two builds. A variable
+// whose storage changed size gets new storage in the patch (the transfer
+// fills it); one whose type changed at the same size, or through what it
+// points to, keeps its storage (the transfer converts what is there). Either
+// way, a transfer must convert it, or the patch is refused. New variables
+// that only code which already ran (main's start-up) sets are named too:
+// the patch defines them with their initial value, and the transfer must set
+// them. The type comparison from debug information is types.ts's.
+import { Item } from '../diff/items.js';
+import { UnitPair } from '../diff/unit.js';
+import { targetOf } from '../diff/targets.js';
+
+export interface VariableChange {
+  unit: string;
+  name: string;
+  local: boolean;
+  oldSize: number;
+  newSize: number;
+  /** The new build's item. */
+  item: Item;
+  /** The type and the first difference, in words, when debug information says. */
+  type: string | null;
+  difference: string | null;
+  /** The storage itself changed size (new storage), rather than what is inside or behind it. */
+  storage: boolean;
+  /** Converted by a transfer (it refers to the variable). */
+  converted: boolean;
+}
+
+export interface NewVariableNeedingValue {
+  unit: string;
+  name: string;
+  /** Functions that set it and will not run again. */
+  setBy: string[];
+}
+
+/** Variables whose size changed between the builds (the debug-information pass adds type changes at the same size). */
+export function resizedVariables(units: readonly UnitPair[]): VariableChange[] {
+  const out: VariableChange[] = [];
+  for (const u of units) {
+    for (const item of u.newItems) {
+      if (item.kind !== 'variable') continue;
+      const old = u.correlation.toOld.get(item);
+      if (!old || old.symbol.size === item.symbol.size) continue;
+      out.push({
+        unit: u.key, name: old.name, local: old.local, oldSize: old.symbol.size, newSize: item.symbol.size, item,
+        type: null, difference: `${old.symbol.size} -> ${item.symbol.size} bytes`, storage: true, converted: false,
+      });
+    }
+  }
+  return out;
+}
+
+/** The names (plain, and dsu.old forms) the functions of the transfers refer to. */
+export function referencedByTransfers(units: readonly UnitPair[], transferFunctions: ReadonlySet<Item>): { items: Set<Item>; names: Set<string> } {
+  const items = new Set<Item>();
+  const names = new Set<string>();
+  for (const u of units) {
+    if (!u.new) continue;
+    for (const f of u.newItems) {
+      if (!transferFunctions.has(f)) continue;
+      for (const r of f.section.relocs) {
+        const t = targetOf(u.new, r);
+        if (t.kind === 'item') items.add(t.item);
+        else if (t.kind === 'external') {
+          names.add(t.name);
+          const m = /^dsu\.old\.(?:.*:)?([^:]+)$/.exec(t.name);
+          if (m) names.add(m[1]);
+        }
+      }
+    }
+  }
+  return { items, names };
+}
+
+/** New variables that only never-returning code (main's start-up) refers to: the transfer must set them. */
+export function newVariablesSetAtStartup(units: readonly UnitPair[], neverReturning: ReadonlySet<string>, converted: (item: Item) => boolean): NewVariableNeedingValue[] {
+  const out: NewVariableNeedingValue[] = [];
+  for (const u of units) {
+    if (!u.new) continue;
+    const users = new Map<Item, string[]>();
+    for (const f of u.newItems) {
+      if (f.kind !== 'function') continue;
+      for (const r of f.section.relocs) {
+        const t = targetOf(u.new, r);
+        if (t.kind !== 'item' || t.item.kind !== 'variable' || u.states.get(t.item)?.status !== 'new') continue;
+        users.set(t.item, [...new Set([...(users.get(t.item) ?? []), f.name])]);
+      }
+    }
+    for (const [v, fns] of users) {
+      const setters = fns.filter((f) => neverReturning.has(f));
+      if (setters.length > 0 && !converted(v)) out.push({ unit: u.key, name: v.name, setBy: setters });
+    }
+  }
+  return out;
+}
