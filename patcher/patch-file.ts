@@ -5,6 +5,7 @@ import { parseElf, ElfFile } from '../loader/elf/elf-file.js';
 import { ElfError } from '../loader/elf/errors.js';
 import { staticSymbols, dynamicSymbols, ElfSymbol } from '../loader/elf/symbols.js';
 import { buildId } from '../loader/elf/notes.js';
+import { IdentityError, PatchIdentity, readIdentity } from '../loader/identity/patch-identity.js';
 import {
   ET_DYN, PT_GNU_RELRO, SHN_UNDEF, SHN_ABS, STB_LOCAL, STT_FUNC, STT_OBJECT, STT_GNU_IFUNC,
 } from '../loader/elf/constants.js';
@@ -38,6 +39,8 @@ export interface PatchFile {
   target: string | null;
   /** The version the program becomes (DSU_VERSION), or null. */
   version: string | null;
+  /** What a generated patch (dsu mkpatch) was made for, or null for a patch built by hand. */
+  identity: PatchIdentity | null;
 }
 
 /** Names dsu itself gives meaning to: never treated as replacements. */
@@ -88,6 +91,13 @@ export function readPatch(bytes: Uint8Array, path: string): PatchFile {
   }
   const defined = (name: string) => functions.some((f) => f.name === name && !f.local);
   const targets = sectionStrings(elf, '.dsu.target');
+  let identity: PatchIdentity | null;
+  try {
+    identity = readIdentity(elf);
+  } catch (e) {
+    if (e instanceof IdentityError) throw new PatchError(e.message);
+    throw e;
+  }
   return {
     path, bytes, elf, buildId: buildId(elf), functions, data,
     hasTransfer: defined('dsu_transfer'),
@@ -95,5 +105,6 @@ export function readPatch(bytes: Uint8Array, path: string): PatchFile {
     depends: sectionStrings(elf, '.dsu.depends'),
     target: targets[0] ?? null,
     version: sectionStrings(elf, '.dsu.version')[0] ?? null,
+    identity,
   };
 }

@@ -12,6 +12,7 @@ import { jumpRoom } from './jump-room.js';
 import { conventionMismatches } from './convention-check.js';
 import { nothingMatched, unmatchedFunctions } from './unmatched.js';
 import { addedByPatch } from './added-functions.js';
+import { identityProblems } from './identity-check.js';
 import type { CodeRange } from './quiescence.js';
 import type { PatchRegistry } from './registry.js';
 
@@ -159,6 +160,7 @@ export function planReplacement(patch: PatchFile, modules: readonly RuntimeModul
     const matches = patch.target === programName || patch.target === path.posix.basename(exe.path) || patch.target === exe.buildId;
     if (!matches) problems.push(`the patch is for ${patch.target}, not for ${programName}`);
   }
+  if (patch.identity !== null && problems.length === 0) problems.push(...identityProblems(patch.identity, modules, registry, programName));
   const replacements: Replacement[] = [];
   const added: string[] = [];
   const unmatched: PatchSymbol[] = [];
