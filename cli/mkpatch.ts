@@ -1,4 +1,5 @@
 // `dsu mkpatch`: the patch generator's command line (patchgen/).
+import { loadCapstone } from 'capstone-wasm';
 import { parseArgs, UsageError } from './args.js';
 import { mkpatch, MkpatchError } from '../patchgen/mkpatch.js';
 import { formatReport } from '../patchgen/report.js';
@@ -32,6 +33,8 @@ export async function mkpatchCommand(argv: string[]): Promise<number> {
   if (!one('old') || !one('new') || !output) throw new UsageError(`mkpatch needs --old, --new and -o\n${MKPATCH_USAGE}`);
   if (p.rest.length > 0) throw new UsageError(`mkpatch takes no arguments besides its options (got ${p.rest.join(' ')})\n${MKPATCH_USAGE}`);
   const json = p.flags.has('json');
+  // the program's code is compared by instruction (loader/identity/code-shape.ts)
+  await loadCapstone();
   try {
     const report = mkpatch({
       old: one('old')!, new: one('new')!, build: one('build') ?? 'make', transfers: p.options.get('transfer') ?? [],

@@ -4,10 +4,12 @@
 // target check of replacement.ts). Either way every function the patch
 // relies on must be, byte for byte outside what linkers write, the one it
 // was made against: the program's own, or the live version an earlier patch
-// put there. Each difference is named.
+// put there (sizes may differ: a branch to a nearby function is shorter in
+// a program linked from one text section). Each difference is named.
 import path from 'node:path';
 import { fileRangeOf } from '../loader/elf/elf-file.js';
-import { codeHash, FunctionIdentity, PatchIdentity, VariableIdentity } from '../loader/identity/patch-identity.js';
+import { FunctionIdentity, PatchIdentity, VariableIdentity } from '../loader/identity/patch-identity.js';
+import { codeShapeHash } from '../loader/identity/code-shape.js';
 import type { RuntimeModule } from '../loader/program/runtime-module.js';
 import type { SymbolEntry } from '../loader/symbols/symbol-table.js';
 import type { PatchRegistry } from './registry.js';
@@ -76,13 +78,9 @@ export function identityProblems(identity: PatchIdentity, modules: readonly Runt
       differ.push(`${label(f)} is not in the program`);
       continue;
     }
-    if (live.size !== f.size) {
-      differ.push(`${label(f)} has ${live.size} bytes in ${live.where}, ${f.size} in the program the patch was made for`);
-      continue;
-    }
     const at = fileRangeOf(live.module.data.elf, live.start, live.size);
     const bytes = at === null ? null : live.module.data.elf.reader.bytes.subarray(at, at + live.size);
-    if (bytes === null || codeHash(bytes, f.mask) !== f.hash) differ.push(`${label(f)} in ${live.where} differs from the one the patch was made for`);
+    if (bytes === null || codeShapeHash(bytes, f.mask) !== f.hash) differ.push(`${label(f)} in ${live.where} differs from the one the patch was made for`);
   }
   for (const v of identity.variables) {
     const size = liveVariableSize(v, modules, registry);

@@ -5,9 +5,9 @@
 // Then the patch records its identity (loader/identity): the program's
 // build ID and every function it relies on, which `dsu patch` checks.
 import path from 'node:path';
-import { codeHash, FunctionIdentity, PatchIdentity, VariableIdentity } from '../loader/identity/patch-identity.js';
+import { FunctionIdentity, PatchIdentity, VariableIdentity } from '../loader/identity/patch-identity.js';
+import { codeShapeHash, instructionMasks, InstructionMask } from '../loader/identity/code-shape.js';
 import { linkerWrittenRange } from './object/relocation-fields.js';
-import type { ObjSection } from './object/relocatable.js';
 import type { Item } from './diff/items.js';
 import type { UnitPair } from './diff/unit.js';
 import type { ProgramDefinition, ProgramFile } from './program.js';
@@ -15,13 +15,19 @@ import type { Selection } from './select/include.js';
 
 export class IdentityMismatch extends Error {}
 
-/** The ranges of a function's bytes that linking writes, from its relocations. */
-export function linkerMask(section: ObjSection): [number, number][] {
-  return section.relocs.map((r) => {
-    const { before, after } = linkerWrittenRange(r.type);
-    return [r.offset - before, before + after] as [number, number];
-  });
+/** What linking writes in an item's code (from its relocations), by instruction. */
+export function linkerMask(item: Item): InstructionMask[] {
+  const start = item.symbol.value;
+  const ranges = item.section.relocs
+    .filter((r) => r.offset >= start && r.offset < start + item.symbol.size)
+    .map((r) => {
+      const { before, after } = linkerWrittenRange(r.type);
+      return [r.offset - start - before, before + after] as [number, number];
+    });
+  return instructionMasks(codeOf(item), ranges);
 }
+
+const codeOf = (item: Item): Uint8Array => item.section.data.subarray(item.symbol.value, item.symbol.value + item.symbol.size);
 
 function programDefinition(program: ProgramFile, unit: UnitPair, item: Item): ProgramDefinition | null {
   return item.local ? program.local(unit.fileName, item.name) : program.global(item.name);
@@ -38,8 +44,8 @@ export function verifyProgramIsOldBuild(units: readonly UnitPair[], program: Pro
       if (!def || !def.function) continue;
       compared++;
       const bytes = program.bytes(def);
-      const mask = linkerMask(item.section);
-      if (def.size !== item.symbol.size || bytes === null || codeHash(bytes, mask) !== codeHash(item.section.data.subarray(item.symbol.value, item.symbol.value + item.symbol.size), mask)) {
+      const mask = linkerMask(item);
+      if (bytes === null || codeShapeHash(bytes, mask) !== codeShapeHash(codeOf(item), mask)) {
         differing.push(`${item.name}${item.local ? ` (${path.posix.basename(u.fileName)})` : ''}`);
       }
     }
@@ -64,8 +70,9 @@ export function patchIdentity(units: readonly UnitPair[], selection: Selection, 
     if (functions.has(key)) return;
     const bytes = program.bytes(def);
     if (bytes === null) return;
-    const mask = linkerMask(old.section);
-    functions.set(key, { name: old.name, file, size: def.size, hash: codeHash(bytes, mask), mask });
+    const mask = linkerMask(old);
+    const hash = codeShapeHash(bytes, mask);
+    if (hash !== null) functions.set(key, { name: old.name, file, size: def.size, hash, mask });
   };
   for (const sel of selection.units) {
     const u = sel.unit;

@@ -1,12 +1,12 @@
 // What a generated patch applies to (`dsu mkpatch` writes it, `dsu patch`
 // checks it): the program's name and build ID, and every function the patch
-// relies on (those it replaces and those it calls) with a hash of its code.
-// Bytes a linker writes (relocated fields, relaxed GOT loads) are masked out
-// of the hash, so the same function hashes the same in the program it was
-// built into, in a patch that carries it, and in its relocatable object.
+// relies on (those it replaces and those it calls) with a hash of its code
+// (code-shape.ts: bytes a linker writes masked out, branches by where they
+// go), so the same function hashes the same in the program it was built
+// into, in a patch that carries it, and in its relocatable object.
 // The record is JSON in the patch's `.dsu.identity` section.
-import crypto from 'node:crypto';
 import type { ElfFile } from '../elf/elf-file.js';
+import type { InstructionMask } from './code-shape.js';
 
 export const IDENTITY_SECTION = '.dsu.identity';
 
@@ -15,10 +15,10 @@ export interface FunctionIdentity {
   /** Source file of a static (as the program's symbol table names it, or its last component), else null. */
   file: string | null;
   size: number;
-  /** masked hash (codeHash) */
+  /** codeShapeHash of its code */
   hash: string;
-  /** [offset, length] ranges a linker writes, masked out of the hash. */
-  mask: [number, number][];
+  /** What a linker writes, masked out of the hash (by instruction). */
+  mask: InstructionMask[];
 }
 
 export interface VariableIdentity {
@@ -34,13 +34,6 @@ export interface PatchIdentity {
   buildId: string | null;
   functions: FunctionIdentity[];
   variables: VariableIdentity[];
-}
-
-/** sha-256 (hex, 32 digits) of `bytes` with the masked ranges zeroed. */
-export function codeHash(bytes: Uint8Array, mask: readonly (readonly [number, number])[]): string {
-  const copy = Uint8Array.from(bytes);
-  for (const [at, n] of mask) copy.fill(0, Math.max(0, at), Math.min(copy.length, at + n));
-  return crypto.createHash('sha256').update(copy).digest('hex').slice(0, 32);
 }
 
 export class IdentityError extends Error {}

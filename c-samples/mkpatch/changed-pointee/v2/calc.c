@@ -1,0 +1,40 @@
+#include <stdlib.h>
+
+struct node {
+    int value;
+    int doubled;        /* new in v2 */
+    struct node *next;
+};
+
+static struct node *head;
+
+int compute_a(int x)
+{
+    struct node *n = malloc(sizeof *n);
+
+    if (n == NULL)
+        return -1;
+    n->value = x;
+    n->doubled = 2 * x;
+    n->next = head;
+    head = n;
+    return x;
+}
+
+int compute_b(int x)
+{
+    int sum = 0;
+
+    for (struct node *n = head; n != NULL; n = n->next)
+        sum += n->doubled;
+    return sum - x;
+}
+
+int compute_c(int x)
+{
+    int count = 0;
+
+    for (struct node *n = head; n != NULL; n = n->next)
+        count++;
+    return count + x;
+}
