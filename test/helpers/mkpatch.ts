@@ -1,0 +1,84 @@
+// Running `dsu mkpatch` as a user would (its command line, --json report,
+// exit status and one-line errors), and the rule pairs of c-samples/mkpatch
+// (RULE/v1, RULE/v2, built as build/mkpatch/RULE-v1 and -v2).
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { BUILD, REPO } from './run.js';
+import { dsu } from './patching.js';
+
+export const MKPATCH_SAMPLES = path.join(REPO, 'c-samples', 'mkpatch');
+
+/** What `dsu mkpatch --json` reports (patchgen/report.ts MkpatchReport, the fields tests read). */
+export interface MkpatchReport {
+  ok: boolean;
+  patch: string | null;
+  target: string;
+  version: string;
+  refused: string[];
+  warnings: string[];
+  decisions: {
+    replaced: { name: string; newName: string | null; unit: string; reasons: string[] }[];
+    added: { name: string; kind: string; local: boolean }[];
+    copiedIn: { name: string; kind: string; why: string }[];
+    bound: { name: string; as: string }[];
+    leftOut: { name: string; because: string }[];
+  };
+  variables: { changed: { name: string; converted: boolean; storage: boolean; difference: string | null; type: string | null }[]; needingValue: { name: string }[] };
+  leftOutLines: { function: string; startup: number[]; loop: number[]; removed: number[] }[];
+  figures: Record<string, number>;
+  skeleton: string | null;
+}
+
+export interface MkpatchRun {
+  status: number | null;
+  stderr: string;
+  report: MkpatchReport | null;
+  /** Where the patch would be written. */
+  output: string;
+}
+
+/** `dsu mkpatch ARGS --json -o OUT` (OUT in a fresh directory unless given). */
+export async function mkpatchCli(args: string[], output?: string): Promise<MkpatchRun> {
+  const out = output ?? path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'dsu-mkpatch-test-')), 'patch.so');
+  const r = await dsu(['mkpatch', ...args, '--json', '-o', out], { timeoutMs: 600_000 });
+  let report: MkpatchReport | null = null;
+  try {
+    const parsed = JSON.parse(r.stdout) as MkpatchReport | { error: string };
+    if ('decisions' in parsed) report = parsed;
+  } catch {
+    // no JSON: an error line on stderr
+  }
+  return { status: r.status, stderr: r.stderr, report, output: out };
+}
+
+/** Fails the test with the generator's own words unless a patch was written. */
+export async function mkpatchOk(args: string[], output?: string): Promise<MkpatchReport & { patch: string }> {
+  const r = await mkpatchCli(args, output);
+  if (r.status !== 0 || !r.report?.ok || !r.report.patch) throw new Error(`dsu mkpatch ${args.join(' ')} exited ${r.status}: ${r.stderr}${r.report ? JSON.stringify(r.report.refused) : ''}`);
+  return r.report as MkpatchReport & { patch: string };
+}
+
+/** The gcc command a rule pair is built with (flags.txt, plus the rule's extra-flags.txt). */
+export function ruleBuild(rule: string): string {
+  const flags = fs.readFileSync(path.join(MKPATCH_SAMPLES, 'flags.txt'), 'utf8').trim();
+  const extraFile = path.join(MKPATCH_SAMPLES, rule, 'extra-flags.txt');
+  const extra = fs.existsSync(extraFile) ? ` ${fs.readFileSync(extraFile, 'utf8').trim()}` : '';
+  return `gcc ${flags}${extra} -o prog *.c`;
+}
+
+/** --old, --new, --build and --program for a rule pair. */
+export function ruleArgs(rule: string, more: string[] = []): string[] {
+  return [
+    '--old', path.join(MKPATCH_SAMPLES, rule, 'v1'), '--new', path.join(MKPATCH_SAMPLES, rule, 'v2'),
+    '--build', ruleBuild(rule), '--program', path.join(BUILD, 'mkpatch', `${rule}-v1`), ...more,
+  ];
+}
+
+export const ruleProgram = (rule: string, version: 'v1' | 'v2'): string => path.join(BUILD, 'mkpatch', `${rule}-${version}`);
+
+/** The names of a report's decisions, sorted, for exact comparisons. */
+export function decided(r: MkpatchReport): { replaced: string[]; added: string[]; copiedIn: string[]; leftOut: string[] } {
+  const names = (xs: { name: string }[]): string[] => xs.map((x) => x.name).sort();
+  return { replaced: names(r.decisions.replaced), added: names(r.decisions.added), copiedIn: names(r.decisions.copiedIn), leftOut: names(r.decisions.leftOut) };
+}
