@@ -77,6 +77,7 @@ export const DT_RELCOUNT = 0x6ffffffa;
 export const DT_FLAGS_1 = 0x6ffffffb;
 export const DT_VERSYM = 0x6ffffff0;
 
+export const DF_TEXTREL = 0x4;
 export const DF_BIND_NOW = 0x8;
 export const DF_1_NOW = 0x1;
 export const DF_1_PIE = 0x08000000;

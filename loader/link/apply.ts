@@ -55,6 +55,28 @@ function exportsOf(definitions: readonly Definition[]): Map<string, Definition> 
   return out;
 }
 
+/**
+ * Maps the plan's page ranges, each only where nothing is mapped: a range
+ * found taken (the plan's span was checked free, so only a plan whose pages
+ * strayed outside its span could meet one) unmaps what was mapped so far
+ * and throws, leaving the program's memory as it was.
+ */
+function mapPages(plan: LinkPlan): void {
+  const memory = plan.target.memory;
+  const mapped: [number, number][] = [];
+  for (const r of plan.pages) {
+    const start = (r.start + plan.bias) >>> 0;
+    const end = start + (r.end - r.start);
+    if (start < plan.start || end > plan.end || !memory.isFree(start, end)) {
+      for (const [a, b] of mapped) memory.unmap(a, b);
+      throw new LinkError(plan.path, [{ kind: 'placement', subject: 'PT_LOAD', message: `pages ${hex(start)}-${hex(end)} are not free memory of the object's span: nothing was mapped` }]);
+    }
+    const file = r.fileOffset === null ? null : { path: plan.path, offset: r.fileOffset };
+    memory.map(start, r.end - r.start, r.prot, file, fill(plan, r));
+    mapped.push([start, end]);
+  }
+}
+
 export async function applyLink(plan: LinkPlan): Promise<LinkedObject> {
   if (plan.state.applied) throw new Error(`${plan.path}: this link plan was already applied`);
   plan.state.applied = true;
@@ -66,10 +88,7 @@ export async function applyLink(plan: LinkPlan): Promise<LinkedObject> {
       message: `${hex(plan.start)}-${hex(plan.end)} is no longer free: the program mapped memory there since the plan was made; plan again`,
     }]);
   }
-  for (const r of plan.pages) {
-    const file = r.fileOffset === null ? null : { path: plan.path, offset: r.fileOffset };
-    memory.map((r.start + plan.bias) >>> 0, r.end - r.start, r.prot, file, fill(plan, r));
-  }
+  mapPages(plan);
   invalidate(plan.target.memory, plan.pages, plan.bias);
   registry.add(plan.module);
   const linked: LinkedObject = {

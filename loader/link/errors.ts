@@ -6,8 +6,10 @@ export type LinkProblemKind =
   | 'elf'
   /** Not something dsu links: wrong ELF type, PIE executable, no segments. */
   | 'object'
-  /** Segments dsu cannot map as laid out. */
+  /** Segments dsu cannot map as laid out, or sections they do not hold where the headers say. */
   | 'segment'
+  /** A function or object symbol outside the object's loaded memory (or code outside its executable segments). */
+  | 'symbol'
   /** No room, or the chosen range is taken. */
   | 'placement'
   | 'unresolved'

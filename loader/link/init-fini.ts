@@ -21,13 +21,28 @@ function readArray(obj: SharedObject, image: LinkImage, addrTag: number, sizeTag
   return out;
 }
 
+/**
+ * Each address must be code of the object itself: an entry pointing
+ * elsewhere (the program's text, a data page) would have dsu call into
+ * whatever lies there. ld.so calls it anyway; dsu refuses.
+ */
+function checkInObject(addresses: number[], image: LinkImage, bias: number, what: string, problems: ProblemList): number[] {
+  for (const at of addresses) {
+    const linkTime = (at - bias) >>> 0;
+    if (!image.executable(linkTime)) {
+      problems.add({ kind: 'elf', subject: what, message: `${what} entry ${hex(linkTime)} is not in the object's executable segments` });
+    }
+  }
+  return addresses;
+}
+
 /** Run-time addresses, read from the relocated image. */
 export function initAndFini(obj: SharedObject, image: LinkImage, bias: number, problems: ProblemList): { initializers: number[]; finalizers: number[] } {
   const init = obj.dynamic?.get(DT_INIT);
   const fini = obj.dynamic?.get(DT_FINI);
-  const initializers = readArray(obj, image, DT_INIT_ARRAY, DT_INIT_ARRAYSZ, 'DT_INIT_ARRAY', problems);
-  const finalizers = readArray(obj, image, DT_FINI_ARRAY, DT_FINI_ARRAYSZ, 'DT_FINI_ARRAY', problems).reverse();
-  if (init) initializers.unshift((init + bias) >>> 0);
-  if (fini) finalizers.push((fini + bias) >>> 0);
+  const initializers = checkInObject(readArray(obj, image, DT_INIT_ARRAY, DT_INIT_ARRAYSZ, 'DT_INIT_ARRAY', problems), image, bias, 'DT_INIT_ARRAY', problems);
+  const finalizers = checkInObject(readArray(obj, image, DT_FINI_ARRAY, DT_FINI_ARRAYSZ, 'DT_FINI_ARRAY', problems), image, bias, 'DT_FINI_ARRAY', problems).reverse();
+  if (init) initializers.unshift(...checkInObject([(init + bias) >>> 0], image, bias, 'DT_INIT', problems));
+  if (fini) finalizers.push(...checkInObject([(fini + bias) >>> 0], image, bias, 'DT_FINI', problems));
   return { initializers, finalizers };
 }

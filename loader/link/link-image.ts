@@ -2,6 +2,7 @@
 // to the guest: its segments' file bytes at their link-time addresses, to
 // which the relocations are applied. Mapping then copies it into the guest.
 import { Segment } from '../elf/elf-file.js';
+import { PF_W, PF_X } from '../elf/constants.js';
 import { pageDown, pageUp } from './shared-object.js';
 
 export class LinkImage {
@@ -30,6 +31,18 @@ export class LinkImage {
   /** True when [addr, addr+size) lies inside one segment's memory. */
   contains(addr: number, size: number): boolean {
     for (const s of this.loads) if (addr >= s.vaddr && addr + size <= s.vaddr + s.memsz) return true;
+    return false;
+  }
+
+  /** True when [addr, addr+size) lies inside one writable segment's memory (where ld.so may write without DT_TEXTREL). */
+  writable(addr: number, size: number): boolean {
+    for (const s of this.loads) if ((s.flags & PF_W) !== 0 && addr >= s.vaddr && addr + size <= s.vaddr + s.memsz) return true;
+    return false;
+  }
+
+  /** True when `addr` is inside one executable segment's memory. */
+  executable(addr: number): boolean {
+    for (const s of this.loads) if ((s.flags & PF_X) !== 0 && addr >= s.vaddr && addr < s.vaddr + s.memsz) return true;
     return false;
   }
 

@@ -5,7 +5,7 @@
 // applyLink (apply.ts) does the writing.
 import { ElfError } from '../elf/errors.js';
 import { buildId } from '../elf/notes.js';
-import { DT_PLTGOT } from '../elf/constants.js';
+import { DF_TEXTREL, DT_FLAGS, DT_PLTGOT, DT_TEXTREL } from '../elf/constants.js';
 import { ModuleData, moduleName } from '../symbols/modules.js';
 import type { RuntimeModule } from '../program/runtime-module.js';
 import { LinkError, ProblemList } from './errors.js';
@@ -66,6 +66,10 @@ function place(target: LinkTarget, options: LinkOptions, size: number, problems:
   return base;
 }
 
+function hasTextRelocations(obj: SharedObject): boolean {
+  return obj.dynamic !== null && (obj.dynamic.get(DT_TEXTREL) !== undefined || ((obj.dynamic.get(DT_FLAGS) ?? 0) & DF_TEXTREL) !== 0);
+}
+
 /** A hint for unresolved names: libraries the object was linked against that the program has not loaded. */
 function missingLibraries(obj: SharedObject, target: LinkTarget, problems: ProblemList): void {
   const loaded = new Set(target.modules.map((m) => moduleName(m.path)));
@@ -120,7 +124,7 @@ export function planLink(bytes: Uint8Array, path: string, target: LinkTarget, op
   const image = new LinkImage(obj.low, obj.high, obj.loads, bytes);
   const pltgot = obj.dynamic?.get(DT_PLTGOT);
   const pending = relocate(
-    { image, bias, got: pltgot === undefined ? null : (pltgot + bias) >>> 0, symbols: obj.symbols, bind: (i) => binder.bind(i), problems },
+    { image, bias, got: pltgot === undefined ? null : (pltgot + bias) >>> 0, symbols: obj.symbols, textrel: hasTextRelocations(obj), bind: (i) => binder.bind(i), problems },
     obj.relocations.entries, obj.relocations.relative,
   );
   for (const p of resolver.moduleProblems()) problems.add(p);

@@ -40,6 +40,12 @@ export interface RelocationContext {
   /** Run-time DT_PLTGOT, or null when the object has none. */
   got: number | null;
   symbols: readonly DynamicSymbol[];
+  /**
+   * The object declares text relocations (DT_TEXTREL or DF_TEXTREL): ld.so
+   * then makes its read-only segments writable while it relocates. Without
+   * it, a relocation of a read-only word would fault in ld.so: refused.
+   */
+  textrel: boolean;
   /** The binding of symbol `index`, or null when it could not be bound (already reported). */
   bind(index: number): BoundSymbol | null;
   problems: ProblemList;
@@ -83,6 +89,10 @@ export function relocate(ctx: RelocationContext, entries: readonly DynamicReloca
       problems.add({ kind: 'relocation', subject: 'DT_RELR', message: `DT_RELR relocation at ${hex(at)} is outside the object's segments` });
       continue;
     }
+    if (!ctx.textrel && !image.writable(at, 4)) {
+      problems.add({ kind: 'relocation', subject: 'DT_RELR', message: `DT_RELR relocation at ${hex(at)} is in a read-only segment, and the object declares no text relocations (DT_TEXTREL)` });
+      continue;
+    }
     image.write32(at, image.read32(at) + bias);
   }
   const pending: PendingWord[] = [];
@@ -95,6 +105,10 @@ export function relocate(ctx: RelocationContext, entries: readonly DynamicReloca
     }
     if (!image.contains(r.offset, 4)) {
       problems.add({ kind: 'relocation', subject: relocationName(r.type), message: `${describe(ctx, r)} is outside the object's segments` });
+      continue;
+    }
+    if (!ctx.textrel && !image.writable(r.offset, 4)) {
+      problems.add({ kind: 'relocation', subject: relocationName(r.type), message: `${describe(ctx, r)} is in a read-only segment, and the object declares no text relocations (DT_TEXTREL)` });
       continue;
     }
     if (r.symbol >= ctx.symbols.length) {

@@ -8,6 +8,8 @@ import { DynamicInfo, readDynamic } from '../elf/dynamic.js';
 import { loadSegments } from '../image.js';
 import { DF_1_PIE, DT_FLAGS_1, ET_DYN, ET_EXEC, ET_REL, PT_GNU_RELRO, PT_TLS } from '../elf/constants.js';
 import { ProblemList } from './errors.js';
+import { checkObjectLayout, checkSymbolPlaces } from './object-layout.js';
+import { staticSymbols } from '../elf/symbols.js';
 import { SymbolVersions, dynamicStringTable, readVersions } from './versions.js';
 import { RelocationTables, readRelocationTables } from './dynamic-relocations.js';
 import { DynamicSymbol, readDynamicSymbols } from './dynamic-symbols.js';
@@ -76,6 +78,7 @@ export function readSharedObject(bytes: Uint8Array, path: string, problems: Prob
   const loads = attempt(problems, () => loadSegments(elf));
   if (!loads) return null;
   checkPages(loads, problems);
+  checkObjectLayout(elf, loads, problems);
   const tls = elf.segments.find((s) => s.type === PT_TLS);
   if (tls) problems.add({ kind: 'tls', subject: 'PT_TLS', message: `PT_TLS: the object has thread-local storage (${tls.memsz} bytes), which dsu does not link` });
   let low = Infinity;
@@ -95,6 +98,8 @@ export function readSharedObject(bytes: Uint8Array, path: string, problems: Prob
     }
     relocations = attempt(problems, () => readRelocationTables(elf, dyn)) ?? relocations;
   }
+  checkSymbolPlaces(elf, loads, symbols, '.dynsym', problems);
+  checkSymbolPlaces(elf, loads, attempt(problems, () => staticSymbols(elf)) ?? [], '.symtab', problems);
   const relro = elf.segments.find((s) => s.type === PT_GNU_RELRO) ?? null;
   return { elf, loads, low, high, relro, dynamic: dyn, symbols, versions, relocations };
 }
