@@ -75,6 +75,11 @@ export function toGuestControl(hostControl: Uint8Array, room: number): { bytes: 
   return { bytes: out.subarray(0, at), truncated };
 }
 
+/** The control messages of a guest sendmsg, as level, type and payload. */
+export function guestControlMessages(guestControl: Uint8Array): Cmsg[] {
+  return parse(guestControl, GUEST_HDR, 4, 4);
+}
+
 /** Guest control messages for a host sendmsg. */
 export function toHostControl(guestControl: Uint8Array): Uint8Array {
   const msgs = parse(guestControl, GUEST_HDR, 4, 4);

@@ -2,7 +2,7 @@
 // about it (blocking mode, timeouts, the address it asked to bind). Data and
 // errors come straight from the host kernel, so EINPROGRESS, SO_ERROR,
 // partial writes, ECONNRESET and the listen backlog are the real thing.
-import { EAGAIN, EALREADY, EINTR, EINPROGRESS, EINVAL, EISCONN, EPERM, EPIPE, LinuxError } from '../abi/errno.js';
+import { EAGAIN, EALREADY, EINTR, EINPROGRESS, EINVAL, EISCONN, EPIPE, LinuxError } from '../abi/errno.js';
 import { anyOf, afterMs, Arm, Blocked } from '../kernel/wait.js';
 import { IoResult, StatInfo } from '../files/description.js';
 import { host, MSG_DONTWAIT, MSG_NOSIGNAL, SOL_SOCKET } from '../host/libc-net.js';
@@ -11,7 +11,8 @@ import { hostRecvmsg, hostSendmsg } from '../host/msghdr.js';
 import { postSignal, SI_USER } from '../signals/post.js';
 import { signalAwareState, SignalAwareState } from '../signals/interrupt.js';
 import { HostObject } from './host-object.js';
-import { bindAddress, destinationAddress, family, AF_INET, AF_INET6, AF_UNIX, NetPolicy } from './policy.js';
+import { bindAddress, destinationAddress, family, AF_INET, AF_INET6, AF_UNIX, AF_UNSPEC, NetPolicy } from './policy.js';
+import { checkRawHeader, checkSocketOption, IP_HDRINCL, IPPROTO_IP, IPPROTO_IPV6, IPV6_HDRINCL, SOCK_RAW } from './route-policy.js';
 import { guestUnixName, rememberUnixName } from './unix-names.js';
 import { AF_NETLINK, checkNetlinkRequest } from './netlink.js';
 import { interfaceIoctl } from './interface-ioctl.js';
@@ -29,7 +30,6 @@ const SO_RCVTIMEO_OLD = 20;
 const SO_SNDTIMEO_OLD = 21;
 const SO_RCVTIMEO_NEW = 66;
 const SO_SNDTIMEO_NEW = 67;
-const SO_BINDTODEVICE = 25;
 const MSG_WAITALL = 0x100;
 const S_IFSOCK = 0o140000;
 const BACKLOG_RETRY_MS = 10;
@@ -143,8 +143,9 @@ export class Socket extends HostObject {
     const state = signalAwareState(ctx) as SendState;
     const sent = state.streamSent ?? 0;
     const blocking = !this.nonBlocking && !(flags & MSG_DONTWAIT);
-    const hostDest = dest === null ? null : destinationAddress(dest, this.policy, ctx.proc.vfs);
+    const hostDest = this.sendDestination(ctx, dest);
     if (this.domain === AF_NETLINK) checkNetlinkRequest(data);
+    if (this.kind === SOCK_RAW && this.writesIpHeader()) checkRawHeader(data.subarray(sent), this.domain, this.policy, ctx.proc.vfs);
     const hostFlags = flags & ~MSG_DONTWAIT;
     const rest = data.subarray(sent);
     const r = control === null || control.length === 0 || sent > 0
@@ -165,6 +166,31 @@ export class Socket extends HostObject {
       return this.wait(ctx, { writable: true }, this.sendTimeoutMs, 'send');
     }
     return r;
+  }
+
+  /**
+   * The host address a send goes to. An inet socket given an AF_UNSPEC
+   * address: IPv4 (and raw IPv6) sockets send to the address it holds
+   * anyway, so it is checked as one; a UDP IPv6 socket takes it as none.
+   */
+  private sendDestination(ctx: SyscallContext, dest: Uint8Array | null): Uint8Array | null {
+    if (dest === null) return null;
+    if (family(dest) === AF_UNSPEC && (this.domain === AF_INET || this.domain === AF_INET6)) {
+      if (this.domain === AF_INET6 && this.kind !== SOCK_RAW) return null;
+      const asInet = Uint8Array.from(dest);
+      asInet[0] = this.domain;
+      asInet[1] = 0;
+      return destinationAddress(asInet, this.policy, ctx.proc.vfs);
+    }
+    return destinationAddress(dest, this.policy, ctx.proc.vfs);
+  }
+
+  /** Whether this raw socket's data starts with an IP header it built itself. */
+  private writesIpHeader(): boolean {
+    const v4 = this.domain === AF_INET;
+    const r = host.getsockopt(this.fd, v4 ? IPPROTO_IP : IPPROTO_IPV6, v4 ? IP_HDRINCL : IPV6_HDRINCL, 4);
+    // unknown to the host (an old kernel without IPV6_HDRINCL): the header is the kernel's
+    return typeof r !== 'number' && r.some((b) => b !== 0);
   }
 
   /** A send is complete: forget its progress (sendfile sends chunk after chunk in one call). */
@@ -228,6 +254,7 @@ export class Socket extends HostObject {
   }
 
   setOption(level: number, name: number, value: Uint8Array): number {
+    checkSocketOption(level, name, value, this.policy);
     if (level === SOL_SOCKET) {
       if (name === SO_RCVTIMEO_OLD || name === SO_RCVTIMEO_NEW) {
         this.recvTimeoutMs = timevalMs(value, name === SO_RCVTIMEO_NEW);
@@ -237,7 +264,6 @@ export class Socket extends HostObject {
         this.sendTimeoutMs = timevalMs(value, name === SO_SNDTIMEO_NEW);
         return 0;
       }
-      if (name === SO_BINDTODEVICE) return -EPERM;
     }
     return host.setsockopt(this.fd, level, name, value);
   }

@@ -8,7 +8,8 @@ import { Socket } from '../net/socket.js';
 import { AF_INET, AF_INET6, AF_UNIX } from '../net/policy.js';
 import { AF_NETLINK, NETLINK_ROUTE } from '../net/netlink.js';
 import { readIovecs } from './fs-io.js';
-import { MSG_CTRUNC, toGuestControl, toHostControl } from '../net/cmsg.js';
+import { MSG_CTRUNC, guestControlMessages, toGuestControl, toHostControl } from '../net/cmsg.js';
+import { checkSendControl, checkSocketType, noteRefusal, PolicyRefusal } from '../net/route-policy.js';
 import { row, SyscallContext, SyscallResult, SyscallRow } from './types.js';
 
 export function socketOf(ctx: SyscallContext, fd: number): Socket | number {
@@ -36,7 +37,18 @@ function guestFlags(type: number): { status: number; cloexec: boolean } {
   return { status: O_RDWR | (type & SOCK_NONBLOCK ? O_NONBLOCK : 0), cloexec: (type & SOCK_CLOEXEC) !== 0 };
 }
 
+/** Run `call`, saying once why the policy refused it if it did. */
+function noted<T>(ctx: SyscallContext, call: () => T): T {
+  try {
+    return call();
+  } catch (e) {
+    if (e instanceof PolicyRefusal) noteRefusal(ctx.proc, e, (line) => ctx.proc.log.line(line));
+    throw e;
+  }
+}
+
 export function socket(ctx: SyscallContext, domain: number, type: number, protocol: number): number {
+  noted(ctx, () => checkSocketType(domain, type, ctx.proc.policy));
   if (domain === AF_NETLINK && protocol !== NETLINK_ROUTE) return -EPROTONOSUPPORT;
   if (domain !== AF_UNIX && domain !== AF_INET && domain !== AF_INET6 && domain !== AF_NETLINK) return -97; // EAFNOSUPPORT
   const fd = host.socket(domain, type & ~(SOCK_NONBLOCK | SOCK_CLOEXEC), protocol);
@@ -109,7 +121,7 @@ export function sendto(ctx: SyscallContext, fd: number, buf: number, len: number
   const s = socketOf(ctx, fd);
   if (typeof s === 'number') return s;
   const dest = addr === 0 ? null : readAddress(ctx, addr, alen);
-  return s.send(ctx, ctx.mem.readable(buf, len), flags, dest);
+  return noted(ctx, () => s.send(ctx, ctx.mem.readable(buf, len), flags, dest));
 }
 
 export function recvfrom(ctx: SyscallContext, fd: number, buf: number, len: number, flags: number, addr: number, lenPtr: number): SyscallResult {
@@ -130,7 +142,8 @@ export function setsockopt(ctx: SyscallContext, fd: number, level: number, name:
   const s = socketOf(ctx, fd);
   if (typeof s === 'number') return s;
   if ((len | 0) < 0) return -EINVAL;
-  return s.setOption(level, name, Uint8Array.from(ctx.mem.readable(val, Math.min(len, 256))));
+  const value = Uint8Array.from(ctx.mem.readable(val, Math.min(len, 256)));
+  return noted(ctx, () => s.setOption(level, name, value));
 }
 
 export function getsockopt(ctx: SyscallContext, fd: number, level: number, name: number, val: number, lenPtr: number): number {
@@ -161,7 +174,9 @@ export function sendmsg(ctx: SyscallContext, fd: number, msg: number, flags: num
   const h = readMsghdr(ctx, msg);
   const vecs = readIovecs(ctx, h.iov, h.iovlen);
   if (typeof vecs === 'number') return vecs;
-  const control = h.control !== 0 && h.controllen !== 0 ? toHostControl(ctx.mem.readable(h.control, Math.min(h.controllen, 65536))) : null;
+  const guestControl = h.control !== 0 && h.controllen !== 0 ? ctx.mem.readable(h.control, Math.min(h.controllen, 65536)) : null;
+  if (guestControl) noted(ctx, () => checkSendControl(guestControlMessages(guestControl), ctx.proc.policy));
+  const control = guestControl ? toHostControl(guestControl) : null;
   const total = vecs.reduce((n, v) => n + v.len, 0);
   const data = new Uint8Array(total);
   let at = 0;
@@ -170,7 +185,7 @@ export function sendmsg(ctx: SyscallContext, fd: number, msg: number, flags: num
     at += v.len;
   }
   const dest = h.name === 0 ? null : readAddress(ctx, h.name, h.namelen);
-  return s.send(ctx, data, flags, dest, control);
+  return noted(ctx, () => s.send(ctx, data, flags, dest, control));
 }
 
 export function recvmsg(ctx: SyscallContext, fd: number, msg: number, flags: number): SyscallResult {
