@@ -4,7 +4,7 @@
 // MSG_DONTWAIT after the first, and checks its timeout only after each
 // datagram (a wait for the next one can outlast it), writing back the time
 // left. A signal or error after some messages ends the call with their count.
-import { EINVAL } from '../abi/errno.js';
+import { EINVAL, LinuxError } from '../abi/errno.js';
 import { Blocked } from '../kernel/wait.js';
 import { signalAwareState, SignalAwareState } from '../signals/interrupt.js';
 import { MSG_DONTWAIT } from '../host/libc-net.js';
@@ -52,6 +52,16 @@ function writeTimeout(ctx: SyscallContext, ptr: number, wide: boolean, ns: bigin
   }
 }
 
+/** One message's call, its errors (bad address, refused destination) as -errno, so earlier messages still count. */
+function attempt(call: () => SyscallResult): SyscallResult {
+  try {
+    return call();
+  } catch (e) {
+    if (e instanceof LinuxError) return -e.errno;
+    throw e;
+  }
+}
+
 /** A message is done: drop what its sendmsg/recvmsg kept across waits, keeping the loop's progress. */
 function nextMessage(state: MultiState): void {
   for (const key of Object.keys(state)) if (key !== 'mmsg') delete (state as Record<string, unknown>)[key];
@@ -79,7 +89,7 @@ function recvmmsg(ctx: SyscallContext, fd: number, vec: number, vlen: number, fl
   while (p.done < max) {
     const entry = vec + MMSGHDR * p.done;
     const dontWait = flags & MSG_WAITFORONE && p.done > 0 ? MSG_DONTWAIT : 0;
-    const r = recvmsg(ctx, fd, entry, (flags & ~MSG_WAITFORONE) | dontWait);
+    const r = attempt(() => recvmsg(ctx, fd, entry, (flags & ~MSG_WAITFORONE) | dontWait));
     if (r instanceof Blocked) return blockedAfter(state, r, finish);
     if (r < 0) return p.done > 0 ? finish() : r;
     ctx.mem.setU32(entry + MSG_LEN, r);
@@ -102,7 +112,7 @@ function sendmmsg(ctx: SyscallContext, fd: number, vec: number, vlen: number, fl
   const max = Math.min(vlen >>> 0, UIO_MAXIOV);
   while (p.done < max) {
     const entry = vec + MMSGHDR * p.done;
-    const r = sendmsg(ctx, fd, entry, flags);
+    const r = attempt(() => sendmsg(ctx, fd, entry, flags));
     if (r instanceof Blocked) return blockedAfter(state, r, () => p.done);
     if (r < 0) return p.done > 0 ? p.done : r;
     ctx.mem.setU32(entry + MSG_LEN, r);
