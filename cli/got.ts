@@ -44,22 +44,19 @@ function fileRows(program: string, root: string, all: boolean): { rows: SlotRow[
   const vfs = new Vfs({ root, cwd: new Vfs({ root, cwd: '/', writable: [] }).toGuest(process.cwd()) ?? '/', writable: [] });
   let resolved;
   try {
-    resolved = vfs.resolve(program);
+    resolved = vfs.openForDsu(program);
   } catch (e) {
     if (e instanceof LinuxError) throw new GotError(`${program}: No such file or directory`);
     throw e;
   }
-  const exe = parseElf(readHost(resolved.host, program), program);
+  let exe;
+  try {
+    exe = parseElf(readHost(resolved.host, program), program);
+  } finally {
+    resolved.close();
+  }
   if (!all) return { rows: importSlots(exe).map((s) => fileSlotRow(path.posix.basename(program), exe, s)), warnings: [] };
-  const read = (guestPath: string): Uint8Array | null => {
-    let host: string;
-    try {
-      host = vfs.resolve(guestPath).host;
-    } catch {
-      return null;
-    }
-    return readRegularFileOrNull(host, FILE_LIMITS.program);
-  };
+  const read = (guestPath: string): Uint8Array | null => vfs.withHostPath(guestPath, null, (host) => readRegularFileOrNull(host, FILE_LIMITS.program));
   const list = loadList(exe, resolved.guest, read);
   const rows = list.objects.flatMap((o) => importSlots(o.elf).map((s) => fileSlotRow(o.kind === 'exe' ? path.posix.basename(program) : path.posix.basename(o.path), o.elf, s)));
   return { rows, warnings: list.missing.map((m) => `${m.name}: not found (needed by ${m.neededBy})`) };

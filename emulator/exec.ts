@@ -11,7 +11,7 @@ import { parseElf } from '../loader/elf/elf-file.js';
 import { ElfError } from '../loader/elf/errors.js';
 import { startProgram, StartupMemory, InterpreterError } from '../loader/startup.js';
 import type { Process } from './process.js';
-import type { Vfs } from './files/vfs.js';
+import type { HostHandle, Vfs } from './files/vfs.js';
 import { Reg } from './engine/unicorn-consts.js';
 import { LinuxError, EACCES, EISDIR, ENOENT, ENOEXEC, errnoOf, errnoName } from './abi/errno.js';
 import { FILE_LIMITS, FileReadError, readRegularFile } from './host/regular-file.js';
@@ -40,18 +40,17 @@ export interface ExecRequest {
   envp: string[];
 }
 
-function findProgram(vfs: Vfs, program: string, envPath: string): { guest: string; host: string } {
+/** The program, found inside the root and held open (an O_PATH fd) until it is read. */
+function findProgram(vfs: Vfs, program: string, envPath: string): HostHandle {
   const candidates = program.includes('/')
     ? [program]
     : envPath.split(':').filter((d) => d.length > 0).map((d) => path.posix.join(d, program));
   for (const c of candidates) {
-    let r;
     try {
-      r = vfs.resolve(c);
+      return vfs.openForDsu(c);
     } catch {
       continue;
     }
-    if (fs.existsSync(r.host)) return r;
   }
   throw new LaunchError(`${program}: No such file or directory`, 127);
 }
@@ -73,6 +72,16 @@ function readProgram(host: string, shown: string): Uint8Array {
   }
 }
 
+/** A file the loader asks for (the interpreter, libraries), found inside the root. */
+function readGuestFile(vfs: Vfs, guest: string, maxBytes: number): Buffer {
+  const h = vfs.openForDsu(guest);
+  try {
+    return readRegularFile(h.host, maxBytes);
+  } finally {
+    h.close();
+  }
+}
+
 /**
  * Load `req.program` into `proc` (whose address space must be empty) and
  * point its main thread at the entry. Returns the entry address.
@@ -80,7 +89,12 @@ function readProgram(host: string, shown: string): Uint8Array {
 export function execProgram(proc: Process, req: ExecRequest): number {
   const envPath = req.envp.find((e) => e.startsWith('PATH='))?.slice(5) ?? '/usr/local/bin:/usr/bin:/bin';
   const exe = findProgram(proc.vfs, req.program, envPath);
-  const bytes = readProgram(exe.host, req.program);
+  let bytes;
+  try {
+    bytes = readProgram(exe.host, req.program);
+  } finally {
+    exe.close();
+  }
   let elf;
   try {
     elf = parseElf(bytes, req.program);
@@ -105,7 +119,7 @@ export function execProgram(proc: Process, req: ExecRequest): number {
       argv: req.argv,
       envp: req.envp,
       execPath: req.program,
-      readFile: (p) => readRegularFile(proc.vfs.resolve(p).host, FILE_LIMITS.program),
+      readFile: (p) => readGuestFile(proc.vfs, p, FILE_LIMITS.program),
       ids: proc.ids,
       random: crypto.randomBytes(16),
       stackTop: STACK_TOP,

@@ -20,34 +20,25 @@ function hasElfMagic(proc: Process, address: number): boolean {
 }
 
 export function openGuestFile(proc: Process, cache: ModuleCache, guestPath: string): ModuleData | null {
-  const host = proc.vfs.toHost(guestPath);
-  let st: fs.Stats;
-  try {
-    st = fs.statSync(host);
-  } catch {
-    return null;
-  }
-  // the stat only names the cache entry; what is read is checked on the opened file
-  if (!st.isFile()) return null;
-  return cache.forFile(`${host}:${st.size}:${st.mtimeMs}`, () => {
-    const bytes = readRegularFileOrNull(host, FILE_LIMITS.program);
-    try {
-      return bytes && parseElf(bytes, guestPath);
-    } catch {
-      return null;
-    }
+  // the file found inside the root, through a host path that names only it
+  return proc.vfs.withHostPath(guestPath, null, (host) => {
+    const st = fs.statSync(host);
+    // the stat only names the cache entry; what is read is checked on the opened file
+    if (!st.isFile()) return null;
+    return cache.forFile(`${guestPath}:${st.dev}:${st.ino}:${st.size}:${st.mtimeMs}`, () => {
+      const bytes = readRegularFileOrNull(host, FILE_LIMITS.program);
+      try {
+        return bytes && parseElf(bytes, guestPath);
+      } catch {
+        return null;
+      }
+    });
   });
 }
 
 /** A regular file of the guest's file namespace, read, or null. */
 function readGuestFile(proc: Process, guestPath: string): Uint8Array | null {
-  let host: string;
-  try {
-    host = proc.vfs.resolve(guestPath).host;
-  } catch {
-    return null;
-  }
-  return readRegularFileOrNull(host, FILE_LIMITS.debug);
+  return proc.vfs.withHostPath(guestPath, null, (host) => readRegularFileOrNull(host, FILE_LIMITS.debug));
 }
 
 /** Debug files are looked up inside the guest's root, as a debugger inside it would. */

@@ -1,28 +1,32 @@
-// The guest's view of the file system: a root directory on the host, a
-// current directory, and a write policy. Paths are resolved component by
-// component inside the root, following symlinks the way the kernel does but
-// never above the root, so neither `..` nor a symlink can escape it.
-// A virtual tree (the guest's /proc/self) can answer for some paths; those
-// never reach the host.
-import fs from 'node:fs';
+// The guest's view of the file system: a root directory on the host (held
+// open as a directory fd), a current directory (held as a directory fd too,
+// with the guest path it was reached by), and a write policy decided on
+// objects. Every lookup happens relative to those fds (walk.ts, vfs-fast.ts),
+// so neither `..`, nor a symlink, nor a symlink swapped in while a lookup is
+// under way leads outside the root. A virtual tree (the guest's /proc/self)
+// answers for some paths; those never reach the host.
 import path from 'node:path';
-import { EACCES, ELOOP, ENOENT, ENOTDIR, EROFS, LinuxError, ENAMETOOLONG } from '../abi/errno.js';
-import { O_PATH, type FileDescription } from './description.js';
+import { ENOENT, ENOTDIR, errnoOf, LinuxError } from '../abi/errno.js';
+import { HOST_O_DIRECTORY, HOST_O_PATH, hostClose, hostOpenat2, hostOpenPath } from '../host/fs-at.js';
+import type { FileDescription } from './description.js';
+import { fstatFd, isDir, type FileId } from './host-names.js';
+import { fastResolve } from './vfs-fast.js';
+import { releaseDir, walk, type DirRef, type Resolved, type WalkRoot } from './walk.js';
+import { WritePolicy, type PolicyRoot } from './write-policy.js';
 
-const MAX_SYMLINKS = 40;
-const PATH_MAX = 4096;
+export type { DirRef, Resolved } from './walk.js';
 
 export interface VfsOptions {
   /** Host directory that is the guest's "/". */
   root: string;
   /** Guest's initial working directory (guest path). */
   cwd: string;
-  /** Guest paths under which writes are allowed, besides cwd and /tmp. */
+  /**
+   * Further writable directories, besides cwd and /tmp: an absolute one is a
+   * guest path, a relative one is relative to the directory dsu was started in.
+   */
   writable: string[];
 }
-
-/** Character devices any program may write to. */
-const WRITABLE_DEVICES = new Set(['/dev/null', '/dev/zero', '/dev/full', '/dev/tty', '/dev/random', '/dev/urandom']);
 
 export interface VirtualEntry {
   name: string;
@@ -47,37 +51,121 @@ export interface VirtualTree {
   lookup(p: string): VirtualNode | null | undefined;
 }
 
-export interface Resolved {
-  /** Normalised guest path (no symlinks in the directories part). */
-  guest: string;
-  /** Host path of the same file; empty for virtual nodes. */
-  host: string;
-  /** Set when the path names a virtual node (or, followed, a magic link's object). */
-  node?: VirtualNode;
-  /** The path ended with '/' (the object must be a directory). */
-  trailingSlash: boolean;
-}
-
 export interface ResolveOptions {
-  /** Guest directory relative paths start from (default: cwd). */
-  base?: string;
+  /** Directory relative paths start from (default: cwd). */
+  base?: DirRef;
   /** Dereference a final symlink (default true). */
   followLast?: boolean;
   tree?: VirtualTree;
 }
 
+/** A guest file opened for dsu's own use, named by a host path only it can mean. */
+export interface HostHandle {
+  guest: string;
+  /** `/proc/self/fd/N` of an O_PATH fd on the object: reading it reads exactly that file. */
+  host: string;
+  close(): void;
+}
+
 export class Vfs {
+  /** Host path of the root (messages, and turning host paths the kernel reports into guest paths). */
   readonly root: string;
-  cwd: string;
-  private readonly writableRoots: string[];
+  readonly rootRef: DirRef;
+  private readonly walkRoot: WalkRoot;
+  private cwdRef: DirRef;
+  readonly policy: WritePolicy;
 
   constructor(opts: VfsOptions) {
     this.root = path.resolve(opts.root);
-    this.cwd = normalize(opts.cwd);
+    const rootFd = hostOpenat2(-100, this.root, HOST_O_PATH | HOST_O_DIRECTORY, 0, 0);
+    this.rootRef = { fd: rootFd, owned: false, guest: '/' };
+    const rootId = fstatFd(rootFd);
+    this.walkRoot = { fd: rootFd, id: rootId };
+    this.cwdRef = this.rootRef;
+    const cwd = normalize(opts.cwd);
+    this.setCwd(this.openDirectory(cwd) ?? { fd: -1, owned: false, guest: cwd });
     // The current directory is writable because the user ran dsu there; a
     // guest cwd that is not the host's (host cwd outside the root) is not.
-    const hostCwdIsCwd = this.toGuest(path.resolve(process.cwd())) === this.cwd;
-    this.writableRoots = [...(hostCwdIsCwd ? [this.cwd] : []), '/tmp', ...opts.writable.map(normalize)];
+    const hostCwdIsCwd = this.toGuest(path.resolve(process.cwd())) === cwd;
+    const guests = [...(hostCwdIsCwd ? [cwd] : []), '/tmp', ...opts.writable.map((w) => this.writableGuestPath(w))];
+    const roots: PolicyRoot[] = guests.map((guest) => ({ guest, id: this.identify(guest) }));
+    this.policy = new WritePolicy(roots, rootId, (g) => this.identify(g));
+  }
+
+  /** The guest path of a --rw argument: a relative one is the host's, from where dsu started. */
+  private writableGuestPath(arg: string): string {
+    if (arg.startsWith('/')) return normalize(arg);
+    const host = path.resolve(process.cwd(), arg);
+    const guest = this.toGuest(host);
+    if (guest === null) throw new Error(`--rw ${arg}: ${host} is outside the root ${this.root}`);
+    return guest;
+  }
+
+  /** Identity of an existing guest directory, or null. */
+  private identify(guest: string): FileId | null {
+    const d = this.openDirectory(guest);
+    if (d === null) return null;
+    try {
+      return fstatFd(d.fd);
+    } finally {
+      releaseDir(d);
+    }
+  }
+
+  /** An owned O_PATH fd on the guest directory `guest`, or null when there is none. */
+  private openDirectory(guest: string): DirRef | null {
+    let r: Resolved;
+    try {
+      r = this.resolve(guest);
+    } catch {
+      return null;
+    }
+    try {
+      if (r.node || r.stat === null || !isDir(r.stat)) return null;
+      return { fd: hostOpenPath(r.dir.fd, r.name, true), owned: true, guest: r.guest };
+    } catch {
+      return null;
+    } finally {
+      releaseDir(r.dir);
+    }
+  }
+
+  /** Fds naming the host side of the last Unix socket address (see unix-names.ts). */
+  private socketFds: number[] = [];
+
+  /**
+   * Keep `fd` open until the next Unix socket address is made: its
+   * /proc/self/fd/N path is what the host's bind() or connect() is given,
+   * right after, within the same guest call.
+   */
+  holdForSocketCall(fd: number): void {
+    this.socketFds.push(fd);
+  }
+
+  releaseSocketFds(): void {
+    for (const fd of this.socketFds) hostClose(fd);
+    this.socketFds = [];
+  }
+
+  get cwd(): string {
+    return this.cwdRef.guest;
+  }
+
+  /** The current directory as a directory reference (borrowed: do not release). */
+  get cwdDir(): DirRef {
+    return { ...this.cwdRef, owned: false };
+  }
+
+  /** Make `d` (owned by the caller until now, or virtual) the current directory. */
+  setCwd(d: DirRef): void {
+    const old = this.cwdRef;
+    this.cwdRef = { ...d, owned: d.fd >= 0 && d.fd !== this.rootRef.fd };
+    if (old !== this.cwdRef) releaseDir(old);
+  }
+
+  /** The current directory was removed (getcwd says ENOENT then). */
+  cwdRemoved(): boolean {
+    return this.cwdRef.fd >= 0 && fstatFd(this.cwdRef.fd).nlink === 0;
   }
 
   toHost(guest: string): string {
@@ -92,97 +180,59 @@ export class Vfs {
   }
 
   /**
-   * Resolve `p` (relative to `base`, a guest directory, default cwd).
-   * With followLast false the final component is not dereferenced (lstat, unlink...).
-   * The final component may be missing; a missing directory is ENOENT.
+   * Resolve `p` (relative to `base`, default cwd). With followLast false the
+   * final component is not dereferenced (lstat, unlink...). The final
+   * component may be missing (stat null); a missing directory is ENOENT.
+   * The caller must release the result (release()).
    */
   resolve(p: string, opts: ResolveOptions = {}): Resolved {
-    if (p.length === 0) throw new LinuxError(ENOENT, 'empty path');
-    if (p.length >= PATH_MAX) throw new LinuxError(ENAMETOOLONG);
-    const followLast = opts.followLast ?? true;
-    const pending = p.split('/').filter((c) => c.length > 0);
-    const trailingSlash = p.endsWith('/');
-    let stack: string[] = p.startsWith('/') ? [] : splitGuest(opts.base ?? this.cwd);
-    let links = 0;
-    const follow = (target: string): void => {
-      if (++links > MAX_SYMLINKS) throw new LinuxError(ELOOP, p);
-      if (target.startsWith('/')) stack = [];
-      pending.unshift(...target.split('/').filter((c) => c.length > 0));
-    };
-    while (pending.length > 0) {
-      const comp = pending.shift()!;
-      if (comp === '.') continue;
-      if (comp === '..') {
-        stack.pop();
-        continue;
-      }
-      const isLast = pending.length === 0;
-      const mayFollow = !isLast || followLast || trailingSlash;
-      const guest = '/' + [...stack, comp].join('/');
-      const node = opts.tree?.lookup(guest);
-      if (node === null) throw new LinuxError(ENOENT, guest);
-      if (node !== undefined) {
-        if (node.kind === 'link' && mayFollow) {
-          follow(node.target);
-          continue;
-        }
-        if (node.kind === 'magic') {
-          // not followed, a magic link is just a symlink (lstat, readlink, O_NOFOLLOW)
-          if (!mayFollow) return { guest, host: '', node: fdLinkNode(node), trailingSlash };
-          if (isLast) return { guest: node.object.path, host: '', node, trailingSlash };
-          if (node.dir === null) throw new LinuxError(ENOTDIR, guest);
-          if (++links > MAX_SYMLINKS) throw new LinuxError(ELOOP, p);
-          stack = splitGuest(node.dir);
-          continue;
-        }
-        if (!isLast && node.kind !== 'dir') throw new LinuxError(ENOTDIR, guest);
-        stack.push(comp);
-        if (isLast) return { guest, host: '', node, trailingSlash };
-        continue;
-      }
-      const host = this.toHost(guest);
-      let st: fs.Stats | undefined;
-      try {
-        st = fs.lstatSync(host);
-      } catch (e) {
-        const code = (e as NodeJS.ErrnoException).code;
-        if (code === 'ENOENT' && isLast) {
-          stack.push(comp);
-          break;
-        }
-        if (code === 'ENOENT') throw new LinuxError(ENOENT, guest);
-        if (code === 'ENOTDIR') throw new LinuxError(ENOTDIR, guest);
-        if (code === 'EACCES') throw new LinuxError(EACCES, guest);
-        throw e;
-      }
-      if (st.isSymbolicLink() && mayFollow) {
-        follow(fs.readlinkSync(host));
-        continue;
-      }
-      if (!isLast && !st.isDirectory()) throw new LinuxError(ENOTDIR, guest);
-      stack.push(comp);
-    }
-    const guest = '/' + stack.join('/');
-    return { guest, host: this.toHost(guest), trailingSlash };
-  }
-
-  /** Throws EROFS unless the guest may create, change or remove `guest`. */
-  checkWritable(guest: string): void {
-    if (WRITABLE_DEVICES.has(guest)) return;
-    for (const r of this.writableRoots) {
-      if (guest === r || guest.startsWith(r === '/' ? '/' : r + '/')) return;
-    }
-    throw new LinuxError(EROFS, `${guest} is outside the writable directories`);
-  }
-
-  mayWrite(guest: string): boolean {
+    const walkOpts = { base: opts.base ?? this.cwdDir, followLast: opts.followLast ?? true, tree: opts.tree };
     try {
-      this.checkWritable(guest);
-      return true;
-    } catch {
-      return false;
+      return fastResolve(this.walkRoot, p, walkOpts) ?? walk(this.walkRoot, p, walkOpts);
+    } catch (e) {
+      // one error family for callers: the host's errno as the guest's
+      if (e instanceof LinuxError) throw e;
+      throw new LinuxError(errnoOf(e), p);
     }
   }
+
+  /**
+   * Open the guest file `guest` for dsu itself (the program, its
+   * interpreter, libraries): the handle's host path reaches exactly the file
+   * found inside the root, whatever is renamed afterwards.
+   */
+  /** `fn` on the host path of the guest file `guest` (see openForDsu); `missing` when there is none. */
+  withHostPath<T, M>(guest: string, missing: M, fn: (host: string) => T): T | M {
+    let h: HostHandle;
+    try {
+      h = this.openForDsu(guest);
+    } catch {
+      return missing;
+    }
+    try {
+      return fn(h.host);
+    } finally {
+      h.close();
+    }
+  }
+
+  openForDsu(guest: string): HostHandle {
+    const r = this.resolve(guest);
+    try {
+      if (r.node) throw new LinuxError(ENOENT, guest);
+      if (r.stat === null) throw new LinuxError(ENOENT, guest);
+      if (r.trailingSlash && !isDir(r.stat)) throw new LinuxError(ENOTDIR, guest);
+      const fd = hostOpenPath(r.dir.fd, r.name);
+      return { guest: r.guest, host: `/proc/self/fd/${fd}`, close: () => hostClose(fd) };
+    } finally {
+      releaseDir(r.dir);
+    }
+  }
+}
+
+/** Give back what a lookup holds. */
+export function release(r: Resolved): void {
+  releaseDir(r.dir);
 }
 
 export function normalize(p: string): string {
@@ -195,18 +245,3 @@ export function normalize(p: string): string {
   return '/' + out.join('/');
 }
 
-function splitGuest(p: string): string[] {
-  return normalize(p).split('/').filter((c) => c.length > 0);
-}
-
-/**
- * A magic link seen without following it, as lstat shows /proc/self/fd/N:
- * owner bits for how the file is open (r-x read, -wx write, none for
- * O_PATH) and a size of 64.
- */
-function fdLinkNode(node: VirtualNode & { kind: 'magic' }): VirtualNode {
-  const d = node.object;
-  const path = (d.statusFlags & O_PATH) !== 0;
-  const mode = path ? 0 : (d.readableMode ? 0o500 : 0) | (d.writableMode ? 0o300 : 0);
-  return { kind: 'link', ino: node.ino, target: node.target, mode, size: 64 };
-}

@@ -1,7 +1,7 @@
 // Host libc calls the file layer needs and Node's fs does not offer: lseek,
 // fcntl record locks and status flags, flock, getdents64, terminal ioctls,
-// statfs, statx, utimensat with nanoseconds, fallocate, renameat2, linkat,
-// faccessat, mknod. Failures throw an error shaped like Node's (with `code`),
+// statfs, futimens with nanoseconds, fallocate, faccessat. Calls naming a
+// guest path go through the *at calls of host/fs-at.ts instead. Failures throw an error shaped like Node's (with `code`),
 // so errnoOf() translates them like any other host error.
 import { hostCallError, libc } from './ffi.js';
 
@@ -12,14 +12,10 @@ const flockFn = libc.func('int flock(int fd, int operation)');
 const getdentsFn = libc.func('int64_t getdents64(int fd, void *buf, size_t count)');
 const statfsFn = libc.func('int statfs(const char *path, void *buf)');
 const fstatfsFn = libc.func('int fstatfs(int fd, void *buf)');
-const statxFn = libc.func('int statx(int dirfd, const char *path, int flags, unsigned int mask, void *buf)');
 const utimensatFn = libc.func('int utimensat(int dirfd, const char *path, void *times, int flags)');
 const futimensFn = libc.func('int futimens(int fd, void *times)');
 const fallocateFn = libc.func('int fallocate(int fd, int mode, int64_t offset, int64_t len)');
-const renameat2Fn = libc.func('int renameat2(int olddirfd, const char *oldpath, int newdirfd, const char *newpath, unsigned int flags)');
-const linkatFn = libc.func('int linkat(int olddirfd, const char *oldpath, int newdirfd, const char *newpath, int flags)');
 const faccessatFn = libc.func('int faccessat(int dirfd, const char *path, int mode, int flags)');
-const mknodFn = libc.func('int mknod(const char *path, uint32_t mode, uint64_t dev)');
 const memfdCreateFn = libc.func('int memfd_create(const char *name, unsigned int flags)');
 
 const HOST_AT_FDCWD = -100;
@@ -78,11 +74,6 @@ export function hostStatfs(target: string | number, buf: Buffer): void {
   else check(statfsFn(target, buf), 'statfs');
 }
 
-/** statx on a host path (absolute) or, with an empty path and AT_EMPTY_PATH, a host fd. */
-export function hostStatx(fd: number | null, path: string, flags: number, mask: number, buf: Buffer): void {
-  check(statxFn(fd ?? HOST_AT_FDCWD, path, flags, mask, buf), 'statx');
-}
-
 /** `times` is two host struct timespec (16 bytes each) or null for "now". */
 export function hostUtimens(target: string | number, times: Buffer | null, flags: number): void {
   if (typeof target === 'number') check(futimensFn(target, times), 'futimens');
@@ -93,18 +84,7 @@ export function hostFallocate(fd: number, mode: number, offset: number, len: num
   check(fallocateFn(fd, mode, offset, len), 'fallocate');
 }
 
-export function hostRename(from: string, to: string, flags: number): void {
-  check(renameat2Fn(HOST_AT_FDCWD, from, HOST_AT_FDCWD, to, flags), 'renameat2');
-}
-
-export function hostLink(from: string, to: string, flags: number): void {
-  check(linkatFn(HOST_AT_FDCWD, from, HOST_AT_FDCWD, to, flags), 'linkat');
-}
-
 export function hostAccess(path: string, mode: number, flags: number): void {
   check(faccessatFn(HOST_AT_FDCWD, path, mode, flags), 'faccessat');
 }
 
-export function hostMknod(path: string, mode: number, dev: bigint): void {
-  check(mknodFn(path, mode, dev), 'mknod');
-}

@@ -6,6 +6,7 @@
 import { EAFNOSUPPORT, EINVAL, ENETUNREACH, LinuxError } from '../abi/errno.js';
 import type { Vfs } from '../files/vfs.js';
 import { AF_NETLINK, netlinkAddress } from './netlink.js';
+import { unixHostPath } from './unix-names.js';
 
 export const AF_UNSPEC = 0;
 export const AF_UNIX = 1;
@@ -62,10 +63,7 @@ function unixAddress(addr: Uint8Array, vfs: Vfs, forBind: boolean): Uint8Array {
   const nul = path.indexOf(0);
   if (path.length === 0 || nul === 0) return addr; // unnamed or abstract namespace
   const guestPath = Buffer.from(path.subarray(0, nul < 0 ? path.length : nul)).toString('utf8');
-  const resolved = vfs.resolve(guestPath, { followLast: !forBind });
-  if (forBind) vfs.checkWritable(resolved.guest);
-  const hostPath = Buffer.from(resolved.host, 'utf8');
-  if (hostPath.length > 107) throw new LinuxError(36, 'socket path too long on the host');
+  const hostPath = Buffer.from(unixHostPath(vfs, guestPath, forBind), 'utf8');
   const out = new Uint8Array(2 + hostPath.length + 1);
   out.set(addr.subarray(0, 2));
   out.set(hostPath, 2);

@@ -2,29 +2,44 @@
 // flushing. Each change passes the Vfs write policy first; ownership and
 // permission checks are the host kernel's, as for any unprivileged change.
 import fs from 'node:fs';
-import { EBADF, EFAULT, EINVAL, EISDIR, ENODEV, EPERM, ESPIPE, LinuxError } from '../abi/errno.js';
+import { EBADF, EFAULT, EINVAL, EISDIR, ENODEV, ENOENT, EPERM, EROFS, ESPIPE, LinuxError } from '../abi/errno.js';
 import { AT_EMPTY_PATH, AT_FDCWD, AT_SYMLINK_NOFOLLOW, UTIME_NOW, UTIME_OMIT } from '../abi/fcntl.js';
 import { FileDescription, O_PATH } from '../files/description.js';
 import { HostFile } from '../files/host-file.js';
 import { PipeEnd } from '../files/pipe.js';
 import { hostFallocate, hostUtimens } from '../host/file-calls.js';
-import { hostPathOf, lookupAt, pathArg } from '../files/lookup.js';
+import { pathArg, withLookup } from '../files/lookup.js';
+import { descriptionMayChange, procFdPath, withObjectFd } from '../files/host-objects.js';
+import { HOST_AT_SYMLINK_NOFOLLOW, hostFchownAt, hostUtimensAt } from '../host/fs-at.js';
 import type { Resolved } from '../files/vfs.js';
 import { fdOf } from './fs-io.js';
 import { row, SyscallContext, SyscallRow } from './types.js';
 import { truncateLimit } from './fsize-limit.js';
 
-/** Host path to change for a looked-up target, once the policy allows it. */
-export function changeablePath(ctx: SyscallContext, r: Resolved): string {
+/** Throws EROFS unless the policy lets the guest change the looked-up object. */
+function checkChangeable(ctx: SyscallContext, r: Resolved): void {
+  if (r.node?.kind === 'magic') {
+    if (!descriptionMayChange(ctx.proc.vfs, r.node.object)) throw new LinuxError(EROFS, `${r.node.object.path} is outside the writable directories`);
+    return;
+  }
+  if (r.node) throw new LinuxError(EPERM);
+  ctx.proc.vfs.policy.checkObject(r.dir.fd, r.stat, r.guest);
+}
+
+/**
+ * Run `change` with a host path that reaches exactly the looked-up object
+ * (an open file's own fd, or an O_PATH fd on the object), once the policy
+ * allows the change.
+ */
+export function changeObject<T>(ctx: SyscallContext, r: Resolved, change: (hostPath: string) => T): T {
+  checkChangeable(ctx, r);
   if (r.node?.kind === 'magic') {
     const hostFd = r.node.object.hostFd();
     if (hostFd === null) throw new LinuxError(EPERM);
-    ctx.proc.vfs.checkWritable(r.node.object.path);
-    return `/proc/self/fd/${hostFd}`;
+    return change(procFdPath(hostFd));
   }
-  if (r.node) throw new LinuxError(EPERM);
-  ctx.proc.vfs.checkWritable(r.guest);
-  return hostPathOf(r);
+  if (r.stat === null) throw new LinuxError(ENOENT, r.guest);
+  return withObjectFd(r, true, (fd) => change(procFdPath(fd)));
 }
 
 /** Host fd to change for an open file, once the policy allows it. */
@@ -33,13 +48,12 @@ export function changeableFd(ctx: SyscallContext, fd: number): number {
   if (!d || (d.statusFlags & O_PATH)) throw new LinuxError(EBADF);
   const hostFd = d.hostFd();
   if (hostFd === null) throw new LinuxError(EPERM);
-  ctx.proc.vfs.checkWritable(d.path);
+  if (!descriptionMayChange(ctx.proc.vfs, d)) throw new LinuxError(EROFS, `${d.path} is outside the writable directories`);
   return hostFd;
 }
 
 function chmodAt(ctx: SyscallContext, dirfd: number, path: number, mode: number): number {
-  const target = changeablePath(ctx, lookupAt(ctx, dirfd, pathArg(ctx, path), { follow: true }));
-  fs.chmodSync(target, mode & 0o7777);
+  withLookup(ctx, dirfd, pathArg(ctx, path), { follow: true }, (r) => changeObject(ctx, r, (p) => fs.chmodSync(p, mode & 0o7777)));
   return 0;
 }
 
@@ -49,23 +63,26 @@ const id32 = (v: number): number => v | 0;
 
 function chownAt(ctx: SyscallContext, dirfd: number, path: number, uid: number, gid: number, flags: number): number {
   if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH)) return -EINVAL;
-  const r = lookupAt(ctx, dirfd, pathArg(ctx, path), { follow: !(flags & AT_SYMLINK_NOFOLLOW), emptyPath: (flags & AT_EMPTY_PATH) !== 0 });
-  const target = changeablePath(ctx, r);
-  if (r.node?.kind === 'magic') fs.chownSync(target, uid, gid);
-  else fs.lchownSync(target, uid, gid);
+  const follow = !(flags & AT_SYMLINK_NOFOLLOW);
+  withLookup(ctx, dirfd, pathArg(ctx, path), { follow, emptyPath: (flags & AT_EMPTY_PATH) !== 0 }, (r) => {
+    if (r.node) return changeObject(ctx, r, (p) => fs.chownSync(p, uid, gid));
+    checkChangeable(ctx, r);
+    // the name in its directory, never followed: the walk followed what was to be followed
+    hostFchownAt(r.dir.fd, r.name, uid, gid, HOST_AT_SYMLINK_NOFOLLOW);
+  });
   return 0;
 }
 
 function truncatePath(ctx: SyscallContext, path: number, length: number): number {
   if (length < 0) return -EINVAL;
-  const r = lookupAt(ctx, AT_FDCWD, pathArg(ctx, path), { follow: true });
-  const target = changeablePath(ctx, r);
-  if (fs.statSync(target).isDirectory()) return -EISDIR;
-  const limited = truncateLimit(ctx, length);
-  if (limited < 0) return limited;
-  fs.truncateSync(target, length);
-  ctx.proc.space.recheckFileSizes();
-  return 0;
+  return withLookup(ctx, AT_FDCWD, pathArg(ctx, path), { follow: true }, (r) => changeObject(ctx, r, (target) => {
+    if (fs.statSync(target).isDirectory()) return -EISDIR;
+    const limited = truncateLimit(ctx, length);
+    if (limited < 0) return limited;
+    fs.truncateSync(target, length);
+    ctx.proc.space.recheckFileSizes();
+    return 0;
+  }));
 }
 
 function ftruncate(ctx: SyscallContext, fd: number, length: number): number {
@@ -124,9 +141,11 @@ function utimens(ctx: SyscallContext, dirfd: number, path: number, stamps: Stamp
     hostUtimens(changeableFd(ctx, dirfd), times, 0);
     return 0;
   }
-  const r = lookupAt(ctx, dirfd, pathArg(ctx, path), { follow: !(flags & AT_SYMLINK_NOFOLLOW), emptyPath: (flags & AT_EMPTY_PATH) !== 0 });
-  const target = changeablePath(ctx, r);
-  hostUtimens(target, times, r.node ? 0 : AT_SYMLINK_NOFOLLOW);
+  withLookup(ctx, dirfd, pathArg(ctx, path), { follow: !(flags & AT_SYMLINK_NOFOLLOW), emptyPath: (flags & AT_EMPTY_PATH) !== 0 }, (r) => {
+    if (r.node) return changeObject(ctx, r, (p) => hostUtimensAt(-100, p, times, 0));
+    checkChangeable(ctx, r);
+    hostUtimensAt(r.dir.fd, r.name, times, HOST_AT_SYMLINK_NOFOLLOW);
+  });
   return 0;
 }
 

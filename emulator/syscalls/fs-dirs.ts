@@ -1,11 +1,17 @@
 // Directories: reading entries, creating and removing them, and the current
-// directory (a guest path kept by the Vfs).
+// directory (a directory fd the Vfs holds, with the guest path it was reached by).
 import fs from 'node:fs';
 import { EACCES, EBADF, EBUSY, EEXIST, EINVAL, ENOENT, ENOTDIR, ENOTEMPTY, EPERM, ERANGE } from '../abi/errno.js';
 import { AT_FDCWD, AT_REMOVEDIR, S_IFCHR, S_IFBLK, S_IFIFO, S_IFMT, S_IFREG, S_IFSOCK, X_OK } from '../abi/fcntl.js';
 import { DirectoryStream, directoryPathOf } from '../files/directory.js';
-import { hostAccess, hostMknod } from '../host/file-calls.js';
-import { hostPathOf, lastComponent, lookupAt, pathArg } from '../files/lookup.js';
+import type { FileDescription } from '../files/description.js';
+import { isDir } from '../files/host-names.js';
+import { procFdPath, withObjectFd } from '../files/host-objects.js';
+import { lastComponent, pathArg, withLookup } from '../files/lookup.js';
+import type { Resolved } from '../files/vfs.js';
+import {
+  HOST_AT_EMPTY_PATH, HOST_AT_REMOVEDIR, HOST_AT_SYMLINK_NOFOLLOW, hostAccessAt, hostMkdirAt, hostMknodAt, hostOpenPath, hostUnlinkAt,
+} from '../host/fs-at.js';
 import { unlinkPath } from './fs-links.js';
 import { fdOf } from './fs-io.js';
 import { row, SyscallContext, SyscallRow } from './types.js';
@@ -19,31 +25,37 @@ function getdents(ctx: SyscallContext, fd: number, buf: number, count: number, w
 }
 
 /** The host's umask applies to what it creates; the guest's is what counts. */
-function setExactMode(host: string, mode: number): void {
-  if ((fs.statSync(host).mode & 0o777) !== (mode & 0o777)) fs.chmodSync(host, mode);
+function setExactMode(dirfd: number, name: string, mode: number): void {
+  withObjectFd({ dir: { fd: dirfd, owned: false, guest: '' }, name } as Resolved, false, (fd, st) => {
+    if ((st.mode & 0o777) !== (mode & 0o777)) fs.chmodSync(procFdPath(fd), mode);
+  });
 }
 
 function mkdir(ctx: SyscallContext, dirfd: number, path: number, mode: number): number {
-  const r = lookupAt(ctx, dirfd, pathArg(ctx, path), { follow: false });
-  if (r.node || fs.lstatSync(r.host, { throwIfNoEntry: false })) return -EEXIST;
-  ctx.proc.vfs.checkWritable(r.guest);
-  const wanted = mode & 0o1777 & ~ctx.proc.umask;
-  fs.mkdirSync(r.host, { mode: wanted });
-  setExactMode(r.host, wanted);
-  return 0;
+  return withLookup(ctx, dirfd, pathArg(ctx, path), { follow: false }, (r) => {
+    if (r.node || r.stat !== null) return -EEXIST;
+    ctx.proc.vfs.policy.checkIn(r.dir.fd, r.guest);
+    const wanted = mode & 0o1777 & ~ctx.proc.umask;
+    hostMkdirAt(r.dir.fd, r.name, wanted);
+    setExactMode(r.dir.fd, r.name, wanted);
+    return 0;
+  });
 }
 
 function rmdir(ctx: SyscallContext, dirfd: number, path: number): number {
   const text = pathArg(ctx, path);
-  const r = lookupAt(ctx, dirfd, text, { follow: false });
-  const last = lastComponent(text);
-  if (last === '.') return -EINVAL;
-  if (last === '..') return -ENOTEMPTY;
-  if (r.node) return -EACCES;
-  if (r.guest === '/') return -EBUSY;
-  ctx.proc.vfs.checkWritable(r.guest);
-  fs.rmdirSync(hostPathOf(r));
-  return 0;
+  return withLookup(ctx, dirfd, text, { follow: false }, (r) => {
+    const last = lastComponent(text);
+    if (last === '.') return -EINVAL;
+    if (last === '..') return -ENOTEMPTY;
+    if (r.node) return -EACCES;
+    if (r.guest === '/') return -EBUSY;
+    if (r.stat === null) return -ENOENT;
+    if (r.name === '.') return -EBUSY;
+    ctx.proc.vfs.policy.checkIn(r.dir.fd, r.guest);
+    hostUnlinkAt(r.dir.fd, r.name, HOST_AT_REMOVEDIR);
+    return 0;
+  });
 }
 
 function unlinkat(ctx: SyscallContext, dirfd: number, path: number, flags: number): number {
@@ -54,49 +66,60 @@ function unlinkat(ctx: SyscallContext, dirfd: number, path: number, flags: numbe
 function mknod(ctx: SyscallContext, dirfd: number, path: number, mode: number, dev: number): number {
   const type = (mode & S_IFMT) || S_IFREG;
   if (type !== S_IFREG && type !== S_IFIFO && type !== S_IFSOCK && type !== S_IFCHR && type !== S_IFBLK) return -EINVAL;
-  const r = lookupAt(ctx, dirfd, pathArg(ctx, path), { follow: false });
-  if (r.node || fs.lstatSync(r.host, { throwIfNoEntry: false })) return -EEXIST;
-  ctx.proc.vfs.checkWritable(r.guest);
-  // device nodes would give the guest the host's devices
-  if (type === S_IFCHR || type === S_IFBLK) return -EPERM;
-  const perms = mode & 0o7777 & ~ctx.proc.umask;
-  hostMknod(r.host, type | perms, BigInt(dev >>> 0));
-  setExactMode(r.host, perms);
-  return 0;
+  return withLookup(ctx, dirfd, pathArg(ctx, path), { follow: false }, (r) => {
+    if (r.node || r.stat !== null) return -EEXIST;
+    ctx.proc.vfs.policy.checkIn(r.dir.fd, r.guest);
+    // device nodes would give the guest the host's devices
+    if (type === S_IFCHR || type === S_IFBLK) return -EPERM;
+    const perms = mode & 0o7777 & ~ctx.proc.umask;
+    hostMknodAt(r.dir.fd, r.name, type | perms, BigInt(dev >>> 0));
+    setExactMode(r.dir.fd, r.name, perms);
+    return 0;
+  });
 }
 
 function chdir(ctx: SyscallContext, path: number): number {
-  const r = lookupAt(ctx, AT_FDCWD, pathArg(ctx, path), { follow: true });
-  if (r.node?.kind === 'magic') return changeTo(ctx, directoryPathOf(r.node.object), r.node.object.hostFd());
-  if (r.node) {
-    if (r.node.kind !== 'dir') return -ENOTDIR;
-    ctx.proc.vfs.cwd = r.guest;
+  return withLookup(ctx, AT_FDCWD, pathArg(ctx, path), { follow: true }, (r) => {
+    if (r.node?.kind === 'magic') return changeTo(ctx, r.node.object);
+    if (r.node) {
+      if (r.node.kind !== 'dir') return -ENOTDIR;
+      ctx.proc.vfs.setCwd({ fd: -1, owned: false, guest: r.guest });
+      return 0;
+    }
+    if (r.stat === null) return -ENOENT;
+    if (!isDir(r.stat)) return -ENOTDIR;
+    hostAccessAt(r.dir.fd, r.name, X_OK, HOST_AT_SYMLINK_NOFOLLOW);
+    ctx.proc.vfs.setCwd({ fd: hostOpenPath(r.dir.fd, r.name, true), owned: true, guest: r.guest });
     return 0;
-  }
-  if (!fs.statSync(r.host).isDirectory()) return -ENOTDIR;
-  hostAccess(r.host, X_OK, 0);
-  ctx.proc.vfs.cwd = r.guest;
-  return 0;
+  });
 }
 
-function changeTo(ctx: SyscallContext, dir: string | null, hostFd: number | null): number {
+/** The current directory becomes an open directory (fchdir, chdir("/proc/self/fd/N")). */
+function changeTo(ctx: SyscallContext, desc: FileDescription): number {
+  const dir = directoryPathOf(desc);
   if (dir === null) return -ENOTDIR;
-  if (hostFd !== null) hostAccess(`/proc/self/fd/${hostFd}`, X_OK, 0);
-  ctx.proc.vfs.cwd = dir;
+  const hostFd = desc.hostFd();
+  if (hostFd === null) {
+    ctx.proc.vfs.setCwd({ fd: -1, owned: false, guest: dir });
+    return 0;
+  }
+  hostAccessAt(hostFd, '', X_OK, HOST_AT_EMPTY_PATH);
+  // a directory fd of its own: the guest may close the one it passed
+  ctx.proc.vfs.setCwd({ fd: hostOpenPath(hostFd, '.', true), owned: true, guest: dir });
   return 0;
 }
 
 function fchdir(ctx: SyscallContext, fd: number): number {
   const d = fdOf(ctx, fd);
   if (!d) return -EBADF;
-  return changeTo(ctx, directoryPathOf(d), d.hostFd());
+  return changeTo(ctx, d);
 }
 
 function getcwd(ctx: SyscallContext, buf: number, size: number): number {
   const vfs = ctx.proc.vfs;
   const text = Buffer.from(vfs.cwd + '\0');
   if (size >>> 0 < text.length) return -ERANGE;
-  if (!fs.existsSync(vfs.toHost(vfs.cwd)) && !vfs.cwd.startsWith('/proc/')) return -ENOENT;
+  if (vfs.cwdRemoved()) return -ENOENT;
   ctx.mem.write(buf, text);
   return text.length;
 }

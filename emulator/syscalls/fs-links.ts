@@ -2,24 +2,28 @@
 // created, replaced or removed must be writable under the Vfs policy; a hard
 // link or rename also needs its source to be, or a file outside the writable
 // directories could be given a writable name.
-import fs from 'node:fs';
-import { EACCES, EBUSY, EEXIST, EINVAL, ENOENT, EXDEV } from '../abi/errno.js';
+import { EACCES, EBUSY, EEXIST, EINVAL, EISDIR, ENOENT, EROFS, EXDEV, LinuxError } from '../abi/errno.js';
 import { AT_EMPTY_PATH, AT_FDCWD, AT_SYMLINK_FOLLOW, RENAME_EXCHANGE, RENAME_NOREPLACE, RENAME_WHITEOUT } from '../abi/fcntl.js';
-import { hostLink, hostRename } from '../host/file-calls.js';
-import { hostPathOf, lastComponent, lookupAt, pathArg } from '../files/lookup.js';
+import { isDir } from '../files/host-names.js';
+import { descriptionMayChange, procFdPath } from '../files/host-objects.js';
+import { lastComponent, pathArg, withLookup } from '../files/lookup.js';
+import { HOST_AT_SYMLINK_FOLLOW, hostLinkAt, hostRenameAt, hostSymlinkAt, hostUnlinkAt } from '../host/fs-at.js';
 import type { Resolved } from '../files/vfs.js';
 import { row, SyscallContext, SyscallRow } from './types.js';
 
 function exists(r: Resolved): boolean {
-  return r.node !== undefined || fs.lstatSync(r.host, { throwIfNoEntry: false }) !== undefined;
+  return r.node !== undefined || r.stat !== null;
 }
 
 export function unlinkPath(ctx: SyscallContext, dirfd: number, path: number): number {
-  const r = lookupAt(ctx, dirfd, pathArg(ctx, path), { follow: false });
-  if (r.node) return -EACCES;
-  ctx.proc.vfs.checkWritable(r.guest);
-  fs.unlinkSync(hostPathOf(r));
-  return 0;
+  return withLookup(ctx, dirfd, pathArg(ctx, path), { follow: false }, (r) => {
+    if (r.node) return -EACCES;
+    if (r.stat === null) return -ENOENT;
+    if (r.name === '.' || isDir(r.stat)) return -EISDIR;
+    ctx.proc.vfs.policy.checkIn(r.dir.fd, r.guest);
+    hostUnlinkAt(r.dir.fd, r.name, 0);
+    return 0;
+  });
 }
 
 function rename(ctx: SyscallContext, olddirfd: number, oldpath: number, newdirfd: number, newpath: number, flags: number): number {
@@ -28,48 +32,53 @@ function rename(ctx: SyscallContext, olddirfd: number, oldpath: number, newdirfd
   if ((flags & RENAME_EXCHANGE) && (flags & RENAME_WHITEOUT)) return -EINVAL;
   const fromText = pathArg(ctx, oldpath);
   const toText = pathArg(ctx, newpath);
-  const from = lookupAt(ctx, olddirfd, fromText, { follow: false });
-  const to = lookupAt(ctx, newdirfd, toText, { follow: false });
-  if (['.', '..', '/'].includes(lastComponent(fromText))) return -EBUSY;
-  if (['.', '..', '/'].includes(lastComponent(toText))) return flags & RENAME_NOREPLACE ? -EEXIST : -EBUSY;
-  if (from.node || to.node) return -EXDEV;
-  ctx.proc.vfs.checkWritable(from.guest);
-  ctx.proc.vfs.checkWritable(to.guest);
-  if (flags === 0) fs.renameSync(hostPathOf(from), hostPathOf(to));
-  else hostRename(hostPathOf(from), hostPathOf(to), flags);
-  return 0;
+  return withLookup(ctx, olddirfd, fromText, { follow: false }, (from) => withLookup(ctx, newdirfd, toText, { follow: false }, (to) => {
+    if (['.', '..', '/'].includes(lastComponent(fromText))) return -EBUSY;
+    if (['.', '..', '/'].includes(lastComponent(toText))) return flags & RENAME_NOREPLACE ? -EEXIST : -EBUSY;
+    if (from.node || to.node) return -EXDEV;
+    if (from.stat === null) return -ENOENT;
+    const policy = ctx.proc.vfs.policy;
+    policy.checkIn(from.dir.fd, from.guest);
+    policy.checkIn(to.dir.fd, to.guest);
+    hostRenameAt(from.dir.fd, from.name, to.dir.fd, to.name, flags);
+    return 0;
+  }));
 }
 
 function link(ctx: SyscallContext, olddirfd: number, oldpath: number, newdirfd: number, newpath: number, flags: number): number {
   if (flags & ~(AT_SYMLINK_FOLLOW | AT_EMPTY_PATH)) return -EINVAL;
-  const from = lookupAt(ctx, olddirfd, pathArg(ctx, oldpath), { follow: (flags & AT_SYMLINK_FOLLOW) !== 0, emptyPath: (flags & AT_EMPTY_PATH) !== 0 });
-  const to = lookupAt(ctx, newdirfd, pathArg(ctx, newpath), { follow: false });
-  if (exists(to)) return -EEXIST;
-  const vfs = ctx.proc.vfs;
-  if (from.node?.kind === 'magic') {
-    // an open file given a name (O_TMPFILE files are linked this way)
-    const hostFd = from.node.object.hostFd();
-    if (hostFd === null) return -EXDEV;
-    vfs.checkWritable(from.node.object.path);
-    vfs.checkWritable(to.guest);
-    hostLink(`/proc/self/fd/${hostFd}`, hostPathOf(to), AT_SYMLINK_FOLLOW);
+  const fromOpts = { follow: (flags & AT_SYMLINK_FOLLOW) !== 0, emptyPath: (flags & AT_EMPTY_PATH) !== 0 };
+  return withLookup(ctx, olddirfd, pathArg(ctx, oldpath), fromOpts, (from) => withLookup(ctx, newdirfd, pathArg(ctx, newpath), { follow: false }, (to) => {
+    if (exists(to)) return -EEXIST;
+    const policy = ctx.proc.vfs.policy;
+    if (from.node?.kind === 'magic') {
+      // an open file given a name (O_TMPFILE files are linked this way)
+      const hostFd = from.node.object.hostFd();
+      if (hostFd === null) return -EXDEV;
+      if (!descriptionMayChange(ctx.proc.vfs, from.node.object)) throw new LinuxError(EROFS, `${from.node.object.path} is outside the writable directories`);
+      policy.checkIn(to.dir.fd, to.guest);
+      hostLinkAt(-100, procFdPath(hostFd), to.dir.fd, to.name, HOST_AT_SYMLINK_FOLLOW);
+      return 0;
+    }
+    if (from.node) return -EXDEV;
+    if (from.stat === null) return -ENOENT;
+    // a file outside the writable directories must not get a writable name
+    policy.checkObject(from.dir.fd, from.stat, from.guest);
+    policy.checkIn(to.dir.fd, to.guest);
+    hostLinkAt(from.dir.fd, from.name, to.dir.fd, to.name, 0);
     return 0;
-  }
-  if (from.node) return -EXDEV;
-  vfs.checkWritable(from.guest);
-  vfs.checkWritable(to.guest);
-  fs.linkSync(hostPathOf(from), hostPathOf(to));
-  return 0;
+  }));
 }
 
 function symlink(ctx: SyscallContext, target: number, newdirfd: number, linkpath: number): number {
   const text = pathArg(ctx, target);
   if (text.length === 0) return -ENOENT;
-  const r = lookupAt(ctx, newdirfd, pathArg(ctx, linkpath), { follow: false });
-  if (exists(r)) return -EEXIST;
-  ctx.proc.vfs.checkWritable(r.guest);
-  fs.symlinkSync(text, hostPathOf(r));
-  return 0;
+  return withLookup(ctx, newdirfd, pathArg(ctx, linkpath), { follow: false }, (r) => {
+    if (exists(r)) return -EEXIST;
+    ctx.proc.vfs.policy.checkIn(r.dir.fd, r.guest);
+    hostSymlinkAt(text, r.dir.fd, r.name);
+    return 0;
+  });
 }
 
 export const fsLinkRows: SyscallRow[] = [

@@ -1,16 +1,16 @@
 // File metadata: the stat family, statx, statfs, access and readlink.
-import fs from 'node:fs';
-import { EACCES, EBADF, EINVAL, EOVERFLOW, EROFS, LinuxError } from '../abi/errno.js';
+import { EACCES, EBADF, EINVAL, ENOENT, EOVERFLOW, EROFS, LinuxError } from '../abi/errno.js';
 import {
-  AT_EACCESS, AT_EMPTY_PATH, AT_FDCWD, AT_NO_AUTOMOUNT, AT_STATX_SYNC_TYPE, AT_SYMLINK_NOFOLLOW, W_OK, X_OK,
+  AT_EACCESS, AT_EMPTY_PATH, AT_FDCWD, AT_NO_AUTOMOUNT, AT_STATX_SYNC_TYPE, AT_SYMLINK_NOFOLLOW, S_IFDIR, S_IFLNK, S_IFMT, S_IFREG, W_OK, X_OK,
 } from '../abi/fcntl.js';
 import { STATX_SIZE, STATX__RESERVED, writeStat64, writeStatx } from '../abi/stat.js';
 import { HOST_STATFS_SIZE, parseHostStatfs, StatfsInfo, STATFS64_SIZE, writeStatfs, writeStatfs64 } from '../abi/statfs.js';
 import { StatInfo } from '../files/description.js';
-import { statFromHost } from '../files/stat-info.js';
 import { virtualStat } from '../files/virtual-files.js';
-import { hostAccess, hostStatfs, hostStatx } from '../host/file-calls.js';
-import { hostPathOf, lookupAt, pathArg } from '../files/lookup.js';
+import { hostAccess, hostStatfs } from '../host/file-calls.js';
+import { withObjectFd } from '../files/host-objects.js';
+import { pathArg, withLookup } from '../files/lookup.js';
+import { hostAccessAt, hostReadlinkAt, hostStatxAt } from '../host/fs-at.js';
 import type { Resolved } from '../files/vfs.js';
 import { fdOf } from './fs-io.js';
 import { row, SyscallContext, SyscallRow } from './types.js';
@@ -20,13 +20,14 @@ const PIPEFS_MAGIC = 0x50495045n;
 export function statOf(r: Resolved): StatInfo {
   if (r.node?.kind === 'magic') return r.node.object.stat();
   if (r.node) return virtualStat(r.node);
-  return statFromHost(fs.lstatSync(hostPathOf(r), { bigint: true }));
+  if (r.stat === null) throw new LinuxError(ENOENT, r.guest);
+  return r.stat;
 }
 
 function stat64(ctx: SyscallContext, dirfd: number, path: number, buf: number, flags: number): number {
   if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT | AT_EMPTY_PATH)) return -EINVAL;
-  const r = lookupAt(ctx, dirfd, pathArg(ctx, path), { follow: !(flags & AT_SYMLINK_NOFOLLOW), emptyPath: (flags & AT_EMPTY_PATH) !== 0 });
-  writeStat64(ctx.mem, buf, statOf(r));
+  const st = withLookup(ctx, dirfd, pathArg(ctx, path), { follow: !(flags & AT_SYMLINK_NOFOLLOW), emptyPath: (flags & AT_EMPTY_PATH) !== 0 }, statOf);
+  writeStat64(ctx.mem, buf, st);
   return 0;
 }
 
@@ -42,19 +43,20 @@ function statx(ctx: SyscallContext, dirfd: number, path: number, flags: number, 
   if ((flags & AT_STATX_SYNC_TYPE) === AT_STATX_SYNC_TYPE || (mask & STATX__RESERVED)) return -EINVAL;
   const emptyPath = (flags & AT_EMPTY_PATH) !== 0;
   const name = path === 0 && emptyPath ? '' : pathArg(ctx, path);
-  const r = lookupAt(ctx, dirfd, name, { follow: !(flags & AT_SYMLINK_NOFOLLOW), emptyPath });
   ctx.mem.writable(buf, STATX_SIZE);
-  const sync = flags & AT_STATX_SYNC_TYPE;
-  const hostFd = r.node?.kind === 'magic' ? r.node.object.hostFd() : null;
-  if (r.node && hostFd === null) {
-    writeStatx(ctx.mem, buf, statOf(r));
+  return withLookup(ctx, dirfd, name, { follow: !(flags & AT_SYMLINK_NOFOLLOW), emptyPath }, (r) => {
+    const sync = flags & AT_STATX_SYNC_TYPE;
+    const hostFd = r.node?.kind === 'magic' ? r.node.object.hostFd() : null;
+    if (r.node && hostFd === null) {
+      writeStatx(ctx.mem, buf, statOf(r));
+      return 0;
+    }
+    const out = Buffer.alloc(STATX_SIZE);
+    if (hostFd !== null) hostStatxAt(hostFd, '', AT_EMPTY_PATH | sync, mask, out);
+    else hostStatxAt(r.dir.fd, r.name, AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT | sync, mask, out);
+    ctx.mem.write(buf, out);
     return 0;
-  }
-  const out = Buffer.alloc(STATX_SIZE);
-  if (hostFd !== null) hostStatx(hostFd, '', AT_EMPTY_PATH | sync, mask, out);
-  else hostStatx(null, hostPathOf(r), AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT | sync, mask, out);
-  ctx.mem.write(buf, out);
-  return 0;
+  });
 }
 
 function statfsOf(target: string | number): StatfsInfo {
@@ -68,10 +70,13 @@ function pipeStatfs(): StatfsInfo {
 }
 
 function statfsOfPath(ctx: SyscallContext, path: number): StatfsInfo {
-  const r = lookupAt(ctx, AT_FDCWD, pathArg(ctx, path), { follow: true });
-  if (r.node?.kind === 'magic') return statfsOfFd(ctx, -1, r.node.object.hostFd());
-  // the guest's /proc nodes live on the host's procfs
-  return statfsOf(r.node ? '/proc' : hostPathOf(r));
+  return withLookup(ctx, AT_FDCWD, pathArg(ctx, path), { follow: true }, (r) => {
+    if (r.node?.kind === 'magic') return statfsOfFd(ctx, -1, r.node.object.hostFd());
+    // the guest's /proc nodes live on the host's procfs
+    if (r.node) return statfsOf('/proc');
+    if (r.stat === null) throw new LinuxError(ENOENT, r.guest);
+    return withObjectFd(r, true, (fd) => statfsOf(fd));
+  });
 }
 
 function statfsOfFd(ctx: SyscallContext, fd: number, hostFd = fdOf(ctx, fd)?.hostFd()): StatfsInfo {
@@ -93,7 +98,10 @@ function statfs32(ctx: SyscallContext, info: () => StatfsInfo, buf: number): num
 function access(ctx: SyscallContext, dirfd: number, path: number, mode: number, flags: number): number {
   if (mode & ~7) return -EINVAL;
   if (flags & ~(AT_EACCESS | AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH)) return -EINVAL;
-  const r = lookupAt(ctx, dirfd, pathArg(ctx, path), { follow: !(flags & AT_SYMLINK_NOFOLLOW), emptyPath: (flags & AT_EMPTY_PATH) !== 0 });
+  return withLookup(ctx, dirfd, pathArg(ctx, path), { follow: !(flags & AT_SYMLINK_NOFOLLOW), emptyPath: (flags & AT_EMPTY_PATH) !== 0 }, (r) => accessOf(ctx, r, mode, flags));
+}
+
+function accessOf(ctx: SyscallContext, r: Resolved, mode: number, flags: number): number {
   if (r.node?.kind === 'magic') {
     const hostFd = r.node.object.hostFd();
     if (hostFd !== null) hostAccess(`/proc/self/fd/${hostFd}`, mode, flags & AT_EACCESS);
@@ -104,19 +112,22 @@ function access(ctx: SyscallContext, dirfd: number, path: number, mode: number, 
     if ((mode & X_OK) && r.node.kind === 'file') return -EACCES;
     return 0;
   }
-  const st = fs.lstatSync(hostPathOf(r));
-  if ((mode & W_OK) && !ctx.proc.vfs.mayWrite(r.guest) && (st.isFile() || st.isDirectory() || st.isSymbolicLink())) return -EROFS;
-  hostAccess(hostPathOf(r), mode, (flags & AT_EACCESS) | AT_SYMLINK_NOFOLLOW);
+  const st = r.stat;
+  if (st === null) return -ENOENT;
+  const type = st.mode & S_IFMT;
+  const isFileLike = type === S_IFREG || type === S_IFDIR || type === S_IFLNK;
+  if ((mode & W_OK) && isFileLike && !ctx.proc.vfs.policy.mayChangeObject(r.dir.fd, st)) return -EROFS;
+  hostAccessAt(r.dir.fd, r.name, mode, (flags & AT_EACCESS) | AT_SYMLINK_NOFOLLOW);
   return 0;
 }
 
 function readlink(ctx: SyscallContext, dirfd: number, path: number, buf: number, size: number): number {
   if ((size | 0) <= 0) return -EINVAL;
-  const r = lookupAt(ctx, dirfd, pathArg(ctx, path), { follow: false });
-  let text: Buffer;
-  if (r.node?.kind === 'link' || r.node?.kind === 'magic') text = Buffer.from(r.node.target);
-  else if (r.node) return -EINVAL;
-  else text = fs.readlinkSync(hostPathOf(r), { encoding: 'buffer' });
+  const text = withLookup(ctx, dirfd, pathArg(ctx, path), { follow: false }, (r) => {
+    if (r.node?.kind === 'link' || r.node?.kind === 'magic') return Buffer.from(r.node.target);
+    if (r.node) throw new LinuxError(EINVAL);
+    return hostReadlinkAt(r.dir.fd, r.name);
+  });
   const n = Math.min(text.length, size);
   ctx.mem.write(buf, text.subarray(0, n));
   return n;

@@ -2,12 +2,13 @@
 // final symlink or not) or an fd, served by the host file's own attributes.
 // Changes go through the write policy like any other change to a file;
 // /proc files dsu makes up have none (EOPNOTSUPP, as procfs answers).
-import { EBADF, EOPNOTSUPP, ERANGE, EINVAL, LinuxError } from '../abi/errno.js';
+import { EBADF, ENOENT, EOPNOTSUPP, ERANGE, EINVAL, LinuxError } from '../abi/errno.js';
 import { AT_FDCWD } from '../abi/fcntl.js';
 import { O_PATH } from '../files/description.js';
 import { hostGetXattr, hostListXattr, hostRemoveXattr, hostSetXattr, XattrTarget } from '../host/xattr.js';
-import { hostPathOf, lookupAt, pathArg } from '../files/lookup.js';
-import { changeableFd, changeablePath } from './fs-attrs.js';
+import { nameInDir, procFdPath, withObjectFd } from '../files/host-objects.js';
+import { pathArg, withLookup } from '../files/lookup.js';
+import { changeableFd, changeObject } from './fs-attrs.js';
 import { fdOf } from './fs-io.js';
 import { row, SyscallContext, SyscallRow } from './types.js';
 
@@ -18,26 +19,32 @@ const XATTR_REPLACE = 2;
 
 type Named = { path: number; follow: boolean } | { fd: number };
 
-/** The host file to read attributes of, or null for a file dsu makes up (it has none). */
-function readTarget(ctx: SyscallContext, at: Named): XattrTarget | null {
+/**
+ * Run `fn` on the host file to read or change attributes of (null for a
+ * file dsu makes up: it has none). A path is handed to the host as an
+ * O_PATH fd on the object found (a followed name), or as the name inside
+ * its held directory (a name not followed): never a path resolved again.
+ */
+function withTarget<T>(ctx: SyscallContext, at: Named, changing: boolean, fn: (t: XattrTarget | null) => T): T {
   if ('fd' in at) {
+    if (changing) return fn({ fd: changeableFd(ctx, at.fd) });
     const d = fdOf(ctx, at.fd);
     if (!d || d.statusFlags & O_PATH) throw new LinuxError(EBADF);
     const fd = d.hostFd();
-    return fd === null ? null : { fd };
+    return fn(fd === null ? null : { fd });
   }
-  const r = lookupAt(ctx, AT_FDCWD, pathArg(ctx, at.path), { follow: at.follow });
-  if (r.node?.kind === 'magic') {
-    const fd = r.node.object.hostFd();
-    return fd === null ? null : { fd };
-  }
-  return r.node ? null : { path: hostPathOf(r), follow: at.follow };
-}
-
-function writeTarget(ctx: SyscallContext, at: Named): XattrTarget {
-  if ('fd' in at) return { fd: changeableFd(ctx, at.fd) };
-  const r = lookupAt(ctx, AT_FDCWD, pathArg(ctx, at.path), { follow: at.follow });
-  return { path: changeablePath(ctx, r), follow: at.follow || r.node?.kind === 'magic' };
+  return withLookup(ctx, AT_FDCWD, pathArg(ctx, at.path), { follow: at.follow }, (r) => {
+    if (r.node?.kind === 'magic') {
+      if (changing) return changeObject(ctx, r, (p) => fn({ path: p, follow: true }));
+      const fd = r.node.object.hostFd();
+      return fn(fd === null ? null : { fd });
+    }
+    if (r.node) return fn(null);
+    if (changing) ctx.proc.vfs.policy.checkObject(r.dir.fd, r.stat, r.guest);
+    if (!at.follow) return fn({ path: nameInDir(r), follow: false });
+    if (r.stat === null) throw new LinuxError(ENOENT, r.guest);
+    return withObjectFd(r, true, (fd) => fn({ path: procFdPath(fd), follow: true }));
+  });
 }
 
 function attrName(ctx: SyscallContext, p: number): string {
@@ -48,14 +55,15 @@ function attrName(ctx: SyscallContext, p: number): string {
 
 function getXattr(ctx: SyscallContext, at: Named, namePtr: number, value: number, size: number): number {
   const name = attrName(ctx, namePtr);
-  const t = readTarget(ctx, at);
-  // like procfs, which has no user.* attributes
-  if (t === null) return -EOPNOTSUPP;
-  if (size === 0) return hostGetXattr(t, name, null);
-  const buf = Buffer.alloc(Math.min(size, XATTR_SIZE_MAX));
-  const n = hostGetXattr(t, name, buf);
-  ctx.mem.write(value, buf.subarray(0, n));
-  return n;
+  return withTarget(ctx, at, false, (t) => {
+    // like procfs, which has no user.* attributes
+    if (t === null) return -EOPNOTSUPP;
+    if (size === 0) return hostGetXattr(t, name, null);
+    const buf = Buffer.alloc(Math.min(size, XATTR_SIZE_MAX));
+    const n = hostGetXattr(t, name, buf);
+    ctx.mem.write(value, buf.subarray(0, n));
+    return n;
+  });
 }
 
 function setXattr(ctx: SyscallContext, at: Named, namePtr: number, value: number, size: number, flags: number): number {
@@ -63,27 +71,31 @@ function setXattr(ctx: SyscallContext, at: Named, namePtr: number, value: number
   if (size > XATTR_SIZE_MAX) return -7; // E2BIG
   const name = attrName(ctx, namePtr);
   const bytes = Buffer.from(ctx.mem.readable(value, size));
-  const t = readTarget(ctx, at);
-  if (t === null) return -EOPNOTSUPP;
-  hostSetXattr(writeTarget(ctx, at), name, bytes, flags);
-  return 0;
+  return withTarget(ctx, at, true, (t) => {
+    if (t === null) return -EOPNOTSUPP;
+    hostSetXattr(t, name, bytes, flags);
+    return 0;
+  });
 }
 
 function listXattr(ctx: SyscallContext, at: Named, list: number, size: number): number {
-  const t = readTarget(ctx, at);
-  if (t === null) return 0;
-  if (size === 0) return hostListXattr(t, null);
-  const buf = Buffer.alloc(Math.min(size, XATTR_SIZE_MAX));
-  const n = hostListXattr(t, buf);
-  ctx.mem.write(list, buf.subarray(0, n));
-  return n;
+  return withTarget(ctx, at, false, (t) => {
+    if (t === null) return 0;
+    if (size === 0) return hostListXattr(t, null);
+    const buf = Buffer.alloc(Math.min(size, XATTR_SIZE_MAX));
+    const n = hostListXattr(t, buf);
+    ctx.mem.write(list, buf.subarray(0, n));
+    return n;
+  });
 }
 
 function removeXattr(ctx: SyscallContext, at: Named, namePtr: number): number {
   const name = attrName(ctx, namePtr);
-  if (readTarget(ctx, at) === null) return -EOPNOTSUPP;
-  hostRemoveXattr(writeTarget(ctx, at), name);
-  return 0;
+  return withTarget(ctx, at, true, (t) => {
+    if (t === null) return -EOPNOTSUPP;
+    hostRemoveXattr(t, name);
+    return 0;
+  });
 }
 
 const path = (p: number): Named => ({ path: p, follow: true });

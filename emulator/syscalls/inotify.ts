@@ -6,7 +6,8 @@
 import { EBADF, EINVAL, ENOENT } from '../abi/errno.js';
 import { AT_FDCWD } from '../abi/fcntl.js';
 import { O_NONBLOCK, O_RDONLY } from '../files/description.js';
-import { lookupAt, pathArg } from '../files/lookup.js';
+import { procFdPath, withObjectFd } from '../files/host-objects.js';
+import { pathArg, withLookup } from '../files/lookup.js';
 import { hostInotifyAddWatch, hostInotifyInit, hostInotifyRmWatch } from '../host/inotify.js';
 import { HostObject } from '../net/host-object.js';
 import { row, SyscallContext, SyscallRow } from './types.js';
@@ -38,12 +39,17 @@ function instanceOf(ctx: SyscallContext, fd: number): InotifyFd | number {
 function addWatch(ctx: SyscallContext, fd: number, path: number, mask: number): number {
   const ino = instanceOf(ctx, fd);
   if (typeof ino === 'number') return ino;
-  const r = lookupAt(ctx, AT_FDCWD, pathArg(ctx, path), { follow: (mask & IN_DONT_FOLLOW) === 0 });
-  // an open file reached through /proc/self/fd/N is watched through the host's own fd
-  const hostFd = r.node?.kind === 'magic' ? r.node.object.hostFd() : null;
-  const hostPath = r.node ? (hostFd === null ? null : `/proc/self/fd/${hostFd}`) : r.host;
-  if (hostPath === null) return -ENOENT;
-  return hostInotifyAddWatch(ino.fd, hostPath, mask);
+  const follow = (mask & IN_DONT_FOLLOW) === 0;
+  return withLookup(ctx, AT_FDCWD, pathArg(ctx, path), { follow }, (r) => {
+    // an open file reached through /proc/self/fd/N is watched through the host's own fd
+    if (r.node) {
+      const hostFd = r.node.kind === 'magic' ? r.node.object.hostFd() : null;
+      return hostFd === null ? -ENOENT : hostInotifyAddWatch(ino.fd, procFdPath(hostFd), mask);
+    }
+    if (r.stat === null) return -ENOENT;
+    // the object the lookup found, through an fd on it (the watch follows the magic link to exactly it, so IN_DONT_FOLLOW is not passed on)
+    return withObjectFd(r, follow, (fd) => hostInotifyAddWatch(ino.fd, procFdPath(fd), mask & ~IN_DONT_FOLLOW));
+  });
 }
 
 function rmWatch(ctx: SyscallContext, fd: number, wd: number): number {
