@@ -12,13 +12,17 @@ export const RUN_USAGE = `usage: dsu run [OPTIONS] PROGRAM [ARGS...]
   --control SOCK serve the control channel (dsu patch/status/rollback/modules/got) on the
                  Unix socket SOCK, created with mode 0600 for its owner only
   --root DIR     directory the program sees as / (default /)
-  --rw DIR       also allow writes under DIR (besides the current directory and /tmp)
+  --rw DIR       also allow writes under DIR (besides the current directory and /tmp); an
+                 absolute DIR is a path inside the root, a relative one is relative to
+                 the directory dsu is started in
   --env K=V      add or override an environment variable
   --strace       print every system call with its arguments and result
   --stats FILE   write run statistics (slices, syscalls, CPU time, peak RSS) as JSON to FILE
   --net-expose   serve the program's listening sockets on the addresses it binds
                  (by default every bind, 0.0.0.0 included, is served on loopback only)
   --net-outbound allow connections to non-loopback addresses (default: loopback only)
+  --unix-abstract allow Unix sockets in the abstract namespace, which is the whole host's
+                 (also allowed by --net-expose; refused with EPERM otherwise)
   --quantum MS   preempt a guest that computes without syscalls every MS milliseconds (default 2)
   --profile      with --stats: also split the host's time into guest code, syscall handlers and the rest
   --rollback-depth N  the newest N patches can always be rolled back (default 10); older ones
@@ -32,7 +36,7 @@ export function exitCodeOf(status: ExitStatus): number {
 }
 
 export async function runCommand(argv: string[]): Promise<number> {
-  const p = parseArgs(argv, { values: ['root', 'rw', 'env', 'quantum', 'stats', 'control', 'rollback-depth'], repeatable: ['rw', 'env'], flags: ['strace', 'help', 'net-expose', 'net-outbound', 'update-points', 'profile'] });
+  const p = parseArgs(argv, { values: ['root', 'rw', 'env', 'quantum', 'stats', 'control', 'rollback-depth'], repeatable: ['rw', 'env'], flags: ['strace', 'help', 'net-expose', 'net-outbound', 'unix-abstract', 'update-points', 'profile'] });
   if (p.flags.has('help')) {
     process.stdout.write(RUN_USAGE + '\n');
     return 0;
@@ -59,7 +63,7 @@ export async function runCommand(argv: string[]): Promise<number> {
       strace: p.flags.has('strace'),
       statsFile: p.options.get('stats')?.[0],
       profile: p.flags.has('profile'),
-      net: { exposeBinds: p.flags.has('net-expose'), allowOutbound: p.flags.has('net-outbound') },
+      net: { exposeBinds: p.flags.has('net-expose'), allowOutbound: p.flags.has('net-outbound'), allowAbstractUnix: p.flags.has('unix-abstract') },
       quantumMs: p.options.has('quantum') ? Number(p.options.get('quantum')![0]) : undefined,
     });
     if (control) attachControl(control, session, { updatePoints: p.flags.has('update-points'), rollbackDepth: depth !== undefined ? Number(depth) : DEFAULT_ROLLBACK_DEPTH });

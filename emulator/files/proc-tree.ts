@@ -52,13 +52,23 @@ function lookup(proc: Process, thread: Thread, p: string): VirtualNode | null | 
   const m = /^\/proc\/(\d+)(\/.*)?$/.exec(p);
   if (!m) return undefined;
   const pid = Number(m[1]);
-  if (pid !== proc.pid) return isHostThread(pid) ? null : undefined;
-  return processNode(proc, thread, p, m[2] ?? '', true);
+  // any other process is invisible to the guest, as in a pid namespace of its own
+  if (!isGuestPid(proc, pid)) return null;
+  if (pid === proc.pid) return processNode(proc, thread, p, m[2] ?? '', true);
+  // a thread's own /proc/<tid>, reachable though not listed
+  const t = proc.threads.find((x) => x.tid === pid && x.state !== 'exited');
+  return t ? processNode(proc, t, p, m[2] ?? '', true) : null;
 }
 
-/** A thread of the host process (libuv, V8): reachable as /proc/<tid> though not listed. */
-function isHostThread(id: number): boolean {
-  return id !== process.pid && fs.existsSync(`/proc/${process.pid}/task/${id}`);
+/**
+ * Is `pid` one the guest may see: itself and its threads (and, once the
+ * guest has processes of its own, those)? Everything else on the host is
+ * invisible: /proc/PID is ENOENT, as the kernel says for a pid outside the
+ * caller's pid namespace.
+ */
+export function isGuestPid(proc: Process, pid: number): boolean {
+  if (pid === proc.pid) return true;
+  return proc.threads.some((t) => t.tid === pid && t.state !== 'exited');
 }
 
 function processNode(proc: Process, thread: Thread, p: string, rest: string, withTasks: boolean): VirtualNode | null | undefined {

@@ -9,7 +9,9 @@
 // on the way. The kernel-confined fast path (vfs-fast.ts) handles paths
 // without virtual parts in one call and falls back to this walk.
 import { ELOOP, ENAMETOOLONG, ENOENT, ENOTDIR, LinuxError } from '../abi/errno.js';
-import { HOST_O_DIRECTORY, HOST_O_PATH, hostClose, hostOpenat2, hostOpenPath, hostReadlinkAt } from '../host/fs-at.js';
+import {
+  HOST_O_DIRECTORY, HOST_O_PATH, hostClose, hostOpenat2, hostOpenPath, hostReadlinkAt, RESOLVE_IN_ROOT, RESOLVE_NO_MAGICLINKS, RESOLVE_NO_SYMLINKS,
+} from '../host/fs-at.js';
 import { O_PATH, type FileDescription, type StatInfo } from './description.js';
 import { fstatFd, isDir, isSymlink, lstatAt, sameFile, type FileId } from './host-names.js';
 import type { VirtualNode, VirtualTree } from './vfs.js';
@@ -124,6 +126,15 @@ function anchor(root: WalkRoot, rootRef: DirRef, d: DirRef): DirRef[] {
   return [rootRef];
 }
 
+/** The host directory at guest path `guest` (no symlinks on the way), or ENOENT. */
+function hostDirectoryOf(root: WalkRoot, guest: string): number {
+  try {
+    return hostOpenat2(root.fd, '.' + guest, HOST_O_PATH | HOST_O_DIRECTORY, 0, RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS);
+  } catch {
+    throw new LinuxError(ENOENT, guest);
+  }
+}
+
 /**
  * Resolve `p` inside the root. The final component may be missing
  * (stat null); a missing directory on the way is ENOENT. The caller owns
@@ -220,8 +231,12 @@ export function walk(root: WalkRoot, p: string, opts: WalkOptions): Resolved {
         frames.push({ fd: -1, owned: false, guest });
         continue;
       }
-      // a name under a directory only the virtual tree has
-      if (parent.fd < 0) throw new LinuxError(ENOENT, guest);
+      // a host name under a virtual directory (/proc/self/net is the host's):
+      // the host directory of the same guest path, if there is one
+      if (parent.fd < 0) {
+        parent.fd = hostDirectoryOf(root, parent.guest);
+        parent.owned = true;
+      }
       if (!isLast) {
         try {
           frames.push({ fd: hostOpenPath(parent.fd, comp, true), owned: true, guest });

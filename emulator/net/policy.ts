@@ -6,7 +6,7 @@
 import { EAFNOSUPPORT, EINVAL, ENETUNREACH, LinuxError } from '../abi/errno.js';
 import type { Vfs } from '../files/vfs.js';
 import { AF_NETLINK, netlinkAddress } from './netlink.js';
-import { unixHostPath } from './unix-names.js';
+import { checkAbstractName, unixHostPath } from './unix-names.js';
 
 export const AF_UNSPEC = 0;
 export const AF_UNIX = 1;
@@ -18,6 +18,8 @@ export interface NetPolicy {
   exposeBinds: boolean;
   /** Allow connections and datagrams to non-loopback destinations. */
   allowOutbound: boolean;
+  /** Allow Unix sockets in the abstract namespace (shared with the whole host; also allowed by exposeBinds). */
+  allowAbstractUnix?: boolean;
 }
 
 export const LOOPBACK_ONLY: NetPolicy = { exposeBinds: false, allowOutbound: false };
@@ -58,10 +60,14 @@ function loopback6(addr: Uint8Array): Uint8Array {
 }
 
 /** A Unix-domain address with its path resolved inside the guest root. */
-function unixAddress(addr: Uint8Array, vfs: Vfs, forBind: boolean): Uint8Array {
+function unixAddress(addr: Uint8Array, vfs: Vfs, forBind: boolean, policy: NetPolicy): Uint8Array {
   const path = addr.subarray(2);
   const nul = path.indexOf(0);
-  if (path.length === 0 || nul === 0) return addr; // unnamed or abstract namespace
+  if (path.length === 0) return addr; // unnamed
+  if (nul === 0) {
+    checkAbstractName(policy.exposeBinds || policy.allowAbstractUnix === true);
+    return addr;
+  }
   const guestPath = Buffer.from(path.subarray(0, nul < 0 ? path.length : nul)).toString('utf8');
   const hostPath = Buffer.from(unixHostPath(vfs, guestPath, forBind), 'utf8');
   const out = new Uint8Array(2 + hostPath.length + 1);
@@ -74,7 +80,7 @@ function unixAddress(addr: Uint8Array, vfs: Vfs, forBind: boolean): Uint8Array {
 export function bindAddress(addr: Uint8Array, policy: NetPolicy, vfs: Vfs): Uint8Array {
   switch (family(addr)) {
     case AF_UNIX:
-      return unixAddress(addr, vfs, true);
+      return unixAddress(addr, vfs, true, policy);
     case AF_INET:
       if (addr.length < 16) throw new LinuxError(EINVAL);
       return policy.exposeBinds || isLoopback4(addr) ? addr.subarray(0, 16) : loopback4(addr);
@@ -94,7 +100,7 @@ export function destinationAddress(addr: Uint8Array, policy: NetPolicy, vfs: Vfs
     case AF_UNSPEC:
       return addr; // connect(AF_UNSPEC) dissolves an association
     case AF_UNIX:
-      return unixAddress(addr, vfs, false);
+      return unixAddress(addr, vfs, false, policy);
     case AF_INET: {
       if (addr.length < 16) throw new LinuxError(EINVAL);
       const any = addr[4] === 0 && addr[5] === 0 && addr[6] === 0 && addr[7] === 0;

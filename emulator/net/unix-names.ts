@@ -3,7 +3,7 @@
 // getpeername, accept and recvfrom must show the name the guest bound,
 // byte for byte (a relative "srv.sock" stays relative), or, for a socket
 // another program bound, its path inside the guest's root.
-import { EADDRINUSE, ENAMETOOLONG, ENOENT, LinuxError } from '../abi/errno.js';
+import { EADDRINUSE, ENAMETOOLONG, ENOENT, EPERM, LinuxError } from '../abi/errno.js';
 import { hostOpenPath } from '../host/fs-at.js';
 import { release, type Vfs } from '../files/vfs.js';
 import { AF_UNIX } from './policy.js';
@@ -45,6 +45,23 @@ export function unixHostPath(vfs: Vfs, guestPath: string, forBind: boolean): str
   } finally {
     release(r);
   }
+}
+
+let abstractNoted = false;
+
+/**
+ * The abstract namespace is the whole host's (a root does not confine it):
+ * a guest may bind or reach abstract names only when the user allowed it
+ * (--unix-abstract, or --net-expose). Otherwise EPERM, what a process
+ * whose Landlock domain scopes abstract sockets gets, and one note.
+ */
+export function checkAbstractName(allowed: boolean): void {
+  if (allowed) return;
+  if (!abstractNoted) {
+    abstractNoted = true;
+    process.stderr.write('dsu: an abstract Unix socket name was refused (EPERM); --unix-abstract allows them\n');
+  }
+  throw new LinuxError(EPERM, 'abstract Unix socket names are not allowed');
 }
 
 const bound = new WeakMap<Vfs, Map<string, Uint8Array>>();
