@@ -4,10 +4,8 @@
 // holds, one component or one kernel-confined walk at a time, never as a
 // host path string the kernel would resolve again. Failures throw an error
 // shaped like Node's (with `code`), so errnoOf() translates them.
-import koffi from 'koffi';
-import os from 'node:os';
+import { hostCallError, libc } from './ffi.js';
 
-const libc = koffi.load('libc.so.6');
 const syscallFn = libc.func('long syscall(long number, ...)');
 const statxFn = libc.func('int statx(int dirfd, const char *path, int flags, unsigned int mask, _Out_ uint8_t *buf)');
 const mkdiratFn = libc.func('int mkdirat(int dirfd, const char *path, uint32_t mode)');
@@ -42,17 +40,9 @@ export const HOST_AT_REMOVEDIR = 0x200;
 export const HOST_AT_SYMLINK_FOLLOW = 0x400;
 export const HOST_AT_EMPTY_PATH = 0x1000;
 
-const codes = new Map<number, string>(Object.entries(os.constants.errno).map(([name, n]) => [n as number, name]));
-
-/** The error a failed libc call reports, in the shape of Node's fs errors. */
-function hostError(call: string, errno = koffi.errno()): Error {
-  const code = codes.get(errno) ?? 'EIO';
-  return Object.assign(new Error(`${call}: ${code}`), { code, errno: -errno, syscall: call });
-}
-
 function check(r: number | bigint, call: string): number {
   const n = Number(r);
-  if (n < 0) throw hostError(call);
+  if (n < 0) throw hostCallError(call);
   return n;
 }
 
