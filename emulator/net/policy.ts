@@ -6,7 +6,7 @@
 import { EAFNOSUPPORT, EINVAL, ENETUNREACH, LinuxError } from '../abi/errno.js';
 import type { Vfs } from '../files/vfs.js';
 import { AF_NETLINK, netlinkAddress } from './netlink.js';
-import { checkAbstractName, unixHostPath } from './unix-names.js';
+import { checkAbstractName, unixHostPath } from '../files/unix-socket-path.js';
 
 export const AF_UNSPEC = 0;
 export const AF_UNIX = 1;
