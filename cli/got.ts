@@ -11,7 +11,7 @@ import { slotTable } from './inspect-format.js';
 import { callControl } from '../control/client.js';
 import { Vfs } from '../emulator/files/vfs.js';
 import { LinuxError } from '../emulator/abi/errno.js';
-import { FILE_LIMITS, FileReadError, readRegularFile, readRegularFileOrNull } from '../emulator/host/regular-file.js';
+import { FILE_LIMITS, FileReadError, readRegularFile, readRegularFileOrNull } from '../loader/files/regular-file.js';
 import { parseElf } from '../loader/elf/elf-file.js';
 import { ElfError } from '../loader/elf/errors.js';
 import { importSlots } from '../loader/program/import-slots.js';

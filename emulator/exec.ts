@@ -14,7 +14,7 @@ import type { Process } from './process.js';
 import type { HostHandle, Vfs } from './files/vfs.js';
 import { Reg } from './engine/unicorn-consts.js';
 import { LinuxError, EACCES, EISDIR, ENOENT, ENOEXEC, errnoOf, errnoName } from './abi/errno.js';
-import { FILE_LIMITS, FileReadError, readRegularFile } from './host/regular-file.js';
+import { FILE_LIMITS, FileReadError, readRegularFile } from '../loader/files/regular-file.js';
 import { TASK_SIZE } from './memory/address-space.js';
 
 export const STACK_TOP = TASK_SIZE - 0x1000;

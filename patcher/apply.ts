@@ -28,7 +28,7 @@ import { jumpRoom } from './jump-room.js';
 import { WriteJournal } from './mechanism/write-journal.js';
 import { callGuest } from './mechanism/guest-call.js';
 import { Reg } from '../emulator/engine/unicorn-consts.js';
-import { FILE_LIMITS, FileReadError, readRegularFileAsync } from '../emulator/host/regular-file.js';
+import { FILE_LIMITS, FileReadError, readRegularFileAsync } from '../loader/files/regular-file.js';
 import { reconcileCarried, snapshotCarried } from './carry.js';
 import { PatcherError } from './errors.js';
 import { waitUntilSafe, SafePoint } from './wait-safe.js';

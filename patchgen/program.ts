@@ -9,6 +9,7 @@ import { ElfError } from '../loader/elf/errors.js';
 import { staticSymbols } from '../loader/elf/symbols.js';
 import { buildId } from '../loader/elf/notes.js';
 import { ET_DYN, ET_EXEC, SHN_UNDEF, STB_LOCAL, STT_FUNC, STT_GNU_IFUNC, STT_OBJECT } from '../loader/elf/constants.js';
+import { FILE_LIMITS, FileReadError, readRegularFile } from '../loader/files/regular-file.js';
 
 export class ProgramError extends Error {}
 
@@ -43,9 +44,10 @@ export class ProgramFile {
   static open(file: string): ProgramFile {
     let bytes: Uint8Array;
     try {
-      bytes = fs.readFileSync(file);
+      bytes = readRegularFile(file, FILE_LIMITS.program);
     } catch (e) {
-      throw new ProgramError(`${file}: cannot read the program: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+      if (!(e instanceof FileReadError)) throw e;
+      throw new ProgramError(`${file}: cannot read the program: ${e.code === 'ENOENT' ? 'no such file' : e.reason}`);
     }
     let elf: ElfFile;
     try {

@@ -11,7 +11,7 @@ import { PROT_READ } from '../memory/address-space.js';
 import { Reg } from '../engine/unicorn-consts.js';
 import type { Cpu } from '../engine/cpu.js';
 import type { Process } from '../process.js';
-import { FILE_LIMITS, readRegularFileOrNull } from '../host/regular-file.js';
+import { FILE_LIMITS, readRegularFileOrNull } from '../../loader/files/regular-file.js';
 
 function hasElfMagic(proc: Process, address: number): boolean {
   if (!proc.space.isAccessible(address, 4, PROT_READ)) return false;

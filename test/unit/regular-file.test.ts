@@ -7,7 +7,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { FileReadError, readRegularFile, readRegularFileAsync, readRegularFileOrNull } from '../../emulator/host/regular-file.js';
+import { FileReadError, readRegularFile, readRegularFileAsync, readRegularFileOrNull } from '../../loader/files/regular-file.js';
 
 let dir = '';
 const at = (name: string): string => path.join(dir, name);

@@ -1,6 +1,8 @@
 // Every file dsu reads for itself (programs, interpreters, libraries, patches,
-// debug files) is read here, and only if it is a regular file of bounded
-// size. A path naming /dev/zero, /dev/urandom or a FIFO would otherwise make
+// debug files, the builds dsu mkpatch compares) is read here, and only if it
+// is a regular file of bounded size. It lives at the bottom layer so that
+// every layer reads its files the same way; the loader's own parsers still
+// take bytes, never paths. A path naming /dev/zero, /dev/urandom or a FIFO would otherwise make
 // a synchronous read grow without end or block the event loop (and the guest
 // with it) forever.
 //
