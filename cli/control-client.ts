@@ -2,6 +2,7 @@
 import { parseArgs, UsageError } from './args.js';
 import { callControl } from '../control/client.js';
 import { ControlError } from '../control/protocol.js';
+import { escapeText, printError, printJson, printOut } from './output.js';
 
 export interface ControlCall {
   /** Control socket path. */
@@ -26,7 +27,7 @@ export async function withControl(
     return await body({ socket, json: p.flags.has('json'), options: p.options, flags: p.flags, rest: p.rest });
   } catch (e) {
     if (e instanceof ControlError) {
-      process.stderr.write(`dsu ${command}: ${e.message}\n`);
+      printError(`dsu ${command}`, e.message);
       return 1;
     }
     throw e;
@@ -36,7 +37,8 @@ export async function withControl(
 export async function pingCommand(argv: string[]): Promise<number> {
   return withControl('ping', argv, {}, async (c) => {
     const r = await callControl(c.socket, 'ping', {}, 10_000);
-    process.stdout.write(c.json ? JSON.stringify(r) + '\n' : `dsu process ${r.pid} is running ${r.program}\n`);
+    if (c.json) printJson(r);
+    else printOut(`dsu process ${r.pid} is running ${escapeText(r.program)}\n`);
     return 0;
   });
 }

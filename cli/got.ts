@@ -17,6 +17,7 @@ import { ElfError } from '../loader/elf/errors.js';
 import { importSlots } from '../loader/program/import-slots.js';
 import { loadList } from '../loader/program/library-search.js';
 import { SlotRow, fileSlotRow } from '../loader/program/rows.js';
+import { printError, printJson, printOut } from './output.js';
 
 export const GOT_USAGE = `usage: dsu got PROGRAM [--all] [--root DIR] [--json]
        dsu got --control SOCK [--module NAME] [--json]
@@ -63,7 +64,8 @@ function fileRows(program: string, root: string, all: boolean): { rows: SlotRow[
 }
 
 function print(rows: SlotRow[], json: boolean, live: boolean): void {
-  process.stdout.write(json ? JSON.stringify(rows, null, 1) + '\n' : slotTable(rows, live));
+  if (json) printJson(rows, 1);
+  else printOut(slotTable(rows, live));
 }
 
 export async function gotCommand(argv: string[]): Promise<number> {
@@ -84,18 +86,18 @@ export async function gotCommand(argv: string[]): Promise<number> {
     throw new UsageError(`dsu got: ${(e as Error).message}\n${GOT_USAGE}`);
   }
   if (p.values.help) {
-    process.stdout.write(GOT_USAGE + '\n');
+    printOut(GOT_USAGE + '\n');
     return 0;
   }
   if (p.positionals.length !== 1) throw new UsageError(`dsu got: ${p.positionals.length === 0 ? 'missing PROGRAM (or --control SOCK)' : 'one PROGRAM only'}\n${GOT_USAGE}`);
   try {
     const { rows, warnings } = fileRows(p.positionals[0], p.values.root ?? '/', p.values.all ?? false);
     print(rows, p.values.json ?? false, false);
-    for (const w of warnings) process.stderr.write(`dsu got: ${w}\n`);
+    for (const w of warnings) printError('dsu got', w);
     return warnings.length > 0 ? 1 : 0;
   } catch (e) {
     if (e instanceof GotError || e instanceof ElfError) {
-      process.stderr.write(`dsu got: ${e.message}\n`);
+      printError('dsu got', e.message);
       return 1;
     }
     throw e;

@@ -6,6 +6,7 @@ import { patchCommand, rollbackCommand, statusCommand } from './patch-commands.j
 import { gotCommand } from './got.js';
 import { modulesCommand } from './modules.js';
 import { mkpatchCommand } from './mkpatch.js';
+import { printErr, printError, printOut } from './output.js';
 
 const USAGE = `usage: dsu <command> [options]
 commands:
@@ -45,20 +46,21 @@ export async function main(argv: string[]): Promise<number> {
         return await mkpatchCommand(rest);
       case 'help':
       case '--help':
-        process.stdout.write(USAGE + '\n');
+        printOut(USAGE + '\n');
         return 0;
       case undefined:
-        process.stderr.write(USAGE + '\n');
+        printErr(USAGE + '\n');
         return 2;
       default:
         throw new UsageError(`unknown command ${command}\n${USAGE}`);
     }
   } catch (e) {
     if (e instanceof UsageError) {
-      process.stderr.write(`dsu: ${e.message}\n`);
+      // a usage error may carry the usage text: several lines of dsu's own
+      printErr(`dsu: ${e.message}\n`);
       return 2;
     }
-    process.stderr.write(`dsu: internal error: ${(e as Error).message}\n`);
+    printError('dsu: internal error', (e as Error).message);
     return 70;
   }
 }

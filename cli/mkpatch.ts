@@ -10,6 +10,7 @@ import { IdentityMismatch } from '../patchgen/identity.js';
 import { PatchLinkError } from '../patchgen/emit/link.js';
 import { ObjectError } from '../patchgen/object/relocatable.js';
 import { EmitError } from '../patchgen/emit/emit-unit.js';
+import { escapeStrings, printError, printJson, printOut } from './output.js';
 
 export const MKPATCH_USAGE = `usage: dsu mkpatch --old OLD_DIR --new NEW_DIR [--build 'CMD'] [--transfer NEW_FILE.c=TRANSFER.c]...
                    [--program BINARY] [--target NAME] [--version NAME] [--always-active FN]... [--require FN]...
@@ -25,7 +26,7 @@ export async function mkpatchCommand(argv: string[]): Promise<number> {
     interspersed: true,
   });
   if (p.flags.has('help')) {
-    process.stdout.write(MKPATCH_USAGE + '\n');
+    printOut(MKPATCH_USAGE + '\n');
     return 0;
   }
   const one = (name: string): string | null => p.options.get(name)?.[0] ?? null;
@@ -41,14 +42,14 @@ export async function mkpatchCommand(argv: string[]): Promise<number> {
       program: one('program'), target: one('target'), version: one('version'), output,
       alwaysActive: p.options.get('always-active') ?? [], require: p.options.get('require') ?? [], keep: p.flags.has('keep'),
     });
-    if (json) process.stdout.write(JSON.stringify(report) + '\n');
-    else process.stdout.write(formatReport(report));
+    if (json) printJson(report);
+    else printOut(formatReport(escapeStrings(report)));
     return report.ok ? 0 : 1;
   } catch (e) {
     if (USER_ERRORS.some((c) => e instanceof c)) {
       const message = (e as Error).message;
-      if (json) process.stdout.write(JSON.stringify({ ok: false, error: message }) + '\n');
-      process.stderr.write(`dsu mkpatch: ${message}\n`);
+      if (json) printJson({ ok: false, error: message });
+      printError('dsu mkpatch', message);
       return 1;
     }
     throw e;

@@ -4,6 +4,7 @@ import { withControl } from './control-client.js';
 import { moduleTable } from './inspect-format.js';
 import { UsageError } from './args.js';
 import { callControl } from '../control/client.js';
+import { printError, printJson, printOut } from './output.js';
 
 export const MODULES_USAGE = `usage: dsu modules --control SOCK [--json]
   the objects loaded in the program a \`dsu run --control SOCK\` runs: executable, ld.so,
@@ -13,8 +14,9 @@ export async function modulesCommand(argv: string[]): Promise<number> {
   return withControl('modules', argv, {}, async (c) => {
     if (c.rest.length > 0) throw new UsageError(`dsu modules: unexpected argument ${c.rest[0]}\n${MODULES_USAGE}`);
     const answer = await callControl(c.socket, 'modules', {}, 30_000);
-    process.stdout.write(c.json ? JSON.stringify(answer.modules, null, 1) + '\n' : moduleTable(answer.modules));
-    for (const s of answer.skipped) process.stderr.write(`dsu modules: ${s.name || '(unnamed)'} at ${s.base} left out: ${s.reason}\n`);
+    if (c.json) printJson(answer.modules, 1);
+    else printOut(moduleTable(answer.modules));
+    for (const s of answer.skipped) printError('dsu modules', `${s.name || '(unnamed)'} at ${s.base} left out: ${s.reason}`);
     return 0;
   });
 }

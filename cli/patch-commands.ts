@@ -4,6 +4,7 @@ import { UsageError } from './args.js';
 import { withControl } from './control-client.js';
 import { callControl } from '../control/client.js';
 import type { PatchReport } from '../patcher/apply.js';
+import { escapeStrings, printJson, printOut } from './output.js';
 
 function timeoutOf(options: Map<string, string[]>): number {
   const raw = options.get('timeout')?.[0];
@@ -13,7 +14,9 @@ function timeoutOf(options: Map<string, string[]>): number {
   return ms;
 }
 
-function printPatch(r: PatchReport): void {
+function printPatch(report: PatchReport): void {
+  // names, paths and versions come from the patch and the program
+  const r = escapeStrings(report);
   const lines = [`patch #${r.id} applied: ${r.patch}`];
   for (const f of r.replaced) {
     const how = f.redirected.length > 0 ? `jumps at ${f.redirected.join(", ")}` : "reached only from its own function (cold part)";
@@ -26,7 +29,7 @@ function printPatch(r: PatchReport): void {
   if (r.released.length > 0) lines.push(`  released patch(es) ${r.released.map((id) => `#${id}`).join(', ')} (superseded, out of the rollback window, unreferenced)`);
   lines.push(`  loaded in ${r.loadMs.toFixed(3)} ms, waited ${r.waitedMs.toFixed(3)} ms for a safe point (${r.safePoint}), paused ${r.pauseMs.toFixed(3)} ms; live ${r.totalMs.toFixed(3)} ms after the command`);
   lines.push(`  the program was at: ${r.stack.slice(0, 6).join(' <- ')}${r.stack.length > 6 ? ' <- ...' : ''}`);
-  process.stdout.write(lines.join('\n') + '\n');
+  printOut(lines.join('\n') + '\n');
 }
 
 export async function patchCommand(argv: string[]): Promise<number> {
@@ -37,7 +40,7 @@ export async function patchCommand(argv: string[]): Promise<number> {
     const report = await callControl(c.socket, 'patch', {
       path: path.resolve(c.rest[0]), timeoutMs, transferTimeoutMs, relaxed: c.flags.has('relaxed'), updatePoints: c.flags.has('update-points'),
     }, timeoutMs + transferTimeoutMs + 30_000);
-    if (c.json) process.stdout.write(JSON.stringify(report) + '\n');
+    if (c.json) printJson(report);
     else printPatch(report);
     return 0;
   });
@@ -46,16 +49,17 @@ export async function patchCommand(argv: string[]): Promise<number> {
 export async function rollbackCommand(argv: string[]): Promise<number> {
   return withControl('rollback', argv, { values: ['timeout'], flags: ['force'] }, async (c) => {
     const timeoutMs = timeoutOf(c.options);
-    const r = await callControl(c.socket, 'rollback', { timeoutMs, force: c.flags.has('force') }, timeoutMs + 40_000);
-    if (c.json) process.stdout.write(JSON.stringify(r) + '\n');
+    const answer = await callControl(c.socket, 'rollback', { timeoutMs, force: c.flags.has('force') }, timeoutMs + 40_000);
+    if (c.json) printJson(answer);
     else {
+      const r = escapeStrings(answer);
       const byVersion = new Map<string, string[]>();
       for (const l of r.live) byVersion.set(l.version, [...(byVersion.get(l.version) ?? []), l.function]);
       const live = [...byVersion].map(([version, fns]) => `${version}: ${fns.join(', ')}`).join('; ');
-      process.stdout.write(`patch #${r.id} rolled back: ${r.patch}\n  live now: ${live}\n  paused ${r.pauseMs.toFixed(3)} ms after waiting ${r.waitedMs.toFixed(3)} ms\n`);
-      if (r.keptMapped !== null) process.stdout.write(`  its object stays mapped until nothing points into it (${r.keptMapped})\n`);
-      if (r.released.length > 0) process.stdout.write(`  unmapped rolled-back patch(es) ${r.released.map((id) => `#${id}`).join(', ')}: nothing points into them any more\n`);
-      for (const p of r.problems) process.stdout.write(`  warning: ${p}\n`);
+      printOut(`patch #${r.id} rolled back: ${r.patch}\n  live now: ${live}\n  paused ${r.pauseMs.toFixed(3)} ms after waiting ${r.waitedMs.toFixed(3)} ms\n`);
+      if (r.keptMapped !== null) printOut(`  its object stays mapped until nothing points into it (${r.keptMapped})\n`);
+      if (r.released.length > 0) printOut(`  unmapped rolled-back patch(es) ${r.released.map((id) => `#${id}`).join(', ')}: nothing points into them any more\n`);
+      for (const p of r.problems) printOut(`  warning: ${p}\n`);
     }
     return 0;
   });
@@ -63,11 +67,12 @@ export async function rollbackCommand(argv: string[]): Promise<number> {
 
 export async function statusCommand(argv: string[]): Promise<number> {
   return withControl('status', argv, {}, async (c) => {
-    const s = await callControl(c.socket, 'status', {}, 10_000);
+    const answer = await callControl(c.socket, 'status', {}, 10_000);
     if (c.json) {
-      process.stdout.write(JSON.stringify(s) + '\n');
+      printJson(answer);
       return 0;
     }
+    const s = escapeStrings(answer);
     const lines = [`${s.program} (pid ${s.pid}): now ${s.version}, ${s.patches.length} patch(es) applied`];
     for (const p of s.patches) {
       const what = `replaced ${p.replaced.join(', ') || 'nothing'}${p.added.length ? `; added ${p.added.join(', ')}` : ''}`;
@@ -84,7 +89,7 @@ export async function statusCommand(argv: string[]): Promise<number> {
     if (byLive.size > 0) lines.push(`${s.functions.length} replaced function(s) live in:`);
     for (const [version, fns] of byLive) lines.push(`  ${version}: ${fns.join(', ')}`);
     for (const r of s.retired) lines.push(`rolled back, still mapped: #${r.id} ${r.path} at ${r.range} (${r.by})`);
-    process.stdout.write(lines.join('\n') + '\n');
+    printOut(lines.join('\n') + '\n');
     return 0;
   });
 }

@@ -7,6 +7,7 @@ import { loadDisassembler } from '../emulator/faults/disasm.js';
 import { ControlServer } from '../control/server.js';
 import { ControlError } from '../control/protocol.js';
 import { attachControl } from '../control/attach.js';
+import { printErr, printError, printOut } from './output.js';
 
 export const RUN_USAGE = `usage: dsu run [OPTIONS] PROGRAM [ARGS...]
   --control SOCK serve the control channel (dsu patch/status/rollback/modules/got) on the
@@ -38,7 +39,7 @@ export function exitCodeOf(status: ExitStatus): number {
 export async function runCommand(argv: string[]): Promise<number> {
   const p = parseArgs(argv, { values: ['root', 'rw', 'env', 'quantum', 'stats', 'control', 'rollback-depth'], repeatable: ['rw', 'env'], flags: ['strace', 'help', 'net-expose', 'net-outbound', 'unix-abstract', 'update-points', 'profile'] });
   if (p.flags.has('help')) {
-    process.stdout.write(RUN_USAGE + '\n');
+    printOut(RUN_USAGE + '\n');
     return 0;
   }
   if (p.rest.length === 0) throw new UsageError('dsu run: missing PROGRAM\n' + RUN_USAGE);
@@ -51,7 +52,7 @@ export async function runCommand(argv: string[]): Promise<number> {
   try {
     const controlPath = p.options.get('control')?.[0];
     if (controlPath !== undefined) {
-      control = new ControlServer(controlPath, (line) => process.stderr.write(line + '\n'));
+      control = new ControlServer(controlPath, (line) => printErr(line + '\n'));
       await control.listen();
     }
     const session = startSession({
@@ -70,11 +71,11 @@ export async function runCommand(argv: string[]): Promise<number> {
     return exitCodeOf(await session.done);
   } catch (e) {
     if (e instanceof LaunchError) {
-      process.stderr.write(`dsu: ${e.message}\n`);
+      printError('dsu', e.message);
       return e.exitCode;
     }
     if (e instanceof ControlError) {
-      process.stderr.write(`dsu: ${e.message}\n`);
+      printError('dsu', e.message);
       return 1;
     }
     throw e;

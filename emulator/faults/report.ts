@@ -13,6 +13,7 @@ import { backtraceLines } from './backtrace.js';
 import { ModuleCache, ModuleMap, describeLocation } from '../../loader/symbols/modules.js';
 import { walkStack } from '../../loader/unwind/unwind.js';
 import { PROT_EXEC, PROT_READ, PROT_WRITE } from '../memory/address-space.js';
+import { escapeText } from '../../loader/text/terminal-text.js';
 
 const hex = (n: number): string => '0x' + (n >>> 0).toString(16).padStart(8, '0');
 
@@ -74,7 +75,8 @@ export function faultReportLines(proc: Process, fault: CpuFault, _thread: Thread
     if (!regs) return ['  (registers not readable)'];
     return backtraceLines(walkStack(regs, guestReader(proc), modules));
   }, (e) => [`  (backtrace unavailable: ${(e as Error).message})`]));
-  return lines;
+  // symbol, module and file names come from the guest's files: one line each, whatever they hold
+  return lines.map(escapeText);
 }
 
 export function reportFault(proc: Process, fault: CpuFault, thread: Thread): void {

@@ -17,6 +17,7 @@ import { CpuContext, applyContext, captureContext } from './context.js';
 import { setupFrame } from './frame.js';
 import { SignalAwareState, restartable } from './interrupt.js';
 import { clearExceptionInFlight } from '../engine/exception-latch.js';
+import { escapeText } from '../../loader/text/terminal-text.js';
 
 const FPE_INTDIV = 1;
 
@@ -73,7 +74,7 @@ export function takeSignals(proc: Process, thread: Thread, hooks: DeliveryHooks)
     interrupt = undefined;
     context ??= hooks.context();
     if (!setupFrame(proc, thread, context, { sig, info, action, savedMask: savedMask ?? thread.signalMask })) {
-      proc.log.line(`dsu: ${proc.comm}: cannot push a frame for ${signalName(sig)} (stack at 0x${(context.esp >>> 0).toString(16)}): killed by SIGSEGV`);
+      proc.log.line(`dsu: ${escapeText(proc.comm)}: cannot push a frame for ${signalName(sig)} (stack at 0x${(context.esp >>> 0).toString(16)}): killed by SIGSEGV`);
       proc.exit = { signal: SIGSEGV, core: true };
       return null;
     }

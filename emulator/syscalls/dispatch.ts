@@ -6,6 +6,7 @@ import { Blocked } from '../kernel/wait.js';
 import { formatCall, formatResult } from './strace.js';
 import { I386_SYSCALL_NAMES } from './names.js';
 import type { SyscallContext, SyscallRow } from './types.js';
+import { escapeText } from '../../loader/text/terminal-text.js';
 
 export interface DispatchOptions {
   strace: boolean;
@@ -122,7 +123,7 @@ export class SyscallDispatcher {
       if (e instanceof LinuxError) return -e.errno;
       const errno = errnoOf(e);
       if ((e as { code?: unknown }).code === undefined) {
-        ctx.proc.log.line(`dsu: internal error in ${row.name}: ${(e as Error).message}`);
+        ctx.proc.log.line(`dsu: internal error in ${row.name}: ${escapeText((e as Error).message)}`);
       }
       return -errno;
     }

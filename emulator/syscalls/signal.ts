@@ -20,6 +20,7 @@ import { installTemporaryMask, signalAwareState } from '../signals/interrupt.js'
 import { monotonicNow } from '../host/clock.js';
 import { delayMs } from './time.js';
 import { row, SyscallContext, SyscallResult, SyscallRow } from './types.js';
+import { escapeText } from '../../loader/text/terminal-text.js';
 
 /** sa_flags bits the kernel keeps (UAPI_SA_FLAGS); others read back as 0 so programs can probe. */
 const KNOWN_SA_FLAGS = SA_NOCLDSTOP | SA_NOCLDWAIT | SA_SIGINFO | 0x800 /* SA_EXPOSE_TAGBITS */ |
@@ -196,7 +197,7 @@ function sigreturn(ctx: SyscallContext, rt: boolean): number {
     restored = restoreFrame(proc, thread, cpu.reg(Reg.ESP), cpu.reg(Reg.EFLAGS), rt);
   } catch (e) {
     if (!(e instanceof LinuxError)) throw e;
-    proc.log.line(`dsu: ${proc.comm}: bad signal frame in ${rt ? 'rt_sigreturn' : 'sigreturn'}`);
+    proc.log.line(`dsu: ${escapeText(proc.comm)}: bad signal frame in ${rt ? 'rt_sigreturn' : 'sigreturn'}`);
     forceSignal(proc, thread, { signo: 11, code: 0x80 });
     const c = takeSignals(proc, thread, { context: () => captureContext(cpu, cpu.reg(Reg.EIP)) });
     if (proc.exited) ctx.stopCpu();
