@@ -13,15 +13,17 @@ import { readRelocatable, RelocatableObject } from './object/relocatable.js';
 import { pairUnits, UnitPair } from './diff/unit.js';
 import { markUnit, propagateChanges, removedItems } from './diff/mark.js';
 import { Item } from './diff/items.js';
-import { ProgramFile } from './program.js';
+import { ProgramDefinition, ProgramFile } from './program.js';
 import { patchIdentity, verifyProgramIsOldBuild } from './identity.js';
 import { selectPatch, Selection } from './select/include.js';
 import { emitUnit } from './emit/emit-unit.js';
 import { metadataObject } from './emit/metadata.js';
 import { linkPatch } from './emit/link.js';
 import { compileWithTransfer, parseTransfer, transferUnit, TransferSpec } from './transfer.js';
-import { newVariablesSetAtStartup, referencedByTransfers, resizedVariables, VariableChange } from './data/variables.js';
+import { newVariablesSetAtStartup, oldUsers, referencedByTransfers, VariableChange } from './data/variables.js';
+import { BuildDebug, variableChanges } from './data/types.js';
 import { MkpatchReport } from './report.js';
+import { neverReturningLines } from './lines/never-returning.js';
 import { emptyDecisions } from './select/decisions.js';
 
 export interface MkpatchOptions {
@@ -71,6 +73,10 @@ function run(opts: MkpatchOptions, work: string, started: number): MkpatchReport
     warnings.push(`the old tree holds no built ${path.basename(oldBuild.program)}: the patch is for the program as dsu mkpatch built it; pass --program with the binary that runs`);
   }
   const program = ProgramFile.open(programPath);
+  // the debug information of both builds (their programs as the private builds linked them)
+  const oldDebug = BuildDebug.open(oldBuild.program);
+  const newDebug = BuildDebug.open(newBuild.program);
+  if (!oldDebug || !newDebug) warnings.push('a build has no debug information: variables were compared by size only (types not checked)');
 
   // transfers: each compiled appended to its unit of the new version; that object stands for the unit
   const declared: { what: 'target' | 'version'; value: string; file: string }[] = [];
@@ -113,12 +119,12 @@ function run(opts: MkpatchOptions, work: string, started: number): MkpatchReport
   // data: variables whose storage or type changed, new ones only start-up code sets
   const byTransfers = referencedByTransfers(units, transferFunctions);
   const converted = (item: Item, name: string): boolean => byTransfers.items.has(item) || byTransfers.names.has(name);
-  const changedVariables: VariableChange[] = resizedVariables(units);
+  const changedVariables: VariableChange[] = variableChanges(units, oldDebug, newDebug);
   for (const v of changedVariables) v.converted = converted(v.item, v.name);
   const needingValue = newVariablesSetAtStartup(units, neverReturning, (v) => converted(v, v.name));
   const refused: string[] = [];
   for (const v of changedVariables) {
-    if (!v.converted) refused.push(`variable ${v.name} (${v.unit}) changed (${v.difference}): give a --transfer that converts it`);
+    if (!v.converted) refused.push(`variable ${v.name} (${v.unit}) changed (${v.type ? `${v.type}: ` : ''}${v.difference}): give a --transfer that converts it`);
   }
   if (needingValue.length > 0 && transferObjects.size === 0) {
     for (const v of needingValue) warnings.push(`new variable ${v.name} (${v.unit}) is set by ${v.setBy.join(', ')}, which will not run again: set it in a transfer`);
@@ -127,12 +133,26 @@ function run(opts: MkpatchOptions, work: string, started: number): MkpatchReport
   // passes 5-6: include what changed and what it needs, bind the rest
   const newStorage = new Set(changedVariables.filter((v) => v.storage && v.converted).map((v) => v.item));
   const selection = selectPatch(units, program, { neverReturning, newStorage });
+  const replacedKeys = new Set(selection.decisions.replaced.map((r) => `${r.unit}\0${r.name}`));
+  for (const v of changedVariables) {
+    const home = units.find((u) => u.key === v.unit)!;
+    v.stillUsedBy = oldUsers(units, home, home.correlation.toOld.get(v.item)!, replacedKeys);
+  }
   for (const req of opts.require) {
     const left = selection.decisions.leftOut.find((l) => l.name === req);
     if (left) refused.push(`--require ${req}: ${req} changed but cannot be replaced (${left.because})`);
   }
 
   const report = baseReport({ ...opts, target, version }, units, selection, program, changedVariables, needingValue, warnings, refused, transferObjects);
+  // what leaving out a function that never returns means, line by line
+  for (const left of selection.decisions.leftOut) {
+    const u = units.find((x) => x.key === left.unit)!;
+    const item = u.newItems.find((i) => i.name === left.name && i.kind === 'function');
+    const old = item ? u.correlation.toOld.get(item) : undefined;
+    const def = (debug: BuildDebug | null, it: Item | undefined): ProgramDefinition | null =>
+      debug && it ? (it.local ? debug.program.local(u.fileName, it.name) : debug.program.global(it.name)) : null;
+    report.leftOutLines.push(...neverReturningLines(u.key, left.name, def(oldDebug, old), def(newDebug, item), oldDebug, newDebug, { old: path.resolve(opts.old), new: path.resolve(opts.new) }));
+  }
   if (selection.decisions.replaced.length === 0 && selection.decisions.added.length === 0 && transferFunctions.size === 0 && changedVariables.length === 0) {
     if (selection.decisions.leftOut.length > 0) {
       refused.push(`only ${selection.decisions.leftOut.map((l) => l.name).join(', ')} changed, which cannot be replaced while it runs`);

@@ -63,6 +63,7 @@ export function formatReport(r: MkpatchReport): string {
   if (d.bound.length > 0) out.push(`  bound to the running program: ${d.bound.length} (${list(d.bound.slice(0, 8).map((b) => b.as))}${d.bound.length > 8 ? ', ...' : ''})`);
   for (const v of r.variables.changed) {
     out.push(`  variable ${v.name} [${v.unit}] changed${v.type ? ` (${v.type})` : ''}: ${v.difference ?? ''}; ${v.converted ? 'converted by the transfer' : 'NOT converted: give a --transfer'}${v.storage ? ' (new storage in the patch)' : ''}`);
+    if (v.stillUsedBy.length > 0) out.push(`    old code that keeps running and uses it: ${list(v.stillUsedBy)}`);
   }
   for (const v of r.variables.needingValue) out.push(`  new variable ${v.name} [${v.unit}] is set by ${list(v.setBy)}, which will not run again: the transfer must set it`);
   for (const v of r.variables.initialValueChanged) out.push(`  note: ${v.name} [${v.unit}] has a new initial value; the running program keeps its current value`);

@@ -25,6 +25,8 @@ export interface VariableChange {
   storage: boolean;
   /** Converted by a transfer (it refers to the variable). */
   converted: boolean;
+  /** Functions of the old program that use it and keep running (not replaced). */
+  stillUsedBy: string[];
 }
 
 export interface NewVariableNeedingValue {
@@ -44,11 +46,32 @@ export function resizedVariables(units: readonly UnitPair[]): VariableChange[] {
       if (!old || old.symbol.size === item.symbol.size) continue;
       out.push({
         unit: u.key, name: old.name, local: old.local, oldSize: old.symbol.size, newSize: item.symbol.size, item,
-        type: null, difference: `${old.symbol.size} -> ${item.symbol.size} bytes`, storage: true, converted: false,
+        type: null, difference: `${old.symbol.size} -> ${item.symbol.size} bytes`, storage: true, converted: false, stillUsedBy: [],
       });
     }
   }
   return out;
+}
+
+/**
+ * Functions of the old build that refer to an old variable (in its unit, or
+ * by name from another for a global) and are not replaced (`replaced`:
+ * "unit\0name"): they keep using the old layout.
+ */
+export function oldUsers(units: readonly UnitPair[], home: UnitPair, oldItem: Item, replaced: ReadonlySet<string>): string[] {
+  const users = new Set<string>();
+  for (const u of units) {
+    if (!u.old || (u !== home && oldItem.local)) continue;
+    for (const f of u.oldItems) {
+      if (f.kind !== 'function' || replaced.has(`${u.key}\0${f.name}`)) continue;
+      const uses = f.section.relocs.some((r) => {
+        const t = targetOf(u.old!, r);
+        return (t.kind === 'item' && t.item === oldItem) || (t.kind === 'external' && !oldItem.local && t.name === oldItem.name);
+      });
+      if (uses) users.add(f.name);
+    }
+  }
+  return [...users];
 }
 
 /** The names (plain, and dsu.old forms) the functions of the transfers refer to. */

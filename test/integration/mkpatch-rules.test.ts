@@ -103,6 +103,8 @@ describe('dsu mkpatch rules', () => {
     const r = await mkpatchOk(ruleArgs('changed-main'));
     expect(decided(r)).toEqual({ replaced: ['compute_c'], added: [], copiedIn: [], leftOut: ['main'] });
     expect(r.decisions.leftOut[0].because).toBe('main never returns');
+    // the banner (start-up, already ran) and the output line (in the loop) will not take effect
+    expect(r.leftOutLines).toEqual([{ unit: 'main.c', function: 'main', file: 'main.c', startup: [13], loop: [16], removed: [], unknown: null }]);
     running = await startUnderDsu(ruleProgram('changed-main', 'v1'), [], /^ready\n/m);
     const before = await answers(running);
     await applyOk(running.socket, r.patch);
@@ -119,13 +121,13 @@ describe('dsu mkpatch rules', () => {
   test('a global struct that grew: refused without a transfer, new storage converted with one', async () => {
     const refused = await mkpatchCli(ruleArgs('changed-struct'));
     expect(refused.status).toBe(1);
-    expect(refused.report?.refused).toEqual(['variable totals (calc.c) changed (12 -> 16 bytes): give a --transfer that converts it']);
+    expect(refused.report?.refused).toEqual(['variable totals (calc.c) changed (struct totals totals: <member 1>: long long int sum at offset 4 -> int max at offset 4): give a --transfer that converts it']);
     expect(fs.existsSync(refused.output)).toBe(false);
 
     const transfer = path.join(MKPATCH_SAMPLES, 'changed-struct', 'transfer.c');
     const r = await mkpatchOk(ruleArgs('changed-struct', ['--transfer', `calc.c=${transfer}`]));
     expect(decided(r)).toEqual({ replaced: ['compute_a', 'compute_b', 'compute_c'], added: ['dsu_transfer'], copiedIn: ['totals'], leftOut: [] });
-    expect(r.variables.changed).toMatchObject([{ name: 'totals', converted: true, storage: true }]);
+    expect(r.variables.changed).toMatchObject([{ name: 'totals', converted: true, storage: true, type: 'struct totals totals' }]);
     running = await startUnderDsu(ruleProgram('changed-struct', 'v1'), [], /^ready\n/m);
     const before = await answers(running); // count 1..5, sum 16
     expect(before.map((l) => l.split(' ')[0])).toEqual(['a=1', 'a=2', 'a=3', 'a=4', 'a=5']);
@@ -141,6 +143,31 @@ describe('dsu mkpatch rules', () => {
       totals.sum += x;
       totals.max = Math.max(totals.max, x);
       return `a=${totals.count} b=${b} c=${c}`;
+    });
+    expect(await answers(running)).toEqual(expected);
+  });
+
+  test('a list whose nodes gained a field (the variable keeps its size): refused without a transfer, converted in place with one', async () => {
+    const refused = await mkpatchCli(ruleArgs('changed-pointee'));
+    expect(refused.status).toBe(1);
+    expect(refused.report?.refused).toEqual(['variable head (calc.c) changed (struct node *head: -><member 1>: struct node *next at offset 4 -> int doubled at offset 4): give a --transfer that converts it']);
+
+    const transfer = path.join(MKPATCH_SAMPLES, 'changed-pointee', 'transfer.c');
+    const r = await mkpatchOk(ruleArgs('changed-pointee', ['--transfer', `calc.c=${transfer}`]));
+    expect(decided(r)).toEqual({ replaced: ['compute_a', 'compute_b', 'compute_c'], added: ['dsu_transfer'], copiedIn: [], leftOut: [] });
+    // the list head keeps its storage: bound to the program, its nodes rebuilt by the transfer
+    expect(r.variables.changed).toMatchObject([{ name: 'head', converted: true, storage: false }]);
+    expect(r.decisions.bound.map((b) => b.as)).toEqual(['dsu.old.calc.c:head']);
+    running = await startUnderDsu(ruleProgram('changed-pointee', 'v1'), [], /^ready\n/m);
+    await answers(running); // five nodes: 3, -4, 10, 0, 7
+    expect((await applyOk(running.socket, r.patch)).transfer).toBe('ok');
+    // v2 sums `doubled`, which the transfer filled for the old nodes; printf evaluates c, b, then a (which pushes)
+    const list = [3, -4, 10, 0, 7];
+    const expected = INPUTS.map(Number).map((x) => {
+      const c = list.length + x;
+      const b = 2 * list.reduce((s, v) => s + v, 0) - x;
+      list.push(x);
+      return `a=${x} b=${b} c=${c}`;
     });
     expect(await answers(running)).toEqual(expected);
   });
