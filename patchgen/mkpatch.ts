@@ -22,8 +22,10 @@ import { linkPatch } from './emit/link.js';
 import { compileWithTransfer, parseTransfer, transferUnit, TransferSpec } from './transfer.js';
 import { newVariablesSetAtStartup, oldUsers, referencedByTransfers, VariableChange } from './data/variables.js';
 import { BuildDebug, variableChanges } from './data/types.js';
+import { transferSkeleton } from './data/skeleton.js';
 import { MkpatchReport } from './report.js';
-import { neverReturningLines } from './lines/never-returning.js';
+import { neverReturningLines, rowsOf } from './lines/never-returning.js';
+import { InlineExplainer } from './lines/inline-reasons.js';
 import { emptyDecisions } from './select/decisions.js';
 
 export interface MkpatchOptions {
@@ -119,7 +121,7 @@ function run(opts: MkpatchOptions, work: string, started: number): MkpatchReport
   // data: variables whose storage or type changed, new ones only start-up code sets
   const byTransfers = referencedByTransfers(units, transferFunctions);
   const converted = (item: Item, name: string): boolean => byTransfers.items.has(item) || byTransfers.names.has(name);
-  const changedVariables: VariableChange[] = variableChanges(units, oldDebug, newDebug);
+  const { changes: changedVariables, types: changedTypes } = variableChanges(units, oldDebug, newDebug);
   for (const v of changedVariables) v.converted = converted(v.item, v.name);
   const needingValue = newVariablesSetAtStartup(units, neverReturning, (v) => converted(v, v.name));
   const refused: string[] = [];
@@ -143,6 +145,11 @@ function run(opts: MkpatchOptions, work: string, started: number): MkpatchReport
     if (left) refused.push(`--require ${req}: ${req} changed but cannot be replaced (${left.because})`);
   }
 
+  // say which inlined code made a function change
+  if (newDebug) {
+    const explain = new InlineExplainer(newDebug, { old: path.resolve(opts.old), new: path.resolve(opts.new) });
+    for (const r of selection.decisions.replaced) r.reasons.push(...explain.reasons(r.newName ?? r.name, units.find((x) => x.key === r.unit)!.fileName));
+  }
   const report = baseReport({ ...opts, target, version }, units, selection, program, changedVariables, needingValue, warnings, refused, transferObjects);
   // what leaving out a function that never returns means, line by line
   for (const left of selection.decisions.leftOut) {
@@ -157,6 +164,14 @@ function run(opts: MkpatchOptions, work: string, started: number): MkpatchReport
     if (selection.decisions.leftOut.length > 0) {
       refused.push(`only ${selection.decisions.leftOut.map((l) => l.name).join(', ')} changed, which cannot be replaced while it runs`);
     } else throw new MkpatchError('nothing changed between the two builds: no patch to make');
+  }
+  // a transfer to complete, for the variables no transfer converts
+  const unconverted = changedVariables.filter((v) => !v.converted && changedTypes.has(v));
+  if (unconverted.length > 0) {
+    const skeleton = transferSkeleton(unconverted.map((change) => ({ change, ...changedTypes.get(change)!, fileRef: program.fileReference(units.find((u) => u.key === change.unit)!.fileName) })), { old: target, new: version });
+    report.skeleton = path.join(path.dirname(path.resolve(opts.output)), 'TRANSFER.skeleton.c');
+    fs.writeFileSync(report.skeleton, skeleton.text);
+    report.skeletonDecisions = skeleton.decisions;
   }
   if (refused.length > 0) return finish(report, refused, buildMs, started);
 
@@ -176,6 +191,7 @@ function run(opts: MkpatchOptions, work: string, started: number): MkpatchReport
   const output = path.resolve(opts.output);
   linkPatch({ objects, output, markers });
   report.patch = output;
+  report.figures.generatedLines = generatedLines(selection, newDebug, transferObjects);
   return finish(report, refused, buildMs, started);
 }
 
@@ -244,15 +260,34 @@ function baseReport(
     leftOutLines: [],
     transfers: [...transfers.entries()].map(([unit, t]) => ({
       unit, file: t.spec.file, lines: fs.readFileSync(t.spec.file, 'utf8').split('\n').filter((l) => l.trim() !== '').length,
-      functions: [...(units.find((u) => u.key === unit)?.states.values() ?? [])].filter((s) => s.item.kind === 'function' && !t.plainNames.has(s.item.name)).map((s) => s.item.name),
+      functions: [...(units.find((u) => u.key === unit)?.states.values() ?? [])].filter((s) => s.item.kind === 'function' && !t.plainNames.has(s.item.name) && s.item.name !== 'dsu_update_point').map((s) => s.item.name),
     })),
     skeleton: null,
+    skeletonDecisions: 0,
     figures: {
       functionsChanged: units.reduce((n, u) => n + [...u.states.values()].filter((s) => s.item.kind === 'function' && s.status === 'changed').length, 0),
       replaced: d.replaced.length, added: d.added.length, leftOut: d.leftOut.length, copiedIn: d.copiedIn.length, bound: d.bound.length,
       generatedLines: 0, handWrittenLines: 0, buildMs: 0, totalMs: 0,
     },
   };
+}
+
+/** Source lines of the new build's code the patch carries (its line table rows), the transfers' own lines aside. */
+function generatedLines(selection: Selection, debug: BuildDebug | null, transfers: ReadonlyMap<string, { plainNames: Set<string> }>): number {
+  if (!debug) return 0;
+  const lines = new Set<string>();
+  for (const sel of selection.units) {
+    const fromTransfer = transfers.get(sel.unit.key)?.plainNames;
+    for (const s of sel.sections) {
+      for (const item of sel.unit.new!.itemsBySection.get(s) ?? []) {
+        if (item.kind !== 'function' || (fromTransfer && !fromTransfer.has(item.name))) continue;
+        const def = item.local ? debug.program.local(sel.unit.fileName, item.name) : debug.program.global(item.name);
+        if (!def) continue;
+        for (const r of rowsOf(debug, def.address, def.address + def.size)) lines.add(`${r.file}:${r.line}`);
+      }
+    }
+  }
+  return lines.size;
 }
 
 function finish(report: MkpatchReport, refused: string[], buildMs: number, started: number): MkpatchReport {

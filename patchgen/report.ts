@@ -25,7 +25,10 @@ export interface MkpatchReport {
   variables: { changed: VariableChange[]; needingValue: NewVariableNeedingValue[]; initialValueChanged: { unit: string; name: string }[] };
   leftOutLines: LineEffects[];
   transfers: { unit: string; file: string; lines: number; functions: string[] }[];
+  /** TRANSFER.skeleton.c, when a changed variable has no transfer. */
   skeleton: string | null;
+  /** Decisions the skeleton leaves to a human (its #error "DSU-TODO" lines). */
+  skeletonDecisions: number;
   figures: {
     functionsChanged: number;
     replaced: number;
@@ -69,7 +72,10 @@ export function formatReport(r: MkpatchReport): string {
   for (const v of r.variables.initialValueChanged) out.push(`  note: ${v.name} [${v.unit}] has a new initial value; the running program keeps its current value`);
   for (const f of r.removedFunctions) out.push(`  note: ${f.name} [${f.unit}] is gone from the new build; the program keeps it, new code does not call it`);
   for (const t of r.transfers) out.push(`  transfer ${t.file} appended to ${t.unit}: ${list(t.functions)} (${t.lines} lines)`);
-  if (r.skeleton) out.push(`  wrote ${r.skeleton}: a dsu_transfer/dsu_rollback to complete`);
+  if (r.skeleton) {
+    out.push(`  wrote ${r.skeleton}: a dsu_transfer and dsu_rollback for the changed variables, ` +
+      (r.skeletonDecisions > 0 ? `with ${r.skeletonDecisions} decision(s) marked DSU-TODO to make` : 'complete as far as the layouts tell: check it') + ', then give it as --transfer');
+  }
   for (const w of r.warnings) out.push(`  warning: ${w}`);
   for (const x of r.refused) out.push(`  refused: ${x}`);
   const f = r.figures;

@@ -53,9 +53,10 @@ export function describeDifference(d: LayoutDifference): string {
   return `${where}${d.a} -> ${d.b}`;
 }
 
-/** Variables of both builds whose types differ in layout; sizes are compared where debug information is missing. */
-export function variableChanges(units: readonly UnitPair[], oldDebug: BuildDebug | null, newDebug: BuildDebug | null): VariableChange[] {
+/** Variables of both builds whose types differ in layout (with both types, when debug information has them); sizes where it is missing. */
+export function variableChanges(units: readonly UnitPair[], oldDebug: BuildDebug | null, newDebug: BuildDebug | null): { changes: VariableChange[]; types: Map<VariableChange, { oldType: DwarfType; newType: DwarfType }> } {
   const out: VariableChange[] = [];
+  const types = new Map<VariableChange, { oldType: DwarfType; newType: DwarfType }>();
   for (const u of units) {
     for (const item of u.newItems) {
       if (item.kind !== 'variable') continue;
@@ -75,8 +76,10 @@ export function variableChanges(units: readonly UnitPair[], oldDebug: BuildDebug
       }
       if (difference === null && storage) difference = `${old.symbol.size} -> ${item.symbol.size} bytes`;
       if (difference === null) continue;
-      out.push({ unit: u.key, name: old.name, local: old.local, oldSize: old.symbol.size, newSize: item.symbol.size, item, type, difference, storage, converted: false, stillUsedBy: [] });
+      const change: VariableChange = { unit: u.key, name: old.name, local: old.local, oldSize: old.symbol.size, newSize: item.symbol.size, item, type, difference, storage, converted: false, stillUsedBy: [] };
+      out.push(change);
+      if (ov && nv) types.set(change, { oldType: ov.type, newType: nv.type });
     }
   }
-  return out;
+  return { changes: out, types };
 }

@@ -35,7 +35,7 @@ interface Row {
 }
 
 /** The line rows covering [start, end) in a build's program. */
-function rowsOf(debug: BuildDebug, start: number, end: number): Row[] {
+export function rowsOf(debug: BuildDebug, start: number, end: number): Row[] {
   const out: Row[] = [];
   for (const cu of debug.index.units) {
     const table = debug.index.lineTable(cu.unit);

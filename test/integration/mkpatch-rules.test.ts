@@ -49,6 +49,7 @@ describe('dsu mkpatch rules', () => {
   test('a changed static inlined into its callers: the callers are replaced', async () => {
     const r = await mkpatchOk(ruleArgs('inline-static'));
     expect(decided(r)).toEqual({ replaced: ['compute_a', 'compute_b'], added: [], copiedIn: [], leftOut: [] });
+    for (const f of r.decisions.replaced) expect(f.reasons).toContain('inlines scale, whose source changed (line 4)');
     expect(r.decisions.bound).toEqual([]);
     await patchedLikeV2('inline-static', r.patch);
   });
@@ -121,17 +122,25 @@ describe('dsu mkpatch rules', () => {
   test('a global struct that grew: refused without a transfer, new storage converted with one', async () => {
     const refused = await mkpatchCli(ruleArgs('changed-struct'));
     expect(refused.status).toBe(1);
+    // the skeleton it writes is complete for a struct that only gained a member: it works as it is
+    expect(refused.report?.skeleton).toBe(path.join(path.dirname(refused.output), 'TRANSFER.skeleton.c'));
+    expect(refused.report?.skeletonDecisions).toBe(0);
+    const skeleton = refused.report!.skeleton!;
+    expect(fs.readFileSync(skeleton, 'utf8')).toContain('    totals.count = old_totals.count;\n    /* totals.max: new, starts at zero */\n    totals.sum = old_totals.sum;\n');
     expect(refused.report?.refused).toEqual(['variable totals (calc.c) changed (struct totals totals: <member 1>: long long int sum at offset 4 -> int max at offset 4): give a --transfer that converts it']);
     expect(fs.existsSync(refused.output)).toBe(false);
 
     const transfer = path.join(MKPATCH_SAMPLES, 'changed-struct', 'transfer.c');
     const r = await mkpatchOk(ruleArgs('changed-struct', ['--transfer', `calc.c=${transfer}`]));
     expect(decided(r)).toEqual({ replaced: ['compute_a', 'compute_b', 'compute_c'], added: ['dsu_transfer'], copiedIn: ['totals'], leftOut: [] });
+    const fromSkeleton = await mkpatchOk(ruleArgs('changed-struct', ['--transfer', `calc.c=${skeleton}`]));
+    expect(decided(fromSkeleton)).toEqual({ replaced: ['compute_a', 'compute_b', 'compute_c'], added: ['dsu_rollback', 'dsu_transfer'], copiedIn: ['totals'], leftOut: [] });
     expect(r.variables.changed).toMatchObject([{ name: 'totals', converted: true, storage: true, type: 'struct totals totals' }]);
     running = await startUnderDsu(ruleProgram('changed-struct', 'v1'), [], /^ready\n/m);
     const before = await answers(running); // count 1..5, sum 16
     expect(before.map((l) => l.split(' ')[0])).toEqual(['a=1', 'a=2', 'a=3', 'a=4', 'a=5']);
-    const report = await applyOk(running.socket, r.patch);
+    // the skeleton's transfer, generated and unedited, converts the state
+    const report = await applyOk(running.socket, fromSkeleton.patch);
     expect(report.transfer).toBe('ok');
     // the count and the sum carried into the new layout, max starting at 0; printf's
     // arguments are evaluated last first (c, b, then a, which updates totals)
@@ -151,6 +160,11 @@ describe('dsu mkpatch rules', () => {
     const refused = await mkpatchCli(ruleArgs('changed-pointee'));
     expect(refused.status).toBe(1);
     expect(refused.report?.refused).toEqual(['variable head (calc.c) changed (struct node *head: -><member 1>: struct node *next at offset 4 -> int doubled at offset 4): give a --transfer that converts it']);
+    // records behind a pointer: the skeleton marks what a human must write, and cannot be used unfinished
+    expect(refused.report?.skeletonDecisions).toBe(3);
+    const unfinished = await mkpatchCli(ruleArgs('changed-pointee', ['--transfer', `calc.c=${refused.report!.skeleton!}`]));
+    expect(unfinished.status).toBe(1);
+    expect(unfinished.stderr).toMatch(/^dsu mkpatch: the transfer \S+TRANSFER\.skeleton\.c does not compile \(appended to calc\.c\): \S+TRANSFER\.skeleton\.c:\d+:\d+: error: #error "DSU-TODO: n->next points to a struct node in the old layout: point it to the converted record"\n$/);
 
     const transfer = path.join(MKPATCH_SAMPLES, 'changed-pointee', 'transfer.c');
     const r = await mkpatchOk(ruleArgs('changed-pointee', ['--transfer', `calc.c=${transfer}`]));
