@@ -8,6 +8,7 @@
  * Never run natively: as root it would do what it tries. */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <sched.h>
 #include <signal.h>
@@ -87,6 +88,12 @@ int main(int argc, char **argv) {
     void *head;
     size_t len;
     show("get_robust_list(pid)", syscall(SYS_get_robust_list, pid, &head, &len));
+    int fds[2];
+    pipe(fds);
+    show("F_SETOWN(pid)", fcntl(fds[0], F_SETOWN, pid));
+    show("F_SETOWN(-pgid)", fcntl(fds[0], F_SETOWN, -pid));
+    struct f_owner_ex ex = { F_OWNER_PID, pid };
+    show("F_SETOWN_EX(pid)", fcntl(fds[0], F_SETOWN_EX, &ex));
     show("waitid(P_PID, pid)", waitid(P_PID, pid, &si, WEXITED | WNOHANG));
 
     /* the guest's own process still takes signals sent by pid */

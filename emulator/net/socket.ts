@@ -7,6 +7,7 @@ import { anyOf, afterMs, Arm, Blocked } from '../kernel/wait.js';
 import { IoResult, StatInfo } from '../files/description.js';
 import { host, MSG_DONTWAIT, MSG_NOSIGNAL, SOL_SOCKET } from '../host/libc-net.js';
 import { watchFd } from '../host/fd-watch.js';
+import { drainEdges } from '../host/edge-watch.js';
 import { hostRecvmsg, hostSendmsg } from '../host/msghdr.js';
 import { postSignal, SI_USER } from '../signals/post.js';
 import { signalAwareState, SignalAwareState } from '../signals/interrupt.js';
@@ -152,6 +153,7 @@ export class Socket extends HostObject {
       ? host.sendto(this.fd, rest, hostFlags, hostDest)
       : hostSendmsg(this.fd, rest, hostFlags, hostDest, control);
     if (r >= 0) {
+      drainEdges();
       const total = sent + r;
       if (total >= data.length || !blocking || this.kind !== SOCK_STREAM) return this.sent(state, total);
       state.streamSent = total;

@@ -1,10 +1,11 @@
 // File descriptor operations: fcntl (fd flags, status flags, record locks,
-// pipe size), dup/dup2/dup3, close_range, flock, pipe/pipe2.
+// pipe size; owners, signals and leases in fcntl-async.ts), dup/dup2/dup3,
+// close_range, flock, pipe/pipe2.
 import { EAGAIN, EACCES, EBADF, EINVAL, EOVERFLOW, errnoOf } from '../abi/errno.js';
 import {
   CLOSE_RANGE_CLOEXEC, CLOSE_RANGE_UNSHARE, FD_CLOEXEC, F_DUPFD, F_DUPFD_CLOEXEC, F_GETFD, F_GETFL, F_GETLK, F_GETLK64,
   F_GETPIPE_SZ, F_OFD_GETLK, F_OFD_SETLK, F_OFD_SETLKW, F_SETFD, F_SETFL, F_SETLK, F_SETLK64, F_SETLKW, F_SETLKW64,
-  F_SETPIPE_SZ, LOCK_NB, O_DIRECT, O_NOATIME, readFlock, writeFlock,
+  F_SETPIPE_SZ, LOCK_NB, O_ASYNC, O_DIRECT, O_NOATIME, readFlock, writeFlock,
 } from '../abi/fcntl.js';
 import { FileDescription, O_APPEND, O_CLOEXEC, O_NONBLOCK, O_PATH } from '../files/description.js';
 import { DirectoryStream } from '../files/directory.js';
@@ -12,6 +13,7 @@ import { PipeEnd } from '../files/pipe.js';
 import { hostFcntlInt, hostFcntlLock, hostFlock, hostGetFl, hostSetFl } from '../host/file-calls.js';
 import { afterMs, Blocked } from '../kernel/wait.js';
 import { fdOf } from './fs-io.js';
+import { applyAsyncFlag, asyncFcntl } from './fcntl-async.js';
 import { row, SyscallContext, SyscallResult, SyscallRow } from './types.js';
 
 /** Status flags F_SETFL may change (the kernel's SETFL_MASK). */
@@ -22,7 +24,9 @@ const HOST_F_GETLK = 5;
 const HOST_F_SETLK = 6;
 const HOST_FLOCK_SIZE = 32;
 
-function setStatusFlags(d: FileDescription, flags: number): number {
+function setStatusFlags(ctx: SyscallContext, d: FileDescription, fd: number, arg: number): number {
+  const flags = applyAsyncFlag(ctx, d, fd, arg);
+  if (typeof flags !== 'number') return -flags.errno;
   const hostFd = d.hostFd();
   // O_APPEND is acted on by the host kernel's write
   if (hostFd !== null && !(d instanceof DirectoryStream) && ((d.statusFlags ^ flags) & O_APPEND)) {
@@ -32,7 +36,7 @@ function setStatusFlags(d: FileDescription, flags: number): number {
       return -errnoOf(e);
     }
   }
-  d.statusFlags = (d.statusFlags & ~SETFL_MASK) | (flags & SETFL_MASK);
+  d.statusFlags = (d.statusFlags & ~(SETFL_MASK | O_ASYNC)) | (flags & (SETFL_MASK | O_ASYNC));
   return 0;
 }
 
@@ -91,7 +95,7 @@ function fcntl(ctx: SyscallContext, fd: number, cmd: number, arg: number, wideCa
       fds.setCloexec(fd, (arg & FD_CLOEXEC) !== 0);
       return 0;
     case F_GETFL: return d.statusFlags;
-    case F_SETFL: return setStatusFlags(d, arg);
+    case F_SETFL: return setStatusFlags(ctx, d, fd | 0, arg);
     case F_GETLK: case F_SETLK: case F_SETLKW:
       return lock(ctx, d, cmd, arg);
     case F_GETLK64: case F_SETLK64: case F_SETLKW64: case F_OFD_GETLK: case F_OFD_SETLK: case F_OFD_SETLKW:
@@ -100,7 +104,7 @@ function fcntl(ctx: SyscallContext, fd: number, cmd: number, arg: number, wideCa
     case F_ADD_SEALS: case F_GET_SEALS: return seals(d, cmd, arg);
     case F_GETPIPE_SZ: return d instanceof PipeEnd ? d.capacity : -EBADF;
     case F_SETPIPE_SZ: return d instanceof PipeEnd ? d.resize(arg, ctx.proc.ids.euid === 0) : -EBADF;
-    default: return -EINVAL;
+    default: return asyncFcntl(ctx, d, fd | 0, cmd, arg) ?? -EINVAL;
   }
 }
 

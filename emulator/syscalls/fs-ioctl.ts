@@ -1,8 +1,10 @@
-// ioctl: the fd-table requests (FIOCLEX, FIONCLEX, FIONBIO) here; terminal
+// ioctl: the fd-table requests (FIOCLEX, FIONCLEX, FIONBIO, FIOASYNC and a
+// socket's owner requests) here; terminal
 // requests go to the host fd as they are (a terminal answers, anything else
 // says ENOTTY like the kernel); the rest is up to the description.
 import { EBADF } from '../abi/errno.js';
-import { FIOCLEX, FIONBIO, FIONCLEX, TTY_REQUESTS, TtyArg } from '../abi/ioctl.js';
+import { FIOASYNC, FIOCLEX, FIONBIO, FIONCLEX, TTY_REQUESTS, TtyArg } from '../abi/ioctl.js';
+import { fioasync, socketOwnerIoctl } from './fcntl-async.js';
 import { O_NONBLOCK, O_PATH } from '../files/description.js';
 import { hostIoctl } from '../host/file-calls.js';
 import { fdOf } from './fs-io.js';
@@ -38,7 +40,11 @@ function ioctl(ctx: SyscallContext, fd: number, request: number, arg: number): n
       if (ctx.mem.i32(arg) !== 0) d.statusFlags |= O_NONBLOCK;
       else d.statusFlags &= ~O_NONBLOCK;
       return 0;
+    case FIOASYNC:
+      return fioasync(ctx, d, fd | 0, ctx.mem.i32(arg) !== 0);
   }
+  const owner = socketOwnerIoctl(ctx, d, req, arg);
+  if (owner !== null) return owner;
   const how = TTY_REQUESTS.get(req);
   const hostFd = d.hostFd();
   if (how && hostFd !== null) return forward(ctx, hostFd, req, how, arg);

@@ -1,7 +1,7 @@
 // A guest cannot reach a host process by pid. The test starts a host
 // process of its own (leading its own process group) and runs a guest that
 // aims every pid-taking call at it: signals, priorities, scheduling,
-// limits, pidfds, process memory, kcmp, groups and sessions. Every call
+// limits, pidfds, process memory, kcmp, groups and sessions, file owners. Every call
 // must answer as for a pid outside the guest's namespace (ESRCH; ECHILD for
 // waitid), the host process must survive untouched, and the guest's own
 // process must still take the signals it sends itself by pid.
@@ -23,6 +23,7 @@ const REFUSED = [
   'prlimit64(pid, NOFILE, {1,1})', 'prlimit64(pid, NOFILE, get)', 'ioprio_set(PROCESS, pid)', 'ioprio_get(PROCESS, pid)',
   'pidfd_open(pid)', 'process_vm_readv(pid)', 'process_vm_writev(pid)', 'kcmp(pid, self, FILE)',
   'getpgid(pid)', 'getsid(pid)', 'setpgid(pid, 0)', 'get_robust_list(pid)',
+  'F_SETOWN(pid)', 'F_SETOWN(-pgid)', 'F_SETOWN_EX(pid)',
 ];
 
 const SELF = [
