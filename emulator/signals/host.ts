@@ -6,6 +6,7 @@ import type { Process } from '../process.js';
 import { postSignal } from './post.js';
 import { stopTimers } from './timers.js';
 import { SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2, SIGWINCH, SI_USER } from '../abi/signal.js';
+import { recordSenders, takeSender } from '../host/signal-sender.js';
 
 const FORWARDED: [NodeJS.Signals, number][] = [
   ['SIGHUP', SIGHUP], ['SIGINT', SIGINT], ['SIGQUIT', SIGQUIT],
@@ -17,9 +18,14 @@ const FORWARDED: [NodeJS.Signals, number][] = [
 /** Start forwarding; returns the function that undoes it (call when the guest is gone). */
 export function attachHostSignals(proc: Process): () => void {
   const listeners = FORWARDED.map(([name, signo]) => {
-    // the sender is another host process we cannot name: si_pid stays 0
-    const listener = (): void => postSignal(proc, { signo, code: SI_USER, pid: 0, uid: 0 });
+    // the guest sees the sender as the host's siginfo named it (si_pid, si_uid, si_code, si_int)
+    const listener = (): void => {
+      const s = takeSender(signo);
+      postSignal(proc, { signo, code: s?.code ?? SI_USER, pid: s?.pid ?? 0, uid: s?.uid ?? 0, value: s?.value });
+    };
     process.on(name, listener);
+    // once libuv's handler is in place, put the recorder in front of it
+    recordSenders(signo);
     return [name, listener] as const;
   });
   // Signal listeners do not keep Node's event loop alive; a guest waiting for
