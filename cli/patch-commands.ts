@@ -3,7 +3,7 @@ import path from 'node:path';
 import { UsageError } from './args.js';
 import { withControl } from './control-client.js';
 import { callControl } from '../control/client.js';
-import type { PatchReport } from '../patcher/apply.js';
+import type { PatchReport } from '../patcher/report.js';
 import { escapeStrings, printJson, printOut } from './output.js';
 
 function timeoutOf(options: Map<string, string[]>): number {

@@ -3,7 +3,7 @@
 // (checked, defaults filled in) and what it answers. The client (`dsu patch`,
 // `dsu status`...) and the server (`dsu run --control`) both use it, so a
 // command cannot mean one thing on one side and another on the other.
-import type { PatchReport } from '../patcher/apply.js';
+import type { PatchReport } from '../patcher/report.js';
 import type { RollbackReport } from '../patcher/rollback.js';
 import type { StatusReport } from '../patcher/status.js';
 import type { ModulesAnswer } from '../patcher/inspect/commands.js';

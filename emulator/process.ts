@@ -10,7 +10,6 @@ import type { LoadedImage } from '../loader/image.js';
 import type { Logger } from './log.js';
 import type { FileDescription } from './files/description.js';
 import { LOOPBACK_ONLY, NetPolicy } from './net/policy.js';
-import type { RuntimeModule } from '../loader/program/runtime-module.js';
 
 export interface SignalAction {
   handler: number;
@@ -60,8 +59,6 @@ export class Process {
   auxv: [number, number][] = [];
   /** Thread name (prctl PR_SET_NAME, /proc/self/comm). */
   comm = '';
-  /** Objects dsu linked into the program itself (patches), in link order. */
-  readonly linkedObjects: RuntimeModule[] = [];
   /** Syscall numbers already reported as unsupported. */
   readonly reportedUnsupported = new Set<number>();
 

@@ -5,11 +5,11 @@ import type { Session } from '../emulator/launch.js';
 import { Patcher, PatchOptions, PatcherOptions } from './apply.js';
 import { rollbackLatest, RollbackOptions } from './rollback.js';
 import { statusOf } from './status.js';
-import { guestModuleCache } from './inspect/guest-program.js';
+import type { ProgramModel } from './program-model.js';
 
-export function patcherCommands(session: Session, options: PatcherOptions) {
+export function patcherCommands(session: Session, model: ProgramModel, options: PatcherOptions) {
   let patcher: Patcher | null = null;
-  const patcherNow = (): Patcher => (patcher ??= new Patcher(session, guestModuleCache(session.proc), options));
+  const patcherNow = (): Patcher => (patcher ??= new Patcher(session, model, options));
   return {
     patch: (args: PatchOptions & { path: string }) => patcherNow().apply(args.path, args),
     rollback: (args: RollbackOptions) => rollbackLatest(patcherNow(), args),

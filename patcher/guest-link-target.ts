@@ -1,13 +1,16 @@
 // A running guest process as a link target: its address space, its
-// translated-code cache and its list of objects dsu linked.
+// translated-code cache, and the list of objects dsu linked into it.
 import type { Process } from '../emulator/process.js';
 import type { RuntimeModule } from '../loader/program/runtime-module.js';
 import type { ModuleCache } from '../loader/symbols/modules.js';
 import type { LinkCache } from '../loader/link/program-symbols.js';
 import type { LinkTarget } from '../loader/link/target.js';
 
-/** `modules`: the program's objects in load order (the module model's list, linked objects included). */
-export function guestLinkTarget(proc: Process, modules: readonly RuntimeModule[], caches: { cache?: LinkCache; moduleCache?: ModuleCache } = {}): LinkTarget {
+/**
+ * `linked`: where linked objects are registered (the program model's list);
+ * `modules`: the program's objects in load order (the module model's list, linked objects included).
+ */
+export function guestLinkTarget(proc: Process, linked: RuntimeModule[], modules: readonly RuntimeModule[], caches: { cache?: LinkCache; moduleCache?: ModuleCache } = {}): LinkTarget {
   const space = proc.space;
   return {
     modules,
@@ -21,12 +24,12 @@ export function guestLinkTarget(proc: Process, modules: readonly RuntimeModule[]
     },
     registry: {
       add: (module) => {
-        proc.linkedObjects.push(module);
+        linked.push(module);
       },
       remove: (module) => {
-        const i = proc.linkedObjects.indexOf(module);
+        const i = linked.indexOf(module);
         if (i < 0) return false;
-        proc.linkedObjects.splice(i, 1);
+        linked.splice(i, 1);
         return true;
       },
     },

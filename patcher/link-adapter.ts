@@ -2,10 +2,9 @@
 // running program (nothing written), then link it inside the pause,
 // recording the unlink in the patch's undo log. IFUNC references (libc's
 // string functions) are resolved and initialisers run inside the guest.
-import type { Process } from '../emulator/process.js';
 import type { RuntimeModule } from '../loader/program/runtime-module.js';
-import { planLink, applyLink, unlink, LinkError, LinkCache, type LinkPlan, type Resolution } from '../loader/link/index.js';
-import { guestLinkTarget } from './guest-link-target.js';
+import { planLink, applyLink, unlink, LinkError, type LinkPlan, type Resolution } from '../loader/link/index.js';
+import type { ProgramModel } from './program-model.js';
 import type { UndoLog } from './mechanism/undo-log.js';
 import { PatcherError } from './errors.js';
 
@@ -24,14 +23,7 @@ export interface LinkedPatch {
 /** Calls a guest function with no arguments and returns what it returned (for IFUNC resolvers, initialisers). */
 export type GuestInvoker = (address: number) => Promise<number>;
 
-const caches = new WeakMap<Process, LinkCache>();
-/** IFUNC resolver -> what it returned: resolvers pick by CPU features, so the answer never changes. */
-const ifuncResults = new WeakMap<Process, Map<number, number>>();
-
-function cachedIfunc(proc: Process, invoke: GuestInvoker): GuestInvoker {
-  let results = ifuncResults.get(proc);
-  if (!results) ifuncResults.set(proc, (results = new Map()));
-  const known = results;
+function cachedIfunc(known: Map<number, number>, invoke: GuestInvoker): GuestInvoker {
   return async (resolver) => {
     const hit = known.get(resolver);
     if (hit !== undefined) return hit;
@@ -47,7 +39,7 @@ function oneLine(e: LinkError): string {
 }
 
 export function planPatchLink(
-  proc: Process,
+  model: ProgramModel,
   bytes: Uint8Array,
   path: string,
   modules: readonly RuntimeModule[],
@@ -55,13 +47,11 @@ export function planPatchLink(
   interpose: ReadonlyMap<string, number>,
   invoke: GuestInvoker,
 ): LinkPlan {
-  let cache = caches.get(proc);
-  if (!cache) caches.set(proc, (cache = new LinkCache()));
   try {
-    return planLink(bytes, path, guestLinkTarget(proc, modules, { cache }), {
+    return planLink(bytes, path, model.linkTarget(modules), {
       overrides,
       interpose,
-      resolveIfunc: cachedIfunc(proc, invoke),
+      resolveIfunc: cachedIfunc(model.ifuncResults, invoke),
       runInitializers: async (addresses) => {
         for (const a of addresses) await invoke(a);
       },

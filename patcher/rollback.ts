@@ -53,7 +53,7 @@ export function rollbackLatest(patcher: Patcher, opts: RollbackOptions): Promise
       const f = registry.replaced(key);
       return f ? [f.original.address, ...f.versions.filter((v) => v.patch !== p.id).map((v) => v.address)] : [];
     });
-    const safe = await waitUntilSafe(session, patcher.breakpoints, () => patcher.moduleMap(), ranges, entries, {
+    const safe = await waitUntilSafe(session, patcher.breakpoints, () => patcher.model.moduleMap(), ranges, entries, {
       timeoutMs: opts.timeoutMs, relaxed: false, updatePoint: null,
     });
     const pauseStart = performance.now();

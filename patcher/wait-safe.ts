@@ -7,7 +7,7 @@
 import type { Session } from '../emulator/launch.js';
 import { cpuRegisters } from '../emulator/faults/guest-modules.js';
 import { describeLocation, ModuleMap } from '../loader/symbols/modules.js';
-import { Breakpoints } from './mechanism/breakpoints.js';
+import type { BreakpointSet } from '../emulator/breakpoints.js';
 import { checkSafety, CodeRange, SafetyReport, StackSnapshot, touchesWindow, walkThread } from './quiescence.js';
 import { JMP_SIZE } from './mechanism/jump.js';
 import { PatcherError } from './errors.js';
@@ -38,7 +38,7 @@ export class NotSafe extends PatcherError {}
 
 export function waitUntilSafe(
   session: Session,
-  breakpoints: Breakpoints,
+  breakpoints: BreakpointSet,
   modules: () => ModuleMap,
   ranges: readonly CodeRange[],
   entries: readonly number[],

@@ -24,7 +24,7 @@ export interface LinkMemory {
   invalidateCode(start: number, end: number): void;
 }
 
-/** Where linked objects are registered (the process's linkedObjects). */
+/** Where linked objects are registered (the patcher's program model keeps the list). */
 export interface LinkRegistry {
   add(module: RuntimeModule): void;
   /** False when `module` was not registered. */

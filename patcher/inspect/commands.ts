@@ -10,7 +10,8 @@ import { readProgramModules } from '../../loader/program/program-modules.js';
 import { ImportSlotCache, liveSlots } from '../../loader/program/got.js';
 import { ModuleRow, SlotRow, liveSlotRow, moduleRow } from '../../loader/program/rows.js';
 import type { RuntimeModule } from '../../loader/program/runtime-module.js';
-import { guestModuleCache, guestProgram, ldBindNow } from './guest-program.js';
+import { ldBindNow } from './guest-program.js';
+import type { ProgramModel } from '../program-model.js';
 
 export interface ModulesAnswer {
   modules: ModuleRow[];
@@ -30,13 +31,12 @@ function inspect<T>(session: Session, work: () => T): T {
 }
 
 /** The handlers of 'modules' and 'got' for one running program (its parsed files cached between calls). */
-export function inspectCommands(session: Session) {
+export function inspectCommands(session: Session, model: ProgramModel) {
   const proc = session.proc;
-  const cache = guestModuleCache(proc);
   const slots = new ImportSlotCache();
   return {
     modules: (): ModulesAnswer => inspect(session, () => {
-      const view = guestProgram(proc, cache);
+      const view = model.view();
       const found = readProgramModules(view);
       const bindNow = ldBindNow(proc);
       return {
@@ -47,7 +47,7 @@ export function inspectCommands(session: Session) {
     }),
     got: (args: { module?: string }): SlotRow[] => inspect(session, () => {
       const only = args.module;
-      const view = guestProgram(proc, cache);
+      const view = model.view();
       const modules = readProgramModules(view).modules;
       const include = only === undefined ? undefined : (m: RuntimeModule): boolean => m.name === only || m.path === only;
       if (include && !modules.some(include)) throw new PatcherError(`got: no module named ${only}`);

@@ -9,6 +9,7 @@ import { guestDebugFiles, openGuestFile } from '../../emulator/faults/guest-modu
 import { ModuleCache } from '../../loader/symbols/modules.js';
 import { PageRun, ProgramMemory } from '../../loader/program/program-memory.js';
 import { ProgramView } from '../../loader/program/program-modules.js';
+import type { RuntimeModule } from '../../loader/program/runtime-module.js';
 
 const SPACE_END = 2 ** 32;
 
@@ -39,13 +40,13 @@ export function guestProgramMemory(proc: Process): ProgramMemory {
   };
 }
 
-/** A view of `proc` for the module model; `cache` keeps parsed files between queries. */
-export function guestProgram(proc: Process, cache: ModuleCache): ProgramView {
+/** A view of `proc` for the module model; `cache` keeps parsed files between queries; `linked`: the objects dsu linked. */
+export function guestProgram(proc: Process, cache: ModuleCache, linked: readonly RuntimeModule[]): ProgramView {
   return {
     memory: guestProgramMemory(proc),
     exe: proc.exe ? { path: proc.exePath || proc.exe.path, elf: proc.exe.elf, bias: proc.exe.bias } : null,
     interp: proc.interp ? { path: proc.interp.path, elf: proc.interp.elf, bias: proc.interp.bias } : null,
-    linked: proc.linkedObjects,
+    linked,
     dataOf: (elf) => cache.forElf(elf),
     open: (guestPath) => openGuestFile(proc, cache, guestPath),
   };

@@ -18,6 +18,7 @@ import { parseElf } from '../../loader/elf/elf-file.js';
 import { staticSymbols } from '../../loader/elf/symbols.js';
 import { ModuleCache } from '../../loader/symbols/modules.js';
 import { programModules } from '../../loader/program/program-modules.js';
+import type { RuntimeModule } from '../../loader/program/runtime-module.js';
 import { guestProgram } from '../../patcher/inspect/guest-program.js';
 import { LinkCache, applyLink, planLink, unlink } from '../../loader/link/index.js';
 import { guestLinkTarget } from '../../patcher/guest-link-target.js';
@@ -64,9 +65,11 @@ async function startHost(): Promise<{ session: Session; quit: () => Promise<void
 /** One link and unlink; checks a word the linker wrote, so a broken link cannot pass for a fast one. */
 async function linkOnce(session: Session, bytes: Uint8Array, cache: LinkCache, moduleCache: ModuleCache): Promise<Run & { relocations: number }> {
   const proc = session.proc;
-  const modules = programModules(guestProgram(proc, moduleCache));
+  // the bench links and unlinks at once: its own list of linked objects
+  const linkedObjects: RuntimeModule[] = [];
+  const modules = programModules(guestProgram(proc, moduleCache, linkedObjects));
   const t0 = performance.now();
-  const plan = planLink(bytes, OBJECT, guestLinkTarget(proc, modules, { cache, moduleCache }));
+  const plan = planLink(bytes, OBJECT, guestLinkTarget(proc, linkedObjects, modules, { cache, moduleCache }));
   const t1 = performance.now();
   const linked = await applyLink(plan);
   const t2 = performance.now();

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { BenchFailure } from './matrix.js';
 import { DSU_CLI, REPO } from './paths.js';
 import { callControl } from '../../control/client.js';
-import type { PatchReport } from '../../patcher/apply.js';
+import type { PatchReport } from '../../patcher/report.js';
 import type { StatusReport } from '../../patcher/status.js';
 
 const START_TIMEOUT_MS = 60_000;

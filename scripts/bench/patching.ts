@@ -27,7 +27,7 @@ import { describeLoad, loadUnavailable, LoadOptions, runLoad, TESTS } from './pa
 import { KvServer, PatchResult, startKvstore, withChildrenKilled } from './patch-server.js';
 import { stallProbe } from './patch-stall.js';
 import { patchingReport, PatchSample, PauseRun, LoadRound, LoadRun, SIZES, Size, StreamServer } from './patching-report.js';
-import type { PatchReport } from '../../patcher/apply.js';
+import type { PatchReport } from '../../patcher/report.js';
 
 const PROGRAM = path.join(SAMPLES, 'kvstore', 'kvstore-v1');
 const PATCHES = 100;

@@ -147,6 +147,8 @@ export interface LinkHost {
   session: Session;
   moduleCache: ModuleCache;
   linkCache: LinkCache;
+  /** The objects the linker registered (what the patcher's program model keeps for a running program). */
+  linked: RuntimeModule[];
   /** The program's objects in load order (ld.so's list, then the objects dsu linked), as the module model reads them. */
   modules(): RuntimeModule[];
   target(): LinkTarget;
@@ -176,10 +178,11 @@ export async function startLinkHost(program = HOST): Promise<LinkHost> {
   }
   const moduleCache = new ModuleCache();
   const linkCache = new LinkCache();
+  const linked: RuntimeModule[] = [];
   return {
-    session, moduleCache, linkCache, address, u32,
-    modules: () => programModules(guestProgram(proc, moduleCache)),
-    target: () => guestLinkTarget(proc, programModules(guestProgram(proc, moduleCache)), { cache: linkCache, moduleCache }),
+    session, moduleCache, linkCache, linked, address, u32,
+    modules: () => programModules(guestProgram(proc, moduleCache, linked)),
+    target: () => guestLinkTarget(proc, linked, programModules(guestProgram(proc, moduleCache, linked)), { cache: linkCache, moduleCache }),
     quit: async () => {
       proc.space.memory.view.setUint32(address('host_quit'), 1, true);
       const status = await session.done;

@@ -23,6 +23,8 @@ const UNMAPPED = 0x1000;
 describe('link_map walk over a damaged list', () => {
   let guest: InProcessGuest;
   let view: ProgramView;
+  /** Objects dsu linked, as the patcher's program model lists them. */
+  const linkedObjects: RuntimeModule[] = [];
   let rDebug: number;
   let entries: LinkMapEntry[];
 
@@ -49,7 +51,7 @@ describe('link_map walk over a damaged list', () => {
     guest = startInProcess(path.join(BUILD, 'programs', 'got_wait.dyn'));
     await guest.waitUntilBlockedAfter('ready');
     const proc = guest.session.proc;
-    view = guestProgram(proc, guestModuleCache(proc));
+    view = guestProgram(proc, guestModuleCache(proc), linkedObjects);
     const exe = proc.exe!;
     const dynamic = readDynamic(exe.elf)!.vaddr + exe.bias;
     rDebug = debugPointer(view.memory, dynamic, 64)!;
@@ -117,14 +119,14 @@ describe('link_map walk over a damaged list', () => {
       path: file, name: 'libindirection.so', start: 0x70000000, end: 0x70004000, bias: 0x70000000, data,
       kind: 'linked', dynamic: 0x70002f00, buildId: null, order: 0,
     };
-    proc.linkedObjects.push(linked);
+    linkedObjects.push(linked);
     try {
       const modules = readProgramModules(view).modules;
       expect(modules.map((m) => [m.name, m.kind, m.order])).toEqual([
         ['got_wait.dyn', 'exe', 0], ['libc.so.6', 'lib', 1], ['ld-linux.so.2', 'interp', 2], ['libindirection.so', 'linked', 3],
       ]);
     } finally {
-      proc.linkedObjects.pop();
+      linkedObjects.pop();
     }
   });
 

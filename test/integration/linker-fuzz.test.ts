@@ -66,7 +66,7 @@ async function run(base: string, count: number, seed: number): Promise<Tally> {
     } catch (e) {
       failures.push(`${m.label}: applying its plan threw ${(e as Error).name}: ${(e as Error).message}`);
     }
-    if (host.session.proc.linkedObjects.length > 0) failures.push(`${m.label}: left a linked object`);
+    if (host.linked.length > 0) failures.push(`${m.label}: left a linked object`);
   }
   expect(failures).toEqual([]);
   // refused plans wrote nothing, and planned ones were unlinked without a trace

@@ -33,7 +33,7 @@ function slots(linked: LinkedObject, name: string, symbol: string): { type: stri
 /** planLink's LinkError, with the guest checked untouched. */
 function refusal(name: string, options: LinkOptions = {}): LinkError {
   const before = snapshot(host.session.proc);
-  const linkedBefore = [...host.session.proc.linkedObjects];
+  const linkedBefore = [...host.linked];
   let error: unknown = null;
   try {
     plan(name, options);
@@ -42,7 +42,7 @@ function refusal(name: string, options: LinkOptions = {}): LinkError {
   }
   expect(error).toBeInstanceOf(LinkError);
   expect(snapshot(host.session.proc)).toEqual(before);
-  expect(host.session.proc.linkedObjects).toEqual(linkedBefore);
+  expect(host.linked).toEqual(linkedBefore);
   return error as LinkError;
 }
 
@@ -181,9 +181,9 @@ describe('objects linked one after the other', () => {
       for (const w of slots(second, 'second.so', 'patch_data')) expect(w.value).toBe(data);
       for (const w of slots(second, 'second.so', 'patch_add')) expect(w.value).toBe(add);
       expect(second.module.order).toBeGreaterThan(first.module.order);
-      expect(host.session.proc.linkedObjects).toEqual([first.module, second.module]);
+      expect(host.linked).toEqual([first.module, second.module]);
     });
-    expect(host.session.proc.linkedObjects).toEqual([]);
+    expect(host.linked).toEqual([]);
   });
 
   test('overrides win over load order', async () => {

@@ -87,7 +87,7 @@ describe('basic.so linked into the running host', () => {
     const exe = host.session.proc.exe!;
     // nothing is mapped right below the PIE: the object ends where the executable starts
     expect(linked.end).toBe(exe.start);
-    expect(host.session.proc.linkedObjects).toContain(linked.module);
+    expect(host.linked).toContain(linked.module);
     expect(linked.module).toMatchObject({ kind: 'linked', name: 'basic.so', bias: linked.bias, start: linked.start, end: linked.end });
     expect(linked.start % 4096).toBe(0);
   });
@@ -176,7 +176,7 @@ describe('basic.so linked into the running host', () => {
 
   test('unlink restores the address space and the module list', () => {
     unlink(linked);
-    expect(host.session.proc.linkedObjects).not.toContain(linked.module);
+    expect(host.linked).not.toContain(linked.module);
     expect(JSON.parse(snapshot(host.session.proc).regions)).toEqual(JSON.parse(before.regions));
     expect(() => unlink(linked)).toThrow(/not linked/);
   });
@@ -189,12 +189,12 @@ describe('initialisers that fail', () => {
     const plan = planLink(fs.readFileSync(file), file, host.target(), {
       runInitializers: async () => {
         // the object is mapped and registered while its initialisers run
-        expect(host.session.proc.linkedObjects.map((m) => m.name)).toEqual(['basic.so']);
+        expect(host.linked.map((m) => m.name)).toEqual(['basic.so']);
         throw new Error('constructor crashed');
       },
     });
     await expect(applyLink(plan)).rejects.toThrow('constructor crashed');
-    expect(host.session.proc.linkedObjects).toEqual([]);
+    expect(host.linked).toEqual([]);
     expect(JSON.parse(snapshot(host.session.proc).regions)).toEqual(JSON.parse(before.regions));
   });
 });

@@ -19,7 +19,7 @@ import type { Process } from '../../emulator/process.js';
 const program = (name: string) => path.join(BUILD, 'programs', name);
 
 function model(proc: Process) {
-  const view = guestProgram(proc, guestModuleCache(proc));
+  const view = guestProgram(proc, guestModuleCache(proc), []);
   const modules = programModules(view);
   const slots = liveSlots(modules, view.memory);
   const libc = modules.find((m) => m.name === 'libc.so.6')!;
