@@ -134,7 +134,13 @@ function run(opts: MkpatchOptions, work: string, started: number): MkpatchReport
 
   // passes 5-6: include what changed and what it needs, bind the rest
   const newStorage = new Set(changedVariables.filter((v) => v.storage && v.converted).map((v) => v.item));
-  const selection = selectPatch(units, program, { neverReturning, newStorage });
+  // globals a transfer defines (a variable whose storage changed, given its value by hand)
+  const definedByTransfers = new Set<string>();
+  for (const u of units) {
+    const t = transferObjects.get(u.key);
+    if (t) for (const i of u.newItems) if (i.kind === 'variable' && !i.local && !t.plainNames.has(i.name)) definedByTransfers.add(i.name);
+  }
+  const selection = selectPatch(units, program, { neverReturning, newStorage, definedByTransfers });
   const replacedKeys = new Set(selection.decisions.replaced.map((r) => `${r.unit}\0${r.name}`));
   for (const v of changedVariables) {
     const home = units.find((u) => u.key === v.unit)!;

@@ -74,22 +74,35 @@ export function oldUsers(units: readonly UnitPair[], home: UnitPair, oldItem: It
   return [...users];
 }
 
-/** The names (plain, and dsu.old forms) the functions of the transfers refer to. */
+/**
+ * The variables the transfers reach: those their functions refer to, and
+ * those of every function of the new version they call, and so on (a
+ * transfer that relinks records through an accessor such as conn_get()
+ * reaches the accessor's array). Names too (plain, and dsu.old forms).
+ */
 export function referencedByTransfers(units: readonly UnitPair[], transferFunctions: ReadonlySet<Item>): { items: Set<Item>; names: Set<string> } {
   const items = new Set<Item>();
   const names = new Set<string>();
-  for (const u of units) {
-    if (!u.new) continue;
-    for (const f of u.newItems) {
-      if (!transferFunctions.has(f)) continue;
-      for (const r of f.section.relocs) {
-        const t = targetOf(u.new, r);
-        if (t.kind === 'item') items.add(t.item);
-        else if (t.kind === 'external') {
-          names.add(t.name);
-          const m = /^dsu\.old\.(?:.*:)?([^:]+)$/.exec(t.name);
-          if (m) names.add(m[1]);
-        }
+  const globalFunctions = new Map<string, { unit: UnitPair; item: Item }>();
+  for (const u of units) for (const i of u.newItems) if (i.kind === 'function' && !i.local) globalFunctions.set(i.name, { unit: u, item: i });
+  const seen = new Set<Item>();
+  const work: { unit: UnitPair; item: Item }[] = [];
+  for (const u of units) for (const f of u.newItems) if (transferFunctions.has(f)) work.push({ unit: u, item: f });
+  while (work.length > 0) {
+    const { unit, item } = work.pop()!;
+    if (seen.has(item) || !unit.new) continue;
+    seen.add(item);
+    for (const r of item.section.relocs) {
+      const t = targetOf(unit.new, r);
+      if (t.kind === 'item') {
+        if (t.item.kind === 'function') work.push({ unit, item: t.item });
+        else items.add(t.item);
+      } else if (t.kind === 'external') {
+        const called = globalFunctions.get(t.name);
+        if (called) work.push(called);
+        names.add(t.name);
+        const m = /^dsu\.old\.(?:.*:)?([^:]+)$/.exec(t.name);
+        if (m) names.add(m[1]);
       }
     }
   }

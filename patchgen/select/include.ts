@@ -30,6 +30,8 @@ export interface SelectOptions {
   neverReturning: ReadonlySet<string>;
   /** Variables (by unit and name) the patch defines anew: storage that changed, converted by a transfer. */
   newStorage: ReadonlySet<Item>;
+  /** Globals a transfer defines itself: its definition is the patch's, other units reach it by name. */
+  definedByTransfers: ReadonlySet<string>;
 }
 
 export interface Selection {
@@ -106,7 +108,7 @@ class UnitSelector {
       } else if (state.status === 'new' && !item.local && item.kind !== 'constant' && !DSU_H_DEFINES.has(item.name)) {
         this.include(item.section);
         this.d.added.push({ unit: this.unit.key, name: item.name, kind: item.kind, local: false, size: item.symbol.size });
-      } else if (item.kind === 'variable' && this.opts.newStorage.has(item)) {
+      } else if (item.kind === 'variable' && this.opts.newStorage.has(item) && !(this.opts.definedByTransfers.has(item.name) && !item.local)) {
         this.include(item.section);
         this.d.copiedIn.push({ unit: this.unit.key, name: item.name, kind: 'variable', why: 'its storage changed: new storage, filled by the transfer' });
       }
@@ -143,6 +145,12 @@ class UnitSelector {
     if (state.status === 'new') {
       this.include(item.section);
       this.d.added.push({ unit: this.unit.key, name: item.name, kind, local: item.local, size: item.symbol.size });
+      return;
+    }
+    if (kind === 'variable' && !item.local && this.opts.definedByTransfers.has(item.name)) {
+      // the transfer's own definition (another unit's output) is the one: reach it by name
+      this.bindings.set(item, item.name);
+      this.d.bound.push({ unit: this.unit.key, name: item.name, kind, as: `${item.name} (defined by the transfer)` });
       return;
     }
     const leftOut = kind === 'function' && state.status === 'changed' && this.neverReturns(item);

@@ -1,6 +1,7 @@
 // Running `dsu mkpatch` as a user would (its command line, --json report,
 // exit status and one-line errors), and the rule pairs of c-samples/mkpatch
 // (RULE/v1, RULE/v2, built as build/mkpatch/RULE-v1 and -v2).
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -81,4 +82,39 @@ export const ruleProgram = (rule: string, version: 'v1' | 'v2'): string => path.
 export function decided(r: MkpatchReport): { replaced: string[]; added: string[]; copiedIn: string[]; leftOut: string[] } {
   const names = (xs: { name: string }[]): string[] => xs.map((x) => x.name).sort();
   return { replaced: names(r.decisions.replaced), added: names(r.decisions.added), copiedIn: names(r.decisions.copiedIn), leftOut: names(r.decisions.leftOut) };
+}
+
+const SAMPLES = path.join(REPO, 'c-samples');
+/** The flags c-samples/Makefile builds the servers with (CFLAGS, and dsu.h for bank). */
+const SERVER_FLAGS = '-m32 -O2 -g -Wall -Wno-unused-result -fPIE -pie';
+
+/**
+ * `dsu mkpatch` arguments for one step of a sample server's version stream
+ * (c-samples/SERVER/vN -> vM), against the build the Makefile made of vN,
+ * with the hand-written transfer of the matching hand-built patch case.
+ */
+export function streamArgs(server: 'kvstore' | 'httpd' | 'bank', from: string, to: string, transfer?: string): string[] {
+  const include = server === 'bank' ? ` -I${path.join(REPO, 'patcher', 'include')}` : '';
+  return [
+    '--old', path.join(SAMPLES, server, from), '--new', path.join(SAMPLES, server, to),
+    '--build', `gcc ${SERVER_FLAGS}${include} -o ${server} *.c`,
+    '--program', path.join(BUILD, server, `${server}-${from}`),
+    '--target', `${server}-${from}`, '--version', `${server}-${to}`,
+    ...(transfer ? ['--transfer', transfer] : []),
+  ];
+}
+
+/** The functions a hand-built patch defines that the program has: what it replaces. */
+export function handBuiltReplaces(patch: string, program: string): string[] {
+  const names = (file: string, local: boolean): Set<string> => {
+    const out = new Set<string>();
+    const text = execFileSync('nm', ['--defined-only', file], { encoding: 'utf8' });
+    for (const line of text.split('\n')) {
+      const m = /^[0-9a-f]+ ([tTwW]) (\S+)$/.exec(line);
+      if (m && (local || m[1] !== 't')) out.add(m[2]);
+    }
+    return out;
+  };
+  const program_ = names(program, true);
+  return [...names(patch, true)].filter((n) => program_.has(n) && !n.startsWith('__x86.') && !n.startsWith('dsu_')).sort();
 }
