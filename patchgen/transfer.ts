@@ -64,7 +64,8 @@ export function compileWithTransfer(unit: CapturedUnit, spec: TransferSpec, sour
     ...rec.flags, '-I', dsuIncludeDir(), '-c', combined, '-o', out, ...CAPTURE_FLAGS,
     `-ffile-prefix-map=${mapTo.copy}=${mapTo.tree}`, `-ffile-prefix-map=${combined}=${sourceName}`,
   ];
-  const r = spawnSync('gcc', args, { cwd: rec.cwd, encoding: 'utf8' });
+  // plain ASCII messages: the first error goes into a one-line report
+  const r = spawnSync('gcc', args, { cwd: rec.cwd, encoding: 'utf8', env: { ...process.env, LC_ALL: 'C' } });
   fs.rmSync(combined, { force: true });
   if (r.error) throw new TransferError(`cannot run gcc for the transfer ${spec.file}: ${r.error.message}`);
   if (r.status !== 0) {

@@ -87,8 +87,10 @@ function writeWrappers(dir: string): string {
   return bin;
 }
 
-function lastLines(text: string, n: number): string {
-  return text.split('\n').map((l) => l.trim()).filter((l) => l !== '').slice(-n).join(' | ');
+/** The line of a failed build's output that says why: its first error, else its last line. */
+function why(text: string): string {
+  const lines = text.split('\n').map((l) => l.trim()).filter((l) => l !== '');
+  return lines.find((l) => /\b(error|Error|ERROR)\b/.test(l)) ?? lines.at(-1) ?? 'no output';
 }
 
 export function captureBuild(tree: string, command: string, opts: CaptureOptions): CapturedBuild {
@@ -114,7 +116,7 @@ export function captureBuild(tree: string, command: string, opts: CaptureOptions
   fs.writeFileSync(log, `$ ${command}\n${r.stdout ?? ''}${r.stderr ?? ''}`);
   if (r.error) throw new BuildError(`the ${opts.label} tree does not build: cannot run '${command}': ${r.error.message}`);
   if (r.status !== 0) {
-    throw new BuildError(`the ${opts.label} tree does not build: '${command}' exited with status ${r.status ?? r.signal}: ${lastLines(`${r.stdout}\n${r.stderr}`, 2)}`);
+    throw new BuildError(`the ${opts.label} tree does not build: '${command}' exited with status ${r.status ?? r.signal}: ${why(`${r.stdout}\n${r.stderr}`)}`);
   }
   const all = readRecords(records);
   const link = chooseProgram(all.filter((x): x is LinkRecord => x.kind === 'link'), opts, command);
