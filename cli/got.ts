@@ -19,7 +19,7 @@ import { loadList } from '../loader/program/library-search.js';
 import { SlotRow, fileSlotRow } from '../loader/program/rows.js';
 import { printError, printJson, printOut } from './output.js';
 
-export const GOT_USAGE = `usage: dsu got PROGRAM [--all] [--root DIR] [--json]
+const GOT_USAGE = `usage: dsu got PROGRAM [--all] [--root DIR] [--json]
        dsu got --control SOCK [--module NAME] [--json]
   PROGRAM          list the import slots of the program's file (link-time addresses, nothing bound yet)
   --all            also the libraries it loads, found like ld.so finds them inside the root

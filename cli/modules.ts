@@ -6,7 +6,7 @@ import { UsageError } from './args.js';
 import { callControl } from '../control/client.js';
 import { printError, printJson, printOut } from './output.js';
 
-export const MODULES_USAGE = `usage: dsu modules --control SOCK [--json]
+const MODULES_USAGE = `usage: dsu modules --control SOCK [--json]
   the objects loaded in the program a \`dsu run --control SOCK\` runs: executable, ld.so,
   libraries (dlopen'ed ones included) and objects dsu linked, with bases, segments and build IDs`;
 

@@ -32,7 +32,7 @@ export const RUN_USAGE = `usage: dsu run [OPTIONS] PROGRAM [ARGS...]
 
 const DEFAULT_ROLLBACK_DEPTH = 10;
 
-export function exitCodeOf(status: ExitStatus): number {
+function exitCodeOf(status: ExitStatus): number {
   return status.signal !== undefined ? 128 + status.signal : status.code;
 }
 

@@ -100,7 +100,7 @@ export const COMMANDS = {
 export type CommandName = keyof typeof COMMANDS;
 type SpecOf<C extends CommandName> = (typeof COMMANDS)[C];
 export type SentOf<C extends CommandName> = SpecOf<C> extends CommandSpec<infer S, unknown, unknown> ? S : never;
-export type ArgsOf<C extends CommandName> = SpecOf<C> extends CommandSpec<unknown, infer A, unknown> ? A : never;
+type ArgsOf<C extends CommandName> = SpecOf<C> extends CommandSpec<unknown, infer A, unknown> ? A : never;
 export type ResultOf<C extends CommandName> = SpecOf<C> extends CommandSpec<unknown, unknown, infer R> ? R : never;
 
 /** What serves some of the commands: one function per command name. */

@@ -17,8 +17,8 @@ import { LinuxError, EACCES, EISDIR, ENOENT, ENOEXEC, errnoOf, errnoName } from 
 import { FILE_LIMITS, FileReadError, readRegularFile } from '../loader/files/regular-file.js';
 import { TASK_SIZE } from './memory/address-space.js';
 
-export const STACK_TOP = TASK_SIZE - 0x1000;
-export const STACK_SIZE = 8 * 1024 * 1024;
+const STACK_TOP = TASK_SIZE - 0x1000;
+const STACK_SIZE = 8 * 1024 * 1024;
 
 /** A program that cannot be started: missing, not executable, malformed. */
 export class LaunchError extends Error {

@@ -10,7 +10,7 @@ import type { CpuFault } from './faults/fault.js';
 import { Reg } from './engine/unicorn-consts.js';
 
 /** The page between the top of the stack and the descriptor table. */
-export const TRAMPOLINE = 0xffffe000;
+const TRAMPOLINE = 0xffffe000;
 /** Stack the call leaves alone below the interrupted frame (like a signal frame would). */
 const STACK_GAP = 512;
 const BREAKPOINT_VECTOR = 3;

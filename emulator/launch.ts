@@ -128,10 +128,6 @@ export function startSession(opts: RunOptions): Session {
   return { proc, runner, done };
 }
 
-export async function runProgram(opts: RunOptions): Promise<ExitStatus> {
-  return startSession(opts).done;
-}
-
 /**
  * The host process's supplementary groups as the kernel lists them (Node's
  * process.getgroups() adds the effective group, which getgroups(2) does not).

@@ -8,7 +8,6 @@ import { Vfs } from './files/vfs.js';
 import { Thread } from './thread.js';
 import type { LoadedImage } from '../loader/image.js';
 import type { Logger } from './log.js';
-import type { FileDescription } from './files/description.js';
 import { LOOPBACK_ONLY, NetPolicy } from './net/policy.js';
 
 export interface SignalAction {

@@ -1,6 +1,6 @@
 // The initial process stack, laid out as the Linux kernel does for i386:
 // argc, argv[], NULL, envp[], NULL, auxv pairs, AT_NULL, then the strings.
-export const AT_NULL = 0;
+const AT_NULL = 0;
 export const AT_PHDR = 3;
 export const AT_PHENT = 4;
 export const AT_PHNUM = 5;
@@ -12,13 +12,13 @@ export const AT_UID = 11;
 export const AT_EUID = 12;
 export const AT_GID = 13;
 export const AT_EGID = 14;
-export const AT_PLATFORM = 15;
+const AT_PLATFORM = 15;
 export const AT_HWCAP = 16;
 export const AT_CLKTCK = 17;
 export const AT_SECURE = 23;
-export const AT_RANDOM = 25;
+const AT_RANDOM = 25;
 export const AT_HWCAP2 = 26;
-export const AT_EXECFN = 31;
+const AT_EXECFN = 31;
 
 export interface StackInput {
   top: number;

@@ -10,9 +10,9 @@ import {
 } from './stack.js';
 
 /** Where a PIE executable goes (what the kernel picks for i386 with ASLR off). */
-export const PIE_BASE = 0x56555000;
+const PIE_BASE = 0x56555000;
 /** CPUID.1:EDX of the emulated CPU, passed as AT_HWCAP like the kernel does. */
-export const HWCAP_I686 = 0x078bfbff;
+const HWCAP_I686 = 0x078bfbff;
 
 /** The program's PT_INTERP could not be read; `reason` is what readFile threw. */
 export class InterpreterError extends ElfError {

@@ -21,7 +21,7 @@ export interface StackSnapshot {
   stop: StopReason;
 }
 
-export interface Blocker {
+interface Blocker {
   range: CodeRange;
   frame: Frame;
 }

@@ -45,9 +45,9 @@ export interface Replacement {
 }
 
 /** gcc's hot/cold splitting: "find_link.cold", "f.cold.3". */
-export const isColdPart = (name: string): boolean => /\.cold(\.\d+)?$/.test(name);
+const isColdPart = (name: string): boolean => /\.cold(\.\d+)?$/.test(name);
 
-export interface DataCarry {
+interface DataCarry {
   /** "file.c:name" */
   key: string;
   name: string;

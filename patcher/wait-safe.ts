@@ -6,7 +6,7 @@
 // update is safe the program is held stopped and the promise resolves.
 import type { Session } from '../emulator/launch.js';
 import { cpuRegisters } from '../emulator/faults/guest-modules.js';
-import { describeLocation, ModuleMap } from '../loader/symbols/modules.js';
+import { ModuleMap } from '../loader/symbols/modules.js';
 import type { BreakpointSet } from '../emulator/breakpoints.js';
 import { checkSafety, CodeRange, SafetyReport, StackSnapshot, touchesWindow, walkThread } from './quiescence.js';
 import { JMP_SIZE } from './mechanism/jump.js';
@@ -34,7 +34,7 @@ export interface SafePoint {
   stillActive: string[];
 }
 
-export class NotSafe extends PatcherError {}
+class NotSafe extends PatcherError {}
 
 export function waitUntilSafe(
   session: Session,
@@ -193,8 +193,4 @@ function notSafeMessage(report: SafetyReport | null, always: Set<string> | null,
       (opts.relaxed ? '' : ' (or use --relaxed to let running activations finish in the old code)');
   }
   return msg;
-}
-
-export function describeFrameFunction(map: ModuleMap, address: number): string {
-  return describeLocation(map.locate(address));
 }

@@ -16,7 +16,7 @@ import type { Selection } from './select/include.js';
 export class IdentityMismatch extends Error {}
 
 /** What linking writes in an item's code (from its relocations), by instruction. */
-export function linkerMask(item: Item): InstructionMask[] {
+function linkerMask(item: Item): InstructionMask[] {
   const start = item.symbol.value;
   const ranges = item.section.relocs
     .filter((r) => r.offset >= start && r.offset < start + item.symbol.size)

@@ -85,7 +85,7 @@ export function formatReport(r: MkpatchReport): string {
 }
 
 /** 12,13,14,20 -> "12-14,20" */
-export function compactLines(lines: readonly number[]): string {
+function compactLines(lines: readonly number[]): string {
   const sorted = [...new Set(lines)].sort((a, b) => a - b);
   const parts: string[] = [];
   for (let i = 0; i < sorted.length;) {

@@ -39,7 +39,7 @@ export function transferUnit(spec: TransferSpec, units: readonly CapturedUnit[])
 }
 
 /** The directory of dsu.h, which transfers include. */
-export function dsuIncludeDir(): string {
+function dsuIncludeDir(): string {
   return path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'patcher', 'include');
 }
 

@@ -45,8 +45,3 @@ export function writeDirent(format: DirentFormat, view: DataView, at: number, e:
   }
   return size;
 }
-
-/** d_type of a file mode. */
-export function direntType(mode: number): number {
-  return (mode >> 12) & 0xf;
-}

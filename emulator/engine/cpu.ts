@@ -2,7 +2,7 @@
 // mapping, hooks, run and stop. Everything above it talks to this class only,
 // so the engine stays replaceable.
 import koffi from 'koffi';
-import { bindUnicorn, uc, UcEngine, HookIntrProto, HookMemProto, HookInsnInvalidProto } from './unicorn-lib.js';
+import { bindUnicorn, uc, HookIntrProto, HookMemProto, HookInsnInvalidProto } from './unicorn-lib.js';
 import { findRegisterFile, cpuStateView } from './register-file.js';
 import {
   UC_ARCH_X86, UC_MODE_32, UC_ERR_NAMES, UcErr, Reg,
@@ -30,7 +30,7 @@ export interface CpuSnapshot {
 export type MemFaultHook = (type: number, address: number, size: number) => boolean;
 
 /** Registers read together on every syscall, in this order. */
-export const SYSCALL_REGS = [Reg.EAX, Reg.EBX, Reg.ECX, Reg.EDX, Reg.ESI, Reg.EDI, Reg.EBP] as const;
+const SYSCALL_REGS = [Reg.EAX, Reg.EBX, Reg.ECX, Reg.EDX, Reg.ESI, Reg.EDI, Reg.EBP] as const;
 
 class RegBatch {
   readonly values: Uint32Array;
@@ -292,6 +292,6 @@ export class Cpu {
   }
 }
 
-export function hex(n: number): string {
+function hex(n: number): string {
   return '0x' + (n >>> 0).toString(16);
 }

@@ -5,8 +5,8 @@ import { Cpu } from './cpu.js';
 import { Reg } from './unicorn-consts.js';
 import { PageTables } from '../memory/page-tables.js';
 
-export const GDT_BASE = 0xfffff000;
-export const GDT_ENTRIES = 16;
+const GDT_BASE = 0xfffff000;
+const GDT_ENTRIES = 16;
 export const TLS_FIRST = 6;
 export const TLS_COUNT = 3;
 const CODE = 1;
@@ -26,7 +26,7 @@ export interface UserDesc {
 }
 
 /** Encode a segment descriptor as two little-endian words. */
-export function encodeDescriptor(base: number, limit: number, access: number, flags: number): [number, number] {
+function encodeDescriptor(base: number, limit: number, access: number, flags: number): [number, number] {
   const lo = ((base & 0xffff) << 16) | (limit & 0xffff);
   const hi = (base & 0xff000000) | ((flags & 0xf) << 20) | (limit & 0xf0000) | ((access & 0xff) << 8) | ((base >>> 16) & 0xff);
   return [lo >>> 0, hi >>> 0];

@@ -3,7 +3,7 @@
 // as uint64 integers: on x86-64 the calling convention is the same.
 import koffi, { type LibraryHandle } from 'koffi';
 
-export class EngineLoadError extends Error {}
+class EngineLoadError extends Error {}
 
 function loadLibrary(): LibraryHandle {
   const candidates = ['libunicorn.so.2', 'libunicorn.so'];
@@ -19,7 +19,8 @@ function loadLibrary(): LibraryHandle {
   );
 }
 
-export const UcEngine = koffi.pointer('uc_engine', koffi.opaque());
+// declared for the prototypes below, which name it
+koffi.pointer('uc_engine', koffi.opaque());
 export const HookIntrProto = koffi.proto('void HookIntr(uc_engine *uc, uint32_t intno, void *user)');
 export const HookMemProto = koffi.proto(
   'bool HookMem(uc_engine *uc, int type, uint64_t address, int size, int64_t value, void *user)',

@@ -3,10 +3,10 @@
 import { Cpu } from '../engine/cpu.js';
 import { Reg, UcErr, UC_ERR_NAMES } from '../engine/unicorn-consts.js';
 
-export const SIGILL = 4;
-export const SIGTRAP = 5;
+const SIGILL = 4;
+const SIGTRAP = 5;
 export const SIGBUS = 7;
-export const SIGFPE = 8;
+const SIGFPE = 8;
 export const SIGSEGV = 11;
 
 export interface CpuFault {
@@ -65,7 +65,7 @@ export function beyondEndOfFile(fault: CpuFault): CpuFault {
   return { ...fault, signal: SIGBUS, code: BUS_ADRERR, cause: 'access beyond the end of a mapped file' };
 }
 
-export const SIGNAL_NAMES: Record<number, string> = {
+const SIGNAL_NAMES: Record<number, string> = {
   1: 'SIGHUP', 2: 'SIGINT', 3: 'SIGQUIT', 4: 'SIGILL', 5: 'SIGTRAP', 6: 'SIGABRT', 7: 'SIGBUS', 8: 'SIGFPE',
   9: 'SIGKILL', 10: 'SIGUSR1', 11: 'SIGSEGV', 12: 'SIGUSR2', 13: 'SIGPIPE', 14: 'SIGALRM', 15: 'SIGTERM',
   16: 'SIGSTKFLT', 17: 'SIGCHLD', 18: 'SIGCONT', 19: 'SIGSTOP', 20: 'SIGTSTP', 21: 'SIGTTIN', 22: 'SIGTTOU',

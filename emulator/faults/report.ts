@@ -60,7 +60,7 @@ function causeText(proc: Process, fault: CpuFault, esp: number): string {
   return below > 0 && below <= STACK_GAP && nearSp ? `stack overflow: ${text}` : text;
 }
 
-export function faultReportLines(proc: Process, fault: CpuFault, _thread: Thread): string[] {
+function faultReportLines(proc: Process, fault: CpuFault, _thread: Thread): string[] {
   const modules = attempt(() => guestModules(proc, new ModuleCache(guestDebugFiles(proc))), () => new ModuleMap([]));
   const where = attempt(() => {
     const loc = modules.locate(fault.eip);

@@ -1,7 +1,7 @@
 // An open file description (what an fd points to), shared by dup'ed fds.
 // Subclasses implement what their kind supports; the defaults give the errno
 // Linux gives for an unsupported operation on that kind of file.
-import { EBADF, EINVAL, ENOTDIR, ENOTTY, ESPIPE } from '../abi/errno.js';
+import { EINVAL, ENOTDIR, ENOTTY, ESPIPE } from '../abi/errno.js';
 import { Blocked, NOT_READY, Readiness, Subscribers } from '../kernel/wait.js';
 import type { SyscallContext } from '../syscalls/types.js';
 import { O_ACCMODE, O_NONBLOCK, O_RDONLY, O_WRONLY } from '../abi/fcntl.js';
@@ -92,9 +92,4 @@ export abstract class FileDescription {
     this.release();
     this.releaseWatchers?.notify();
   }
-}
-
-export class BadDescription extends FileDescription {
-  stat(): StatInfo { throw new Error('unreachable'); }
-  override read(): IoResult { return -EBADF; }
 }

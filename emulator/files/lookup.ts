@@ -17,7 +17,7 @@ export function pathArg(ctx: SyscallContext, addr: number): string {
 }
 
 /** Directory that relative paths of an *at() call start from (borrowed). */
-export function baseDir(ctx: SyscallContext, dirfd: number): DirRef {
+function baseDir(ctx: SyscallContext, dirfd: number): DirRef {
   if ((dirfd | 0) === AT_FDCWD) return ctx.proc.vfs.cwdDir;
   const desc = ctx.proc.fds.get(dirfd | 0);
   if (!desc) throw new LinuxError(EBADF);

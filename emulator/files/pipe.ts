@@ -15,7 +15,6 @@ import { syntheticStat } from './stat-info.js';
 import type { SyscallContext } from '../syscalls/types.js';
 
 const PAGE = 4096;
-export const PIPE_BUF = 4096;
 const DEFAULT_SLOTS = 16;
 /** /proc/sys/fs/pipe-max-size: the most an unprivileged process may ask for. */
 const PIPE_MAX_SIZE = 1024 * 1024;

@@ -66,7 +66,7 @@ function lookup(proc: Process, thread: Thread, p: string): VirtualNode | null | 
  * invisible: /proc/PID is ENOENT, as the kernel says for a pid outside the
  * caller's pid namespace.
  */
-export function isGuestPid(proc: Process, pid: number): boolean {
+function isGuestPid(proc: Process, pid: number): boolean {
   if (pid === proc.pid) return true;
   return proc.threads.some((t) => t.tid === pid && t.state !== 'exited');
 }

@@ -235,7 +235,7 @@ export function release(r: Resolved): void {
   releaseDir(r.dir);
 }
 
-export function normalize(p: string): string {
+function normalize(p: string): string {
   const out: string[] = [];
   for (const c of p.split('/')) {
     if (c === '' || c === '.') continue;

@@ -16,7 +16,7 @@ import { O_PATH, type FileDescription, type StatInfo } from './description.js';
 import { fstatFd, isDir, isSymlink, lstatAt, sameFile, type FileId } from './host-names.js';
 import type { VirtualNode, VirtualTree } from './vfs.js';
 
-export const MAX_SYMLINKS = 40;
+const MAX_SYMLINKS = 40;
 export const PATH_MAX = 4096;
 /** Tries of one step when the name keeps changing under it (a racing rename). */
 const STEP_RETRIES = 8;

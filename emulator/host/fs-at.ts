@@ -22,14 +22,11 @@ const closeFn = libc.func('int close(int fd)');
 const SYS_openat2 = 437;
 const SYS_faccessat2 = 439;
 
-export const HOST_O_RDONLY = 0;
 export const HOST_O_DIRECTORY = 0o200000;
-export const HOST_O_NOFOLLOW = 0o400000;
-export const HOST_O_CLOEXEC = 0o2000000;
+const HOST_O_NOFOLLOW = 0o400000;
+const HOST_O_CLOEXEC = 0o2000000;
 export const HOST_O_PATH = 0o10000000;
 
-/** openat2 resolve flags (linux/openat2.h). */
-export const RESOLVE_NO_XDEV = 0x01;
 export const RESOLVE_NO_MAGICLINKS = 0x02;
 export const RESOLVE_NO_SYMLINKS = 0x04;
 export const RESOLVE_BENEATH = 0x08;

@@ -4,7 +4,7 @@ import { libc } from './ffi.js';
 const pollFn = libc.func('int poll(_Inout_ uint8_t *fds, unsigned long nfds, int timeout)');
 
 // the events these calls take, defined in abi/poll.ts
-export { POLLIN, POLLPRI, POLLOUT, POLLERR, POLLHUP, POLLNVAL, POLLRDHUP } from '../abi/poll.js';
+export { POLLIN, POLLOUT, POLLERR, POLLHUP, POLLRDHUP } from '../abi/poll.js';
 
 const one = Buffer.alloc(8);
 

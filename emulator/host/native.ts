@@ -12,7 +12,7 @@ export const hostMmap = libc.func('void *mmap(void *addr, size_t len, int prot, 
 /** mmap at a numeric address, returning the address it got (all ones on failure). */
 export const hostMmapAt = libc.func('mmap', 'uint64_t', ['uint64_t', 'size_t', 'int', 'int', 'int', 'int64_t']) as
   (addr: number, len: number, prot: number, flags: number, fd: number, off: number) => bigint | number;
-export const hostMunmap = libc.func('int munmap(void *addr, size_t len)') as (addr: unknown, len: number) => number;
+const hostMunmap = libc.func('int munmap(void *addr, size_t len)') as (addr: unknown, len: number) => number;
 export const hostMadvise = libc.func('int madvise(uint64_t addr, size_t len, int advice)') as (addr: number, len: number, advice: number) => number;
 export const hostMprotect = libc.func('int mprotect(uint64_t addr, size_t len, int prot)') as (addr: number, len: number, prot: number) => number;
 

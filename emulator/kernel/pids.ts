@@ -49,11 +49,6 @@ export function processByAnyTid(self: Process, pid: number): Process | undefined
   return guestProcess(self, pid) ?? guestThread(self, pid)?.proc;
 }
 
-/** Whether `pid` names a guest process or thread (for /proc/PID lookups). */
-export function isGuestPid(self: Process, pid: number): boolean {
-  return guestThread(self, pid) !== undefined;
-}
-
 /** The process group of a guest process (each guest process leads its own today). */
 export function processGroupOf(proc: Process): number {
   return proc.pid;
@@ -67,9 +62,4 @@ export function sessionOf(proc: Process): number {
 /** The visible processes of process group `pgid`. */
 export function processGroup(self: Process, pgid: number): Process[] {
   return visibleProcesses(self).filter((p) => !p.exited && processGroupOf(p) === pgid);
-}
-
-/** Pids of the visible processes, ascending (for listing /proc). */
-export function visiblePids(self: Process): number[] {
-  return visibleProcesses(self).map((p) => p.pid).sort((a, b) => a - b);
 }

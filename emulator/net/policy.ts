@@ -24,14 +24,12 @@ export interface NetPolicy {
 
 export const LOOPBACK_ONLY: NetPolicy = { exposeBinds: false, allowOutbound: false };
 
-const be16 = (b: Uint8Array, at: number): number => (b[at] << 8) | b[at + 1];
-
 export function family(addr: Uint8Array): number {
   if (addr.length < 2) throw new LinuxError(EINVAL, 'address too short');
   return addr[0] | (addr[1] << 8);
 }
 
-export function isLoopback4(addr: Uint8Array): boolean {
+function isLoopback4(addr: Uint8Array): boolean {
   return addr[4] === 127;
 }
 
@@ -118,9 +116,4 @@ export function destinationAddress(addr: Uint8Array, policy: NetPolicy, vfs: Vfs
     default:
       throw new LinuxError(EAFNOSUPPORT);
   }
-}
-
-/** Port of an inet address (for messages). */
-export function portOf(addr: Uint8Array): number {
-  return be16(addr, 2);
 }

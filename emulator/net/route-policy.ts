@@ -15,10 +15,9 @@ import type { Vfs } from '../files/vfs.js';
 
 export const SOCK_RAW = 3;
 const SOCK_PACKET = 10;
-export const AF_PACKET = 17;
+const AF_PACKET = 17;
 export const IPPROTO_IP = 0;
 export const IPPROTO_IPV6 = 41;
-export const IPPROTO_RAW = 255;
 
 // SOL_SOCKET
 const SO_BINDTODEVICE = 25;

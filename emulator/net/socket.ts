@@ -22,9 +22,8 @@ import { forgetFd } from '../host/fd-watch.js';
 import { forgetPollInterest } from '../host/poll-set.js';
 import type { SyscallContext } from '../syscalls/types.js';
 
-export const SOCK_STREAM = 1;
-export const SOCK_DGRAM = 2;
-export const SOCK_SEQPACKET = 5;
+const SOCK_STREAM = 1;
+const SOCK_DGRAM = 2;
 const SOCK_TYPE_MASK = 0xf;
 
 const SO_RCVTIMEO_OLD = 20;

@@ -17,7 +17,7 @@ export function withinAltStack(thread: Thread, sp: number): boolean {
 }
 
 /** on_sig_stack(): with SS_AUTODISARM the kernel never considers the thread on it. */
-export function onAltStack(thread: Thread, sp: number): boolean {
+function onAltStack(thread: Thread, sp: number): boolean {
   if ((thread.altStack.flags & SS_AUTODISARM) !== 0) return false;
   return withinAltStack(thread, sp);
 }

@@ -18,18 +18,18 @@ import type { Readiness } from '../kernel/wait.js';
 import type { Process } from '../process.js';
 import { SignalInfo, postSignal } from './post.js';
 
-export const SIGIO = 29;
+const SIGIO = 29;
 export const F_OWNER_TID = 0;
 export const F_OWNER_PID = 1;
 export const F_OWNER_PGRP = 2;
 
 // si_code of a SIGIO with its F_SETSIG signal, and the band each reports
-export const POLL_IN = 1;
-export const POLL_OUT = 2;
+const POLL_IN = 1;
+const POLL_OUT = 2;
 export const POLL_MSG = 3;
-export const POLL_ERR = 4;
-export const POLL_PRI = 5;
-export const POLL_HUP = 6;
+const POLL_ERR = 4;
+const POLL_PRI = 5;
+const POLL_HUP = 6;
 const EPOLLRDNORM = 0x40;
 const EPOLLRDBAND = 0x80;
 const EPOLLWRNORM = 0x100;

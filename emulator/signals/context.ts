@@ -29,7 +29,7 @@ const le = (value: number, size: number): Uint8Array => {
   return out;
 };
 
-export function readFpu(cpu: Cpu): FpuState {
+function readFpu(cpu: Cpu): FpuState {
   return {
     fcw: u16(cpu.readRegBytes(Reg.FPCW, 2)),
     fsw: u16(cpu.readRegBytes(Reg.FPSW, 2)),
@@ -45,7 +45,7 @@ export function readFpu(cpu: Cpu): FpuState {
   };
 }
 
-export function writeFpu(cpu: Cpu, f: FpuState): void {
+function writeFpu(cpu: Cpu, f: FpuState): void {
   // the status word carries TOP, which decides where ST(i) lands
   cpu.writeRegBytes(Reg.FPSW, le(f.fsw, 2));
   for (let i = 0; i < 8; i++) cpu.writeRegBytes(Reg.ST0 + i, f.st[i]);

@@ -175,7 +175,3 @@ function endResult(state: SignalAwareState): number {
     throw e;
   }
 }
-
-export function describeSignal(sig: number): string {
-  return signalName(sig);
-}

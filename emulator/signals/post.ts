@@ -16,8 +16,6 @@ export interface SignalInfo extends SiginfoFields {
 }
 
 export const SI_USER = 0;
-export const SI_KERNEL = 0x80;
-export const SI_TKILL = -6;
 
 /** Whether an action throws its signal away (SIG_IGN, or a default action that does nothing). */
 export function actionIgnores(action: SignalAction, sig: number): boolean {
@@ -29,7 +27,7 @@ export function actionIgnores(action: SignalAction, sig: number): boolean {
 }
 
 /** Whether a signal would be thrown away on arrival (ignored and not blocked). */
-export function isIgnored(proc: Process, thread: Thread, sig: number): boolean {
+function isIgnored(proc: Process, thread: Thread, sig: number): boolean {
   if ((thread.signalMask & sigbit(sig)) !== 0n) return false;
   if ((waitedSignals(thread) & sigbit(sig)) !== 0n) return false;
   return actionIgnores(proc.signalActions[sig], sig);

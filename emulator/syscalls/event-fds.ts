@@ -15,13 +15,13 @@ const EFD_NONBLOCK = 0o4000;
 const EFD_CLOEXEC = 0o2000000;
 const S_IFREG = 0o100000;
 
-export class EventFd extends HostObject {
+class EventFd extends HostObject {
   constructor(fd: number, flags: number) {
     super(fd, O_RDWR | (flags & O_NONBLOCK), 'anon_inode:[eventfd]', S_IFREG | 0o600);
   }
 }
 
-export class TimerFd extends HostObject {
+class TimerFd extends HostObject {
   constructor(fd: number, flags: number) {
     super(fd, O_RDWR | (flags & O_NONBLOCK), 'anon_inode:[timerfd]', S_IFREG | 0o600);
   }

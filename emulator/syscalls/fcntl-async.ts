@@ -26,10 +26,10 @@ const F_SETSIG = 10;
 const F_GETSIG = 11;
 const F_SETOWN_EX = 15;
 const F_GETOWN_EX = 16;
-export const FIOSETOWN = 0x8901;
-export const SIOCSPGRP = 0x8902;
-export const FIOGETOWN = 0x8903;
-export const SIOCGPGRP = 0x8904;
+const FIOSETOWN = 0x8901;
+const SIOCSPGRP = 0x8902;
+const FIOGETOWN = 0x8903;
+const SIOCGPGRP = 0x8904;
 
 /** Where `d` reports readiness if it can signal at all (sockets, pipes, FIFOs, terminals, inotify), else null. */
 function asyncSource(d: FileDescription): ReadySource | null {

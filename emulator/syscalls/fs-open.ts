@@ -9,7 +9,7 @@ import { pathArg } from '../files/lookup.js';
 import { row, SyscallContext, SyscallRow } from './types.js';
 
 /** Give `desc` the lowest free fd, or release it if there is none. */
-export function installFd(ctx: SyscallContext, desc: FileDescription, cloexec: boolean): number {
+function installFd(ctx: SyscallContext, desc: FileDescription, cloexec: boolean): number {
   const fd = ctx.proc.fds.allocate(desc, cloexec);
   if (fd < 0 && desc.refs === 0) desc.release();
   return fd;

@@ -17,7 +17,7 @@ import { row, SyscallContext, SyscallRow } from './types.js';
 
 const PIPEFS_MAGIC = 0x50495045n;
 
-export function statOf(r: Resolved): StatInfo {
+function statOf(r: Resolved): StatInfo {
   if (r.node?.kind === 'magic') return r.node.object.stat();
   if (r.node) return virtualStat(r.node);
   if (r.stat === null) throw new LinuxError(ENOENT, r.guest);

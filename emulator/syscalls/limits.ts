@@ -12,7 +12,7 @@ import { row, SyscallContext, SyscallRow } from './types.js';
 import type { Process } from '../process.js';
 import { processByAnyTid } from '../kernel/pids.js';
 
-export const RLIMIT_STACK = 3;
+const RLIMIT_STACK = 3;
 export const RLIMIT_NOFILE = 7;
 const RLIM_NLIMITS = 16;
 export const RLIM_INFINITY = HOST_RLIM_INFINITY;

@@ -28,7 +28,7 @@ function brk(ctx: SyscallContext, addr: number): number {
   return addr;
 }
 
-export function doMmap(ctx: SyscallContext, addr: number, length: number, prot: number, flags: number, fd: number, offset: number): number {
+function doMmap(ctx: SyscallContext, addr: number, length: number, prot: number, flags: number, fd: number, offset: number): number {
   const space = ctx.proc.space;
   if (length === 0) return -EINVAL;
   const mapType = flags & 0xf;

@@ -12,7 +12,7 @@ import { MSG_CTRUNC, guestControlMessages, toGuestControl, toHostControl } from 
 import { checkSendControl, checkSocketType, noteRefusal, PolicyRefusal } from '../net/route-policy.js';
 import { row, SyscallContext, SyscallResult, SyscallRow } from './types.js';
 
-export function socketOf(ctx: SyscallContext, fd: number): Socket | number {
+function socketOf(ctx: SyscallContext, fd: number): Socket | number {
   const d = ctx.proc.fds.get(fd | 0);
   if (!d) return -EBADF;
   return d instanceof Socket ? d : -ENOTSOCK;
@@ -24,7 +24,7 @@ function readAddress(ctx: SyscallContext, addr: number, len: number): Uint8Array
 }
 
 /** Copy a socket address out to the guest (truncated to its buffer), with the full length. */
-export function writeAddress(ctx: SyscallContext, addr: number, lenPtr: number, value: Uint8Array): number {
+function writeAddress(ctx: SyscallContext, addr: number, lenPtr: number, value: Uint8Array): number {
   if (addr === 0 || lenPtr === 0) return 0;
   const room = ctx.mem.i32(lenPtr);
   if (room < 0) return -EINVAL;

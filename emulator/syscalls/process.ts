@@ -1,6 +1,6 @@
 // Process and thread identity, exit, uname, thread-local storage.
 import os from 'node:os';
-import { EBADF, ECHILD, EFAULT, EINVAL, ENOSYS, ESRCH, LinuxError } from '../abi/errno.js';
+import { EBADF, ECHILD, EINVAL, ENOSYS, ESRCH } from '../abi/errno.js';
 import { descriptorFor, TLS_COUNT, TLS_FIRST, UserDesc } from '../engine/descriptors.js';
 import { guestThread, processByAnyTid, processGroupOf, sessionOf } from '../kernel/pids.js';
 import { row, SyscallContext, SyscallRow } from './types.js';
@@ -196,7 +196,3 @@ export const processRows: SyscallRow[] = [
     return old;
   }),
 ];
-
-export function checkPointer(p: number): void {
-  if (p === 0) throw new LinuxError(EFAULT);
-}

@@ -14,7 +14,7 @@ const STRING_LIMIT = 32;
 const ESCAPES: Record<number, string> = { 0x09: '\\t', 0x0a: '\\n', 0x0b: '\\v', 0x0c: '\\f', 0x0d: '\\r', 0x22: '\\"', 0x5c: '\\\\' };
 
 /** A C string literal as strace writes it: octal escapes, three digits when a digit follows. */
-export function quote(bytes: Uint8Array, limit = STRING_LIMIT): string {
+function quote(bytes: Uint8Array, limit = STRING_LIMIT): string {
   let s = '"';
   const n = Math.min(bytes.length, limit);
   for (let i = 0; i < n; i++) {
@@ -118,9 +118,4 @@ export function formatResult(ctx: SyscallContext, row: SyscallRow, args: readonl
     return `${result}` + safe(() => ` ${quote(ctx.mem.readable(args[outIndex], Math.min(result, STRING_LIMIT + 1)))}`, '');
   }
   return row.hexResult ? hex(result) : String(result);
-}
-
-/** The whole line for a completed syscall, as strace prints it. */
-export function formatLine(ctx: SyscallContext, row: SyscallRow, args: readonly number[], result: number): string {
-  return `${formatCall(ctx, row, args, result)} = ${formatResult(ctx, row, args, result, true)}`;
 }

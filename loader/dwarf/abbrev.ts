@@ -10,7 +10,7 @@ export interface AttributeSpec {
   implicit?: number | bigint;
 }
 
-export interface Abbrev {
+interface Abbrev {
   code: number;
   tag: number;
   children: boolean;

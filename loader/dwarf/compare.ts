@@ -5,7 +5,7 @@
 import { declaration } from './c-decl.js';
 import { DwarfType, isFloat, resolved } from './types.js';
 
-export type DifferenceKind = 'kind' | 'size' | 'member' | 'offset' | 'bit-field' | 'count' | 'encoding' | 'enumerator' | 'parameters';
+type DifferenceKind = 'kind' | 'size' | 'member' | 'offset' | 'bit-field' | 'count' | 'encoding' | 'enumerator' | 'parameters';
 
 export interface LayoutDifference {
   /** A C-like path from the compared type to where they differ: "", ".flags", "->next.fd", "[0]", "(param 2)". */

@@ -32,7 +32,7 @@ export function attributes(die: Die): Attribute[] {
 }
 
 /** The forms whose value is an offset of a DIE. */
-export const REFERENCE_FORMS: ReadonlySet<number> = new Set([FORM.ref1, FORM.ref2, FORM.ref4, FORM.ref8, FORM.ref_udata, FORM.ref_addr]);
+const REFERENCE_FORMS: ReadonlySet<number> = new Set([FORM.ref1, FORM.ref2, FORM.ref4, FORM.ref8, FORM.ref_udata, FORM.ref_addr]);
 /** The forms of class constant. */
 export const CONSTANT_FORMS: ReadonlySet<number> = new Set([FORM.data1, FORM.data2, FORM.data4, FORM.data8, FORM.sdata, FORM.udata, FORM.implicit_const]);
 
@@ -46,10 +46,6 @@ function value(die: Die, at: number): AttrValue | undefined {
   const specs = die.specs;
   for (let i = 0; i < specs.length; i++) if (specs[i].at === at) return die.values[i];
   return undefined;
-}
-
-export function has(die: Die, at: number): boolean {
-  return die.specs.some((s) => s.at === at);
 }
 
 export function str(die: Die, at: number): string | undefined {

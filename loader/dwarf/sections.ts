@@ -7,13 +7,13 @@ import type { ElfFile } from '../elf/elf-file.js';
 import { SHT_NOBITS } from '../elf/constants.js';
 import { DwarfError } from './errors.js';
 
-export const SHF_COMPRESSED = 0x800;
-export const ELFCOMPRESS_ZLIB = 1;
-export const ELFCOMPRESS_ZSTD = 2;
+const SHF_COMPRESSED = 0x800;
+const ELFCOMPRESS_ZLIB = 1;
+const ELFCOMPRESS_ZSTD = 2;
 /** Elf32_Chdr: ch_type, ch_size, ch_addralign. */
 const CHDR32_SIZE = 12;
 /** No debug section of a real program comes near this; a forged size cannot make the host allocate more. */
-export const MAX_DEBUG_SECTION = 1 << 30;
+const MAX_DEBUG_SECTION = 1 << 30;
 
 /** The sections this reader uses, by their name without the `.dwo` suffix. */
 export const DEBUG_SECTION_NAMES = [

@@ -242,5 +242,4 @@ export function resolved(t: DwarfType): DwarfType {
   return x;
 }
 
-export const isAggregate = (t: DwarfType): boolean => t.kind === 'struct' || t.kind === 'union' || t.kind === 'class';
 export const isFloat = (t: DwarfType): boolean => t.kind === 'base' && (t.encoding === ATE.float || t.encoding === ATE.complex_float);

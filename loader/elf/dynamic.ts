@@ -4,7 +4,7 @@ import { ElfFile, fileRangeOf } from './elf-file.js';
 import { StringTable } from './strings.js';
 import { DT_NEEDED, DT_NULL, DT_SONAME, DT_STRSZ, DT_STRTAB, PT_DYNAMIC } from './constants.js';
 
-export interface DynamicEntry {
+interface DynamicEntry {
   tag: number;
   value: number;
 }

@@ -3,7 +3,7 @@ import { ElfError } from './errors.js';
 import { ElfFile } from './elf-file.js';
 import { NT_GNU_BUILD_ID, PT_NOTE, SHT_NOTE } from './constants.js';
 
-export interface ElfNote {
+interface ElfNote {
   name: string;
   type: number;
   desc: Uint8Array;
@@ -13,7 +13,7 @@ const NOTE_HEADER = 12;
 const align4 = (n: number): number => Math.ceil(n / 4) * 4;
 
 /** Notes of the PT_NOTE segments, or of the SHT_NOTE sections when there are none. */
-export function readNotes(elf: ElfFile): ElfNote[] {
+function readNotes(elf: ElfFile): ElfNote[] {
   const r = elf.reader;
   let ranges = elf.segments.filter((s) => s.type === PT_NOTE).map((s) => ({ start: s.offset, size: s.filesz, what: 'PT_NOTE' }));
   if (ranges.length === 0) {

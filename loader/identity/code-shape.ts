@@ -66,7 +66,7 @@ export function instructionMasks(code: Uint8Array, ranges: readonly (readonly [n
 const RELATIVE = /^(j[a-z]+|call|loop[a-z]*)$/;
 
 /** The tokens of a function's code, or null when its instructions do not line up with the masks. */
-export function codeTokens(code: Uint8Array, masks: readonly InstructionMask[]): string[] | null {
+function codeTokens(code: Uint8Array, masks: readonly InstructionMask[]): string[] | null {
   const insns = decode(code)!;
   const byInsn = new Map<number, [number, number][]>();
   for (const [k, from, n] of masks) {

@@ -63,7 +63,7 @@ const MORE_NAMES: Record<number, string> = {
   33: 'R_386_TLS_IE_32', 34: 'R_386_TLS_LE_32',
 };
 
-export function relocationName(type: number): string {
+function relocationName(type: number): string {
   return RELOC_NAMES[type] ?? MORE_NAMES[type] ?? `relocation type ${type}`;
 }
 

@@ -55,7 +55,7 @@ export interface Resolution {
 }
 
 /** dsu.old.NAME or dsu.old.FILE:NAME; FILE may hold dots, NAME (a symbol) holds no colon. */
-export function parseOldName(name: string): { file: string | null; symbol: string } | null {
+function parseOldName(name: string): { file: string | null; symbol: string } | null {
   if (!name.startsWith(OLD_PREFIX)) return null;
   const rest = name.slice(OLD_PREFIX.length);
   const colon = rest.lastIndexOf(':');

@@ -14,7 +14,7 @@ import { SymbolVersions, dynamicStringTable, readVersions } from './versions.js'
 import { RelocationTables, readRelocationTables } from './dynamic-relocations.js';
 import { DynamicSymbol, readDynamicSymbols } from './dynamic-symbols.js';
 
-export const PAGE = 4096;
+const PAGE = 4096;
 export const pageDown = (a: number): number => a - (a % PAGE);
 export const pageUp = (a: number): number => Math.ceil(a / PAGE) * PAGE;
 

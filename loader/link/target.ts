@@ -25,7 +25,7 @@ export interface LinkMemory {
 }
 
 /** Where linked objects are registered (the patcher's program model keeps the list). */
-export interface LinkRegistry {
+interface LinkRegistry {
   add(module: RuntimeModule): void;
   /** False when `module` was not registered. */
   remove(module: RuntimeModule): boolean;

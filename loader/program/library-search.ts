@@ -13,12 +13,12 @@ import { DT_STRSZ, DT_STRTAB } from '../elf/constants.js';
 import { ModuleKind } from './runtime-module.js';
 
 /** Where Debian and other distributions keep i386 libraries (multiarch, biarch, then plain). */
-export const STANDARD_LIBRARY_DIRS = ['/lib/i386-linux-gnu', '/usr/lib/i386-linux-gnu', '/lib32', '/usr/lib32', '/lib', '/usr/lib'];
+const STANDARD_LIBRARY_DIRS = ['/lib/i386-linux-gnu', '/usr/lib/i386-linux-gnu', '/lib32', '/usr/lib32', '/lib', '/usr/lib'];
 
 /** Reads a file of the program's file system, or returns null when it is missing or unreadable. */
 export type ProgramFileReader = (guestPath: string) => Uint8Array | null;
 
-export interface FoundObject {
+interface FoundObject {
   path: string;
   elf: ElfFile;
   kind: Exclude<ModuleKind, 'linked'>;
@@ -26,7 +26,7 @@ export interface FoundObject {
   soname: string;
 }
 
-export interface MissingObject {
+interface MissingObject {
   name: string;
   neededBy: string;
 }

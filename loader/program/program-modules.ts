@@ -16,7 +16,7 @@ import { LinkMapEntry, debugPointer, readLinkMap } from './link-map.js';
 import { DYN_ENTRY_SIZE } from './link-map-abi.js';
 
 /** An object the loader mapped itself: the executable or its interpreter. */
-export interface LoadedObject {
+interface LoadedObject {
   /** Guest path (the executable's as /proc/self/exe names it). */
   path: string;
   elf: ElfFile;
@@ -36,7 +36,7 @@ export interface ProgramView {
 }
 
 /** A link_map entry with no usable file behind it. */
-export interface SkippedObject {
+interface SkippedObject {
   name: string;
   base: number;
   reason: string;
@@ -50,7 +50,7 @@ export interface ProgramModules {
 }
 
 /** Run-time address of an object's dynamic section, or 0 when it has none. */
-export function dynamicAddress(elf: ElfFile, bias: number): number {
+function dynamicAddress(elf: ElfFile, bias: number): number {
   const d = readDynamic(elf);
   return d ? (d.vaddr + bias) >>> 0 : 0;
 }

@@ -10,7 +10,7 @@ import type { ElfFile } from '../elf/elf-file.js';
 import { readDynamic } from '../elf/dynamic.js';
 import { R_386_COPY, R_386_IRELATIVE } from '../elf/constants.js';
 
-export interface SegmentRow {
+interface SegmentRow {
   start: string;
   end: string;
   /** What the file asks for (p_flags). */

@@ -6,20 +6,19 @@ import { ElfError } from '../elf/errors.js';
 // DW_EH_PE_* pointer encodings (LSB Core, "DWARF Extensions").
 export const DW_EH_PE_omit = 0xff;
 export const DW_EH_PE_absptr = 0x00;
-export const DW_EH_PE_uleb128 = 0x01;
-export const DW_EH_PE_udata2 = 0x02;
-export const DW_EH_PE_udata4 = 0x03;
-export const DW_EH_PE_udata8 = 0x04;
-export const DW_EH_PE_sleb128 = 0x09;
-export const DW_EH_PE_sdata2 = 0x0a;
-export const DW_EH_PE_sdata4 = 0x0b;
-export const DW_EH_PE_sdata8 = 0x0c;
-export const DW_EH_PE_pcrel = 0x10;
-export const DW_EH_PE_textrel = 0x20;
-export const DW_EH_PE_datarel = 0x30;
-export const DW_EH_PE_funcrel = 0x40;
-export const DW_EH_PE_aligned = 0x50;
-export const DW_EH_PE_indirect = 0x80;
+const DW_EH_PE_uleb128 = 0x01;
+const DW_EH_PE_udata2 = 0x02;
+const DW_EH_PE_udata4 = 0x03;
+const DW_EH_PE_udata8 = 0x04;
+const DW_EH_PE_sleb128 = 0x09;
+const DW_EH_PE_sdata2 = 0x0a;
+const DW_EH_PE_sdata4 = 0x0b;
+const DW_EH_PE_sdata8 = 0x0c;
+const DW_EH_PE_pcrel = 0x10;
+const DW_EH_PE_textrel = 0x20;
+const DW_EH_PE_datarel = 0x30;
+const DW_EH_PE_funcrel = 0x40;
+const DW_EH_PE_aligned = 0x50;
 
 /** Bases that relative pointer encodings add to. */
 export interface PointerBases {

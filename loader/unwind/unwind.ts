@@ -25,7 +25,7 @@ export interface Registers {
 /** A 32-bit little-endian read of the target's memory, or null when unreadable. */
 export type ReadU32 = (address: number) => number | null;
 
-export type FrameSource =
+type FrameSource =
   /** Frame 0: the registers themselves. */
   | 'registers'
   /** From the callee's CFI. */

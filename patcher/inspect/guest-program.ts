@@ -13,7 +13,7 @@ import type { RuntimeModule } from '../../loader/program/runtime-module.js';
 
 const SPACE_END = 2 ** 32;
 
-export function guestProgramMemory(proc: Process): ProgramMemory {
+function guestProgramMemory(proc: Process): ProgramMemory {
   const space = proc.space;
   const { bytes, view } = space.memory;
   return {

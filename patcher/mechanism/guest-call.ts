@@ -16,7 +16,7 @@ export type CallOutcome =
  * the program's own and its TLS the first one set up), else the first
  * thread still running.
  */
-export function callThread(session: Session): Thread {
+function callThread(session: Session): Thread {
   const live = session.proc.threads.filter((t) => t.state !== 'exited');
   if (live.length === 0) throw new Error('the program has no thread left to run a call');
   return live.includes(session.proc.mainThread) ? session.proc.mainThread : live[0];

@@ -7,19 +7,12 @@ import type { UndoLog } from './undo-log.js';
 
 export const JMP_SIZE = 5;
 
-export function encodeJump(from: number, to: number): Uint8Array {
+function encodeJump(from: number, to: number): Uint8Array {
   const rel = (to - (from + JMP_SIZE)) | 0;
   const b = new Uint8Array(JMP_SIZE);
   b[0] = 0xe9;
   new DataView(b.buffer).setInt32(1, rel, true);
   return b;
-}
-
-/** Where an existing `jmp rel32` at `at` goes, or null when there is none. */
-export function jumpTarget(proc: Process, at: number): number | null {
-  const bytes = proc.space.memory.bytes;
-  if (bytes[at] !== 0xe9) return null;
-  return (at + JMP_SIZE + proc.space.memory.view.getInt32(at + 1, true)) >>> 0;
 }
 
 const PAGE = 4096;
@@ -50,8 +43,4 @@ export function writeJumps(proc: Process, jumps: ReadonlyMap<number, number>, lo
     for (const [from, original] of saved) bytes.set(original, from);
     invalidatePages(proc, saved.map(([from]) => from));
   });
-}
-
-export function writeJump(proc: Process, from: number, to: number, log: UndoLog): void {
-  writeJumps(proc, new Map([[from, to]]), log);
 }

@@ -40,7 +40,7 @@ function keptObject(dir: string, source: string): string {
   return path.join(objects, `${stem}-${process.pid}-${crypto.randomBytes(4).toString('hex')}.o`);
 }
 
-export function wrapperMain(argv: string[]): number {
+function wrapperMain(argv: string[]): number {
   const cc = process.env[ENV_REAL_CC];
   const dir = process.env[ENV_DIR];
   if (!cc || !dir) {

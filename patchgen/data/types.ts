@@ -48,7 +48,7 @@ export class BuildDebug {
 }
 
 /** "->hits: no such member -> unsigned long, offset 20" */
-export function describeDifference(d: LayoutDifference): string {
+function describeDifference(d: LayoutDifference): string {
   const where = d.path === '' ? '' : `${d.path}: `;
   return `${where}${d.a} -> ${d.b}`;
 }

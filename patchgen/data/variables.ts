@@ -36,23 +36,6 @@ export interface NewVariableNeedingValue {
   setBy: string[];
 }
 
-/** Variables whose size changed between the builds (the debug-information pass adds type changes at the same size). */
-export function resizedVariables(units: readonly UnitPair[]): VariableChange[] {
-  const out: VariableChange[] = [];
-  for (const u of units) {
-    for (const item of u.newItems) {
-      if (item.kind !== 'variable') continue;
-      const old = u.correlation.toOld.get(item);
-      if (!old || old.symbol.size === item.symbol.size) continue;
-      out.push({
-        unit: u.key, name: old.name, local: old.local, oldSize: old.symbol.size, newSize: item.symbol.size, item,
-        type: null, difference: `${old.symbol.size} -> ${item.symbol.size} bytes`, storage: true, converted: false, stillUsedBy: [],
-      });
-    }
-  }
-  return out;
-}
-
 /**
  * Functions of the old build that refer to an old variable (in its unit, or
  * by name from another for a global) and are not replaced (`replaced`:

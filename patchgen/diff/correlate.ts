@@ -47,4 +47,3 @@ export function correlate(oldItems: readonly Item[], newItems: readonly Item[]):
   return { toOld, toNew };
 }
 
-export type { ItemKind };

@@ -17,7 +17,7 @@ export interface Item {
 }
 
 /** Symbols the compiler makes for itself: never items of the program. */
-export function compilerInternal(name: string): boolean {
+function compilerInternal(name: string): boolean {
   return name === '' || name.startsWith('.L') || name.startsWith('__x86.get_pc_thunk') || name === '_GLOBAL_OFFSET_TABLE_';
 }
 
@@ -55,9 +55,4 @@ export function unitItems(obj: RelocatableObject): Item[] {
     }
   }
   return out;
-}
-
-/** The item a section holds (its first named definition), or null for anonymous data (strings, jump tables, literals). */
-export function ownerOf(section: ObjSection, items: ReadonlyMap<ObjSection, Item[]>): Item | null {
-  return items.get(section)?.[0] ?? null;
 }

@@ -91,4 +91,3 @@ export function removedItems(unit: UnitPair): Item[] {
   return unit.oldItems.filter((o) => !unit.correlation.toNew.has(o));
 }
 
-export type { ItemState };

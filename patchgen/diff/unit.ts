@@ -6,7 +6,7 @@ import { Correlation, correlate } from './correlate.js';
 import { SectionComparer } from './compare.js';
 import type { UnitView } from './targets.js';
 
-export type ItemStatus = 'same' | 'changed' | 'new';
+type ItemStatus = 'same' | 'changed' | 'new';
 
 export interface ItemState {
   item: Item;
@@ -31,7 +31,7 @@ export interface UnitPair {
   states: Map<Item, ItemState>;
 }
 
-export function viewOf(object: RelocatableObject): { view: UnitView; items: Item[] } {
+function viewOf(object: RelocatableObject): { view: UnitView; items: Item[] } {
   const items = unitItems(object);
   const bySection = new Map<ObjSection, Item[]>();
   for (const i of items) bySection.set(i.section, [...(bySection.get(i.section) ?? []), i]);

@@ -18,9 +18,6 @@ export const SHF_MERGE = 0x10;
 export const SHF_STRINGS = 0x20;
 export const SHF_INFO_LINK = 0x40;
 export const SHF_GROUP = 0x200;
-export const SHT_GROUP = 17;
-export const SHT_INIT_ARRAY = 14;
-export const SHT_FINI_ARRAY = 15;
 
 export interface ObjReloc {
   /** Offset of the relocated field in its section. */
@@ -122,7 +119,7 @@ function alignOf(elf: ReturnType<typeof parseElf>, index: number): number {
   return elf.reader.u32(shoff + index * 40 + 32, 'sh_addralign');
 }
 
-export function readField(data: Uint8Array, offset: number, size: number): number {
+function readField(data: Uint8Array, offset: number, size: number): number {
   const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
   if (size === 4) return view.getInt32(offset, true);
   if (size === 2) return view.getInt16(offset, true);

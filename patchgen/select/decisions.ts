@@ -1,7 +1,7 @@
 // Every decision the generator makes about a definition, as the report
 // lists them: replaced (and why), added, copied in (and why), bound to the
 // running program, left out (and what will not take effect).
-export interface Replaced {
+interface Replaced {
   unit: string;
   /** The name in the running program (the old build's, for a renumbered clone). */
   name: string;
@@ -11,7 +11,7 @@ export interface Replaced {
   reasons: string[];
 }
 
-export interface Added {
+interface Added {
   unit: string;
   name: string;
   kind: 'function' | 'variable' | 'constant';
@@ -19,14 +19,14 @@ export interface Added {
   size: number;
 }
 
-export interface CopiedIn {
+interface CopiedIn {
   unit: string;
   name: string;
   kind: 'function' | 'variable' | 'constant';
   why: string;
 }
 
-export interface Bound {
+interface Bound {
   unit: string;
   name: string;
   kind: 'function' | 'variable' | 'constant';
@@ -34,7 +34,7 @@ export interface Bound {
   as: string;
 }
 
-export interface LeftOut {
+interface LeftOut {
   unit: string;
   name: string;
   reasons: string[];

@@ -26,14 +26,14 @@ export interface KernelFigures {
   peakRssKiB: Record<string, number>;
 }
 
-export interface Ratios {
+interface Ratios {
   dsuOverNative: number;
   dsuOverQemu: number;
   netDsuOverNative: number;
   netDsuOverQemu: number;
 }
 
-export interface SyscallFigures {
+interface SyscallFigures {
   sizes: ReturnType<typeof syscallSizes>;
   /** Per runner: ns per loop iteration with the call and without it, and their difference. */
   perRunner: Record<string, { loopWithCallNs: number; emptyLoopNs: number; perSyscallNs: number; perSyscallCpuNs: number }>;
@@ -41,7 +41,7 @@ export interface SyscallFigures {
   cpuDsuOverQemu: number;
 }
 
-export interface Target {
+interface Target {
   name: string;
   limit: number;
   measured: number;

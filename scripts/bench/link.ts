@@ -14,7 +14,6 @@ import { summarize, Summary } from './stats.js';
 import { formatTable, ms, plusMinus } from './table.js';
 import { startSession, Session } from '../../emulator/launch.js';
 import { createLogger } from '../../emulator/log.js';
-import { parseElf } from '../../loader/elf/elf-file.js';
 import { staticSymbols } from '../../loader/elf/symbols.js';
 import { ModuleCache } from '../../loader/symbols/modules.js';
 import { programModules } from '../../loader/program/program-modules.js';

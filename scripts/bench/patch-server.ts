@@ -25,7 +25,7 @@ export function track(child: ChildProcess): void {
   child.once('exit', () => children.delete(child));
 }
 
-export function killChildren(): void {
+function killChildren(): void {
   for (const c of children) c.kill('SIGKILL');
   children.clear();
 }
@@ -74,7 +74,7 @@ export interface KvServer {
   stop(): Promise<string>;
 }
 
-export function rssKiB(pid: number): number {
+function rssKiB(pid: number): number {
   try {
     const m = /^VmRSS:\s+(\d+) kB$/m.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
     return m ? Number(m[1]) : NaN;
@@ -85,7 +85,7 @@ export function rssKiB(pid: number): number {
 
 const CLOCK_TICKS = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
 
-export function cpuMs(pid: number): number {
+function cpuMs(pid: number): number {
   try {
     // fields after the parenthesised command name; utime and stime are fields 14 and 15
     const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');

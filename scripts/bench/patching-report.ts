@@ -87,7 +87,7 @@ const PAUSE_P99_TARGET_MS = 5;
 const THROUGHPUT_TOLERANCE = 0.01;
 
 /** Nearest-rank percentile: the smallest value with at least p of the values at or below it. */
-export function percentile(values: readonly number[], p: number): number {
+function percentile(values: readonly number[], p: number): number {
   if (values.length === 0) return NaN;
   const s = [...values].sort((a, b) => a - b);
   return s[Math.max(0, Math.ceil(p * s.length) - 1)];

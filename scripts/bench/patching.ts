@@ -39,7 +39,7 @@ const STALL_PATCHES = 20;
 const STALL_GAP_MS = 250;
 const REQUESTS = 100_000;
 
-export const patchFile = (size: Size): string => path.join(SAMPLES, 'bench-patches', `kvstore-v1-fn${size}.so`);
+const patchFile = (size: Size): string => path.join(SAMPLES, 'bench-patches', `kvstore-v1-fn${size}.so`);
 
 function sample(r: PatchReport, roundTripMs: number, index: number): PatchSample {
   return {

@@ -11,7 +11,7 @@ function firstLine(cmd: string, args: string[]): string | null {
   return r.status === 0 ? r.stdout.trim().split('\n')[0] : null;
 }
 
-export function environment(): Record<string, unknown> {
+function environment(): Record<string, unknown> {
   return {
     hostname: os.hostname(),
     cpu: os.cpus()[0]?.model ?? 'unknown',
@@ -29,7 +29,7 @@ export function environment(): Record<string, unknown> {
 }
 
 /** A file-name-safe local timestamp: 2024-05-01T13-45-07. */
-export function stamp(d = new Date()): string {
+function stamp(d = new Date()): string {
   const p = (n: number): string => String(n).padStart(2, '0');
   return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}-${p(d.getMinutes())}-${p(d.getSeconds())}`;
 }

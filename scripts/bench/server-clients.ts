@@ -65,7 +65,7 @@ export interface RedisBenchmarkOptions {
  * "test","rps","avg_latency_ms","min_latency_ms","p50_latency_ms",...
  * then one line per test.
  */
-export function parseRedisCsv(stdout: string): Map<string, Record<string, number>> {
+function parseRedisCsv(stdout: string): Map<string, Record<string, number>> {
   const rows = stdout.trim().split('\n').map((l) => l.trim()).filter((l) => l.startsWith('"'));
   const cells = (l: string): string[] => l.split(',').map((c) => c.replace(/^"|"$/g, ''));
   const out = new Map<string, Record<string, number>>();
@@ -110,7 +110,7 @@ function wrkDuration(text: string): number {
 }
 
 /** What `wrk --latency` prints: requests, Requests/sec, the latency distribution, errors. */
-export function parseWrk(stdout: string): { rps: number; p50Ms: number; p99Ms: number; requests: number; non2xx: number; socketErrors: number } {
+function parseWrk(stdout: string): { rps: number; p50Ms: number; p99Ms: number; requests: number; non2xx: number; socketErrors: number } {
   const num = (re: RegExp): number => {
     const m = re.exec(stdout);
     return m ? Number(m[1]) : NaN;

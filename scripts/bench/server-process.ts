@@ -12,7 +12,7 @@ import { REPO } from './paths.js';
 import { DsuStats, Runner } from './runners.js';
 
 /** `dsu run --stats FILE --profile`: where the host's time went. */
-export interface DsuProfile {
+interface DsuProfile {
   /** Inside the engine minus the syscall handlers (wall time of cpu.start). */
   guestMs: number;
   /** In syscall handlers, the host's own system calls included. */

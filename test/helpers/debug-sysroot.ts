@@ -4,7 +4,7 @@ import path from 'node:path';
 import fs from 'node:fs';
 import { BUILD } from './run.js';
 
-export const DEBUG_SYSROOT = path.join(BUILD, 'sysroot-i386');
+const DEBUG_SYSROOT = path.join(BUILD, 'sysroot-i386');
 
 /** The libc debug file, found by the build ID recorded at set-up (empty when the sysroot is missing). */
 export const LIBC_DEBUG = ((): string => {

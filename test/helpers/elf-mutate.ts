@@ -57,10 +57,10 @@ export interface Mutant {
   mustReject?: string;
 }
 
-export type Family = 'truncate' | 'header' | 'phdr' | 'shdr' | 'link' | 'strings' | 'symbols' | 'dynamic' | 'relocations' | 'notes' | 'flip';
+type Family = 'truncate' | 'header' | 'phdr' | 'shdr' | 'link' | 'strings' | 'symbols' | 'dynamic' | 'relocations' | 'notes' | 'flip';
 
 // Field offsets (System V gABI, ELF32).
-export const EHDR = {
+const EHDR = {
   class: 4, data: 5, version: 6, type: 16, machine: 18, entry: 24, phoff: 28, shoff: 32,
   ehsize: 40, phentsize: 42, phnum: 44, shentsize: 46, shnum: 48, shstrndx: 50, size: 52,
 } as const;
@@ -87,7 +87,7 @@ const DT_STRTAB = 5;
 const DT_STRSZ = 10;
 const DT_DEBUG = 21;
 
-export interface ProgramHeader {
+interface ProgramHeader {
   index: number;
   /** File offset of the header itself. */
   at: number;
@@ -98,7 +98,7 @@ export interface ProgramHeader {
   memsz: number;
 }
 
-export interface SectionHeader {
+interface SectionHeader {
   index: number;
   at: number;
   name: string;

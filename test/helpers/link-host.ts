@@ -17,7 +17,7 @@ import { LinkCache, LinkOptions, LinkTarget } from '../../loader/link/index.js';
 import { guestLinkTarget } from '../../patcher/guest-link-target.js';
 import { BUILD, REPO } from './run.js';
 
-export const LINKTEST = path.join(BUILD, 'linktest');
+const LINKTEST = path.join(BUILD, 'linktest');
 export const HOST = path.join(LINKTEST, 'host');
 export const HOST_STATIC = path.join(LINKTEST, 'host.static');
 
@@ -192,4 +192,3 @@ export async function startLinkHost(program = HOST): Promise<LinkHost> {
   };
 }
 
-export type { LinkOptions };

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { BUILD, REPO } from './run.js';
 
-export const CASES_DIR = path.join(REPO, 'c-samples', 'patches');
+const CASES_DIR = path.join(REPO, 'c-samples', 'patches');
 export const PATCH = (name: string): string => path.join(BUILD, 'patches', `${name}.so`);
 
 export interface PatchCase {
@@ -18,7 +18,7 @@ export interface PatchCase {
 }
 
 /** Reads one case.txt ("key: value" lines); throws naming the file and the field when something is missing. */
-export function readCase(name: string): PatchCase {
+function readCase(name: string): PatchCase {
   const file = path.join(CASES_DIR, name, 'case.txt');
   const fields = new Map<string, string>();
   for (const line of fs.readFileSync(file, 'utf8').split('\n')) {

@@ -54,7 +54,7 @@ export interface BenchRun {
 }
 
 export const BENCH_REQUESTS = 20_000;
-export const BENCH_TESTS = ['SET', 'GET', 'INCR'];
+const BENCH_TESTS = ['SET', 'GET', 'INCR'];
 
 /**
  * One redis-benchmark run of SET, GET and INCR with 50 connections, keys
@@ -88,7 +88,7 @@ export interface AbRun {
   non2xx: number;
 }
 
-export const AB_REQUESTS = 2_000;
+const AB_REQUESTS = 2_000;
 
 /** One `ab -k` run of AB_REQUESTS requests for `target` with 20 connections. */
 export async function abRun(port: number, target: string): Promise<AbRun> {

@@ -218,7 +218,7 @@ export async function controlOk<T>(socket: string, cmd: string, args: Record<str
   return r.result;
 }
 
-export interface ModuleRow {
+interface ModuleRow {
   name: string;
   path: string;
   kind: string;

@@ -4,11 +4,11 @@
 import { Conversation } from './servers.js';
 import { decode, encode, type Reply } from '../../scripts/bench/resp-codec.js';
 
-export { decode, encode, RespError } from '../../scripts/bench/resp-codec.js';
+export { RespError } from '../../scripts/bench/resp-codec.js';
 export type { Reply } from '../../scripts/bench/resp-codec.js';
 
 /** Decodes every complete reply in buf. */
-export function decodeAll(buf: Buffer): { replies: Reply[]; rest: number } {
+function decodeAll(buf: Buffer): { replies: Reply[]; rest: number } {
   const replies: Reply[] = [];
   let at = 0;
   for (;;) {

@@ -84,7 +84,7 @@ export interface Server {
  * Starts a server from its full command and resolves once it printed
  * "listening on port N". The caller puts the port into the command.
  */
-export function startServer(argv: string[], port: number, timeoutMs = 10_000): Promise<Server> {
+function startServer(argv: string[], port: number, timeoutMs = 10_000): Promise<Server> {
   const proc = spawn(argv[0], argv.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
@@ -161,7 +161,7 @@ export function sleep(ms: number): Promise<void> {
 }
 
 /** Opens a TCP connection to the server. */
-export function connect(port: number): Promise<net.Socket> {
+function connect(port: number): Promise<net.Socket> {
   return new Promise((resolve, reject) => {
     const s = net.connect({ port, host: '127.0.0.1' });
     s.once('connect', () => {

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { Conversation, exec, HTTPD, launch, Launcher, Server, sleep } from '../helpers/servers.js';
 
 /** A served directory with known files, and a secret just outside it. */
-export function makeSite(): { root: string; www: string; files: Record<string, Buffer> } {
+function makeSite(): { root: string; www: string; files: Record<string, Buffer> } {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'dsu-httpd-'));
   const www = path.join(root, 'www');
   const files: Record<string, Buffer> = {
@@ -33,7 +33,7 @@ export function makeSite(): { root: string; www: string; files: Record<string, B
 }
 
 /** The exact head the server sends (header order included). */
-export function head(status: string, type: string, length: number, keepAlive: boolean, extra = ''): string {
+function head(status: string, type: string, length: number, keepAlive: boolean, extra = ''): string {
   return (
     `HTTP/1.1 ${status}\r\nContent-Type: ${type}\r\nContent-Length: ${length}\r\n${extra}` +
     `Connection: ${keepAlive ? 'keep-alive' : 'close'}\r\n\r\n`

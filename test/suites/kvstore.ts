@@ -7,7 +7,7 @@ import { Conversation, exec, KVSTORE, launch, Launcher, Server, sleep } from '..
 import { RespClient, RespError } from '../helpers/resp.js';
 
 /** One redis-cli invocation; --no-raw shows the reply's type. */
-export async function cli(port: number, ...args: string[]): Promise<string> {
+async function cli(port: number, ...args: string[]): Promise<string> {
   const r = await exec('redis-cli', ['--no-raw', '-p', String(port), ...args]);
   if (r.status !== 0) throw new Error(`redis-cli ${args.join(' ')}: exit ${r.status}: ${r.stderr}`);
   return r.stdout.replace(/\n$/, '');
