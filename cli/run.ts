@@ -18,7 +18,7 @@ export const RUN_USAGE = `usage: dsu run [OPTIONS] PROGRAM [ARGS...]
                  the directory dsu is started in
   --env K=V      add or override an environment variable
   --strace       print every system call with its arguments and result
-  --stats FILE   write run statistics (slices, syscalls, CPU time, peak RSS) as JSON to FILE
+  --stats FILE   write run statistics (slices, syscalls, threads, CPU time, peak RSS) as JSON to FILE
   --net-expose   serve the program's listening sockets on the addresses it binds
                  (by default every bind, 0.0.0.0 included, is served on loopback only)
   --net-outbound allow connections to non-loopback addresses (default: loopback only)

@@ -14,7 +14,7 @@ import { allSyscallRows } from './syscalls/table.js';
 import { Runner } from './runner.js';
 import { createLogger, Logger } from './log.js';
 import { handleFault, deliverSignals } from './signals/delivery.js';
-import { hasDeliverable, pendingSet, waitedSignals } from './signals/post.js';
+import { hasDeliverable, pendingSet, waitedSignals } from './signals/pending.js';
 import { attachHostSignals } from './signals/host.js';
 import { LOOPBACK_ONLY, NetPolicy } from './net/policy.js';
 import { processLimit, RLIMIT_NOFILE } from './syscalls/limits.js';

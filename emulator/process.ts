@@ -9,6 +9,8 @@ import { Thread } from './thread.js';
 import type { LoadedImage } from '../loader/image.js';
 import type { Logger } from './log.js';
 import { LOOPBACK_ONLY, NetPolicy } from './net/policy.js';
+import type { SignalInfo } from './signals/post.js';
+import { Kernel } from './kernel/kernel.js';
 
 export interface SignalAction {
   handler: number;
@@ -38,7 +40,10 @@ export interface ProcessIdentity {
 export class Process {
   readonly mem: GuestMemory;
   readonly fds = new FdTable();
+  /** Live threads, and the main thread after it exited while others run (a zombie leader, as in Linux). */
   readonly threads: Thread[] = [];
+  /** Process-directed pending signals (the kernel's shared_pending): any thread not blocking one may take it. */
+  readonly sharedPending = new Map<number, SignalInfo>();
   readonly signalActions: SignalAction[] = Array.from({ length: 65 }, () => ({ handler: 0, flags: 0, restorer: 0, mask: 0n }));
   readonly rlimits = new Map<number, [bigint, bigint]>();
   umask = 0o022;
@@ -66,9 +71,11 @@ export class Process {
     readonly vfs: Vfs,
     readonly ids: ProcessIdentity,
     readonly log: Logger,
+    /** What the session's processes share (task ids, futex queues). */
+    readonly kernel: Kernel = new Kernel(ids.pid),
   ) {
     this.mem = new GuestMemory(machine.space);
-    this.threads.push(new Thread(ids.pid));
+    this.threads.push(new Thread(ids.pid, this.sharedPending));
   }
 
   /** Set by the runner: called when a signal becomes pending, to interrupt waits. */
@@ -84,6 +91,11 @@ export class Process {
 
   get mainThread(): Thread {
     return this.threads[0];
+  }
+
+  /** Threads that have not exited. */
+  get liveThreads(): Thread[] {
+    return this.threads.filter((t) => t.state !== 'exited');
   }
 
   get exited(): boolean {

@@ -9,12 +9,13 @@
 import { Reg } from './engine/unicorn-consts.js';
 import { Watchdog } from './engine/watchdog.js';
 import { SavedCpu } from './engine/saved-cpu.js';
-import { TLS_FIRST } from './engine/descriptors.js';
+import { ThreadCpu, ThreadRegisters } from './thread-cpu.js';
 import { clearExceptionInFlight } from './engine/exception-latch.js';
 import { Process, ExitStatus } from './process.js';
 import { Thread } from './thread.js';
 import { SyscallDispatcher } from './syscalls/dispatch.js';
-import { SyscallContext } from './syscalls/types.js';
+import { SyscallContext, ThreadStarter } from './syscalls/types.js';
+import type { Cpu } from './engine/cpu.js';
 import { CpuFault, faultFromInterrupt, faultFromEngineError } from './faults/fault.js';
 
 export interface RunnerHooks {
@@ -42,9 +43,9 @@ interface Lent {
 
 const TLB_RESIZE_MS = 100;
 
-export class Runner {
-  /** The thread whose registers are on the engine. */
-  private loaded: Thread;
+export class Runner implements ThreadStarter {
+  /** Which thread is on the engine, and switching. */
+  private readonly engine: ThreadCpu;
   private loadedCtx: SyscallContext;
   private readonly contexts = new WeakMap<Thread, SyscallContext>();
   /** Round-robin position in proc.threads. */
@@ -69,8 +70,9 @@ export class Runner {
   private holds = 0;
   private lent: Lent | null = null;
   slices = 0;
-  /** Thread switches on the engine. */
-  switches = 0;
+  /** Threads started after the main one (clone), and the most that were alive at once. */
+  threadsStarted = 0;
+  peakThreads = 1;
   /** The engine sizes its translation cache at each flush from recent use: flush now and then so it can grow. */
   private lastTlbResize = 0;
   /** Milliseconds inside the engine (guest code and the syscall handlers it calls). */
@@ -83,8 +85,8 @@ export class Runner {
     opts: { quantumMs: number; koffiPath: string },
   ) {
     const cpu = proc.machine.cpu;
-    this.loaded = proc.mainThread;
-    this.loadedCtx = this.contextOf(this.loaded);
+    this.engine = new ThreadCpu(proc.machine, proc.mainThread);
+    this.loadedCtx = this.contextOf(proc.mainThread);
     cpu.onInterrupt((intno) => {
       if (intno === 0x80) {
         this.syscalls.enter(this.loadedCtx);
@@ -104,10 +106,15 @@ export class Runner {
     let ctx = this.contexts.get(thread);
     if (!ctx) {
       const cpu = this.proc.machine.cpu;
-      ctx = { proc: this.proc, thread, mem: this.proc.mem, stopCpu: () => cpu.stop() };
+      ctx = { proc: this.proc, thread, mem: this.proc.mem, stopCpu: () => cpu.stop(), threads: this };
       this.contexts.set(thread, ctx);
     }
     return ctx;
+  }
+
+  /** Thread switches on the engine so far. */
+  get switches(): number {
+    return this.engine.switches;
   }
 
   /** The syscall context of the thread on the engine. */
@@ -117,20 +124,21 @@ export class Runner {
 
   /** The thread whose registers are on the engine (the one running, during a slice). */
   get current(): Thread {
-    return this.loaded;
+    return this.engine.loaded;
   }
 
   /** Where the thread on the engine resumes. */
   get instructionPointer(): number {
-    return this.loaded.eip;
+    return this.engine.loaded.eip;
   }
 
   set instructionPointer(value: number) {
-    this.loaded.eip = value >>> 0;
+    this.engine.loaded.eip = value >>> 0;
   }
 
+  /** Start the program's main thread at `entry`; resolves with the process's exit status. */
   start(entry: number): Promise<ExitStatus> {
-    this.loaded.eip = entry >>> 0;
+    this.engine.loaded.eip = entry >>> 0;
     return new Promise((resolve) => {
       this.finished = resolve;
       this.schedule();
@@ -186,22 +194,25 @@ export class Runner {
     this.schedule();
   }
 
-  /**
-   * Put `thread` on the engine: the registers of the one there are saved in
-   * its context, the incoming one's restored, and its TLS descriptors written
-   * to the GDT, as the kernel's switch_to does (load_TLS).
-   */
+  /** The general registers of any thread, for stack walks (EIP is where it resumes). */
+  registersOf(thread: Thread): ThreadRegisters {
+    return this.engine.registersOf(thread);
+  }
+
+  /** Put `thread` on the engine. */
   switchTo(thread: Thread): void {
-    if (this.loaded === thread) return;
-    const machine = this.proc.machine;
-    const out = this.loaded;
-    if (out.state !== 'exited') (out.cpu ??= new SavedCpu(machine.cpu)).save(machine.cpu);
-    if (!thread.cpu) throw new Error(`thread ${thread.tid} has no saved CPU state`);
-    thread.cpu.restore(machine.cpu);
-    thread.tls.forEach((words, i) => machine.gdt.write(TLS_FIRST + i, words));
-    this.loaded = thread;
+    this.engine.switchTo(thread);
     this.loadedCtx = this.contextOf(thread);
-    this.switches++;
+  }
+
+  /** Add a thread whose state is the running thread's, changed by `prepare` (clone). */
+  startThread(child: Thread, prepare: (cpu: Cpu) => void): void {
+    this.engine.fork(child, prepare);
+    child.state = 'runnable';
+    this.proc.threads.push(child);
+    this.threadsStarted++;
+    this.peakThreads = Math.max(this.peakThreads, this.proc.liveThreads.length);
+    this.schedule();
   }
 
   /**
@@ -294,6 +305,8 @@ export class Runner {
         thread.eip = cpu.reg(Reg.EIP);
       }
     }
+    // exit(2) of one thread: its saved state goes with it
+    if (thread.state === 'exited') this.engine.release(thread);
     if (proc.exited) return this.finish();
     if (!lending) for (const listener of [...this.stopListeners]) listener();
     if (proc.exited) return this.finish();
@@ -362,9 +375,12 @@ export class Runner {
     return thread.state === 'runnable';
   }
 
-  /** Whether some thread can run without waiting for anything. */
+  /** Whether some thread can run without waiting for anything, or has a signal to take. */
   private anyReady(): boolean {
-    for (const t of this.proc.threads) if (t.state === 'runnable' || t.woken) return true;
+    for (const t of this.proc.threads) {
+      if (t.state === 'runnable' || t.woken) return true;
+      if (t.state === 'blocked' && this.hooks.signalFor(t)) return true;
+    }
     return false;
   }
 
@@ -404,8 +420,7 @@ export class Runner {
     for (const t of this.proc.threads) {
       t.pending?.cancel?.();
       // contexts belong to the engine, which is freed after this
-      t.cpu?.free();
-      t.cpu = null;
+      this.engine.release(t);
     }
     this.lent?.cpu.free();
     this.lent = null;

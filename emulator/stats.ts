@@ -1,6 +1,6 @@
-// Run statistics (dsu run --stats FILE): slices, syscalls, thread switches,
-// wall and CPU time, peak memory, and with --profile where the host's time
-// went.
+// Run statistics (dsu run --stats FILE): slices, syscalls, threads (started,
+// most alive at once, switches on the engine), wall and CPU time, peak
+// memory, and with --profile where the host's time went.
 import fs from 'node:fs';
 import type { ExitStatus } from './process.js';
 import type { Runner } from './runner.js';
@@ -11,6 +11,7 @@ export function writeStats(file: string, status: ExitStatus, started: number, ru
   const cpuMs = (usage.userCPUTime + usage.systemCPUTime) / 1000;
   const stats = {
     status, slices: runner.slices, syscalls: dispatcher.count,
+    threads: { started: runner.threadsStarted, peak: runner.peakThreads, switches: runner.switches },
     wallMs: Math.round(performance.now() - started),
     userCpuMs: Math.round(usage.userCPUTime / 1000),
     systemCpuMs: Math.round(usage.systemCPUTime / 1000),

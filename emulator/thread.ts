@@ -34,12 +34,25 @@ export class Thread {
   clearChildTid = 0;
   robustList = 0;
   signalMask = 0n;
-  /** Pending signals (standard signals do not queue: one entry per number). */
+  /** Thread-directed pending signals (standard signals do not queue: one entry per number). */
   readonly pendingSignals = new Map<number, SignalInfo>();
+  /**
+   * Chosen to take the process's pending signals (the kernel's
+   * TIF_SIGPENDING for the shared queue): set when a process-directed signal
+   * picks this thread or its mask lets one through, cleared once it has
+   * nothing left to take.
+   */
+  takesShared = false;
+  /** Its exit code (exit(2)); the process's status is the main thread's unless the whole group exits. */
+  exitCode = 0;
   /** sas_ss_sp/size/flags; sigaltstack reports SS_DISABLE while size is 0. */
   altStack = { sp: 0, size: 0, flags: 0 };
   /** State of the current syscall invocation, kept while it blocks and retries. */
   syscallState: Record<string, unknown> | null = null;
 
-  constructor(readonly tid: number) {}
+  constructor(
+    readonly tid: number,
+    /** The process's queue of process-directed pending signals (Process.sharedPending). */
+    readonly sharedPending: Map<number, SignalInfo> = new Map(),
+  ) {}
 }

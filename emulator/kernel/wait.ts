@@ -6,7 +6,16 @@
 export type Arm = (wake: () => void) => () => void;
 
 export class Blocked {
-  constructor(readonly arm: Arm, readonly what = 'wait') {}
+  constructor(
+    readonly arm: Arm,
+    readonly what = 'wait',
+    /**
+     * Called when the syscall ends without completing: a signal handler
+     * interrupts it, or its thread or process exits (a futex waiter leaves
+     * its queue). Not called when the wait is only disarmed for a while.
+     */
+    readonly abandon?: () => void,
+  ) {}
 }
 
 export interface Readiness {

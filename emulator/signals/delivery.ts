@@ -12,7 +12,9 @@ import {
   SYNCHRONOUS, UNBLOCKABLE,
   defaultAction, lowestSignal, sigbit,
 } from '../abi/signal.js';
-import { SignalInfo, hasDeliverable, pendingSet, takeSignal, waitedSignals } from './post.js';
+import type { SignalInfo } from './post.js';
+import { hasDeliverable, pendingSet, queueSet, takeSignal, waitedSignals } from './pending.js';
+import { maskChanged } from './target.js';
 import { CpuContext, applyContext, captureContext } from './context.js';
 import { setupFrame } from './frame.js';
 import { SignalAwareState, restartable } from './interrupt.js';
@@ -44,11 +46,17 @@ export interface DeliveryHooks {
   interruptSyscall?(restart: boolean): bigint | undefined;
 }
 
-/** The next signal the thread takes: synchronous ones first, then the lowest number. */
+/**
+ * The next signal the thread takes, as dequeue_signal picks it: from its own
+ * queue first, then the process's (if it was chosen for them); in each,
+ * synchronous ones first, then the lowest number.
+ */
 function nextSignal(thread: Thread): number {
-  const ready = pendingSet(thread) & ~thread.signalMask;
-  const sync = ready & SYNCHRONOUS;
-  return lowestSignal(sync !== 0n ? sync : ready);
+  const pick = (ready: bigint): number => lowestSignal((ready & SYNCHRONOUS) !== 0n ? ready & SYNCHRONOUS : ready);
+  const own = queueSet(thread.pendingSignals) & ~thread.signalMask;
+  if (own !== 0n) return pick(own);
+  if (!thread.takesShared) return 0;
+  return pick(queueSet(thread.sharedPending) & ~thread.signalMask);
 }
 
 /**
@@ -58,6 +66,17 @@ function nextSignal(thread: Thread): number {
  * to resume with, or null when no handler runs (or the process died).
  */
 export function takeSignals(proc: Process, thread: Thread, hooks: DeliveryHooks): CpuContext | null {
+  const maskBefore = thread.signalMask;
+  try {
+    return takeEach(proc, thread, hooks);
+  } finally {
+    // done with the process's signals it can take; those its handlers' masks block go to another thread
+    if ((queueSet(thread.sharedPending) & ~thread.signalMask) === 0n) thread.takesShared = false;
+    if (thread.signalMask !== maskBefore && maskChanged(proc, thread, maskBefore)) proc.notifySignal();
+  }
+}
+
+function takeEach(proc: Process, thread: Thread, hooks: DeliveryHooks): CpuContext | null {
   let context: CpuContext | null = null;
   let interrupt = hooks.interruptSyscall;
   for (let sig = nextSignal(thread); sig !== 0; sig = nextSignal(thread)) {
@@ -131,7 +150,7 @@ export function handleFault(proc: Process, _runner: Runner, raw: CpuFault, threa
 }
 
 export function deliverSignals(proc: Process, runner: Runner, thread: Thread): void {
-  if (proc.exited || thread.pendingSignals.size === 0) return;
+  if (proc.exited || (thread.pendingSignals.size === 0 && thread.sharedPending.size === 0)) return;
   const ctx = runner.contextOf(thread);
   if (thread.pending && (pendingSet(thread) & waitedSignals(thread)) !== 0n) {
     // sigtimedwait dequeues what it waits for: let it run again now

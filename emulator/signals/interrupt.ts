@@ -3,7 +3,7 @@
 // handler is about to run while the thread waits in that syscall.
 import type { SyscallContext } from '../syscalls/types.js';
 import { UNBLOCKABLE } from '../abi/signal.js';
-import { hasDeliverable } from './post.js';
+import { maskChanged } from './target.js';
 
 export interface SignalAwareState {
   /**
@@ -37,13 +37,16 @@ export function installTemporaryMask(ctx: SyscallContext, mask: bigint): void {
   if (state.savedMask !== undefined) return;
   state.savedMask = ctx.thread.signalMask;
   ctx.thread.signalMask = mask & ~UNBLOCKABLE;
-  if (hasDeliverable(ctx.thread)) ctx.proc.notifySignal();
+  if (maskChanged(ctx.proc, ctx.thread, state.savedMask)) ctx.proc.notifySignal();
 }
 
 /** Put back the mask installTemporaryMask replaced (when the syscall completes by itself). */
 export function restoreTemporaryMask(ctx: SyscallContext): void {
   const saved = (ctx.thread.syscallState as SignalAwareState | null)?.savedMask;
-  if (saved !== undefined) ctx.thread.signalMask = saved;
+  if (saved === undefined) return;
+  const before = ctx.thread.signalMask;
+  ctx.thread.signalMask = saved;
+  if (maskChanged(ctx.proc, ctx.thread, before)) ctx.proc.notifySignal();
 }
 
 /** Syscalls that end with EINTR under a handler even with SA_RESTART (signal(7)). */

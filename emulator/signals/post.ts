@@ -6,6 +6,8 @@ import type { Thread } from '../thread.js';
 import type { SiginfoFields } from '../abi/siginfo.js';
 import { SIG_IGN, SIG_DFL, SIGRTMIN, sigbit, defaultAction } from '../abi/signal.js';
 import { Subscribers } from '../kernel/wait.js';
+import { chooseThread } from './target.js';
+import { waitedSignals } from './pending.js';
 
 export interface SignalInfo extends SiginfoFields {
   /** CPU exception number and error code, for the handler's sigcontext. */
@@ -33,44 +35,10 @@ function isIgnored(proc: Process, thread: Thread, sig: number): boolean {
   return actionIgnores(proc.signalActions[sig], sig);
 }
 
-/** Signals a blocked sigtimedwait is waiting for (they wake it even while blocked). */
-export function waitedSignals(thread: Thread): bigint {
-  const w = thread.pending ? thread.syscallState?.waitSet : undefined;
-  return typeof w === 'bigint' ? w : 0n;
-}
-
-/** Pending signals of a thread as a set. */
-export function pendingSet(thread: Thread): bigint {
-  let set = 0n;
-  for (const sig of thread.pendingSignals.keys()) set |= sigbit(sig);
-  return set;
-}
-
-/** Whether a signal is pending that the thread would take now. */
-export function hasDeliverable(thread: Thread): boolean {
-  if (thread.pendingSignals.size === 0) return false;
-  return (pendingSet(thread) & ~thread.signalMask) !== 0n;
-}
-
-/** Take the oldest pending instance of `sig` off the thread. */
-export function takeSignal(thread: Thread, sig: number): SignalInfo | undefined {
-  const info = thread.pendingSignals.get(sig);
-  if (!info) return undefined;
-  const rest = info.queued ?? [];
-  info.queued = undefined;
-  const next = rest.shift();
-  if (next) {
-    next.queued = rest;
-    thread.pendingSignals.set(sig, next);
-  } else {
-    thread.pendingSignals.delete(sig);
-  }
-  return info;
-}
-
 /** Drop every pending instance of `sig` (its action became "ignore"). */
 export function discardSignal(proc: Process, sig: number): void {
   for (const t of proc.threads) t.pendingSignals.delete(sig);
+  proc.sharedPending.delete(sig);
 }
 
 // Called whenever a signal becomes pending (signalfd readers and pollers);
@@ -87,19 +55,27 @@ export function watchPending(proc: Process, changed: () => void): () => void {
   return s.add(changed);
 }
 
+/**
+ * Make a signal pending: on `thread` when it is thread-directed (tgkill, a
+ * fault), else on the process, where the thread the kernel would choose is
+ * woken to take it (chooseThread).
+ */
 export function postSignal(proc: Process, info: SignalInfo, thread?: Thread): void {
   if (proc.exited) return;
-  const target = thread ?? proc.mainThread;
   const sig = info.signo;
-  if (isIgnored(proc, target, sig)) return;
-  const already = target.pendingSignals.get(sig);
+  if (isIgnored(proc, thread ?? proc.mainThread, sig)) return;
+  const queue = thread ? thread.pendingSignals : proc.sharedPending;
+  const already = queue.get(sig);
   if (already) {
     // standard signals do not queue: a second one while pending is lost
     if (sig < SIGRTMIN) return;
     (already.queued ??= []).push(info);
   } else {
-    target.pendingSignals.set(sig, info);
+    queue.set(sig, info);
   }
   pendingWatchers.get(proc)?.notify();
+  const target = thread ?? chooseThread(proc, sig);
+  if (!target) return;
+  if (!thread) target.takesShared = true;
   if ((target.signalMask & sigbit(sig)) === 0n || (waitedSignals(target) & sigbit(sig)) !== 0n) proc.notifySignal();
 }

@@ -11,7 +11,8 @@ import { syntheticStat } from '../files/stat-info.js';
 import type { Process } from '../process.js';
 import type { Thread } from '../thread.js';
 import type { SyscallContext } from '../syscalls/types.js';
-import { SignalInfo, pendingSet, takeSignal, watchPending } from './post.js';
+import { SignalInfo, watchPending } from './post.js';
+import { queueSet, takeSignal } from './pending.js';
 
 /** anon_inode files have no type bits, only owner read/write (as fstat shows natively). */
 const ANON_INODE_MODE = 0o600;
@@ -40,16 +41,15 @@ export class SignalFd extends FileDescription {
 
   /**
    * Dequeue like the kernel's dequeue_signal(): the thread's own pending
-   * signals first, then the process's (kept on the main thread); in each,
-   * synchronous signals first, then the lowest number.
+   * signals first, then the process's; in each, synchronous signals first,
+   * then the lowest number.
    */
   private dequeue(thread: Thread): SignalInfo | undefined {
-    const sources = thread === this.proc.mainThread ? [thread] : [thread, this.proc.mainThread];
-    for (const t of sources) {
-      const ready = pendingSet(t) & this.sigmask;
+    for (const queue of [thread.pendingSignals, thread.sharedPending]) {
+      const ready = queueSet(queue) & this.sigmask;
       if (ready === 0n) continue;
       const sync = ready & SYNCHRONOUS;
-      return takeSignal(t, lowestSignal(sync !== 0n ? sync : ready));
+      return takeSignal(thread, lowestSignal(sync !== 0n ? sync : ready));
     }
     return undefined;
   }
@@ -78,8 +78,9 @@ export class SignalFd extends FileDescription {
   }
 
   override readiness(): Readiness {
-    // the process-wide queue: with one thread it is also the reader's own
-    return { ...NOT_READY, readable: (pendingSet(this.proc.mainThread) & this.sigmask) !== 0n };
+    // the process-wide queue, and the main thread's own (the poller is not known here)
+    const pending = queueSet(this.proc.sharedPending) | queueSet(this.proc.mainThread.pendingSignals);
+    return { ...NOT_READY, readable: (pending & this.sigmask) !== 0n };
   }
 
   override subscribe(changed: () => void): () => void {

@@ -98,7 +98,9 @@ export class SyscallDispatcher {
     if (!p) return;
     p.cancel?.();
     p.cancel = null;
+    p.blocked.abandon?.();
     ctx.thread.pending = null;
+    ctx.thread.woken = false;
     ctx.thread.syscallState = null;
     ctx.thread.state = 'runnable';
     if (result !== null) this.complete(ctx, p.row, p.args, result);

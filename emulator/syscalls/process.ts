@@ -1,68 +1,15 @@
-// Process and thread identity, exit, uname, thread-local storage.
+// Process identity, groups and sessions, uname, prctl, wait, personality.
 import os from 'node:os';
 import { EBADF, ECHILD, EINVAL, ENOSYS, ESRCH } from '../abi/errno.js';
-import { descriptorFor, TLS_COUNT, TLS_FIRST, UserDesc } from '../engine/descriptors.js';
-import { guestThread, processByAnyTid, processGroupOf, sessionOf } from '../kernel/pids.js';
+import { processByAnyTid, processGroupOf, sessionOf } from '../kernel/pids.js';
 import { row, SyscallContext, SyscallRow } from './types.js';
+import { threadRows } from './thread.js';
 import { credentialRows } from './credentials.js';
 import { schedRows } from './sched.js';
 import { ioprioRows } from './ioprio.js';
 import { syslogRows } from './syslog.js';
 import { pidfdRows, PidFd } from './pidfd.js';
 import { crossProcessRows } from './cross-process.js';
-
-function exitGroup(ctx: SyscallContext, code: number): number {
-  ctx.proc.exit = { code: code & 0xff };
-  ctx.stopCpu();
-  return 0;
-}
-
-function readUserDesc(ctx: SyscallContext, p: number): UserDesc {
-  const m = ctx.mem;
-  const bits = m.u32(p + 12);
-  return {
-    entry: m.i32(p),
-    base: m.u32(p + 4),
-    limit: m.u32(p + 8),
-    seg32: (bits & 1) !== 0,
-    contents: (bits >> 1) & 3,
-    readExecOnly: (bits & 8) !== 0,
-    limitInPages: (bits & 16) !== 0,
-    notPresent: (bits & 32) !== 0,
-    useable: (bits & 64) !== 0,
-  };
-}
-
-function setThreadArea(ctx: SyscallContext, p: number): number {
-  const d = readUserDesc(ctx, p);
-  const t = ctx.thread;
-  let entry = d.entry;
-  if (entry === -1) {
-    const free = t.tls.findIndex(([lo, hi]) => lo === 0 && hi === 0);
-    if (free < 0) return -ESRCH;
-    entry = TLS_FIRST + free;
-    ctx.mem.setI32(p, entry);
-  }
-  if (entry < TLS_FIRST || entry >= TLS_FIRST + TLS_COUNT) return -EINVAL;
-  const words = descriptorFor(d);
-  t.tls[entry - TLS_FIRST] = words;
-  ctx.proc.machine.gdt.write(entry, words);
-  return 0;
-}
-
-function getThreadArea(ctx: SyscallContext, p: number): number {
-  const entry = ctx.mem.i32(p);
-  if (entry < TLS_FIRST || entry >= TLS_FIRST + TLS_COUNT) return -EINVAL;
-  const [lo, hi] = ctx.thread.tls[entry - TLS_FIRST];
-  const base = ((lo >>> 16) | ((hi & 0xff) << 16) | (hi & 0xff000000)) >>> 0;
-  const limit = (lo & 0xffff) | (hi & 0xf0000);
-  const flags = ((hi >>> 22) & 1) | (((hi >>> 10) & 3) << 1) | ((((hi >>> 9) & 1) ^ 1) << 3) |
-    (((hi >>> 23) & 1) << 4) | ((((hi >>> 15) & 1) ^ 1) << 5) | (((hi >>> 20) & 1) << 6);
-  ctx.mem.setU32(p + 4, base);
-  ctx.mem.setU32(p + 8, limit);
-  ctx.mem.setU32(p + 12, flags);
-  return 0;
-}
 
 function putField(buf: Uint8Array, offset: number, text: string): void {
   const b = Buffer.from(text, 'utf8').subarray(0, 64);
@@ -111,16 +58,14 @@ function waitid(ctx: SyscallContext, idtype: number, id: number, options: number
 const id16 = (id: number): number => (id > 0xffff ? 65534 : id);
 
 export const processRows: SyscallRow[] = [
+  ...threadRows,
   ...credentialRows,
   ...schedRows,
   ...ioprioRows,
   ...syslogRows,
   ...pidfdRows,
   ...crossProcessRows,
-  row(1, 'exit', ['int'], (ctx, a) => exitGroup(ctx, a)),
-  row(252, 'exit_group', ['int'], (ctx, a) => exitGroup(ctx, a)),
   row(20, 'getpid', [], (ctx) => ctx.proc.ids.pid),
-  row(224, 'gettid', [], (ctx) => ctx.thread.tid),
   row(64, 'getppid', [], (ctx) => ctx.proc.ids.ppid),
   row(24, 'getuid', [], (ctx) => id16(ctx.proc.ids.uid)),
   row(47, 'getgid', [], (ctx) => id16(ctx.proc.ids.gid)),
@@ -151,24 +96,6 @@ export const processRows: SyscallRow[] = [
     return old;
   }),
   row(122, 'uname', ['ptr'], (ctx, a) => uname(ctx, a)),
-  row(243, 'set_thread_area', ['ptr'], (ctx, a) => setThreadArea(ctx, a)),
-  row(244, 'get_thread_area', ['ptr'], (ctx, a) => getThreadArea(ctx, a)),
-  row(258, 'set_tid_address', ['ptr'], (ctx, a) => {
-    ctx.thread.clearChildTid = a;
-    return ctx.thread.tid;
-  }),
-  row(311, 'set_robust_list', ['ptr', 'size'], (ctx, head, len) => {
-    if (len !== 12) return -EINVAL;
-    ctx.thread.robustList = head;
-    return 0;
-  }),
-  row(312, 'get_robust_list', ['int', 'ptr', 'ptr'], (ctx, pid, headp, lenp) => {
-    const thread = (pid | 0) === 0 ? ctx.thread : guestThread(ctx.proc, pid | 0)?.thread;
-    if (!thread) return -ESRCH;
-    ctx.mem.setU32(headp, thread.robustList);
-    ctx.mem.setU32(lenp, 12);
-    return 0;
-  }),
   // glibc probes rseq and copes with ENOSYS; not worth a report
   row(386, 'rseq', ['ptr', 'uint', 'hex', 'hex'], () => -ENOSYS),
   row(384, 'arch_prctl', ['hex', 'ptr'], () => -EINVAL),

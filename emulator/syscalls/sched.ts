@@ -127,7 +127,11 @@ export const schedRows: SyscallRow[] = [
   row(160, 'sched_get_priority_min', ['int'], (_ctx, policy) => (!POLICIES.includes(policy) ? -EINVAL : realTime(policy) ? 1 : 0)),
   row(161, 'sched_rr_get_interval', ['int', 'ptr'], (ctx, pid, ts) => rrInterval(ctx, pid | 0, ts, false)),
   row(423, 'sched_rr_get_interval_time64', ['int', 'ptr'], (ctx, pid, ts) => rrInterval(ctx, pid | 0, ts, true)),
-  row(158, 'sched_yield', [], () => 0),
+  // with other threads to run, the slice ends here and the next one in turn runs
+  row(158, 'sched_yield', [], (ctx) => {
+    if (ctx.proc.threads.length > 1) ctx.stopCpu();
+    return 0;
+  }),
   row(96, 'getpriority', ['int', 'int'], (ctx, which, who) => getPriority(ctx, which, who | 0)),
   row(97, 'setpriority', ['int', 'int', 'int'], (ctx, which, who, prio) => setPriority(ctx, which, who | 0, prio | 0)),
   row(242, 'sched_getaffinity', ['int', 'size', 'ptr'], (ctx, pid, size, mask) => {

@@ -11,7 +11,9 @@ import { TIMESPEC32, TIMESPEC64, TimeLayout } from '../abi/time.js';
 import { Reg } from '../engine/unicorn-consts.js';
 import { Arm, Blocked, afterMs, anyOf } from '../kernel/wait.js';
 import type { SignalAction } from '../process.js';
-import { actionIgnores, discardSignal, hasDeliverable, pendingSet, takeSignal } from '../signals/post.js';
+import { actionIgnores, discardSignal } from '../signals/post.js';
+import { pendingSet, takeSignal } from '../signals/pending.js';
+import { maskChanged } from '../signals/target.js';
 import { currentAltStack, setAltStack } from '../signals/altstack.js';
 import { applyContext, captureContext } from '../signals/context.js';
 import { restoreFrame } from '../signals/frame.js';
@@ -27,14 +29,11 @@ const KNOWN_SA_FLAGS = SA_NOCLDSTOP | SA_NOCLDWAIT | SA_SIGINFO | 0x800 /* SA_EX
   SA_RESTORER | SA_ONSTACK | SA_RESTART | SA_NODEFER | SA_RESETHAND;
 const SA_ONESHOT_NOMASK = (SA_RESETHAND | SA_NODEFER) >>> 0;
 
-/** After a mask change: take a newly unblocked signal before the guest goes on. */
-function maskChanged(ctx: SyscallContext): void {
-  if (hasDeliverable(ctx.thread)) ctx.proc.notifySignal();
-}
-
+/** Set the mask; a newly unblocked signal is taken before the guest goes on, a newly blocked process signal goes to another thread. */
 function setMask(ctx: SyscallContext, mask: bigint): void {
+  const before = ctx.thread.signalMask;
   ctx.thread.signalMask = mask & ~UNBLOCKABLE;
-  maskChanged(ctx);
+  if (maskChanged(ctx.proc, ctx.thread, before)) ctx.proc.notifySignal();
 }
 
 function changeAction(ctx: SyscallContext, sig: number, act: SignalAction | null): SignalAction {
@@ -204,7 +203,9 @@ function sigreturn(ctx: SyscallContext, rt: boolean): number {
     else if (c) applyContext(cpu, c);
     return c?.eax ?? 0;
   }
+  const before = thread.signalMask;
   thread.signalMask = restored.mask;
+  if (maskChanged(proc, thread, before)) proc.notifySignal();
   const next = takeSignals(proc, thread, { context: () => restored.context });
   if (proc.exited) {
     ctx.stopCpu();

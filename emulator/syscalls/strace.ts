@@ -100,7 +100,17 @@ export function formatCall(ctx: SyscallContext, row: SyscallRow, args: readonly 
   for (let i = 0; i < row.args.length; i++) {
     if (!omitted(row, i, args)) shown.push(formatArg(ctx, row, i, args, result));
   }
-  return `${row.name}(${shown.join(', ')})`.padEnd(RESULT_COLUMN - 1);
+  return `${taskPrefix(ctx)}${row.name}(${shown.join(', ')})`.padEnd(RESULT_COLUMN - 1);
+}
+
+/**
+ * strace -f's "[pid  1234] " before every line once the program has more
+ * than one thread: which thread made the call.
+ */
+export function taskPrefix(ctx: SyscallContext): string {
+  const { proc, thread } = ctx;
+  if (proc.threads.length <= 1 && thread === proc.mainThread) return '';
+  return `[pid ${String(thread.tid).padStart(5)}] `;
 }
 
 /** Calls that do not return to the caller: strace shows their result as "?". */

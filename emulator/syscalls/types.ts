@@ -4,6 +4,7 @@ import type { Process } from '../process.js';
 import type { Thread } from '../thread.js';
 import type { GuestMemory } from '../memory/guest-memory.js';
 import type { Blocked } from '../kernel/wait.js';
+import type { Cpu } from '../engine/cpu.js';
 
 /** How an argument is shown by --strace (and read, for strings). */
 export type ArgKind =
@@ -14,8 +15,21 @@ export interface SyscallContext {
   proc: Process;
   thread: Thread;
   mem: GuestMemory;
-  /** Stop the CPU after this syscall (exit, exec, fatal signal). */
+  /** Stop the CPU after this syscall (exit, exec, fatal signal, yield: another thread may run next). */
   stopCpu(): void;
+  /** The run loop's side of creating threads. */
+  threads: ThreadStarter;
+}
+
+/** How a syscall handler starts a thread on the process's engine. */
+export interface ThreadStarter {
+  /**
+   * Add `child` to the process, runnable, with a copy of the calling
+   * thread's CPU state as `prepare` leaves it: `prepare` runs with the
+   * child's state on the engine and its TLS descriptors in the GDT, and
+   * resumes where the caller will. The caller's state is untouched.
+   */
+  startThread(child: Thread, prepare: (cpu: Cpu) => void): void;
 }
 
 export type SyscallResult = number | Blocked;
