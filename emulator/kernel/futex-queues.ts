@@ -13,6 +13,17 @@ export interface FutexKey {
   offset: number;
 }
 
+/**
+ * The queue of the futex word at `address` in a process's address space.
+ * Private futexes (and, with one address space per process, shared ones
+ * outside MAP_SHARED memory) are keyed by address space and address; keying
+ * MAP_SHARED pages by their backing object, so that processes meet on
+ * them, is for processes to add here.
+ */
+export function futexKey(space: object, address: number): FutexKey {
+  return { scope: space, offset: address >>> 0 };
+}
+
 export class FutexWaiter {
   /** Set by a wake (or a PI hand-over): the wait ends with success. */
   woken = false;

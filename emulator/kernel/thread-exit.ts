@@ -12,6 +12,7 @@ import type { GuestMemory } from '../memory/guest-memory.js';
 import { LinuxError } from '../abi/errno.js';
 import { chooseThread } from '../signals/target.js';
 import { hasDeliverable } from '../signals/pending.js';
+import { futexKey } from './futex-queues.js';
 import { FUTEX_OWNER_DIED, FUTEX_TID_MASK, FUTEX_WAITERS, handOverPi } from './futex-pi.js';
 
 /** The kernel's ROBUST_LIST_LIMIT: a cyclic or runaway list is walked this far. */
@@ -19,7 +20,7 @@ const ROBUST_LIST_LIMIT = 2048;
 
 /** handle_futex_death: the lock word at `uaddr` if `thread` holds it. */
 function futexDeath(proc: Process, mem: GuestMemory, uaddr: number, thread: Thread, pi: boolean, pendingOp: boolean): void {
-  const key = { scope: proc.space, offset: uaddr >>> 0 };
+  const key = futexKey(proc.space, uaddr);
   const word = mem.u32(uaddr);
   // a lock being taken when the thread died, still free: wake a waiter that may have missed it
   if (pendingOp && !pi && word === 0) {
@@ -65,7 +66,7 @@ function clearChildTid(proc: Process, mem: GuestMemory, thread: Thread): void {
     if (!(e instanceof LinuxError)) throw e;
     return;
   }
-  proc.kernel.futexes.wake({ scope: proc.space, offset: address >>> 0 }, 1);
+  proc.kernel.futexes.wake(futexKey(proc.space, address), 1);
 }
 
 /** One thread exits with `code` (exit(2)); returns true when it was the last and the process ended. */

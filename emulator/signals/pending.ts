@@ -24,7 +24,7 @@ export function pendingSet(thread: Thread): bigint {
 }
 
 /** The signals the thread would take now: its own unblocked ones, and the process's if it was chosen for them. */
-export function deliverableSet(thread: Thread): bigint {
+function deliverableSet(thread: Thread): bigint {
   let set = queueSet(thread.pendingSignals);
   if (thread.takesShared) set |= queueSet(thread.sharedPending);
   return set & ~thread.signalMask;

@@ -9,7 +9,7 @@
 import { EAGAIN, EDEADLK, EINVAL, ENOSYS, EPERM, ESRCH, ETIMEDOUT } from '../abi/errno.js';
 import { CLOCK_MONOTONIC, CLOCK_REALTIME, Nanos, TIMESPEC32, TIMESPEC64, TimeLayout } from '../abi/time.js';
 import { afterMs, anyOf, Arm, Blocked } from '../kernel/wait.js';
-import { FutexKey, FutexWaiter } from '../kernel/futex-queues.js';
+import { futexKey, FutexWaiter } from '../kernel/futex-queues.js';
 import { signalAwareState } from '../signals/interrupt.js';
 import { clockNow, delayMs } from './time.js';
 import { row, SyscallContext, SyscallResult, SyscallRow } from './types.js';
@@ -30,16 +30,6 @@ const FUTEX_PRIVATE_FLAG = 128;
 const FUTEX_CLOCK_REALTIME = 256;
 const FUTEX_CMD_MASK = ~(FUTEX_PRIVATE_FLAG | FUTEX_CLOCK_REALTIME);
 const FUTEX_BITSET_MATCH_ANY = -1;
-
-/**
- * The queue a futex word is on. Private futexes (and, with one address
- * space per process, shared futexes outside MAP_SHARED memory) are keyed by
- * address space and address. Keying MAP_SHARED pages by their backing
- * object, so that processes meet on them, is the processes' part.
- */
-export function futexKey(ctx: SyscallContext, uaddr: number): FutexKey {
-  return { scope: ctx.proc.space, offset: uaddr >>> 0 };
-}
 
 /** FUTEX_WAKE_OP: *uaddr2 = *uaddr2 OP oparg; returns whether the old value passes CMP cmparg, or an errno. */
 function wakeOp(ctx: SyscallContext, uaddr2: number, encoded: number): boolean | number {
@@ -110,7 +100,7 @@ function futexWait(ctx: SyscallContext, uaddr: number, op: number, val: number, 
     if (ctx.mem.i32(uaddr) !== (val | 0)) return -EAGAIN;
     // FUTEX_WAIT's timeout is relative on CLOCK_MONOTONIC; WAIT_BITSET's is absolute
     deadlineOf(ctx, state, timeout, layout, !bitsetOp, bitsetOp && (op & FUTEX_CLOCK_REALTIME) ? CLOCK_REALTIME : CLOCK_MONOTONIC);
-    state.waiter = new FutexWaiter(ctx.thread, futexKey(ctx, uaddr), bitsetOp ? bitset : FUTEX_BITSET_MATCH_ANY);
+    state.waiter = new FutexWaiter(ctx.thread, futexKey(ctx.proc.space, uaddr), bitsetOp ? bitset : FUTEX_BITSET_MATCH_ANY);
     ctx.proc.kernel.futexes.enqueue(state.waiter);
   }
   return waitOn(ctx, state, 'futex');
@@ -148,7 +138,7 @@ function lockPi(ctx: SyscallContext, uaddr: number, op: number, timeout: number,
   // LOCK_PI's timeout is absolute on CLOCK_REALTIME; LOCK_PI2's on CLOCK_MONOTONIC unless told otherwise
   const pi2 = (op & FUTEX_CMD_MASK) === FUTEX_LOCK_PI2;
   deadlineOf(ctx, state, timeout, layout, false, !pi2 || (op & FUTEX_CLOCK_REALTIME) ? CLOCK_REALTIME : CLOCK_MONOTONIC);
-  state.waiter = new FutexWaiter(ctx.thread, futexKey(ctx, uaddr), FUTEX_BITSET_MATCH_ANY);
+  state.waiter = new FutexWaiter(ctx.thread, futexKey(ctx.proc.space, uaddr), FUTEX_BITSET_MATCH_ANY);
   ctx.proc.kernel.futexes.enqueue(state.waiter);
   return waitOn(ctx, state, 'futex_lock_pi');
 }
@@ -157,7 +147,7 @@ function lockPi(ctx: SyscallContext, uaddr: number, op: number, timeout: number,
 function unlockPi(ctx: SyscallContext, uaddr: number): number {
   const word = ctx.mem.u32(uaddr);
   if ((word & FUTEX_TID_MASK) !== ctx.thread.tid) return -EPERM;
-  if (!handOverPi(ctx.proc.kernel.futexes, ctx.mem, futexKey(ctx, uaddr), uaddr, 0)) ctx.mem.setU32(uaddr, 0);
+  if (!handOverPi(ctx.proc.kernel.futexes, ctx.mem, futexKey(ctx.proc.space, uaddr), uaddr, 0)) ctx.mem.setU32(uaddr, 0);
   return 0;
 }
 
@@ -170,25 +160,25 @@ function futex(ctx: SyscallContext, uaddr: number, op: number, val: number, time
     case FUTEX_WAIT_BITSET:
       return futexWait(ctx, uaddr, op, val, timeout, val3, layout);
     case FUTEX_WAKE:
-      return queues.wake(futexKey(ctx, uaddr), wakeCount(val));
+      return queues.wake(futexKey(ctx.proc.space, uaddr), wakeCount(val));
     case FUTEX_WAKE_BITSET:
       if (val3 === 0) return -EINVAL;
-      return queues.wake(futexKey(ctx, uaddr), wakeCount(val), val3);
+      return queues.wake(futexKey(ctx.proc.space, uaddr), wakeCount(val), val3);
     case FUTEX_REQUEUE:
     case FUTEX_CMP_REQUEUE: {
       // the timeout argument carries the number to requeue
       if ((val | 0) < 0 || (timeout | 0) < 0) return -EINVAL;
       if ((op & FUTEX_CMD_MASK) === FUTEX_CMP_REQUEUE && ctx.mem.i32(uaddr) !== (val3 | 0)) return -EAGAIN;
       if (uaddr2 & 3) return -EINVAL;
-      const [woken, moved] = queues.requeue(futexKey(ctx, uaddr), futexKey(ctx, uaddr2), val | 0, timeout | 0);
+      const [woken, moved] = queues.requeue(futexKey(ctx.proc.space, uaddr), futexKey(ctx.proc.space, uaddr2), val | 0, timeout | 0);
       return woken + moved;
     }
     case FUTEX_WAKE_OP: {
       if (uaddr2 & 3) return -EINVAL;
       const passes = wakeOp(ctx, uaddr2, val3);
       if (typeof passes === 'number') return passes;
-      let n = queues.wake(futexKey(ctx, uaddr), wakeCount(val));
-      if (passes) n += queues.wake(futexKey(ctx, uaddr2), wakeCount(timeout));
+      let n = queues.wake(futexKey(ctx.proc.space, uaddr), wakeCount(val));
+      if (passes) n += queues.wake(futexKey(ctx.proc.space, uaddr2), wakeCount(timeout));
       return n;
     }
     case FUTEX_LOCK_PI:

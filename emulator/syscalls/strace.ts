@@ -107,7 +107,7 @@ export function formatCall(ctx: SyscallContext, row: SyscallRow, args: readonly 
  * strace -f's "[pid  1234] " before every line once the program has more
  * than one thread: which thread made the call.
  */
-export function taskPrefix(ctx: SyscallContext): string {
+function taskPrefix(ctx: SyscallContext): string {
   const { proc, thread } = ctx;
   if (proc.threads.length <= 1 && thread === proc.mainThread) return '';
   return `[pid ${String(thread.tid).padStart(5)}] `;

@@ -5,7 +5,7 @@ import { descriptorFor, TLS_COUNT, TLS_FIRST, UserDesc } from '../engine/descrip
 import type { Thread } from '../thread.js';
 import type { SyscallContext } from './types.js';
 
-export function readUserDesc(ctx: SyscallContext, p: number): UserDesc {
+function readUserDesc(ctx: SyscallContext, p: number): UserDesc {
   const m = ctx.mem;
   const bits = m.u32(p + 12);
   return {
