@@ -28,7 +28,7 @@ export async function withControl(
   } catch (e) {
     if (e instanceof ControlError) {
       printError(`dsu ${command}`, e.message);
-      return 1;
+      return e.status;
     }
     throw e;
   }

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { UsageError } from './args.js';
 import { withControl } from './control-client.js';
 import { callControl } from '../control/client.js';
-import type { PatchReport } from '../patcher/report.js';
+import type { CheckOnlyReport, PatchReport } from '../patcher/report.js';
 import { escapeStrings, printJson, printOut } from './output.js';
 
 function timeoutOf(options: Map<string, string[]>): number {
@@ -26,20 +26,43 @@ function printPatch(report: PatchReport): void {
   if (r.carried.length > 0) lines.push(`  carried over ${r.carried.join(', ')}`);
   if (r.transfer !== 'none') lines.push(`  state transfer: ${r.transfer} (${r.journaledPages} page(s) journaled)`);
   for (const w of r.warnings) lines.push(`  warning: ${w}`);
+  for (const n of r.notes ?? []) lines.push(`  note: ${n}`);
   if (r.released.length > 0) lines.push(`  released patch(es) ${r.released.map((id) => `#${id}`).join(', ')} (superseded, out of the rollback window, unreferenced)`);
   lines.push(`  loaded in ${r.loadMs.toFixed(3)} ms, waited ${r.waitedMs.toFixed(3)} ms for a safe point (${r.safePoint}), paused ${r.pauseMs.toFixed(3)} ms; live ${r.totalMs.toFixed(3)} ms after the command`);
   lines.push(`  the program was at: ${r.stack.slice(0, 6).join(' <- ')}${r.stack.length > 6 ? ' <- ...' : ''}`);
   printOut(lines.join('\n') + '\n');
 }
 
+function printCheck(report: CheckOnlyReport): void {
+  // names and paths come from the patch and the program
+  const r = escapeStrings(report);
+  const lines = [`${r.patch}: would apply (nothing was changed)`];
+  if (r.wouldReplace.length > 0) lines.push(`  would replace ${r.wouldReplace.join(', ')}`);
+  if (r.wouldAdd.length > 0) lines.push(`  would add ${r.wouldAdd.join(', ')}`);
+  if (r.wouldCarry.length > 0) lines.push(`  would carry over ${r.wouldCarry.join(', ')}`);
+  for (const w of r.warnings) lines.push(`  warning: ${w}`);
+  for (const n of r.notes) lines.push(`  note: ${n}`);
+  lines.push(r.activeNow.length > 0 ? `  running now (the update would wait for them): ${r.activeNow.join(', ')}` : '  none of the replaced functions is running now');
+  lines.push(`  the program is at: ${r.stack.slice(0, 6).join(' <- ')}${r.stack.length > 6 ? ' <- ...' : ''}`);
+  printOut(lines.join('\n') + '\n');
+}
+
 export async function patchCommand(argv: string[]): Promise<number> {
-  return withControl('patch', argv, { values: ['timeout', 'transfer-timeout'], flags: ['relaxed', 'update-points'] }, async (c) => {
-    if (c.rest.length !== 1) throw new UsageError('usage: dsu patch --control SOCK PATCH.so [--timeout MS] [--relaxed] [--update-points] [--json]');
+  return withControl('patch', argv, { values: ['timeout', 'transfer-timeout'], flags: ['relaxed', 'update-points', 'check', 'unsafe-types'] }, async (c) => {
+    if (c.rest.length !== 1) throw new UsageError('usage: dsu patch --control SOCK PATCH.so [--check] [--timeout MS] [--relaxed] [--update-points] [--unsafe-types] [--json]');
     const timeoutMs = timeoutOf(c.options);
     const transferTimeoutMs = c.options.has('transfer-timeout') ? Number(c.options.get('transfer-timeout')![0]) : 5000;
-    const report = await callControl(c.socket, 'patch', {
+    const args = {
       path: path.resolve(c.rest[0]), timeoutMs, transferTimeoutMs, relaxed: c.flags.has('relaxed'), updatePoints: c.flags.has('update-points'),
-    }, timeoutMs + transferTimeoutMs + 30_000);
+      unsafeTypes: c.flags.has('unsafe-types'),
+    };
+    if (c.flags.has('check')) {
+      const checked = await callControl(c.socket, 'check', args, 60_000);
+      if (c.json) printJson(checked);
+      else printCheck(checked);
+      return 0;
+    }
+    const report = await callControl(c.socket, 'patch', args, timeoutMs + transferTimeoutMs + 30_000);
     if (c.json) printJson(report);
     else printPatch(report);
     return 0;

@@ -44,7 +44,7 @@ export async function callControl<C extends CommandName>(path: string, cmd: C, a
         return;
       }
       if (r.ok) resolve(r.result as ResultOf<C>);
-      else reject(new ControlError(r.error ?? 'failed'));
+      else reject(new ControlError(r.error ?? 'failed', typeof r.status === 'number' ? r.status : 1));
     });
     socket.on('close', () => reject(new ControlError(`the dsu process closed ${path} without answering`)));
     socket.on('error', (e) => reject(new ControlError(e.message)));

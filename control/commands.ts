@@ -3,7 +3,7 @@
 // (checked, defaults filled in) and what it answers. The client (`dsu patch`,
 // `dsu status`...) and the server (`dsu run --control`) both use it, so a
 // command cannot mean one thing on one side and another on the other.
-import type { PatchReport } from '../patcher/report.js';
+import type { CheckOnlyReport, PatchReport } from '../patcher/report.js';
 import type { RollbackReport } from '../patcher/rollback.js';
 import type { StatusReport } from '../patcher/status.js';
 import type { ModulesAnswer } from '../patcher/inspect/commands.js';
@@ -55,8 +55,23 @@ export interface PatchSent {
   transferTimeoutMs?: number;
   relaxed?: boolean;
   updatePoints?: boolean;
+  /** Let checks 1-3 of the type checks through (reported all the same). */
+  unsafeTypes?: boolean;
 }
 export type PatchArgs = Required<PatchSent>;
+
+function readPatchArgs(raw: Wire): PatchArgs {
+  const file = raw.path;
+  if (typeof file !== 'string' || !file.startsWith('/')) throw new ControlError('patch needs an absolute path');
+  return {
+    path: file,
+    timeoutMs: positive(raw, 'timeoutMs', DEFAULT_TIMEOUT_MS),
+    transferTimeoutMs: positive(raw, 'transferTimeoutMs', DEFAULT_TIMEOUT_MS),
+    relaxed: flag(raw, 'relaxed'),
+    updatePoints: flag(raw, 'updatePoints'),
+    unsafeTypes: flag(raw, 'unsafeTypes'),
+  };
+}
 
 export interface RollbackSent {
   timeoutMs?: number;
@@ -72,17 +87,9 @@ export interface GotSent {
 
 export const COMMANDS = {
   ping: spec<NoArgs, NoArgs, PingResult>(none),
-  patch: spec<PatchSent, PatchArgs, PatchReport>((raw) => {
-    const file = raw.path;
-    if (typeof file !== 'string' || !file.startsWith('/')) throw new ControlError('patch needs an absolute path');
-    return {
-      path: file,
-      timeoutMs: positive(raw, 'timeoutMs', DEFAULT_TIMEOUT_MS),
-      transferTimeoutMs: positive(raw, 'transferTimeoutMs', DEFAULT_TIMEOUT_MS),
-      relaxed: flag(raw, 'relaxed'),
-      updatePoints: flag(raw, 'updatePoints'),
-    };
-  }),
+  patch: spec<PatchSent, PatchArgs, PatchReport>(readPatchArgs),
+  /** Everything up to the pause, nothing changed (dsu patch --check): the same refusals and statuses. */
+  check: spec<PatchSent, PatchArgs, CheckOnlyReport>(readPatchArgs),
   rollback: spec<RollbackSent, RollbackArgs, RollbackReport>((raw) => ({
     timeoutMs: positive(raw, 'timeoutMs', DEFAULT_TIMEOUT_MS),
     transferTimeoutMs: positive(raw, 'transferTimeoutMs', DEFAULT_TIMEOUT_MS),

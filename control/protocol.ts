@@ -16,11 +16,17 @@ export interface Response {
   ok: boolean;
   result?: unknown;
   error?: string;
+  /** With an error: the exit status the client gives it (patcher/errors.ts ExitStatus), when not 1. */
+  status?: number;
 }
 
 /** A failure of the channel itself (connection, framing, arguments), reported as a one-line message. */
 export class ControlError extends Error {
   override readonly name = 'ControlError';
+  /** The exit status a client gives this failure (the server's, when it sent one). */
+  constructor(message: string, readonly status = 1) {
+    super(message);
+  }
 }
 
 export function parseRequest(line: string): Request {
@@ -36,6 +42,11 @@ export function parseRequest(line: string): Request {
   }
   if (r.args !== undefined && (typeof r.args !== 'object' || r.args === null || Array.isArray(r.args))) throw new ControlError('malformed request (args)');
   return r as Request;
+}
+
+/** The exit status that goes with an error on the wire (1 unless the patcher says which failure it was). */
+export function errorStatus(e: unknown): number {
+  return e instanceof PatcherError || e instanceof ControlError ? e.status : 1;
 }
 
 /** What the client is told when a command fails: the explanation of a known refusal, else an internal error. */

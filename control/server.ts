@@ -6,7 +6,7 @@
 // once. What a handler throws becomes the protocol's error here, and only here.
 import fs from 'node:fs';
 import net from 'node:net';
-import { ControlError, errorMessage, parseRequest, Response } from './protocol.js';
+import { ControlError, errorMessage, errorStatus, parseRequest, Response } from './protocol.js';
 import { COMMANDS, CommandHandlers, CommandName, isCommand } from './commands.js';
 import { peerCredentials } from '../emulator/host/peer-credentials.js';
 
@@ -116,7 +116,8 @@ export class ControlServer {
       const args = COMMANDS[req.cmd].read(req.args ?? {});
       response = { id, ok: true, result: await handler(args) };
     } catch (e) {
-      response = { id, ok: false, error: errorMessage(e) };
+      const status = errorStatus(e);
+      response = { id, ok: false, error: errorMessage(e), ...(status !== 1 ? { status } : {}) };
     }
     if (!socket.destroyed) socket.write(JSON.stringify(response) + '\n');
   }

@@ -11,7 +11,7 @@
 // recorded in the patch's undo log, and there is one failure path: it
 // replays the log backwards, so the program goes on with its old code and
 // its memory as it was. Checks that refuse a patch belong before the load
-// (docs/PATCHING.md says where).
+// (docs/PATCHING.md says where): the type checks run there.
 import path from 'node:path';
 import type { Session } from '../emulator/launch.js';
 import { breakpointsOf, BreakpointSet } from '../emulator/breakpoints.js';
@@ -28,13 +28,16 @@ import { WriteJournal } from './mechanism/write-journal.js';
 import { callGuest } from './mechanism/guest-call.js';
 import { jumpRoom } from './jump-room.js';
 import { reconcileCarried, snapshotCarried } from './carry.js';
-import { PatcherError } from './errors.js';
-import { waitUntilSafe, SafePoint } from './wait-safe.js';
+import { ExitStatus, PatcherError } from './errors.js';
+import { waitUntilSafe, SafePoint, NotSafe } from './wait-safe.js';
+import { DebugInfoCache, runTypeChecks, stackAddresses } from './type-checks/run-checks.js';
+import { refusal, type CheckReport } from './type-checks/checks.js';
+import { describeLocation } from '../loader/symbols/modules.js';
 import type { CodeRange } from './quiescence.js';
 import { linkPatch, planPatchLink, LinkedPatch } from './link-adapter.js';
 import { redirect } from './redirect.js';
 import type { ProgramModel } from './program-model.js';
-import type { PatchReport } from './report.js';
+import type { CheckOnlyReport, PatchReport } from './report.js';
 import { round, StepTimer } from './step-timer.js';
 
 /** How `dsu run` set up patching for the program. */
@@ -51,6 +54,18 @@ export interface PatchOptions {
   /** Apply only at dsu_update_point() (dsu run --update-points). */
   updatePoints: boolean;
   transferTimeoutMs: number;
+  /** Let checks 1-3 of the type checks through (reported all the same). */
+  unsafeTypes?: boolean;
+}
+
+/** What the steps before the load found (they change nothing; `dsu patch --check` stops after them). */
+interface Prepared {
+  bytes: Uint8Array;
+  patch: PatchFile;
+  plan: ReplacementPlan;
+  linkPlan: LinkPlan;
+  checks: CheckReport;
+  checksMs: number;
 }
 
 /** What the load step leaves for the pause: the linked object, and what the redirect will need. */
@@ -79,6 +94,8 @@ export class Patcher {
   readonly releaser: PatchReleaser;
   readonly updatePointsOnly: boolean;
   private busy = false;
+  /** Debug information of the program's files and of the patches, read once. */
+  readonly debugInfo: DebugInfoCache;
 
   constructor(
     readonly session: Session,
@@ -88,6 +105,7 @@ export class Patcher {
     this.updatePointsOnly = options.updatePoints;
     this.breakpoints = breakpointsOf(session.runner).owner('patcher');
     this.releaser = new PatchReleaser(this, options.rollbackDepth);
+    this.debugInfo = new DebugInfoCache(session);
   }
 
   /** Run `job` unless another patch operation is in progress. */
@@ -113,19 +131,54 @@ export class Patcher {
     });
   }
 
+  /** `dsu patch --check`: the report a real patch gives up to the pause, and nothing changed. */
+  check(patchPath: string, opts: PatchOptions): Promise<CheckOnlyReport> {
+    return this.exclusive(async () => {
+      const { plan, checks } = await this.prepare(patchPath, opts);
+      const map = this.model.moduleMap();
+      const stack = stackAddresses(this.session, map);
+      const active = [...new Set(this.busyRanges(plan).filter((r) => stack.some((a) => a >= r.start && a < r.end)).map((r) => r.name))];
+      return {
+        patch: patchPath, wouldReplace: plan.replacements.map((r) => r.key), wouldAdd: plan.added, wouldCarry: plan.carried.map((c) => c.key),
+        warnings: [...plan.warnings, ...checks.warnings, ...overriddenWarnings(checks)], notes: checks.notes,
+        stack: stack.map((a) => describeLocation(map.locate(a))), activeNow: active,
+      };
+    });
+  }
+
+  /**
+   * The steps that only read: read, parse, plan, link plan, and the type
+   * checks from the debug information (issue 12), which refuse before
+   * anything changes.
+   */
+  private async prepare(patchPath: string, opts: PatchOptions): Promise<Prepared> {
+    const { proc } = this.session;
+    // the guest shares this thread: it runs between the steps of the preparation
+    const bytes = await readPatchFile(patchPath);
+    const patch = explained(() => readPatch(bytes, patchPath), ExitStatus.badFile);
+    await yieldToGuest();
+    const modules = this.model.modules();
+    const plan = explained(() => planReplacement(patch, modules, this.registry, path.posix.basename(proc.exePath)), ExitStatus.refused);
+    await yieldToGuest();
+    const linkPlan = explained(() => planPatchLink(this.model, bytes, patchPath, modules, this.model.overrides(this.registry), plan.shared, (a) => this.invoke(a, opts)), ExitStatus.refused);
+    refuseOldReplacedFunctions(linkPlan.resolutions, this.entries(plan));
+    await yieldToGuest();
+    const checksStart = performance.now();
+    const checks = runTypeChecks(this.debugInfo, {
+      patch, patchDebug: this.debugInfo.patch(patch.elf, patchPath), plan, resolutions: linkPlan.resolutions, modules,
+      stackAddresses: stackAddresses(this.session, this.model.moduleMap()), unsafeTypes: opts.unsafeTypes === true, relaxed: opts.relaxed,
+    });
+    const checksMs = performance.now() - checksStart;
+    if (checks.refused.length > 0) throw new PatcherError(refusal(checks), ExitStatus.refused);
+    await yieldToGuest();
+    return { bytes, patch, plan, linkPlan, checks, checksMs };
+  }
+
   private async applyNow(patchPath: string, opts: PatchOptions): Promise<PatchReport> {
     const received = performance.now();
     const timer = new StepTimer();
     const { proc } = this.session;
-    // the guest shares this thread: it runs between the steps of the preparation
-    const bytes = await readPatchFile(patchPath);
-    const patch = explained(() => readPatch(bytes, patchPath));
-    await yieldToGuest();
-    const modules = this.model.modules();
-    const plan = explained(() => planReplacement(patch, modules, this.registry, path.posix.basename(proc.exePath)));
-    await yieldToGuest();
-    const linkPlan = explained(() => planPatchLink(this.model, bytes, patchPath, modules, this.model.overrides(this.registry), plan.shared, (a) => this.invoke(a, opts)));
-    refuseOldReplacedFunctions(linkPlan.resolutions, this.entries(plan));
+    const { patch, plan, linkPlan, checks, checksMs } = await this.prepare(patchPath, opts);
     const updatePoint = this.updatePointFor(opts);
 
     const undo = new UndoLog();
@@ -147,7 +200,8 @@ export class Patcher {
           pausePhases: { checkMs: round(pauseSteps - safe.heldAt), transferMs: timer.of('transfer'), redirectMs: timer.of('redirect') },
           waitedMs: round(safe.waitedMs), loadMs: timer.of('load'), totalMs: round(performance.now() - received),
           safePoint: safe.at, stack: safe.stack, journaledPages: transferred.journaledPages, released: [], pinned: [],
-          warnings: [...plan.warnings, ...transferred.warnings, ...relaxedWarning(safe.stillActive, plan)],
+          warnings: [...plan.warnings, ...checks.warnings, ...overriddenWarnings(checks), ...transferred.warnings, ...relaxedWarning(safe.stillActive, plan)],
+          notes: checks.notes, checksMs: round(checksMs),
         };
       } finally {
         this.session.runner.release();
@@ -161,6 +215,8 @@ export class Patcher {
   private rolledBack(undo: UndoLog, e: unknown): PatcherError {
     const failures = undo.undoAll();
     if (failures.length > 0) this.session.proc.log.line(`dsu: patch: undo problems: ${failures.join('; ')}`);
+    // a wait that ran out of time changed nothing: it has an exit status of its own
+    if (e instanceof NotSafe && !/exited/.test(e.message)) return new PatcherError(e.message, ExitStatus.notSafe);
     return e instanceof PatcherError ? e : new PatcherError((e as Error).message);
   }
 
@@ -203,7 +259,7 @@ export class Patcher {
     journal.close();
     if (!r.ok || r.value !== 0) {
       journal.undo();
-      throw new PatcherError(r.ok ? `dsu_transfer returned ${r.value | 0}; nothing was changed` : `dsu_transfer failed: ${r.reason}; nothing was changed`);
+      throw new PatcherError(r.ok ? `dsu_transfer returned ${r.value | 0}; nothing was changed` : `dsu_transfer failed: ${r.reason}; nothing was changed`, ExitStatus.transferFailed);
     }
     return {
       carried, transfer: 'ok', warnings: reconcileCarried(bytes, before, 'current'),
@@ -268,19 +324,24 @@ async function readPatchFile(patchPath: string): Promise<Uint8Array> {
   } catch (e) {
     if (!(e instanceof FileReadError)) throw e;
     const why: Record<string, string> = { ENOENT: 'no such file', EISDIR: 'is a directory', ENOTDIR: 'a component of the path is not a directory' };
-    throw new PatcherError(`${patchPath}: cannot read the patch: ${why[e.code] ?? e.reason}`);
+    throw new PatcherError(`${patchPath}: cannot read the patch: ${why[e.code] ?? e.reason}`, ExitStatus.badFile);
   }
 }
 
 /** Run a checking step; what it refuses (a bad patch, ELF or link) becomes the patcher's error, by type. */
-function explained<T>(step: () => T): T {
+function explained<T>(step: () => T, status: number): T {
   try {
     return step();
   } catch (e) {
     if (e instanceof PatcherError) throw e;
-    if (e instanceof PatchError || e instanceof ElfError || e instanceof LinkError) throw new PatcherError(e.message);
+    if (e instanceof PatchError || e instanceof ElfError || e instanceof LinkError) throw new PatcherError(e.message, status);
     throw e;
   }
+}
+
+/** What --unsafe-types let through, said in the report all the same. */
+function overriddenWarnings(checks: CheckReport): string[] {
+  return checks.overridden.map((f) => `--unsafe-types: check ${f.check} would have refused: ${f.message}`);
 }
 
 /** --relaxed let old activations run on: say which, since they never see the new code or state. */
@@ -307,6 +368,6 @@ const yieldToGuest = (): Promise<void> => new Promise((resolve) => setImmediate(
 function refuseOldReplacedFunctions(resolutions: ReadonlyMap<string, Resolution>, entries: readonly number[]): void {
   const bad = [...resolutions.values()].filter((r) => r.name.startsWith(OLD_PREFIX) && r.kind === 'function' && entries.includes(r.address));
   if (bad.length > 0) {
-    throw new PatcherError(`${bad.map((r) => r.name).join(', ')}: the patch replaces ${bad.length === 1 ? 'this function' : 'these functions'}, so the old entry will jump to the new version; calling the old version from the patch is not supported`);
+    throw new PatcherError(`${bad.map((r) => r.name).join(', ')}: the patch replaces ${bad.length === 1 ? 'this function' : 'these functions'}, so the old entry will jump to the new version; calling the old version from the patch is not supported`, ExitStatus.refused);
   }
 }

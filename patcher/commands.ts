@@ -12,6 +12,7 @@ export function patcherCommands(session: Session, model: ProgramModel, options: 
   const patcherNow = (): Patcher => (patcher ??= new Patcher(session, model, options));
   return {
     patch: (args: PatchOptions & { path: string }) => patcherNow().apply(args.path, args),
+    check: (args: PatchOptions & { path: string }) => patcherNow().check(args.path, args),
     rollback: (args: RollbackOptions) => rollbackLatest(patcherNow(), args),
     status: () => statusOf(patcherNow()),
   };

@@ -39,4 +39,22 @@ export interface PatchReport {
   released: number[];
   /** Superseded patches out of the rollback window that something still points into. */
   pinned: { id: number; by: string }[];
+  /** Debug information that was missing or unreadable (types not checked there). */
+  notes: string[];
+  /** The type checks, guest running (the first patch includes reading the program's debug information). */
+  checksMs: number;
+}
+
+/** `dsu patch --check`: what the patch would do, and the program as it is now. */
+export interface CheckOnlyReport {
+  patch: string;
+  wouldReplace: string[];
+  wouldAdd: string[];
+  wouldCarry: string[];
+  warnings: string[];
+  notes: string[];
+  /** The stack now, innermost first. */
+  stack: string[];
+  /** Functions the patch replaces that are running now: a real patch would wait for them. */
+  activeNow: string[];
 }

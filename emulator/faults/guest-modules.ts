@@ -37,7 +37,7 @@ export function openGuestFile(proc: Process, cache: ModuleCache, guestPath: stri
 }
 
 /** A regular file of the guest's file namespace, read, or null. */
-function readGuestFile(proc: Process, guestPath: string): Uint8Array | null {
+export function readGuestFile(proc: Process, guestPath: string): Uint8Array | null {
   return proc.vfs.withHostPath(guestPath, null, (host) => readRegularFileOrNull(host, FILE_LIMITS.debug));
 }
 

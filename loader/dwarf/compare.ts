@@ -8,7 +8,7 @@ import { DwarfType, isFloat, resolved } from './types.js';
 type DifferenceKind = 'kind' | 'size' | 'member' | 'offset' | 'bit-field' | 'count' | 'encoding' | 'enumerator' | 'parameters';
 
 export interface LayoutDifference {
-  /** A C-like path from the compared type to where they differ: "", ".flags", "->next.fd", "[0]", "(param 2)". */
+  /** A C-like path from the compared type to where they differ: "", "flags", "->next.fd", "[0]", "(member 2)" (names differ there), "(parameter 2)". */
   path: string;
   kind: DifferenceKind;
   /** The differing detail on each side, in words ("offset 4", "8 bytes", "no such member"). */
@@ -90,7 +90,7 @@ class Comparison {
     const ma = a.members ?? [];
     const mb = b.members ?? [];
     const n = Math.max(ma.length, mb.length);
-    const at = (p: string, m: { name: string | null }, i: number): string => member(p, m.name ?? `<member ${i}>`);
+    const at = (p: string, m: { name: string | null }, i: number): string => member(p, m.name ?? `(member ${i + 1})`);
     for (let i = 0; i < n; i++) {
       const x = ma[i];
       const y = mb[i];
@@ -100,7 +100,7 @@ class Comparison {
         return { path: at(path, m, i), kind: 'member', a: x ? where : 'no such member', b: y ? where : 'no such member', within };
       }
       if (x.name !== y.name) {
-        return { path: member(path, `<member ${i}>`), kind: 'member', a: `${declaration(x.type, x.name ?? '')} at offset ${x.offset}`, b: `${declaration(y.type, y.name ?? '')} at offset ${y.offset}`, within };
+        return { path: member(path, `(member ${i + 1})`), kind: 'member', a: `${declaration(x.type, x.name ?? '')} at offset ${x.offset}`, b: `${declaration(y.type, y.name ?? '')} at offset ${y.offset}`, within };
       }
       const p = at(path, x, i);
       if ((x.bitSize !== undefined) !== (y.bitSize !== undefined) || x.bitSize !== y.bitSize || x.bitOffset !== y.bitOffset) {

@@ -18,6 +18,8 @@ export interface PatchSample {
   redirectMs: number;
   waitedMs: number;
   loadMs: number;
+  /** The type checks before loading (the first patch reads the program's debug information cold). */
+  typeChecksMs: number;
   totalMs: number;
   roundTripMs: number;
   safePoint: string;
@@ -144,14 +146,16 @@ function growthTable(r: PatchingResults): string {
       ms(median(pick(ps.slice(1, 11), 'totalMs'))), ms(median(pick(ps.slice(-10), 'totalMs'))),
       `${ps[0].jumps} → ${ps[ps.length - 1].jumps}`,
       ms(median(pick(ps, 'totalMs').map((t, i) => t - ps[i].loadMs - ps[i].waitedMs - ps[i].pauseMs))),
+      ms(ps[0].typeChecksMs), ms(median(pick(ps.slice(1), 'typeChecksMs'))),
     ];
   });
   return formatTable(
-    ['functions', 'first pause', 'first total', 'pause #2-11', 'pause #91-100', 'total #2-11', 'total #91-100', 'jumps #1 → #100', 'before load med'],
+    ['functions', 'first pause', 'first total', 'pause #2-11', 'pause #91-100', 'total #2-11', 'total #91-100', 'jumps #1 → #100', 'before load med', 'type checks #1 (cold)', 'type checks med'],
     rows,
     {
       title: 'First and later patches: the first in a process runs the patcher cold (JIT); each patch writes a jump at every older version still mapped of each function it replaces',
-      notes: ['#2-11, #91-100: medians of those patches; jumps: written by patch #1 and by patch #100; before load: total - load - waited - pause (reading, planning, link plan).'],
+      notes: ['#2-11, #91-100: medians of those patches; jumps: written by patch #1 and by patch #100; before load: total - load - waited - pause (reading, planning, link plan, type checks).',
+        'type checks: the checks from the debug information, guest running; #1 reads the program\'s debug information cold (each size runs in a fresh process), later patches reuse it; med over #2-100.'],
     },
   );
 }

@@ -49,6 +49,7 @@ function sample(r: PatchReport, roundTripMs: number, index: number): PatchSample
     redirectMs: r.pausePhases?.redirectMs ?? NaN,
     waitedMs: r.waitedMs,
     loadMs: r.loadMs,
+    typeChecksMs: r.checksMs ?? NaN,
     totalMs: r.totalMs,
     roundTripMs,
     safePoint: r.safePoint,

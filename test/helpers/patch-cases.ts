@@ -15,6 +15,8 @@ export interface PatchCase {
   /** Absolute path of the .so to apply. */
   patch: string;
   expect: { ok: true } | { ok: false; error: RegExp };
+  /** The exit status `dsu patch` must give, when the case names one (README: exit statuses). */
+  status?: number;
 }
 
 /** Reads one case.txt ("key: value" lines); throws naming the file and the field when something is missing. */
@@ -41,6 +43,7 @@ function readCase(name: string): PatchCase {
     program: need('program'),
     patch: PATCH(fields.get('patch') ?? name),
     expect,
+    status: fields.has('status') ? Number(fields.get('status')) : undefined,
   };
 }
 

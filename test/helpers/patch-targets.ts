@@ -11,6 +11,7 @@ import { freePort } from './servers.js';
 import { RespClient } from './resp.js';
 import { DsuProgram, startUnderDsu } from './patching.js';
 import { ledgerTarget } from './ledger-target.js';
+import { typecheckTarget } from './typecheck-target.js';
 
 export const COUNTER = path.join(BUILD, 'counter', 'counter-v1');
 
@@ -235,5 +236,6 @@ export async function startCaseTarget(program: string): Promise<CaseTarget> {
   if (family === 'httpd') return httpdTarget(binary);
   if (family === 'feature') return featureTarget(binary);
   if (family === 'ledger') return ledgerTarget(binary);
+  if (family === 'typecheck') return typecheckTarget(binary);
   throw new Error(`no driver for ${program}: add one to test/helpers/patch-targets.ts`);
 }

@@ -38,6 +38,7 @@ describe('patch cases (c-samples/patches)', () => {
         await target.answers();
       } else {
         expect(r.status, r.stdout).not.toBe(0);
+        if (c.status !== undefined) expect(r.status, r.stderr).toBe(c.status);
         expect(r.stderr).toMatch(/^dsu patch: /);
         expect(r.stderr).toMatch(c.expect.error);
         expect(r.stdout).toBe('');

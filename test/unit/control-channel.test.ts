@@ -109,6 +109,7 @@ describe('protocol pieces', () => {
     expect(COMMANDS.got.read({ module: 'libc.so.6' })).toEqual({ module: 'libc.so.6' });
     expect(() => COMMANDS.got.read({ module: 3 })).toThrow('got: module must be a string');
     expect(() => COMMANDS.rollback.read({ force: 'yes' })).toThrow('force must be true or false');
-    expect(COMMANDS.patch.read({ path: '/p.so', relaxed: true })).toEqual({ path: '/p.so', timeoutMs: 5000, transferTimeoutMs: 5000, relaxed: true, updatePoints: false });
+    expect(COMMANDS.patch.read({ path: '/p.so', relaxed: true })).toEqual({ path: '/p.so', timeoutMs: 5000, transferTimeoutMs: 5000, relaxed: true, updatePoints: false, unsafeTypes: false });
+    expect(COMMANDS.check.read({ path: '/p.so', unsafeTypes: true })).toEqual({ path: '/p.so', timeoutMs: 5000, transferTimeoutMs: 5000, relaxed: false, updatePoints: false, unsafeTypes: true });
   });
 });

@@ -83,7 +83,7 @@ describe('layout comparison', () => {
 
   test('a member added in the middle is named with both sides', () => {
     const grown = struct('conn', 28, [member('fd', int, 0), member('flags', int, 4), member('name', array(char, 16), 8), member('next', int, 24)]);
-    expect(compareLayouts(conn, grown)).toMatchObject({ path: '<member 1>', kind: 'member', a: 'char name[16] at offset 4', b: 'int flags at offset 4' });
+    expect(compareLayouts(conn, grown)).toMatchObject({ path: '(member 2)', kind: 'member', a: 'char name[16] at offset 4', b: 'int flags at offset 4' });
   });
 
   test('a member added at the end', () => {
