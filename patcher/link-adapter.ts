@@ -6,7 +6,7 @@ import type { RuntimeModule } from '../loader/program/runtime-module.js';
 import { planLink, applyLink, unlink, LinkError, type LinkPlan, type Resolution } from '../loader/link/index.js';
 import type { ProgramModel } from './program-model.js';
 import type { UndoLog } from './mechanism/undo-log.js';
-import { PatcherError } from './errors.js';
+import { ExitStatus, PatcherError } from './errors.js';
 
 export interface LinkedPatch {
   module: RuntimeModule;
@@ -57,7 +57,7 @@ export function planPatchLink(
       },
     });
   } catch (e) {
-    if (e instanceof LinkError) throw new PatcherError(oneLine(e));
+    if (e instanceof LinkError) throw new PatcherError(oneLine(e), ExitStatus.refused);
     throw e;
   }
 }
@@ -70,7 +70,7 @@ export async function linkPatch(plan: LinkPlan, undo: UndoLog): Promise<LinkedPa
   try {
     linked = await applyLink(plan);
   } catch (e) {
-    if (e instanceof LinkError) throw new PatcherError(oneLine(e));
+    if (e instanceof LinkError) throw new PatcherError(oneLine(e), ExitStatus.refused);
     throw e;
   }
   const exports = new Map<string, number>();

@@ -17,7 +17,7 @@ $(BUILD)/patches/tc-%.so: $$(wildcard patches/tc-$$*/*.c) $(DSU_INCLUDE)/dsu.h
 # patch built without -g, for the "types could not be checked" notes.
 all: $(BUILD)/typecheck/typecheck-v1-nodebug $(BUILD)/patches/tc-ok-param-nodebug.so
 $(BUILD)/typecheck/typecheck-v1-nodebug: $(BUILD)/typecheck/typecheck-v1
-	objcopy --strip-debug $< $@
+	objcopy --remove-section='.debug_*' $< $@
 
 $(BUILD)/patches/tc-ok-param-nodebug.so: $(BUILD)/patches/tc-ok-param.so
-	objcopy --strip-debug $< $@
+	objcopy --remove-section='.debug_*' $< $@

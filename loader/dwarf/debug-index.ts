@@ -141,9 +141,28 @@ export class DebugIndex {
     return (file === undefined ? undefined : all.find((f) => !f.external && f.unit.file === base(file))) ?? all.find((f) => f.external) ?? all[0];
   }
 
+  /** Code ranges of every function, sorted by start (built on first use). */
+  private byAddress: { start: number; end: number; f: FunctionInfo }[] | null = null;
+
   /** The function whose out-of-line code holds `address`. */
   functionAt(address: number): FunctionInfo | undefined {
-    for (const f of this.allFunctions()) if (f.ranges.some((r) => address >= r.start && address < r.end)) return f;
+    if (!this.byAddress) {
+      this.byAddress = [];
+      for (const f of this.allFunctions()) for (const r of f.ranges) this.byAddress.push({ start: r.start, end: r.end, f });
+      this.byAddress.sort((a, b) => a.start - b.start);
+    }
+    // the last range starting at or before the address, then earlier ones (ranges may nest or overlap)
+    let lo = 0;
+    let hi = this.byAddress.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.byAddress[mid].start <= address) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    for (let i = hi; i >= 0 && i > hi - 8; i--) {
+      const r = this.byAddress[i];
+      if (address >= r.start && address < r.end) return r.f;
+    }
     return undefined;
   }
 

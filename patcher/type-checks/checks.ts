@@ -86,6 +86,9 @@ function variableAt(index: DebugIndex, linkAddress: number): VariableInfo | unde
   return undefined;
 }
 
+/** What each function of a program uses, kept across patches (the program does not change). */
+const typeUses = new WeakMap<DebugIndex, TypeUse>();
+
 class Checker {
   readonly report: CheckReport = { refused: [], overridden: [], warnings: [], notes: [] };
   /** Run-time entries of the program's functions this patch replaces. */
@@ -187,10 +190,12 @@ class Checker {
   private types(exeDebug: DebugIndex, patchDebug: DebugIndex): void {
     const exe = this.exe!;
     const refs = moduleRefs(exe.data.elf, exe.data.symbols);
-    const use = new TypeUse(exeDebug);
+    let use = typeUses.get(exeDebug);
+    if (!use) typeUses.set(exeDebug, (use = new TypeUse(exeDebug)));
     const located = [...exeDebug.allVariables()].filter((v) => v.address !== null && !v.declaration);
     const varAt = (a: number): VariableInfo | undefined => located.find((v) => a >= v.address! && a < v.address! + Math.max(1, v.type.size ?? 1));
     const reported = new Set<string>();
+    const varsOf = new Map<object, VariableInfo[]>();
     for (const named of patchDebug.allNamedTypes()) {
       if (named.type.declaration || reported.has(named.name)) continue;
       const theirs = exeDebug.namedTypes(named.name).filter((t) => !t.type.declaration);
@@ -207,7 +212,8 @@ class Checker {
         if (!liveness) continue;
         const f = exeDebug.functionAt(fr.symbol.start);
         if (!f) continue;
-        const vars = [...new Set([...fr.data].map(varAt).filter((v): v is VariableInfo => v !== undefined))];
+        let vars = varsOf.get(fr);
+        if (!vars) varsOf.set(fr, (vars = [...new Set([...fr.data].map(varAt).filter((v): v is VariableInfo => v !== undefined))]));
         const how = use.of(f, vars).get(named.name);
         if (how !== undefined) users.push(`${fr.symbol.name} (${how}${liveness === 'on the stack' ? ', on the stack' : ''})`);
       }
