@@ -30,7 +30,7 @@ import { jumpRoom } from './jump-room.js';
 import { reconcileCarried, snapshotCarried } from './carry.js';
 import { ExitStatus, PatcherError } from './errors.js';
 import { waitUntilSafe, SafePoint, NotSafe } from './wait-safe.js';
-import { DebugInfoCache, runTypeChecks, stackAddresses } from './type-checks/run-checks.js';
+import { DebugInfoCache, resumePoints, runTypeChecks, stackAddresses } from './type-checks/run-checks.js';
 import { refusal, type CheckReport } from './type-checks/checks.js';
 import { describeLocation } from '../loader/symbols/modules.js';
 import type { CodeRange } from './quiescence.js';
@@ -166,7 +166,8 @@ export class Patcher {
     const checksStart = performance.now();
     const checks = runTypeChecks(this.debugInfo, {
       patch, patchDebug: this.debugInfo.patch(patch.elf, patchPath), plan, resolutions: linkPlan.resolutions, modules,
-      stackAddresses: stackAddresses(this.session, this.model.moduleMap()), unsafeTypes: opts.unsafeTypes === true, relaxed: opts.relaxed,
+      stackAddresses: stackAddresses(this.session, this.model.moduleMap()), resumePoints: resumePoints(this.session, this.model.moduleMap()),
+      unsafeTypes: opts.unsafeTypes === true, relaxed: opts.relaxed,
     });
     const checksMs = performance.now() - checksStart;
     if (checks.refused.length > 0) throw new PatcherError(refusal(checks), ExitStatus.refused);

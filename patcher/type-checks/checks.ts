@@ -19,7 +19,7 @@ import { compareLayouts, declaration, definition, type DebugIndex, type DwarfTyp
 import type { PatchFile, PatchSymbol } from '../patch-file.js';
 import { RESERVED } from '../patch-file.js';
 import type { ReplacementPlan } from '../replacement.js';
-import { moduleRefs, type ModuleRefs } from './code-refs.js';
+import { moduleRefs, reachableCode, reachableData, type FunctionRefs, type ModuleRefs } from './code-refs.js';
 import { TypeUse } from './type-use.js';
 
 export interface Finding {
@@ -49,13 +49,16 @@ export interface CheckInput {
   programDebug: (m: RuntimeModule) => DebugIndex | null;
   /** Run-time addresses on the stacks of the program's threads now (instruction pointers and return addresses). */
   stackAddresses: readonly number[];
+  /** Where each of those frames continues (the instruction pointer, or the return address itself). */
+  resumePoints?: readonly number[];
   unsafeTypes: boolean;
   relaxed: boolean;
 }
 
 const base = (p: string | null | undefined): string => path.posix.basename(p ?? '');
 const hex = (n: number): string => `0x${(n >>> 0).toString(16)}`;
-const indent = (text: string): string => text.split('\n').map((l) => `      ${l}`).join('\n');
+/** A struct body on one line: an error message is one line (cli/output.ts). */
+const oneLine = (text: string): string => text.replace(/\n\s*/g, ' ');
 
 function functionType(f: FunctionInfo): DwarfType {
   return { kind: 'function', name: f.name, size: null, returns: f.returns, params: f.params.map((p) => p.type), variadic: f.variadic || undefined, prototyped: true, file: '', offset: -1 };
@@ -68,12 +71,12 @@ function describeDifference(d: LayoutDifference, name = ''): string {
 }
 
 function bothTypes(name: string, a: DwarfType, b: DwarfType, d: LayoutDifference): string {
-  const lines = [`    the program: ${declaration(a, name)}`, `    the patch:   ${declaration(b, name)}`];
+  const parts = [`the program has ${declaration(a, name)}, the patch ${declaration(b, name)}`];
   const inner = d.within ?? { a, b };
   const da = definition(inner.a);
   const db = definition(inner.b);
-  if (da.includes('\n') || db.includes('\n')) lines.push('    in the program:', indent(da), '    in the patch:', indent(db));
-  return lines.join('\n');
+  if (da.includes('\n') || db.includes('\n')) parts.push(`in the program: ${oneLine(da)}`, `in the patch: ${oneLine(db)}`);
+  return parts.join('; ');
 }
 
 /** The program's module holding a run-time address. */
@@ -157,8 +160,8 @@ class Checker {
       const d = compareLayouts(programVar.type, p.patchVar.type, { throughPointers: false });
       if (!d) continue;
       const users = m ? this.usersOf(m, p.address - m.bias, Math.max(1, programVar.type.size ?? 1)) : [];
-      this.find(1, p.name, `${p.name}: the patch ${p.how}, but the types differ (${describeDifference(d, p.name)})\n${bothTypes(p.name, programVar.type, p.patchVar.type, d)}` +
-        `${users.length ? `\n    live code using it: ${users.join(', ')}` : ''}\n    define it in the patch (new storage, filled by dsu_transfer from DSU_OLD(${p.name})) or keep the program's type`);
+      this.find(1, p.name, `${p.name}: the patch ${p.how}, but the types differ (${describeDifference(d, p.name)}); ${bothTypes(p.name, programVar.type, p.patchVar.type, d)}` +
+        `${users.length ? `; live code using it: ${users.join(', ')}` : ''}; define it in the patch (new storage, filled by dsu_transfer from DSU_OLD(${p.name})) or keep the program's type`);
     }
   }
 
@@ -181,8 +184,8 @@ class Checker {
       const unknown = refs.addressTaken.has(r.original.symbol.start) ? 'its address is taken, so callers through pointers cannot be known' : refs.unavailable ? 'the callers could not be read' : null;
       if (liveCallers.length === 0 && unknown === null) continue;
       const why = [liveCallers.length ? `callers that stay live: ${liveCallers.join(', ')}` : '', unknown ?? ''].filter((x) => x).join('; ');
-      this.find(2, r.key, `${r.key}: the patch changes its signature (${describeDifference(d)})\n    the program: ${declaration(a, r.name)}\n    the patch:   ${declaration(b, r.name)}\n` +
-        `    ${why}: they would pass the old arguments to the new code; replace every caller in the same patch, or keep the signature`);
+      this.find(2, r.key, `${r.key}: the patch changes its signature (${describeDifference(d)}); the program has ${declaration(a, r.name)}, the patch ${declaration(b, r.name)}; ` +
+        `${why}: they would pass the old arguments to the new code; replace every caller in the same patch, or keep the signature`);
     }
   }
 
@@ -213,14 +216,16 @@ class Checker {
         const f = exeDebug.functionAt(fr.symbol.start);
         if (!f) continue;
         let vars = varsOf.get(fr);
-        if (!vars) varsOf.set(fr, (vars = [...new Set([...fr.data].map(varAt).filter((v): v is VariableInfo => v !== undefined))]));
-        const how = use.of(f, vars).get(named.name);
+        if (!vars) varsOf.set(fr, (vars = [...new Set([...this.liveData(exe, fr)].map(varAt).filter((v): v is VariableInfo => v !== undefined))]));
+        const resumes = this.resumesIn(exe, fr);
+        const reachable = resumes === null ? undefined : ((preds) => (a: number) => preds.some((p) => p(a)))(resumes.map((r) => reachableCode(fr, r)));
+        const how = use.of(f, vars, reachable).get(named.name);
         if (how !== undefined) users.push(`${fr.symbol.name} (${how}${liveness === 'on the stack' ? ', on the stack' : ''})`);
       }
       if (users.length === 0) continue;
-      this.find(3, named.name, `${named.name}: its layout differs between the program and the patch (${describeDifference(d)})\n` +
-        `    in the program:\n${indent(definition(chosen.type))}\n    in the patch:\n${indent(definition(named.type))}\n` +
-        `    code of the program that stays live uses the old layout: ${users.join(', ')}; it would go on creating and reading the old layout ` +
+      this.find(3, named.name, `${named.name}: its layout differs between the program and the patch (${describeDifference(d)}); ` +
+        `in the program: ${oneLine(definition(chosen.type))}; in the patch: ${oneLine(definition(named.type))}; ` +
+        `code of the program that stays live uses the old layout: ${users.join(', ')}; it would go on creating and reading the old layout ` +
         `(a transfer does not change that): replace that code in the same patch, or keep the layout (new data in a structure of its own)`);
     }
   }
@@ -243,6 +248,28 @@ class Checker {
     }
   }
 
+  /**
+   * The data a live function can still name. `main` is entered once: while
+   * it is on the stack only the code reachable from where it resumes counts
+   * (its set-up before the loop never runs again); any other function may
+   * be called anew, so all of its code counts.
+   */
+  private liveData(m: RuntimeModule, f: FunctionRefs): Set<number> {
+    const resumes = this.resumesIn(m, f);
+    if (resumes === null) return f.data;
+    const out = new Set<number>();
+    for (const r of resumes) for (const d of reachableData(f, r)) out.add(d);
+    return out;
+  }
+
+  /** Link-time resume points inside `main` of the executable, or null when the whole function counts. */
+  private resumesIn(m: RuntimeModule, f: FunctionRefs): number[] | null {
+    if (m.kind !== 'exe' || f.symbol.name !== 'main' || !this.input.resumePoints) return null;
+    const start = (f.symbol.start + m.bias) >>> 0;
+    const inside = this.input.resumePoints.filter((a) => a >= start && a < start + f.symbol.size).map((a) => (a - m.bias) >>> 0);
+    return inside.length > 0 ? inside : null;
+  }
+
   /** The program's global the patch defines again with another size (it gets new storage). */
   private programGlobal(d: PatchSymbol): { address: number; size: number } | null {
     for (const m of this.input.modules) {
@@ -259,6 +286,7 @@ class Checker {
     const out: string[] = [];
     for (const f of refs.functions) {
       if (![...f.data].some((a) => a >= start && a < start + size)) continue;
+      if (![...this.liveData(m, f)].some((a) => a >= start && a < start + size)) continue;
       const liveness = this.live(m, f.symbol.start, f.symbol.size);
       if (liveness) out.push(`${f.symbol.name}${liveness === 'on the stack' ? ' (on the stack)' : ''}`);
     }
@@ -292,7 +320,7 @@ export function checkPatch(input: CheckInput): CheckReport {
 
 /** The report of a refused patch, one finding after another. */
 export function refusal(report: CheckReport): string {
-  return report.refused.map((f) => `refused by check ${f.check}: ${f.message}`).join('\n');
+  return report.refused.map((f) => `refused by check ${f.check}: ${f.message}`).join(' -- and ');
 }
 
 export { hex };

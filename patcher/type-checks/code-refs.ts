@@ -17,6 +17,45 @@ export interface FunctionRefs {
   calls: Set<number>;
   /** Link-time data addresses it names (the start of what it indexes). */
   data: Set<number>;
+  /** Per instruction: where control goes next inside the function, and the data it names (for what is still reachable from a point). */
+  code: Map<number, { succ: number[]; data: number[] }>;
+  /** An indirect jump inside the function (a switch table): every instruction may follow any. */
+  indirect: boolean;
+}
+
+/** Data named by the instructions reachable from `from` (a resume point inside the function). */
+export function reachableData(f: FunctionRefs, from: number): Set<number> {
+  if (f.indirect || !f.code.has(from)) return f.data;
+  const out = new Set<number>();
+  const seen = new Set<number>([from]);
+  const work = [from];
+  while (work.length > 0) {
+    const at = work.pop()!;
+    const insn = f.code.get(at);
+    if (!insn) continue;
+    for (const d of insn.data) out.add(d);
+    for (const n of insn.succ) if (!seen.has(n)) {
+      seen.add(n);
+      work.push(n);
+    }
+  }
+  return out;
+}
+
+/** Instructions reachable from `from`, as a predicate (everything, when that cannot be known). */
+export function reachableCode(f: FunctionRefs, from: number): (address: number) => boolean {
+  if (f.indirect || !f.code.has(from)) return () => true;
+  const seen = new Set<number>([from]);
+  const work = [from];
+  while (work.length > 0) {
+    const insn = f.code.get(work.pop()!);
+    if (!insn) continue;
+    for (const n of insn.succ) if (!seen.has(n)) {
+      seen.add(n);
+      work.push(n);
+    }
+  }
+  return (address) => seen.has(address);
 }
 
 export interface ModuleRefs {
@@ -109,7 +148,7 @@ function readRefs(elf: ElfFile, symbols: SymbolTable): ModuleRefs {
       if (seen.has(f.start)) continue; // aliases share code
       seen.add(f.start);
       const at = fileRangeOf(elf, f.start, f.size);
-      const r: FunctionRefs = { symbol: f, calls: new Set(), data: new Set() };
+      const r: FunctionRefs = { symbol: f, calls: new Set(), data: new Set(), code: new Map(), indirect: false };
       out.functions.push(r);
       if (at === null) continue;
       const known = new Map<string, number>();
@@ -119,6 +158,15 @@ function readRefs(elf: ElfFile, symbols: SymbolTable): ModuleRefs {
         const ops = insn.opStr === '' ? [] : insn.opStr.split(', ');
         const m = insn.mnemonic;
         const target = ops.length === 1 ? number(ops[0]) : null;
+        const inside = (a: number | null): a is number => a !== null && a >= f.start && a < f.start + f.size;
+        const step: { succ: number[]; data: number[] } = { succ: [], data: [] };
+        r.code.set(address, step);
+        if (m === 'ret' || m === 'hlt' || m === 'ud2' || m === 'iret') step.succ = [];
+        else if (m === 'jmp') {
+          if (inside(target)) step.succ = [target];
+          else if (target === null) r.indirect = true;
+        } else if (/^j/.test(m) || m === 'loop' || m === 'loope' || m === 'loopne') step.succ = inside(target) ? [target, next] : [next];
+        else step.succ = [next];
         if (m === 'call' && target !== null) {
           const thunkReg = thunkAt(target);
           if (thunkReg) {
@@ -138,7 +186,7 @@ function readRefs(elf: ElfFile, symbols: SymbolTable): ModuleRefs {
           const a = operandAddress(mem[1], known);
           if (a === null) continue;
           if (entries.has(a)) out.addressTaken.add(a);
-          else r.data.add(a);
+          else step.data.push(a);
         }
         // absolute addresses as immediates (non-PIE: `mov eax, OFFSET`, `push OFFSET`)
         if (absolute) {
@@ -146,9 +194,10 @@ function readRefs(elf: ElfFile, symbols: SymbolTable): ModuleRefs {
             const v = number(op);
             if (v === null || v < 0x1000) continue;
             if (entries.has(v) && m !== 'call' && m !== 'jmp') out.addressTaken.add(v);
-            else r.data.add(v);
+            else step.data.push(v);
           }
         }
+        for (const d of step.data) r.data.add(d);
         // register values: `add REG, IMM` after the thunk gives the GOT; any other write forgets
         const first = ops[0] ? REGS[ops[0]] : undefined;
         if (first === undefined || NO_WRITE.test(m)) continue;

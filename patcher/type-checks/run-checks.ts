@@ -54,11 +54,20 @@ export class DebugInfoCache {
   }
 }
 
-/** Instruction pointers and return addresses of the program's threads now. */
+/** Instruction pointers and return addresses of the program's threads now (each frame's code address). */
 export function stackAddresses(session: Session, map: ModuleMap): number[] {
+  return frames(session, map).map((f) => (f.index === 0 || f.signalTrampoline ? f.pc : (f.pc - 1) >>> 0));
+}
+
+/** Where each frame continues: the instruction pointer, the return address. */
+export function resumePoints(session: Session, map: ModuleMap): number[] {
+  return frames(session, map).map((f) => f.pc >>> 0);
+}
+
+function frames(session: Session, map: ModuleMap) {
   const { proc, runner } = session;
   const stacks = [walkThread(proc, { ...cpuRegisters(proc.machine.cpu), eip: runner.instructionPointer }, map)];
-  return stacks.flatMap((s) => s.frames.map((f) => (f.index === 0 || f.signalTrampoline ? f.pc : (f.pc - 1) >>> 0)));
+  return stacks.flatMap((s) => s.frames);
 }
 
 export function runTypeChecks(cache: DebugInfoCache, input: Omit<CheckInput, 'programDebug'>): CheckReport {

@@ -7,6 +7,7 @@
 // does not see its layout).
 import { AT, TAG } from '../../loader/dwarf/constants.js';
 import type { Die } from '../../loader/dwarf/die.js';
+import { dieRanges } from '../../loader/dwarf/ranges.js';
 import { str } from '../../loader/dwarf/die.js';
 import type { DebugIndex, FunctionInfo, VariableInfo } from '../../loader/dwarf/index.js';
 import type { DwarfType } from '../../loader/dwarf/types.js';
@@ -38,14 +39,31 @@ export function layoutNames(t: DwarfType, out: Set<string>, seen = new Set<Dwarf
   }
 }
 
+/** Does any instruction of this inlined copy remain reachable? (Unknown ranges count as reachable.) */
+function inlinedReachable(d: Die, reachable: (address: number) => boolean): boolean {
+  let ranges;
+  try {
+    ranges = dieRanges(d);
+  } catch {
+    return true;
+  }
+  if (ranges.length === 0) return true;
+  // instructions start anywhere in a range: probe every byte (inlined copies are small)
+  for (const r of ranges) for (let a = r.start; a < r.end && a < r.start + 4096; a++) if (reachable(a)) return true;
+  return false;
+}
+
 export class TypeUse {
   private readonly byFunction = new Map<FunctionInfo, UseMap>();
 
   constructor(private readonly index: DebugIndex) {}
 
-  /** Named types `f` depends on, with how. */
-  of(f: FunctionInfo, variablesNamed: readonly VariableInfo[]): UseMap {
-    let uses = this.byFunction.get(f);
+  /**
+   * Named types `f` depends on, with how. `reachable` limits the inlined
+   * code counted to what can still run (main, resumed where it is).
+   */
+  of(f: FunctionInfo, variablesNamed: readonly VariableInfo[], reachable?: (address: number) => boolean): UseMap {
+    let uses = reachable ? undefined : this.byFunction.get(f);
     if (uses) return uses;
     uses = new Map();
     const add = (t: DwarfType, how: string): void => {
@@ -55,17 +73,18 @@ export class TypeUse {
     };
     add(f.returns, 'its return type');
     for (const p of f.params) add(p.type, `parameter ${p.name ?? '?'}`);
-    this.body(f.die, null, add);
+    this.body(f.die, null, add, reachable);
     for (const v of variablesNamed) add(v.type, `${v.external ? 'global' : 'static'} ${v.name}`);
-    this.byFunction.set(f, uses);
+    if (!reachable) this.byFunction.set(f, uses);
     return uses;
   }
 
-  private body(die: Die, inlined: string | null, add: (t: DwarfType, how: string) => void): void {
+  private body(die: Die, inlined: string | null, add: (t: DwarfType, how: string) => void, reachable?: (address: number) => boolean): void {
     const stack: { d: Die; inlined: string | null }[] = die.children.map((d) => ({ d, inlined }));
     while (stack.length > 0) {
       const { d, inlined: via } = stack.pop()!;
       let within = via;
+      if (d.tag === TAG.inlined_subroutine && reachable && !inlinedReachable(d, reachable)) continue;
       if (d.tag === TAG.inlined_subroutine) {
         const origin = d.unit.origin(d);
         within = (origin && str(origin, AT.name)) ?? '?';

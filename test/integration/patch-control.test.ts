@@ -58,7 +58,7 @@ test('a second patch or a rollback while a patch is pending is refused; the pend
   expect((await statusCli(counter.socket)).patches).toEqual([]);
 
   const r = await first;
-  expect(r.status).toBe(1);
+  expect(r.status).toBe(5); // no safe point in time;
   expect(r.stderr).toMatch(/^dsu patch: not safe within \d+ ms: main \(counter-v1\) still active; nothing was changed\..*main \(counter-v1\) never left the stack/);
   await expectUntouched();
   // the busy state ended with the first patch
@@ -108,7 +108,7 @@ describe('patch paths', () => {
 
   test('dsu patch resolves a relative path against its own working directory, and names it when missing', async () => {
     const missing = await patchCli(counter.socket, 'counter-v1-v2.so', [], { cwd: dir });
-    expect(missing.status).toBe(1);
+    expect(missing.status).toBe(3); // the patch file cannot be read;
     expect(missing.stderr).toBe(`dsu patch: ${path.join(dir, 'counter-v1-v2.so')}: cannot read the patch: no such file\n`);
     await expectUntouched();
     const found = await patchCli(counter.socket, 'counter-v1-v2.so', [], { cwd: path.join(BUILD, 'patches') });
@@ -119,15 +119,15 @@ describe('patch paths', () => {
 
   test('a missing file or a directory is refused with a message naming it', async () => {
     const missing = await patchCli(counter.socket, path.join(dir, 'nothing-here.so'));
-    expect(missing.status).toBe(1);
+    expect(missing.status).toBe(3);
     expect(missing.stderr).toBe(`dsu patch: ${path.join(dir, 'nothing-here.so')}: cannot read the patch: no such file\n`);
     const directory = await patchCli(counter.socket, dir);
-    expect(directory.status).toBe(1);
+    expect(directory.status).toBe(3);
     expect(directory.stderr).toBe(`dsu patch: ${dir}: cannot read the patch: is a directory\n`);
     const empty = path.join(dir, 'empty.so');
     fs.writeFileSync(empty, '');
     const r = await patchCli(counter.socket, empty);
-    expect(r.status).toBe(1);
+    expect(r.status).toBe(3);
     expect(r.stderr).toMatch(new RegExp(`^dsu patch: ${empty.replace(/[.]/g, '\\.')}.*\n$`));
     await expectUntouched();
   });
