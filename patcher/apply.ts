@@ -29,7 +29,7 @@ import { callGuest } from './mechanism/guest-call.js';
 import { jumpRoom } from './jump-room.js';
 import { reconcileCarried, snapshotCarried } from './carry.js';
 import { ExitStatus, PatcherError } from './errors.js';
-import { waitUntilSafe, SafePoint, NotSafe } from './wait-safe.js';
+import { waitUntilSafe, SafePoint } from './wait-safe.js';
 import { DebugInfoCache, resumePoints, runTypeChecks, stackAddresses } from './type-checks/run-checks.js';
 import { refusal, type CheckReport } from './type-checks/checks.js';
 import { describeLocation } from '../loader/symbols/modules.js';
@@ -216,8 +216,6 @@ export class Patcher {
   private rolledBack(undo: UndoLog, e: unknown): PatcherError {
     const failures = undo.undoAll();
     if (failures.length > 0) this.session.proc.log.line(`dsu: patch: undo problems: ${failures.join('; ')}`);
-    // a wait that ran out of time changed nothing: it has an exit status of its own
-    if (e instanceof NotSafe && !/exited/.test(e.message)) return new PatcherError(e.message, ExitStatus.notSafe);
     return e instanceof PatcherError ? e : new PatcherError((e as Error).message);
   }
 

@@ -10,7 +10,7 @@ import { ModuleMap } from '../loader/symbols/modules.js';
 import type { BreakpointSet } from '../emulator/breakpoints.js';
 import { checkSafety, CodeRange, SafetyReport, StackSnapshot, touchesWindow, walkThread } from './quiescence.js';
 import { JMP_SIZE } from './mechanism/jump.js';
-import { PatcherError } from './errors.js';
+import { ExitStatus, PatcherError } from './errors.js';
 import { collectYoungGeneration } from './mechanism/young-gc.js';
 
 export interface WaitOptions {
@@ -136,7 +136,8 @@ export function waitUntilSafe(
       if (done) return;
       cleanup();
       const guest = !(stackMoved || runner.slices !== slicesAtStart) ? 'blocked' : runner.syscalls.count !== syscallsAtStart ? 'moved' : 'computing';
-      reject(new NotSafe(notSafeMessage(lastReport, alwaysBlocking, guest, opts, performance.now() - started)));
+      // ran out of time: nothing was changed, and it has an exit status of its own
+      reject(new NotSafe(notSafeMessage(lastReport, alwaysBlocking, guest, opts, performance.now() - started), ExitStatus.notSafe));
     }, opts.timeoutMs);
 
     if (opts.updatePoint !== null) {

@@ -22,7 +22,7 @@ import type { ReplacementPlan } from '../replacement.js';
 import { moduleRefs, reachableCode, reachableData, type FunctionRefs, type ModuleRefs } from './code-refs.js';
 import { TypeUse } from './type-use.js';
 
-export interface Finding {
+interface Finding {
   check: 1 | 2 | 3 | 4 | 5;
   /** The variable, function or type concerned. */
   symbol: string;
@@ -56,7 +56,6 @@ export interface CheckInput {
 }
 
 const base = (p: string | null | undefined): string => path.posix.basename(p ?? '');
-const hex = (n: number): string => `0x${(n >>> 0).toString(16)}`;
 /** A struct body on one line: an error message is one line (cli/output.ts). */
 const oneLine = (text: string): string => text.replace(/\n\s*/g, ' ');
 
@@ -323,4 +322,3 @@ export function refusal(report: CheckReport): string {
   return report.refused.map((f) => `refused by check ${f.check}: ${f.message}`).join(' -- and ');
 }
 
-export { hex };

@@ -16,7 +16,7 @@ import type { DwarfType } from '../../loader/dwarf/types.js';
 export type UseMap = Map<string, string>;
 
 /** Named types reachable from `t` whose layout code using a value of type `t` depends on. */
-export function layoutNames(t: DwarfType, out: Set<string>, seen = new Set<DwarfType>()): void {
+function layoutNames(t: DwarfType, out: Set<string>, seen = new Set<DwarfType>()): void {
   let x: DwarfType | undefined = t;
   for (let i = 0; x && i < 64; i++) {
     if (seen.has(x)) return;
