@@ -24,6 +24,8 @@ export interface DynamicRelocation {
   symbol: number;
   /** RELA's explicit addend; null for REL, whose addend is the word in place. */
   addend: number | null;
+  /** From DT_JMPREL (the PLT's table). */
+  plt: boolean;
 }
 
 export interface RelocationTables {
@@ -37,6 +39,7 @@ interface Range {
   addr: number;
   size: number;
   rela: boolean;
+  plt?: boolean;
 }
 
 function range(elf: ElfFile, dyn: DynamicInfo, tag: string, addrTag: number, sizeTag: number, rela: boolean): Range | null {
@@ -60,7 +63,7 @@ function readTable(elf: ElfFile, t: Range, out: DynamicRelocation[]): void {
   const r = elf.reader;
   for (let p = at; p < at + t.size; p += size) {
     const info = r.u32(p + 4, 'r_info');
-    out.push({ offset: r.u32(p, 'r_offset'), type: info & 0xff, symbol: info >>> 8, addend: t.rela ? r.i32(p + 8, 'r_addend') : null });
+    out.push({ offset: r.u32(p, 'r_offset'), type: info & 0xff, symbol: info >>> 8, addend: t.rela ? r.i32(p + 8, 'r_addend') : null, plt: t.plt === true });
   }
 }
 
@@ -95,7 +98,8 @@ export function readRelocationTables(elf: ElfFile, dyn: DynamicInfo): Relocation
   const rela = range(elf, dyn, 'DT_RELA', DT_RELA, DT_RELASZ, true);
   const pltKind = dyn.get(DT_PLTREL);
   if (pltKind !== undefined && pltKind !== DT_REL && pltKind !== DT_RELA) throw new ElfError(elf.path, 'DT_PLTREL', `PLT relocation kind ${pltKind}, neither DT_REL nor DT_RELA`);
-  const plt = range(elf, dyn, 'DT_JMPREL', DT_JMPREL, DT_PLTRELSZ, pltKind === DT_RELA);
+  const pltRange = range(elf, dyn, 'DT_JMPREL', DT_JMPREL, DT_PLTRELSZ, pltKind === DT_RELA);
+  const plt = pltRange && { ...pltRange, plt: true };
   // Some linkers count the PLT's relocations in DT_RELSZ too when they follow
   // .rel.dyn; glibc then applies them once, as part of DT_JMPREL.
   for (const t of [rel, rela]) {

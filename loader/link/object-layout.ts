@@ -9,14 +9,17 @@
 //   offset its address says, code in an executable segment, writable data
 //   in a writable one;
 // - every defined function or object symbol inside a loaded segment
-//   (functions in executable ones) and inside its own section.
+//   (functions in executable ones) and inside its own section;
+// - every allocated relocation section listed by the dynamic section.
 // A glibc would map such an object anyway and run whatever landed where;
 // dsu places it next to a running program, so a symbol or section outside
 // the object's pages would point into the program's own code.
 import { ElfFile, Section, Segment } from '../elf/elf-file.js';
+import { DynamicInfo } from '../elf/dynamic.js';
+import type { DynamicRelocation } from './dynamic-relocations.js';
 import {
-  PF_W, PF_X, PT_DYNAMIC, PT_GNU_RELRO, PT_LOAD, PT_PHDR, SHN_ABS, SHN_COMMON, SHN_UNDEF, SHT_NOBITS, SHT_NULL,
-  STT_FUNC, STT_GNU_IFUNC, STT_OBJECT,
+  DT_JMPREL, DT_PLTGOT, DT_PLTRELSZ, R_386_IRELATIVE, R_386_JUMP_SLOT, DT_REL, DT_RELA, DT_RELSZ, PF_W, PF_X, PT_DYNAMIC, PT_GNU_RELRO, PT_LOAD, PT_PHDR,
+  SHN_ABS, SHN_COMMON, SHN_UNDEF, SHT_NOBITS, SHT_NULL, SHT_REL, SHT_RELA, STT_FUNC, STT_GNU_IFUNC, STT_OBJECT,
 } from '../elf/constants.js';
 import { ProblemList } from './errors.js';
 import { PAGE } from '../image.js';
@@ -36,6 +39,7 @@ export interface SymbolFacts {
   value: number;
   size: number;
   type: number;
+  bind: number;
   shndx: number;
 }
 
@@ -123,11 +127,15 @@ export function checkObjectLayout(elf: ElfFile, loads: readonly Segment[], probl
  */
 export function checkSymbolPlaces(elf: ElfFile, loads: readonly Segment[], symbols: readonly SymbolFacts[], table: string, problems: ProblemList): void {
   for (const sym of symbols) {
-    if (sym.shndx === SHN_UNDEF || sym.shndx === SHN_ABS || sym.shndx === SHN_COMMON) continue;
     const code = sym.type === STT_FUNC || sym.type === STT_GNU_IFUNC;
-    if (!code && sym.type !== STT_OBJECT) continue;
+    if (sym.shndx === SHN_UNDEF || sym.shndx === SHN_COMMON || (!code && sym.type !== STT_OBJECT)) continue;
     const name = sym.name || '(unnamed)';
     const add = (why: string): void => problems.add({ kind: 'symbol', subject: name, message: `${table} symbol ${name} at ${hex(sym.value)} (${sym.size} bytes) ${why}` });
+    if (sym.shndx === SHN_ABS) {
+      // an absolute address does not move with the object: a call to it would go wherever that is in the program
+      if (code) add('is an absolute function (SHN_ABS)');
+      continue;
+    }
     // a function has at least its first byte; an object may be an empty marker at a segment's end
     const size = code ? Math.max(sym.size, 1) : sym.size;
     const holder = loads.find((s) => inMemory(s, sym.value, size));
@@ -143,5 +151,75 @@ export function checkSymbolPlaces(elf: ElfFile, loads: readonly Segment[], symbo
     const sec = elf.sections[sym.shndx];
     if (!sec) add(`names section ${sym.shndx} of ${elf.sections.length}`);
     else if ((sec.flags & SHF_ALLOC) !== 0 && !(sym.value >= sec.addr && sym.value + sym.size <= sec.addr + sec.size)) add(`lies outside its section ${sectionName(sec)}`);
+  }
+}
+
+const DT_RELASZ = 8;
+
+/**
+ * Each allocated relocation section must be one the dynamic section lists
+ * (DT_REL, DT_RELA, DT_JMPREL with their sizes): ld.so applies only those,
+ * so relocations left out of them (a lost DT_JMPREL: the PLT's GOT entries
+ * left pointing at link-time addresses) would crash the first call through them.
+ */
+export function checkRelocationSections(elf: ElfFile, dyn: DynamicInfo | null, problems: ProblemList): void {
+  const listed: [number, number][] = [];
+  for (const [addrTag, sizeTag] of [[DT_REL, DT_RELSZ], [DT_RELA, DT_RELASZ], [DT_JMPREL, DT_PLTRELSZ]]) {
+    const addr = dyn?.get(addrTag);
+    if (addr !== undefined) listed.push([addr, addr + (dyn?.get(sizeTag) ?? 0)]);
+  }
+  for (const sec of elf.sections) {
+    if ((sec.type !== SHT_REL && sec.type !== SHT_RELA) || (sec.flags & SHF_ALLOC) === 0 || sec.size === 0) continue;
+    if (!listed.some(([start, end]) => sec.addr >= start && sec.addr + sec.size <= end)) {
+      problems.add({
+        kind: 'relocation', subject: sectionName(sec),
+        message: `section ${sectionName(sec)} (${sec.size} bytes at ${hex(sec.addr)}) holds relocations the dynamic section does not list (DT_REL, DT_RELA, DT_JMPREL)`,
+      });
+    }
+  }
+}
+
+/** The PLT's reserved GOT words (the dynamic section's address, the link map, the resolver). */
+const GOT_PLT_RESERVED = 12;
+
+/**
+ * Each of the PLT's GOT slots (.got.plt past its three reserved words) must
+ * be relocated by an R_386_JUMP_SLOT: one left out keeps its link-time
+ * address, and a call through it lands wherever that is in the program.
+ */
+export function checkPltSlots(elf: ElfFile, dyn: DynamicInfo | null, entries: readonly DynamicRelocation[], problems: ProblemList): void {
+  const got = elf.sections.find((s) => s.name === '.got.plt' && s.type !== SHT_NOBITS);
+  const pltgot = dyn?.get(DT_PLTGOT);
+  if (!got || pltgot !== got.addr) return;
+  const slots = new Set(entries.filter((r) => r.plt && (r.type === R_386_JUMP_SLOT || r.type === R_386_IRELATIVE)).map((r) => r.offset));
+  for (let at = got.addr + GOT_PLT_RESERVED; at + 4 <= got.addr + got.size; at += 4) {
+    if (!slots.has(at)) {
+      problems.add({ kind: 'relocation', subject: '.got.plt', message: `PLT slot ${hex(at)} of .got.plt has no R_386_JUMP_SLOT relocation: a call through it would jump to a link-time address` });
+    }
+  }
+}
+
+const STB_LOCAL = 0;
+
+/**
+ * The full symbol table (.symtab, which the patcher reads to find what a
+ * patch replaces) must agree with the dynamic one (what the linker binds)
+ * on every symbol the object exports: the same name, address, type, and not
+ * local. A patch whose two tables disagree would replace one set of
+ * functions and link another.
+ */
+export function checkSymbolTablesAgree(dynsym: readonly SymbolFacts[], symtab: readonly SymbolFacts[], problems: ProblemList): void {
+  if (symtab.length === 0) return;
+  const byName = new Map<string, SymbolFacts[]>();
+  for (const s of symtab) if (s.name !== '') byName.set(s.name, [...(byName.get(s.name) ?? []), s]);
+  for (const d of dynsym) {
+    if (d.name === '' || d.shndx === SHN_UNDEF || d.bind === STB_LOCAL) continue;
+    const same = (byName.get(d.name) ?? []).some((s) => s.bind !== STB_LOCAL && s.shndx !== SHN_UNDEF && s.value === d.value && s.type === d.type);
+    if (!same) {
+      problems.add({
+        kind: 'symbol', subject: d.name,
+        message: `the symbol tables disagree about ${d.name}: .dynsym exports it at ${hex(d.value)} (type ${d.type}), .symtab has no such global`,
+      });
+    }
   }
 }

@@ -97,7 +97,12 @@ export function relocate(ctx: RelocationContext, entries: readonly DynamicReloca
   }
   const pending: PendingWord[] = [];
   for (const r of entries) {
-    if (r.type === R_386_NONE) continue;
+    if (r.type === R_386_NONE && !r.plt) continue;
+    // ld.so takes only these from the PLT's table (glibc's elf_machine_lazy_rel: any other is fatal)
+    if (r.plt && r.type !== R_386_JUMP_SLOT && r.type !== R_386_IRELATIVE) {
+      problems.add({ kind: 'relocation', subject: relocationName(r.type), message: `${describe(ctx, r)} is in DT_JMPREL, which holds only R_386_JUMP_SLOT relocations` });
+      continue;
+    }
     const refused = refusal(r.type);
     if (refused) {
       problems.add({ kind: refused.kind, subject: relocationName(r.type), message: `${describe(ctx, r)}: ${refused.why}` });
@@ -107,12 +112,22 @@ export function relocate(ctx: RelocationContext, entries: readonly DynamicReloca
       problems.add({ kind: 'relocation', subject: relocationName(r.type), message: `${describe(ctx, r)} is outside the object's segments` });
       continue;
     }
+    // a GOT slot is a whole word
+    if ((r.type === R_386_JUMP_SLOT || r.type === R_386_GLOB_DAT) && r.offset % 4 !== 0) {
+      problems.add({ kind: 'relocation', subject: relocationName(r.type), message: `${describe(ctx, r)} is not word-aligned: it is no GOT slot` });
+      continue;
+    }
     if (!ctx.textrel && !image.writable(r.offset, 4)) {
       problems.add({ kind: 'relocation', subject: relocationName(r.type), message: `${describe(ctx, r)} is in a read-only segment, and the object declares no text relocations (DT_TEXTREL)` });
       continue;
     }
     if (r.symbol >= ctx.symbols.length) {
       problems.add({ kind: 'relocation', subject: relocationName(r.type), message: `${describe(ctx, r)} names symbol ${r.symbol} of ${ctx.symbols.length}` });
+      continue;
+    }
+    // a GOT slot holds some symbol's address: one naming none would hold 0 (ld.so: the object's base)
+    if ((r.type === R_386_JUMP_SLOT || r.type === R_386_GLOB_DAT) && r.symbol === 0) {
+      problems.add({ kind: 'relocation', subject: relocationName(r.type), message: `${describe(ctx, r)} names no symbol` });
       continue;
     }
     const needsGot = r.type === R_386_GOTOFF || r.type === R_386_GOTPC;

@@ -8,7 +8,7 @@ import { DynamicInfo, readDynamic } from '../elf/dynamic.js';
 import { loadSegments } from '../image.js';
 import { DF_1_PIE, DT_FLAGS_1, ET_DYN, ET_EXEC, ET_REL, PT_GNU_RELRO, PT_TLS } from '../elf/constants.js';
 import { ProblemList } from './errors.js';
-import { checkObjectLayout, checkSymbolPlaces } from './object-layout.js';
+import { checkObjectLayout, checkPltSlots, checkRelocationSections, checkSymbolPlaces, checkSymbolTablesAgree } from './object-layout.js';
 import { staticSymbols } from '../elf/symbols.js';
 import { SymbolVersions, dynamicStringTable, readVersions } from './versions.js';
 import { RelocationTables, readRelocationTables } from './dynamic-relocations.js';
@@ -98,8 +98,12 @@ export function readSharedObject(bytes: Uint8Array, path: string, problems: Prob
     }
     relocations = attempt(problems, () => readRelocationTables(elf, dyn)) ?? relocations;
   }
+  checkRelocationSections(elf, dyn, problems);
+  checkPltSlots(elf, dyn, relocations.entries, problems);
+  const fullTable = attempt(problems, () => staticSymbols(elf)) ?? [];
   checkSymbolPlaces(elf, loads, symbols, '.dynsym', problems);
-  checkSymbolPlaces(elf, loads, attempt(problems, () => staticSymbols(elf)) ?? [], '.symtab', problems);
+  checkSymbolPlaces(elf, loads, fullTable, '.symtab', problems);
+  checkSymbolTablesAgree(symbols, fullTable, problems);
   const relro = elf.segments.find((s) => s.type === PT_GNU_RELRO) ?? null;
   return { elf, loads, low, high, relro, dynamic: dyn, symbols, versions, relocations };
 }

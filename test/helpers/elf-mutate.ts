@@ -57,7 +57,9 @@ export interface Mutant {
   mustReject?: string;
 }
 
-type Family = 'truncate' | 'header' | 'phdr' | 'shdr' | 'link' | 'strings' | 'symbols' | 'dynamic' | 'relocations' | 'notes' | 'flip';
+type Family = 'truncate' | 'header' | 'phdr' | 'shdr' | 'link' | 'strings' | 'symbols' | 'dynamic' | 'relocations' | 'notes' | 'flip'
+  // field by field, for objects the linker reads (patch-mutate.ts)
+  | 'dynamic-entries' | 'symbol-fields' | 'relocation-fields' | 'versions' | 'contents';
 
 // Field offsets (System V gABI, ELF32).
 const EHDR = {

@@ -148,6 +148,47 @@ describe('what would run or be written outside the object', () => {
   });
 });
 
+describe('relocations ld.so would not apply as the object means them (found by the patch fuzzer)', () => {
+  const plt = () => section('.rel.plt');
+  const dynamicEntry = (tag: number): number => {
+    const dyn = phdr(PT_DYNAMIC);
+    const view = Buffer.from(base.buffer, base.byteOffset, base.byteLength);
+    for (let at = dyn.offset; at < dyn.offset + dyn.filesz; at += 8) if (view.readInt32LE(at) === tag) return at;
+    throw new Error(`no dynamic tag ${tag}`);
+  };
+
+  test('DT_JMPREL lost: the PLT relocations are listed nowhere, its GOT slots left at link-time addresses', () => {
+    const e = refusal(new Editor(base).u32(dynamicEntry(23 /* DT_JMPREL */), 22 /* DT_TEXTREL */).bytes);
+    expect(messages(e)).toEqual(expect.arrayContaining([
+      'section .rel.plt (24 bytes at 0x588) holds relocations the dynamic section does not list (DT_REL, DT_RELA, DT_JMPREL)',
+      'PLT slot 0x4000 of .got.plt has no R_386_JUMP_SLOT relocation: a call through it would jump to a link-time address',
+    ]));
+  });
+
+  test('a DT_JMPREL entry that is no R_386_JUMP_SLOT', () => {
+    const e = refusal(new Editor(base).u32(plt().offset + 4, 0x1100).bytes);
+    expect(messages(e)).toContain('R_386_NONE at 0x4000 (symbol patch_add) is in DT_JMPREL, which holds only R_386_JUMP_SLOT relocations');
+  });
+
+  test('a GOT slot relocation that is not word-aligned, and one naming no symbol', () => {
+    const e = refusal(new Editor(base).u32(plt().offset + 8, 0x4005).u32(plt().offset + 20, 0x07).bytes);
+    expect(messages(e)).toEqual(expect.arrayContaining([
+      'R_386_JUMP_SLOT at 0x4005 (symbol puts) is not word-aligned: it is no GOT slot',
+      'R_386_JUMP_SLOT at 0x4008 names no symbol',
+    ]));
+  });
+
+  test('an absolute function symbol, and symbol tables that disagree about an export', () => {
+    const e = refusal(new Editor(base)
+      .u16(symbolEntry('.dynsym', 'patch_add') + 14, 0xfff1)
+      .u8(symbolEntry('.symtab', 'patch_say') + 12, 0x02).bytes);
+    expect(messages(e)).toEqual(expect.arrayContaining([
+      '.dynsym symbol patch_add at 0x11b0 (49 bytes) is an absolute function (SHN_ABS)',
+      'the symbol tables disagree about patch_say: .dynsym exports it at 0x11f0 (type 2), .symtab has no such global',
+    ]));
+  });
+});
+
 test('mapping never replaces memory in use: a page outside the plan\'s span is refused, nothing left mapped', async () => {
   const plan = planLink(base, file, host.target());
   const exe = host.session.proc.exe!;
