@@ -9,8 +9,11 @@ import {
   AT_GID, AT_EGID, AT_HWCAP, AT_CLKTCK, AT_SECURE, AT_HWCAP2,
 } from './stack.js';
 
-/** Where a PIE executable goes (what the kernel picks for i386 with ASLR off). */
-const PIE_BASE = 0x56555000;
+/**
+ * Where a PIE executable goes (what the kernel picks for i386 with ASLR off).
+ * @public test/helpers/elf-probe-worker.mjs reads it through dist/, where knip cannot follow
+ */
+export const PIE_BASE = 0x56555000;
 /** CPUID.1:EDX of the emulated CPU, passed as AT_HWCAP like the kernel does. */
 const HWCAP_I686 = 0x078bfbff;
 

@@ -12,8 +12,11 @@ interface ElfNote {
 const NOTE_HEADER = 12;
 const align4 = (n: number): number => Math.ceil(n / 4) * 4;
 
-/** Notes of the PT_NOTE segments, or of the SHT_NOTE sections when there are none. */
-function readNotes(elf: ElfFile): ElfNote[] {
+/**
+ * Notes of the PT_NOTE segments, or of the SHT_NOTE sections when there are none.
+ * @public test/helpers/elf-probe-worker.mjs calls it through dist/, where knip cannot follow
+ */
+export function readNotes(elf: ElfFile): ElfNote[] {
   const r = elf.reader;
   let ranges = elf.segments.filter((s) => s.type === PT_NOTE).map((s) => ({ start: s.offset, size: s.filesz, what: 'PT_NOTE' }));
   if (ranges.length === 0) {
