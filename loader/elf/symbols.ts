@@ -1,8 +1,10 @@
-// Symbol tables (.symtab and .dynsym). Each local symbol remembers the source
-// file named by the STT_FILE symbol before it, so file-local statics with the
-// same name can be told apart.
+// Symbol tables (.symtab and .dynsym), and the one symbol type every reader
+// returns (the linker reads .dynsym through DT_SYMTAB, link/dynamic-symbols.ts).
+// Each local symbol remembers the source file named by the STT_FILE symbol
+// before it, so file-local statics with the same name can be told apart.
 import { ElfError } from './errors.js';
 import { ElfFile, Section } from './elf-file.js';
+import type { ByteReader } from './reader.js';
 import { StringTable } from './strings.js';
 import { SHT_DYNSYM, SHT_SYMTAB, SHT_STRTAB, STT_FILE, STB_LOCAL } from './constants.js';
 
@@ -19,7 +21,24 @@ export interface ElfSymbol {
   file: string | null;
 }
 
-const SYM_SIZE = 16;
+export const SYM_SIZE = 16;
+
+/** The Elf32_Sym at `at` (its source file left null); `what` names the table in errors. */
+export function readSymbolAt(r: ByteReader, at: number, index: number, names: StringTable, what: string): ElfSymbol {
+  const nameOff = r.u32(at, 'st_name');
+  const info = r.u8(at + 12, 'st_info');
+  return {
+    index,
+    name: nameOff === 0 ? '' : names.get(nameOff, `st_name of symbol ${index} in ${what}`),
+    value: r.u32(at + 4, 'st_value'),
+    size: r.u32(at + 8, 'st_size'),
+    type: info & 0xf,
+    bind: info >> 4,
+    visibility: r.u8(at + 13, 'st_other') & 3,
+    shndx: r.u16(at + 14, 'st_shndx'),
+    file: null,
+  };
+}
 
 export function readSymbolTable(elf: ElfFile, table: Section): ElfSymbol[] {
   const r = elf.reader;
@@ -36,20 +55,7 @@ export function readSymbolTable(elf: ElfFile, table: Section): ElfSymbol[] {
   const out: ElfSymbol[] = [];
   let file: string | null = null;
   for (let i = 0; i < count; i++) {
-    const at = table.offset + i * SYM_SIZE;
-    const nameOff = r.u32(at, 'st_name');
-    const info = r.u8(at + 12, 'st_info');
-    const sym: ElfSymbol = {
-      index: i,
-      name: nameOff === 0 ? '' : names.get(nameOff, `st_name of symbol ${i} in ${what}`),
-      value: r.u32(at + 4, 'st_value'),
-      size: r.u32(at + 8, 'st_size'),
-      type: info & 0xf,
-      bind: info >> 4,
-      visibility: r.u8(at + 13, 'st_other') & 3,
-      shndx: r.u16(at + 14, 'st_shndx'),
-      file: null,
-    };
+    const sym = readSymbolAt(r, table.offset + i * SYM_SIZE, i, names, what);
     if (sym.type === STT_FILE) file = sym.name;
     else if (sym.bind === STB_LOCAL) sym.file = file;
     out.push(sym);

@@ -5,7 +5,7 @@
 import { SHN_ABS, SHN_UNDEF, STB_WEAK, STT_GNU_IFUNC, STT_TLS } from '../elf/constants.js';
 import { ProblemList } from './errors.js';
 import { SharedObject } from './shared-object.js';
-import { DynamicSymbol } from './dynamic-symbols.js';
+import type { ElfSymbol } from '../elf/symbols.js';
 import { BoundSymbol } from './relocate.js';
 import { Resolution, SymbolResolver } from './resolve.js';
 import { kindOf } from './program-symbols.js';
@@ -42,7 +42,7 @@ export class SymbolBinder {
     return null;
   }
 
-  private bindSymbol(sym: DynamicSymbol): BoundSymbol | null {
+  private bindSymbol(sym: ElfSymbol): BoundSymbol | null {
     const name = sym.name || `#${sym.index}`;
     const interposed = sym.name === '' ? undefined : this.options.interpose?.get(sym.name);
     if (interposed !== undefined) {

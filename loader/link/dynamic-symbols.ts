@@ -7,17 +7,7 @@ import { DynamicInfo } from '../elf/dynamic.js';
 import { StringTable } from '../elf/strings.js';
 import { DT_HASH, DT_SYMENT, DT_SYMTAB, SHT_DYNSYM } from '../elf/constants.js';
 
-const SYM_SIZE = 16;
-
-export interface DynamicSymbol {
-  index: number;
-  name: string;
-  value: number;
-  size: number;
-  type: number;
-  bind: number;
-  shndx: number;
-}
+import { ElfSymbol, readSymbolAt, SYM_SIZE } from '../elf/symbols.js';
 
 function symbolCount(elf: ElfFile, dyn: DynamicInfo, addr: number): number {
   const section = elf.sections.find((s) => s.type === SHT_DYNSYM);
@@ -31,7 +21,7 @@ function symbolCount(elf: ElfFile, dyn: DynamicInfo, addr: number): number {
   return elf.reader.u32(at + 4, 'nchain');
 }
 
-export function readDynamicSymbols(elf: ElfFile, dyn: DynamicInfo, strings: StringTable): DynamicSymbol[] {
+export function readDynamicSymbols(elf: ElfFile, dyn: DynamicInfo, strings: StringTable): ElfSymbol[] {
   const addr = dyn.get(DT_SYMTAB);
   if (addr === undefined) return [];
   const entsize = dyn.get(DT_SYMENT);
@@ -40,15 +30,7 @@ export function readDynamicSymbols(elf: ElfFile, dyn: DynamicInfo, strings: Stri
   const at = fileRangeOf(elf, addr, count * SYM_SIZE);
   if (at === null) throw new ElfError(elf.path, 'DT_SYMTAB', `${count} symbols at 0x${addr.toString(16)} run outside the loaded file bytes`);
   const r = elf.reader;
-  const out: DynamicSymbol[] = [];
-  for (let i = 0; i < count; i++) {
-    const p = at + i * SYM_SIZE;
-    const nameOff = r.u32(p, 'st_name');
-    const info = r.u8(p + 12, 'st_info');
-    out.push({
-      index: i, name: nameOff === 0 ? '' : strings.get(nameOff, `st_name of dynamic symbol ${i}`),
-      value: r.u32(p + 4, 'st_value'), size: r.u32(p + 8, 'st_size'), type: info & 0xf, bind: info >> 4, shndx: r.u16(p + 14, 'st_shndx'),
-    });
-  }
+  const out: ElfSymbol[] = [];
+  for (let i = 0; i < count; i++) out.push(readSymbolAt(r, at + i * SYM_SIZE, i, strings, 'the dynamic symbol table'));
   return out;
 }

@@ -17,7 +17,7 @@ import {
 import { ProblemList } from './errors.js';
 import { LinkImage } from './link-image.js';
 import { DynamicRelocation } from './dynamic-relocations.js';
-import { DynamicSymbol } from './dynamic-symbols.js';
+import type { ElfSymbol } from '../elf/symbols.js';
 
 /** A symbol's binding: its run-time address, or an IFUNC resolver's. */
 export interface BoundSymbol {
@@ -39,7 +39,7 @@ export interface RelocationContext {
   bias: number;
   /** Run-time DT_PLTGOT, or null when the object has none. */
   got: number | null;
-  symbols: readonly DynamicSymbol[];
+  symbols: readonly ElfSymbol[];
   /**
    * The object declares text relocations (DT_TEXTREL or DF_TEXTREL): ld.so
    * then makes its read-only segments writable while it relocates. Without

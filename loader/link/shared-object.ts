@@ -12,7 +12,8 @@ import { checkObjectLayout, checkPltSlots, checkRelocationSections, checkSymbolP
 import { staticSymbols } from '../elf/symbols.js';
 import { SymbolVersions, dynamicStringTable, readVersions } from './versions.js';
 import { RelocationTables, readRelocationTables } from './dynamic-relocations.js';
-import { DynamicSymbol, readDynamicSymbols } from './dynamic-symbols.js';
+import { readDynamicSymbols } from './dynamic-symbols.js';
+import type { ElfSymbol } from '../elf/symbols.js';
 
 const PAGE = 4096;
 export const pageDown = (a: number): number => a - (a % PAGE);
@@ -27,7 +28,7 @@ export interface SharedObject {
   high: number;
   relro: Segment | null;
   dynamic: DynamicInfo | null;
-  symbols: DynamicSymbol[];
+  symbols: ElfSymbol[];
   versions: SymbolVersions;
   relocations: RelocationTables;
 }
@@ -87,7 +88,7 @@ export function readSharedObject(bytes: Uint8Array, path: string, problems: Prob
     low = Math.min(low, pageDown(s.vaddr));
     high = Math.max(high, pageUp(s.vaddr + s.memsz));
   }
-  let symbols: DynamicSymbol[] = [];
+  let symbols: ElfSymbol[] = [];
   let versions: SymbolVersions = { of: () => ({ name: null, hidden: false }) };
   let relocations: RelocationTables = { entries: [], relative: [] };
   if (dyn) {
