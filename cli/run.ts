@@ -4,6 +4,7 @@ import { startSession } from '../emulator/launch.js';
 import { LaunchError } from '../emulator/exec.js';
 import { ExitStatus } from '../emulator/process.js';
 import { loadDisassembler } from '../emulator/faults/disasm.js';
+import { hostRlimit } from '../emulator/host/clock.js';
 import { ControlServer } from '../control/server.js';
 import { ControlError } from '../control/protocol.js';
 import { attachControl } from '../control/attach.js';
@@ -36,6 +37,13 @@ function exitCodeOf(status: ExitStatus): number {
   return status.signal !== undefined ? 128 + status.signal : status.code;
 }
 
+/** V8 reserves about 10 GiB of address space for a WebAssembly memory: false under a host RLIMIT_AS too small for it. */
+function roomForWasm(): boolean {
+  const RLIMIT_AS = 9;
+  const lim = hostRlimit(RLIMIT_AS);
+  return typeof lim === 'number' || lim[0] >= 16n << 30n;
+}
+
 export async function runCommand(argv: string[]): Promise<number> {
   const p = parseArgs(argv, { values: ['root', 'rw', 'env', 'quantum', 'stats', 'control', 'rollback-depth'], repeatable: ['rw', 'env'], flags: ['strace', 'help', 'net-expose', 'net-outbound', 'unix-abstract', 'update-points', 'profile'] });
   if (p.flags.has('help')) {
@@ -47,7 +55,7 @@ export async function runCommand(argv: string[]): Promise<number> {
   const depth = p.options.get('rollback-depth')?.[0];
   if (depth !== undefined && !/^\d+$/.test(depth)) throw new UsageError(`dsu run: --rollback-depth ${depth}: expected a whole number`);
   // fault reports disassemble the faulting instruction; they show raw bytes if this failed
-  await loadDisassembler();
+  if (roomForWasm()) await loadDisassembler();
   let control: ControlServer | null = null;
   try {
     const controlPath = p.options.get('control')?.[0];

@@ -13,6 +13,8 @@ export const hostMmap = libc.func('void *mmap(void *addr, size_t len, int prot, 
 export const hostMmapAt = libc.func('mmap', 'uint64_t', ['uint64_t', 'size_t', 'int', 'int', 'int', 'int64_t']) as
   (addr: number, len: number, prot: number, flags: number, fd: number, off: number) => bigint | number;
 const hostMunmap = libc.func('int munmap(void *addr, size_t len)') as (addr: unknown, len: number) => number;
+/** munmap at a numeric address. */
+export const hostMunmapAt = libc.func('munmap', 'int', ['uint64_t', 'size_t']) as (addr: number, len: number) => number;
 export const hostMadvise = libc.func('int madvise(uint64_t addr, size_t len, int advice)') as (addr: number, len: number, advice: number) => number;
 export const hostMprotect = libc.func('int mprotect(uint64_t addr, size_t len, int prot)') as (addr: number, len: number, prot: number) => number;
 
@@ -40,6 +42,14 @@ export function mapAnonymous(length: number): NativeArea | null {
       ptr = null;
     },
   };
+}
+
+/**
+ * Bytes at a host address range this process does not (wholly) map yet:
+ * making the view touches nothing; the caller maps pages before using them.
+ */
+export function viewAt(address: number, length: number): ArrayBuffer {
+  return koffi.view(BigInt(address), length);
 }
 
 const dlopen = libc.func('void *dlopen(const char *file, int mode)');

@@ -1,6 +1,7 @@
 // The guest's virtual memory areas (like the kernel's VMAs): where mappings
 // are, with which protection and name. Changes are mirrored into the page
 // tables; the caller is told when translated code or the TLB must be dropped.
+import { LinuxError } from '../abi/errno.js';
 import { HostMemory } from './host-memory.js';
 import { PageTables } from './page-tables.js';
 import { FileBacking } from './file-backing.js';
@@ -131,6 +132,12 @@ export class AddressSpace {
       region.backedEnd = start;
     }
     this.insert(region);
+    // host memory for it (only mapped now when a host RLIMIT_AS keeps the space sparse)
+    const committed = this.memory.commit(start, length);
+    if (committed !== 0) {
+      this.remove(start, end);
+      throw new LinuxError(committed, 'the host has no memory for the mapping');
+    }
     if (opts.backing) {
       const err = this.backUpTo(region, end);
       if (err !== 0) {
@@ -245,12 +252,8 @@ export class AddressSpace {
       if (r.end <= start || r.start >= end) continue;
       if (r.prot & PROT_EXEC && r.kind !== 'reserved') this.events.codeChanging(r.start, r.end);
       this.tables.unmap(r.start, r.end);
-      if (r.backing) {
-        this.memory.unmapFile(r.start, backedTop(r) - r.start);
-        this.memory.discard(backedTop(r), r.end - backedTop(r));
-      } else {
-        this.memory.discard(r.start, r.end - r.start);
-      }
+      if (r.backing) this.memory.unmapFile(r.start, backedTop(r) - r.start);
+      this.memory.decommit(r.start, r.end - r.start);
       this.regions.splice(i, 1);
       r.backing?.drop();
       removed = true;

@@ -20,7 +20,13 @@ function brk(ctx: SyscallContext, addr: number): number {
   const newTop = pageUp(addr);
   if (newTop > oldTop) {
     if (!space.isFree(oldTop, newTop) || !mayMap(ctx, oldTop, newTop - oldTop, true)) return space.brkEnd;
-    space.map(oldTop, newTop - oldTop, PROT_READ | PROT_WRITE, 'heap', '[heap]');
+    try {
+      space.map(oldTop, newTop - oldTop, PROT_READ | PROT_WRITE, 'heap', '[heap]');
+    } catch (e) {
+      // no host memory (a host RLIMIT_AS): brk fails by not moving
+      if (e instanceof LinuxError) return space.brkEnd;
+      throw e;
+    }
   } else if (newTop < oldTop) {
     space.unmap(newTop, oldTop);
   }

@@ -1,0 +1,47 @@
+// A host RLIMIT_AS (ulimit -v) does not stop dsu from starting, and it is
+// the guest's own limit: under limits too small for dsu to take the guest's
+// 4 GiB at once, dsu maps only what the guest maps (emulator/memory/
+// host-memory.ts), the guest reads the host's limit, lowers it, and is held
+// to what it set, as natively. Both runs must print the same.
+import { describe, expect, test } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { BUILD, DSU } from '../helpers/run.js';
+
+const PROGRAM = path.join(BUILD, 'programs', 'as_limit');
+
+function underLimit(kib: number, argv: string[]): { stdout: string; stderr: string; status: number | null } {
+  const cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'dsu-as-'));
+  try {
+    const r = spawnSync('sh', ['-c', `ulimit -v ${kib} && exec "$@"`, 'sh', ...argv], { cwd, encoding: 'utf8', timeout: 60_000 });
+    return { stdout: r.stdout, stderr: r.stderr, status: r.status };
+  } finally {
+    fs.rmSync(cwd, { recursive: true, force: true });
+  }
+}
+
+describe('a host RLIMIT_AS is the guest\'s limit', () => {
+  for (const kib of [4_500_000, 3_500_000]) {
+    for (const variant of ['dyn', 'static']) {
+      test(`ulimit -v ${kib} (${variant})`, () => {
+        const binary = `${PROGRAM}.${variant}`;
+        const native = underLimit(kib, [binary]);
+        const dsu = underLimit(kib, [process.execPath, DSU, 'run', binary]);
+        expect(native.stdout).toBe([
+          `RLIMIT_AS soft ${kib * 1024} hard ${kib * 1024}`,
+          'lower to 256 MiB: 0',
+          'mmap 512 MiB: ENOMEM',
+          'mmap 64 MiB: mapped',
+          'heap stopped below the limit 1, after some 1, errno ENOMEM',
+          'earlier memory intact 1',
+          '',
+        ].join('\n'));
+        expect(dsu.stderr).toBe('');
+        expect(dsu.stdout).toBe(native.stdout);
+        expect(dsu.status).toBe(native.status);
+      });
+    }
+  }
+});
