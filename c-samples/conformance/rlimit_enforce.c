@@ -58,6 +58,9 @@ int main(void)
     /* /proc/self/limits shows the limits as set */
     set(RLIMIT_CORE, 0);
     set(RLIMIT_FSIZE, 123456);
+    /* a NOFILE of our own: dsu keeps some of the host's descriptors, so its default is lower */
+    struct rlimit files = { 200, 200 };
+    setrlimit(RLIMIT_NOFILE, &files);
     FILE *lim = fopen("/proc/self/limits", "r");
     char line[256];
     while (lim && fgets(line, sizeof line, lim)) fputs(line, stdout);

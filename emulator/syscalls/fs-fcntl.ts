@@ -15,6 +15,7 @@ import { afterMs, Blocked } from '../kernel/wait.js';
 import { fdOf } from './fs-io.js';
 import { applyAsyncFlag, asyncFcntl } from './fcntl-async.js';
 import { row, SyscallContext, SyscallResult, SyscallRow } from './types.js';
+import { capable, CAP_SYS_RESOURCE } from '../kernel/capabilities.js';
 
 /** Status flags F_SETFL may change (the kernel's SETFL_MASK). */
 const SETFL_MASK = O_APPEND | O_NONBLOCK | O_DIRECT | O_NOATIME;
@@ -103,7 +104,7 @@ function fcntl(ctx: SyscallContext, fd: number, cmd: number, arg: number, wideCa
       return wideCalls ? lock(ctx, d, cmd, arg) : -EINVAL;
     case F_ADD_SEALS: case F_GET_SEALS: return seals(d, cmd, arg);
     case F_GETPIPE_SZ: return d instanceof PipeEnd ? d.capacity : -EBADF;
-    case F_SETPIPE_SZ: return d instanceof PipeEnd ? d.resize(arg, ctx.proc.ids.euid === 0) : -EBADF;
+    case F_SETPIPE_SZ: return d instanceof PipeEnd ? d.resize(arg, capable(ctx.proc, CAP_SYS_RESOURCE)) : -EBADF;
     default: return asyncFcntl(ctx, d, fd | 0, cmd, arg) ?? -EINVAL;
   }
 }

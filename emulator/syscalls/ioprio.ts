@@ -5,6 +5,7 @@ import { EINVAL, EPERM, ESRCH } from '../abi/errno.js';
 import { processByAnyTid, processGroup, processGroupOf, visibleProcesses } from '../kernel/pids.js';
 import type { Process } from '../process.js';
 import { row, SyscallContext, SyscallRow } from './types.js';
+import { capable, CAP_SYS_NICE } from '../kernel/capabilities.js';
 
 const IOPRIO_WHO_PROCESS = 1;
 const IOPRIO_WHO_PGRP = 2;
@@ -44,7 +45,7 @@ function checkValue(ctx: SyscallContext, ioprio: number): number {
   const level = ioprio & 7;
   switch ((ioprio >> CLASS_SHIFT) & 7) {
     case IOPRIO_CLASS_RT:
-      return ctx.proc.ids.euid === 0 ? 0 : -EPERM;
+      return capable(ctx.proc, CAP_SYS_NICE) ? 0 : -EPERM;
     case IOPRIO_CLASS_BE:
     case IOPRIO_CLASS_IDLE:
       return 0;

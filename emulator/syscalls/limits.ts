@@ -11,6 +11,7 @@ import { fdBudget } from '../host/fd-budget.js';
 import { row, SyscallContext, SyscallRow } from './types.js';
 import type { Process } from '../process.js';
 import { processByAnyTid } from '../kernel/pids.js';
+import { capable, CAP_SYS_RESOURCE } from '../kernel/capabilities.js';
 
 const RLIMIT_STACK = 3;
 export const RLIMIT_NOFILE = 7;
@@ -53,7 +54,7 @@ function setLimit(ctx: SyscallContext, proc: Process, resource: number, next: Li
   if (resource === RLIMIT_NOFILE && hard > nrOpen()) return -EPERM;
   const old = processLimit(proc, resource);
   // raising the hard limit takes CAP_SYS_RESOURCE
-  if (hard > old[1] && ctx.proc.ids.euid !== 0) return -EPERM;
+  if (hard > old[1] && !capable(ctx.proc, CAP_SYS_RESOURCE)) return -EPERM;
   proc.rlimits.set(resource, [soft, hard]);
   // the file table enforces the soft limit on descriptor numbers
   if (resource === RLIMIT_NOFILE) proc.fds.limit = Number(soft);

@@ -8,6 +8,7 @@ import { EACCES, EINVAL, EPERM, ESRCH } from '../abi/errno.js';
 import { processByAnyTid, processGroup, processGroupOf, visibleProcesses } from '../kernel/pids.js';
 import type { Process } from '../process.js';
 import { row, SyscallContext, SyscallRow } from './types.js';
+import { capable, CAP_SYS_NICE } from '../kernel/capabilities.js';
 
 const SCHED_OTHER = 0;
 const SCHED_FIFO = 1;
@@ -43,7 +44,7 @@ function setScheduler(ctx: SyscallContext, pid: number, policyArg: number, param
   const priority = ctx.mem.i32(param);
   if (realTime(policy) ? priority < 1 || priority > MAX_RT_PRIO : priority !== 0) return -EINVAL;
   // an unprivileged process has RLIMIT_RTPRIO 0: no real-time policy
-  if (realTime(policy) && ctx.proc.ids.euid !== 0) return -EPERM;
+  if (realTime(policy) && !capable(ctx.proc, CAP_SYS_NICE)) return -EPERM;
   sched.policy = policy;
   sched.priority = priority;
   if (!keep) sched.resetOnFork = (policyArg & SCHED_RESET_ON_FORK) !== 0;
@@ -102,7 +103,7 @@ function setPriority(ctx: SyscallContext, which: number, who: number, prio: numb
   let error = 0;
   for (const p of procs) {
     // lowering the nice value needs CAP_SYS_NICE (RLIMIT_NICE is 0 by default)
-    if (nice < p.sched.nice && ctx.proc.ids.euid !== 0) error = -EACCES;
+    if (nice < p.sched.nice && !capable(ctx.proc, CAP_SYS_NICE)) error = -EACCES;
     else p.sched.nice = nice;
   }
   return error;
