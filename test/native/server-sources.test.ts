@@ -1,3 +1,5 @@
+// Native tier: it checks the samples' sources and READMEs, not dsu, so it
+// runs only when asked (npm run test:native).
 // The sample servers' sources (c-samples/kvstore, c-samples/httpd) are one
 // complete directory per version; their READMEs show the exact diffs
 // between versions. Check that the READMEs tell the truth and that the
