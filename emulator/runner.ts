@@ -92,7 +92,7 @@ export class Runner implements ThreadStarter {
         this.syscalls.enter(this.loadedCtx);
         return;
       }
-      this.fault = faultFromInterrupt(intno, cpu);
+      this.fault = faultFromInterrupt(intno, cpu, proc.machine.cpuFields);
       cpu.stop();
     });
     cpu.onInvalidInstruction(() => false);

@@ -185,15 +185,36 @@ export class Cpu {
     return this.registerFile !== null;
   }
 
-  /** Write a segment-descriptor-table register (GDTR): base and limit. */
-  setTableReg(id: number, base: number, limit: number): void {
+  /**
+   * Write a descriptor-table or system-segment register (GDTR, LDTR, TR):
+   * base and limit, and for LDTR/TR the selector and QEMU's cached flags.
+   */
+  setTableReg(id: number, base: number, limit: number, selector = 0, flags = 0): void {
     const s = this.scratch;
-    s.setUint16(0, 0, true);
+    s.setUint16(0, selector, true);
     s.setUint32(8, base >>> 0, true);
     s.setUint32(12, 0, true);
     s.setUint32(16, limit >>> 0, true);
-    s.setUint32(20, 0, true);
+    s.setUint32(20, flags >>> 0, true);
     check('uc_reg_write', uc.regWritePtr(this.engine, id, this.scratchPtr));
+  }
+
+  /** Write a model-specific register (struct uc_x86_msr: 32-bit id, 64-bit value). */
+  setMsr(msr: number, value: bigint): void {
+    const s = this.scratch;
+    s.setUint32(0, msr >>> 0, true);
+    s.setUint32(4, 0, true);
+    s.setBigUint64(8, value, true);
+    check('uc_reg_write(MSR)', uc.regWritePtr(this.engine, Reg.MSR, this.scratchPtr));
+  }
+
+  readMsr(msr: number): bigint {
+    const s = this.scratch;
+    s.setUint32(0, msr >>> 0, true);
+    s.setUint32(4, 0, true);
+    s.setBigUint64(8, 0n, true);
+    check('uc_reg_read(MSR)', uc.regReadPtr(this.engine, Reg.MSR, this.scratchPtr));
+    return s.getBigUint64(8, true);
   }
 
   /** Raw register bytes (x87/SSE state for signal frames); size up to 64. */

@@ -80,7 +80,7 @@ export const Reg = {
   EAX: 19, EBX: 21, ECX: 22, EDX: 24, ESI: 29, EDI: 23, EBP: 20, ESP: 30,
   EIP: 26, EFLAGS: 25,
   CS: 11, DS: 17, ES: 28, FS: 32, GS: 33, SS: 49,
-  GDTR: 243, FPCW: 246, MXCSR: 249,
+  IDTR: 242, GDTR: 243, LDTR: 244, TR: 245, FPCW: 246, MSR: 248, MXCSR: 249,
   CR0: 50, CR2: 52, CR3: 53, CR4: 54,
   ST0: 114, XMM0: 122, FPSW: 31, FPTAG: 247,
 } as const;

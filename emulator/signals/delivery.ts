@@ -8,7 +8,7 @@ import { CpuFault, beyondEndOfFile, refineAccessFault, signalName } from '../fau
 import { reportFault } from '../faults/report.js';
 import { EINTR, LinuxError } from '../abi/errno.js';
 import {
-  SA_NODEFER, SA_RESETHAND, SA_RESTART, SI_KERNEL, SIG_DFL, SIG_IGN, SIGBUS, SIGFPE, SIGILL, SIGSEGV, SIGTRAP,
+  SA_NODEFER, SA_RESETHAND, SA_RESTART, SIG_DFL, SIG_IGN, SIGSEGV,
   SYNCHRONOUS, UNBLOCKABLE,
   defaultAction, lowestSignal, sigbit,
 } from '../abi/signal.js';
@@ -20,20 +20,6 @@ import { setupFrame } from './frame.js';
 import { SignalAwareState, restartable } from './interrupt.js';
 import { clearExceptionInFlight } from '../engine/exception-latch.js';
 import { escapeText } from '../../loader/text/terminal-text.js';
-
-const FPE_INTDIV = 1;
-
-/** The CPU exception behind a fault, for sigcontext.trapno. */
-function trapNumber(fault: CpuFault): number {
-  switch (fault.signal) {
-    case SIGSEGV: return fault.code === SI_KERNEL ? 13 : 14;
-    case SIGFPE: return fault.code === FPE_INTDIV ? 0 : 16;
-    case SIGILL: return 6;
-    case SIGTRAP: return 3;
-    case SIGBUS: return 17;
-    default: return 0;
-  }
-}
 
 export interface DeliveryHooks {
   /** The state the first frame is built from; read only when a handler runs. */
@@ -129,13 +115,8 @@ export function handleFault(proc: Process, _runner: Runner, raw: CpuFault, threa
   if (inFile === 'resolved') return;
   // a page fault inside a mapping is a protection fault (SEGV_ACCERR), else SEGV_MAPERR
   const fault = inFile === 'beyond-eof' ? beyondEndOfFile(raw) : refineAccessFault(raw, proc.space.regionAt(raw.address >>> 0) !== undefined);
-  // int3 is reported like the kernel's do_int3: SI_KERNEL, no address
-  const breakpoint = fault.signal === SIGTRAP && fault.cause === 'breakpoint';
   const info: SignalInfo = {
-    signo: fault.signal, code: breakpoint ? SI_KERNEL : fault.code, addr: breakpoint ? 0 : fault.address,
-    trapno: trapNumber(fault),
-    // page fault error code: user mode, plus "present" for a protection fault
-    errorCode: fault.signal === SIGSEGV ? 4 | (fault.code === 2 ? 1 : 0) : 0,
+    signo: fault.signal, code: fault.code, addr: fault.address, trapno: fault.trapno, errorCode: fault.errorCode,
   };
   forceSignal(proc, thread, info);
   if (proc.signalActions[fault.signal].handler === SIG_DFL) {
