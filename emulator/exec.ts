@@ -15,9 +15,12 @@ import type { HostHandle, Vfs } from './files/vfs.js';
 import { Reg } from './engine/unicorn-consts.js';
 import { LinuxError, EACCES, EISDIR, ENOENT, ENOEXEC, errnoOf, errnoName } from './abi/errno.js';
 import { FILE_LIMITS, FileReadError, readRegularFile } from '../loader/files/regular-file.js';
-import { TASK_SIZE } from './memory/address-space.js';
+import { PAGE_SIZE, TASK_SIZE } from './memory/address-space.js';
+import { mapSigreturnPage } from './signals/sigreturn-page.js';
+import { LEAF1_EDX } from './engine/cpu-features.js';
+import { READ_IMPLIES_EXEC } from './syscalls/mm.js';
 
-const STACK_TOP = TASK_SIZE - 0x1000;
+const STACK_TOP = TASK_SIZE;
 const STACK_SIZE = 8 * 1024 * 1024;
 
 /** A program that cannot be started: missing, not executable, malformed. */
@@ -124,6 +127,7 @@ export function execProgram(proc: Process, req: ExecRequest): number {
       random: crypto.randomBytes(16),
       stackTop: STACK_TOP,
       stackSize: STACK_SIZE,
+      hwcap: machine.cpuFields ? LEAF1_EDX : undefined,
     }, mem);
   } catch (e) {
     if (e instanceof InterpreterError) {
@@ -137,11 +141,15 @@ export function execProgram(proc: Process, req: ExecRequest): number {
     if (e instanceof LinuxError) throw new LaunchError(`${req.program}: cannot load: ${e.message}`, 126, e.errno);
     throw e;
   }
+  proc.personality = plan.readImpliesExec ? proc.personality | READ_IMPLIES_EXEC : proc.personality & ~READ_IMPLIES_EXEC;
   proc.exe = plan.exe;
   proc.interp = plan.interp;
   proc.auxv = plan.auxv;
   space.brkStart = space.brkEnd = plan.brk;
   space.mmapTop = STACK_TOP - STACK_SIZE - 128 * 1024 * 1024;
+  // the kernel's vDSO: where handlers installed without SA_RESTORER return
+  const vdso = space.findFree(PAGE_SIZE);
+  proc.sigreturnStubs = vdso === null ? null : mapSigreturnPage(space, vdso);
   // the i386 ELF ABI: ESP at argc, EDX 0 (no exit function from the loader)
   machine.cpu.setReg(Reg.ESP, plan.sp);
   machine.cpu.setReg(Reg.EDX, 0);

@@ -11,6 +11,7 @@ import type { Logger } from './log.js';
 import { LOOPBACK_ONLY, NetPolicy } from './net/policy.js';
 import type { SignalInfo } from './signals/post.js';
 import { Kernel } from './kernel/kernel.js';
+import type { SigreturnStubs } from './signals/sigreturn-page.js';
 
 export interface SignalAction {
   handler: number;
@@ -59,6 +60,8 @@ export class Process {
   /** Guest path of the executable (/proc/self/exe). */
   exePath = '';
   argv: string[] = [];
+  /** The vDSO's sigreturn code, where handlers installed without SA_RESTORER return. */
+  sigreturnStubs: SigreturnStubs | null = null;
   /** The auxiliary vector given at start-up (/proc/self/auxv), without AT_NULL. */
   auxv: [number, number][] = [];
   /** Thread name (prctl PR_SET_NAME, /proc/self/comm). */

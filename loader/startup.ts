@@ -3,6 +3,7 @@
 // stack, and say where the first instruction is. Returns a plain description.
 import { parseElf, ElfFile } from './elf/elf-file.js';
 import { ElfError } from './elf/errors.js';
+import { PF_X, PT_GNU_STACK } from './elf/constants.js';
 import { mapImage, LoadedImage, LoaderMemory } from './image.js';
 import {
   buildStack, AT_PHDR, AT_PHENT, AT_PHNUM, AT_PAGESZ, AT_BASE, AT_FLAGS, AT_ENTRY, AT_UID, AT_EUID,
@@ -14,7 +15,7 @@ import {
  * @public test/helpers/elf-probe-worker.mjs reads it through dist/, where knip cannot follow
  */
 export const PIE_BASE = 0x56555000;
-/** CPUID.1:EDX of the emulated CPU, passed as AT_HWCAP like the kernel does. */
+/** CPUID.1:EDX of an i686 with SSE2, passed as AT_HWCAP when the caller gives no CPUID of its own. */
 const HWCAP_I686 = 0x078bfbff;
 
 /** The program's PT_INTERP could not be read; `reason` is what readFile threw. */
@@ -39,6 +40,8 @@ export interface StartupOptions {
   random: Uint8Array;
   stackTop: number;
   stackSize: number;
+  /** CPUID.1:EDX of the emulated CPU, passed as AT_HWCAP like the kernel does. */
+  hwcap?: number;
 }
 
 export interface StartupPlan {
@@ -49,9 +52,26 @@ export interface StartupPlan {
   sp: number;
   brk: number;
   auxv: [number, number][];
+  /**
+   * The program has no PT_GNU_STACK: like the kernel, readable mappings are
+   * also executable (READ_IMPLIES_EXEC), its own and those it makes later.
+   */
+  readImpliesExec: boolean;
 }
 
-export function startProgram(exeElf: ElfFile, opts: StartupOptions, mem: StartupMemory): StartupPlan {
+const PROT_READ = 1;
+const PROT_WRITE = 2;
+const PROT_EXEC = 4;
+
+export function startProgram(exeElf: ElfFile, opts: StartupOptions, startupMem: StartupMemory): StartupPlan {
+  // PT_GNU_STACK says whether the stack is executable (PF_X); without one,
+  // everything readable is (elf_read_implies_exec for a 32-bit program)
+  const gnuStack = exeElf.segments.find((s) => s.type === PT_GNU_STACK);
+  const readImpliesExec = gnuStack === undefined;
+  const execStack = readImpliesExec || (gnuStack.flags & PF_X) !== 0;
+  const mem: StartupMemory = readImpliesExec
+    ? { ...startupMem, map: (start, length, prot, name, fill) => startupMem.map(start, length, prot & PROT_READ ? prot | PROT_EXEC : prot, name, fill) }
+    : startupMem;
   const exe = mapImage(exeElf, mem, PIE_BASE);
   let interp: LoadedImage | null = null;
   if (exeElf.interpreter !== null) {
@@ -64,9 +84,9 @@ export function startProgram(exeElf: ElfFile, opts: StartupOptions, mem: Startup
     const interpElf = parseElf(bytes, exeElf.interpreter);
     interp = mapImage(interpElf, mem, null);
   }
-  mem.map(opts.stackTop - opts.stackSize, opts.stackSize, 3, '[stack]');
+  mem.map(opts.stackTop - opts.stackSize, opts.stackSize, PROT_READ | PROT_WRITE | (execStack ? PROT_EXEC : 0), '[stack]');
   const auxv: [number, number][] = [
-    [AT_HWCAP, HWCAP_I686],
+    [AT_HWCAP, opts.hwcap ?? HWCAP_I686],
     [AT_PAGESZ, 4096],
     [AT_CLKTCK, 100],
     [AT_PHDR, exe.phdr],
@@ -86,5 +106,5 @@ export function startProgram(exeElf: ElfFile, opts: StartupOptions, mem: Startup
     { top: opts.stackTop, argv: opts.argv, envp: opts.envp, execfn: opts.execPath, auxv, random: opts.random },
     (address, bytes) => mem.write(address, bytes),
   );
-  return { exe, interp, entry: interp ? interp.entry : exe.entry, sp: layout.sp, brk: exe.brk, auxv: layout.auxv };
+  return { exe, interp, entry: interp ? interp.entry : exe.entry, sp: layout.sp, brk: exe.brk, auxv: layout.auxv, readImpliesExec };
 }

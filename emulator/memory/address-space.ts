@@ -3,7 +3,7 @@
 // tables; the caller is told when translated code or the TLB must be dropped.
 import { LinuxError } from '../abi/errno.js';
 import { HostMemory } from './host-memory.js';
-import { PageTables } from './page-tables.js';
+import { PageAccess, PageTables } from './page-tables.js';
 import { FileBacking } from './file-backing.js';
 import { PROT_EXEC, PROT_READ, PROT_WRITE } from '../../loader/program/program-memory.js';
 
@@ -12,8 +12,11 @@ export { PROT_EXEC, PROT_READ, PROT_WRITE };
 
 export const PAGE_SIZE = 4096;
 
-/** Highest address the guest may map: the top page holds the GDT. */
-export const TASK_SIZE = 0xfffff000;
+/**
+ * Highest address the guest may map, as for a 32-bit process on a 64-bit
+ * kernel: the two pages above hold the machine's descriptor tables.
+ */
+export const TASK_SIZE = 0xffffe000;
 /** Lowest mappable address (Linux vm.mmap_min_addr). */
 export const MMAP_MIN_ADDR = 0x10000;
 
@@ -51,6 +54,9 @@ export interface MemoryEvents {
    */
   codeChanging(start: number, end: number): void;
 }
+
+/** Page-table access for a mapping's PROT_* bits (no PROT_EXEC: the NX bit). */
+export const accessOf = (prot: number): PageAccess => ({ writable: (prot & PROT_WRITE) !== 0, executable: (prot & PROT_EXEC) !== 0 });
 
 export const pageDown = (a: number): number => a - (a % PAGE_SIZE);
 export const pageUp = (a: number): number => Math.ceil(a / PAGE_SIZE) * PAGE_SIZE;
@@ -147,7 +153,7 @@ export class AddressSpace {
       return 0;
     }
     if (opts.fill) opts.fill(this.memory.bytes.subarray(start, end));
-    if (prot !== 0 && kind !== 'reserved') this.tables.map(start, end, (prot & PROT_WRITE) !== 0);
+    if (prot !== 0 && kind !== 'reserved') this.tables.map(start, end, accessOf(prot));
     if (!opts.fill) this.mergeAround(start, end);
     return 0;
   }
@@ -203,7 +209,7 @@ export class AddressSpace {
     const err = this.memory.mapFile(from, to - from, r.backing!.hostFd, r.offset + (from - r.start), r.backing!.writable);
     if (err !== 0) return err;
     r.backedEnd = to;
-    if (r.prot !== 0) this.tables.map(from, to, (r.prot & PROT_WRITE) !== 0);
+    if (r.prot !== 0) this.tables.map(from, to, accessOf(r.prot));
     return 0;
   }
 
@@ -225,7 +231,7 @@ export class AddressSpace {
       // pages of a file mapping past the file's end stay absent
       const top = r.backing ? backedTop(r) : r.end;
       if (prot === 0) this.tables.unmap(r.start, r.end);
-      else if (top > r.start) this.tables.map(r.start, top, (prot & PROT_WRITE) !== 0);
+      else if (top > r.start) this.tables.map(r.start, top, accessOf(prot));
     }
     this.mergeAround(start, end);
     if (lostRights) this.events.flushTlb();

@@ -1,7 +1,10 @@
 // x86 PAE page tables that give the guest Linux-like page protection with
-// precise faults: a missing page or a write to a read-only page raises #PF at
-// the faulting instruction, with CR2 = address. Virtual address = physical
-// address (identity map) so the host view of guest memory is the same bytes.
+// precise faults: a missing page, a write to a read-only page or an
+// instruction fetch from a page without PROT_EXEC (the NX bit, with
+// EFER.NXE set by the machine) raises #PF at the faulting instruction, with
+// CR2 = address. Virtual address = physical address (identity map) so the
+// host view of guest memory is the same bytes. Pages of the machine's own
+// (the descriptor tables) are supervisor-only: the guest runs at CPL 3.
 //
 // Physical layout: guest pages at 0..4 GiB (HostMemory); the PDPT in physical
 // page 0, which Linux never lets a process map; the four page directories and
@@ -20,9 +23,25 @@ const WRITABLE = 2;
 const USER = 4;
 const ACCESSED = 0x20;
 const DIRTY = 0x40;
+/** Bit 63 of a PAE entry (bit 31 of its high word): no instruction fetch. */
+const NO_EXECUTE_HIGH = 0x80000000;
+
+/** How a page may be used. */
+export interface PageAccess {
+  writable: boolean;
+  executable: boolean;
+  /** False for the machine's own pages, which only CPL 0 reaches. */
+  user?: boolean;
+}
 
 export class PageTables {
   readonly hostAddress: number;
+  /**
+   * Whether the CPU has EFER.NXE on. Without it bit 63 is reserved and
+   * would make every access to the page fault, so pages are then left
+   * executable.
+   */
+  noExecute = false;
   private readonly view: DataView;
   private readonly words: Uint32Array;
   private readonly area: NativeArea;
@@ -46,14 +65,33 @@ export class PageTables {
     return 0;
   }
 
-  /** Make [start, end) present, writable or not. Page-aligned arguments. */
-  map(start: number, end: number, writable: boolean): void {
-    const flags = PRESENT | USER | ACCESSED | DIRTY | (writable ? WRITABLE : 0);
+  /** Make [start, end) present with the given access. Page-aligned arguments. */
+  map(start: number, end: number, access: PageAccess): void {
+    const flags = PRESENT | ACCESSED | DIRTY | (access.user === false ? 0 : USER) | (access.writable ? WRITABLE : 0);
+    const high = access.executable || !this.noExecute ? 0 : NO_EXECUTE_HIGH;
     for (let page = start; page < end; page += 4096) {
       const table = this.tableFor(page);
       const slot = table + ((page >>> 12) & 511) * 8;
       this.view.setUint32(slot, (page & 0xfffff000) + flags, true);
-      this.view.setUint32(slot + 4, 0, true);
+      this.view.setUint32(slot + 4, high, true);
+    }
+  }
+
+  /**
+   * Allow or forbid writes to the present pages of [start, end), keeping
+   * every other bit (absent pages stay absent, NX stays). Page-aligned.
+   */
+  setWritable(start: number, end: number, writable: boolean): void {
+    for (let page = start; page < end; page += 4096) {
+      const dir = Math.floor(page / 0x200000);
+      if (!this.hasTable(dir)) {
+        page = (dir + 1) * 0x200000 - 4096;
+        continue;
+      }
+      const index = ((DIRS + dir) * 4096 + ((page >>> 12) & 511) * 8) >>> 2;
+      const low = this.words[index];
+      if ((low & PRESENT) === 0) continue;
+      this.words[index] = writable ? low | WRITABLE : low & ~WRITABLE;
     }
   }
 

@@ -69,7 +69,11 @@ export function setupFrame(proc: Process, thread: Thread, c: CpuContext, req: Fr
   const frame = (((fpstate - size + 4) & ~15) - 4) >>> 0;
   if ((nested || entering) && !withinAltStack(thread, frame)) return false;
 
-  const restorer = (action.flags & SA_RESTORER) !== 0 ? action.restorer : frame + (rt ? RT_SIGFRAME.retcode : SIGFRAME.retcode);
+  // without SA_RESTORER the handler returns into the vDSO's sigreturn code
+  // (the retcode on the stack only where there is no such page: the stack is not executable)
+  const stubs = proc.sigreturnStubs;
+  const restorer = (action.flags & SA_RESTORER) !== 0 ? action.restorer
+    : stubs ? (rt ? stubs.rtSigreturn : stubs.sigreturn) : frame + (rt ? RT_SIGFRAME.retcode : SIGFRAME.retcode);
   const sc = encodeSigcontext(sigcontextOf(c, info, fpstate, lo32(req.savedMask)));
   try {
     mem.write(fpstate, encodeFpstate(c.fpu));
@@ -99,7 +103,7 @@ export function setupFrame(proc: Process, thread: Thread, c: CpuContext, req: Fr
   } catch {
     return false;
   }
-  if ((action.flags & SA_RESTORER) === 0) {
+  if ((action.flags & SA_RESTORER) === 0 && !stubs) {
     // the handler returns into the retcode just written on the stack
     const at = frame + (rt ? RT_SIGFRAME.retcode : SIGFRAME.retcode);
     proc.machine.invalidateCode(at, at + 8);

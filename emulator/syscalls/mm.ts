@@ -10,6 +10,17 @@ import { mapSource, readFileInto } from './mm-source.js';
 import { countsAsData, mayMap } from './mm-limits.js';
 
 const MEMBARRIER_COMMANDS = 0x3ff;
+/** personality(2) flag: PROT_READ mappings are also executable. */
+export const READ_IMPLIES_EXEC = 0x0400000;
+/** mprotect: extend the change down to the start of a grows-down (stack) mapping. */
+const PROT_GROWSDOWN = 0x01000000;
+const PROT_GROWSUP = 0x02000000;
+
+/** The protection a mapping really gets: READ_IMPLIES_EXEC adds PROT_EXEC to readable ones. */
+function effectiveProt(ctx: SyscallContext, prot: number): number {
+  const p = prot & 7;
+  return (ctx.proc.personality & READ_IMPLIES_EXEC) !== 0 && (p & PROT_READ) !== 0 ? p | PROT_EXEC : p;
+}
 const MREMAP_MAYMOVE = 1;
 const MREMAP_FIXED = 2;
 
@@ -21,7 +32,7 @@ function brk(ctx: SyscallContext, addr: number): number {
   if (newTop > oldTop) {
     if (!space.isFree(oldTop, newTop) || !mayMap(ctx, oldTop, newTop - oldTop, true)) return space.brkEnd;
     try {
-      space.map(oldTop, newTop - oldTop, PROT_READ | PROT_WRITE, 'heap', '[heap]');
+      space.map(oldTop, newTop - oldTop, effectiveProt(ctx, PROT_READ | PROT_WRITE), 'heap', '[heap]');
     } catch (e) {
       // no host memory (a host RLIMIT_AS): brk fails by not moving
       if (e instanceof LinuxError) return space.brkEnd;
@@ -60,6 +71,7 @@ function doMmap(ctx: SyscallContext, addr: number, length: number, prot: number,
     }
   }
   const stack = (flags & MAP_GROWSDOWN) !== 0;
+  prot = effectiveProt(ctx, prot);
   if (!mayMap(ctx, start, size, countsAsData(prot, mapType === MAP_SHARED, stack))) return -ENOMEM;
   if (flags & MAP_ANONYMOUS) {
     space.map(start, size, prot & 7, 'anon', stack ? '[stack]' : '', { shared: mapType === MAP_SHARED });
@@ -106,10 +118,18 @@ function munmap(ctx: SyscallContext, addr: number, length: number): number {
 
 function mprotect(ctx: SyscallContext, addr: number, length: number, prot: number): number {
   if (addr % PAGE_SIZE !== 0) return -EINVAL;
-  if (prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC | 0x01000000 | 0x02000000)) return -EINVAL;
+  if (prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC | PROT_GROWSDOWN | PROT_GROWSUP)) return -EINVAL;
+  if ((prot & PROT_GROWSDOWN) && (prot & PROT_GROWSUP)) return -EINVAL;
   if (length === 0) return 0;
   const end = addr + pageUp(length);
   const space = ctx.proc.space;
+  if (prot & PROT_GROWSDOWN) {
+    // from the start of the stack mapping (how ld.so makes the stack executable)
+    const r = space.regionAt(addr);
+    if (!r || (r.kind !== 'stack' && r.name !== '[stack]')) return -EINVAL;
+    addr = r.start;
+  }
+  prot = effectiveProt(ctx, prot);
   if (!space.isCovered(addr, end)) return -ENOMEM;
   // a shared mapping of a file opened read-only can never become writable
   if ((prot & PROT_WRITE) && space.regions.some((r) => r.start < end && addr < r.end && r.backing && !r.backing.writable)) return -EACCES;

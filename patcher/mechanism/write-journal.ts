@@ -24,7 +24,7 @@ export class WriteJournal {
     const space = session.proc.space;
     this.regionsBefore = space.regions.map((r) => ({ ...r }));
     this.brkBefore = space.brkEnd;
-    for (const r of space.regions) if (r.prot & PROT_WRITE && r.kind !== 'reserved') session.proc.machine.tables.map(r.start, r.end, false);
+    for (const r of space.regions) if (r.prot & PROT_WRITE && r.kind !== 'reserved') session.proc.machine.tables.setWritable(r.start, r.end, false);
     session.proc.machine.flushTlb();
     this.interceptor = (fault) => this.claim(fault);
     session.runner.interceptors.unshift(this.interceptor);
@@ -76,7 +76,7 @@ export class WriteJournal {
     if (i >= 0) runner.interceptors.splice(i, 1);
     proc.space.writeWatch = null;
     this.unwatch();
-    for (const r of proc.space.regions) if (r.prot & PROT_WRITE && r.kind !== 'reserved') proc.machine.tables.map(r.start, r.end, true);
+    for (const r of proc.space.regions) if (r.prot & PROT_WRITE && r.kind !== 'reserved') proc.machine.tables.setWritable(r.start, r.end, true);
     proc.machine.flushTlb();
   }
 
@@ -112,8 +112,10 @@ export class WriteJournal {
     const region = proc.space.regionAt(fault.address);
     if (!region || !(region.prot & PROT_WRITE)) return false;
     const page = fault.address - (fault.address % PAGE);
+    // an absent page (past the end of a shared file mapping) is not the journal's
+    if (!proc.machine.tables.isPresent(page)) return false;
     this.record(page, page + 1);
-    proc.machine.tables.map(page, page + PAGE, true);
+    proc.machine.tables.setWritable(page, page + PAGE, true);
     proc.machine.flushTlb();
     runner.instructionPointer = fault.eip;
     return true;
