@@ -69,9 +69,12 @@ export function startProgram(exeElf: ElfFile, opts: StartupOptions, startupMem: 
   const gnuStack = exeElf.segments.find((s) => s.type === PT_GNU_STACK);
   const readImpliesExec = gnuStack === undefined;
   const execStack = readImpliesExec || (gnuStack.flags & PF_X) !== 0;
-  const mem: StartupMemory = readImpliesExec
-    ? { ...startupMem, map: (start, length, prot, name, fill) => startupMem.map(start, length, prot & PROT_READ ? prot | PROT_EXEC : prot, name, fill) }
-    : startupMem;
+  const mem: StartupMemory = !readImpliesExec ? startupMem : {
+    map: (start, length, prot, name, fill) => startupMem.map(start, length, prot & PROT_READ ? prot | PROT_EXEC : prot, name, fill),
+    isFree: (start, end) => startupMem.isFree(start, end),
+    findFree: (length) => startupMem.findFree(length),
+    write: (address, bytes) => startupMem.write(address, bytes),
+  };
   const exe = mapImage(exeElf, mem, PIE_BASE);
   let interp: LoadedImage | null = null;
   if (exeElf.interpreter !== null) {
