@@ -13,7 +13,8 @@ import { eventFdRows } from './event-fds.js';
 import { signalAndTimeRows } from './signals-and-time.js';
 import { futexRows } from './futex.js';
 import { inotifyRows } from './inotify.js';
+import { archRows } from './arch.js';
 
 export function allSyscallRows(): SyscallRow[] {
-  return [...processRows, ...mmRows, ...fsIoRows, ...fsRows, ...netRows, ...mmsgRows, ...socketcallRows, ...pollRows, ...epollRows, ...eventFdRows, ...signalAndTimeRows, ...futexRows, ...inotifyRows];
+  return [...processRows, ...mmRows, ...fsIoRows, ...fsRows, ...netRows, ...mmsgRows, ...socketcallRows, ...pollRows, ...epollRows, ...eventFdRows, ...signalAndTimeRows, ...futexRows, ...inotifyRows, ...archRows];
 }

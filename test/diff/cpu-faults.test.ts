@@ -3,7 +3,8 @@
 // kernel's signal, si_code, si_addr, trap number and error code
 // (fault_info); no-execute pages, with and without an executable stack and
 // with READ_IMPLIES_EXEC (nx_probe); a program that rewrites its own code,
-// as a JIT does (smc_jit). Each program prints what it sees relative to its
+// as a JIT does (smc_jit); modify_ldt and the segments it describes
+// (ldt_segments). Each program prints what it sees relative to its
 // own code, so the native and emulated runs must print the same bytes.
 import { describe, expect, test } from 'vitest';
 import fs from 'node:fs';
@@ -15,6 +16,7 @@ const PROGRAMS: Array<[string, string[]]> = [
   ['fault_info', ['dyn', 'static']],
   ['nx_probe', ['dyn', 'static', 'execstack', 'nognustack']],
   ['smc_jit', ['dyn', 'static']],
+  ['ldt_segments', ['dyn', 'static']],
 ];
 
 describe('CPU faults, no-execute and self-modifying code: native vs dsu', () => {
