@@ -17,6 +17,8 @@ import { replaceX87Helpers } from './x87-helpers.js';
 import { correctX87Flags } from './x87-flags.js';
 import { forbidPortIo } from './port-io.js';
 import { trackCodeWrites } from './code-writes.js';
+import { guardIntegerDivide } from './integer-divide.js';
+import { useHostSse } from './sse-host.js';
 
 /** check_exit_request_x86_64 begins by testing uc->no_exit_request (offset 0x78a). */
 const EXIT_CHECK_PROLOGUE = [0x48, 0x8b, 0x87, 0x70, 0x99, 0x00, 0x00, 0x80, 0xb8, 0x8a, 0x07, 0x00, 0x00, 0x00, 0x74];
@@ -32,6 +34,10 @@ export interface EngineFixes {
   x87Flags: boolean;
   /** 5. Port I/O faults with #GP in user mode (see port-io.ts). */
   portIo: boolean;
+  /** 6. An overflowing 32-bit idiv is the guest's divide error, not the host's (see integer-divide.ts). */
+  safeDivide: boolean;
+  /** 7. SSE floating point on the host's SSE unit: MXCSR flags and #XM (see sse-host.ts). */
+  hostSse: boolean;
   notes: string[];
 }
 
@@ -64,7 +70,7 @@ function exitCheckRecognised(notes: string[]): boolean {
 export function engineFixes(): EngineFixes {
   if (applied) return applied;
   const notes: string[] = [];
-  applied = { fastStores: trackCodeWrites(notes), safeStop: exitCheckRecognised(notes), exactX87: replaceX87Helpers(notes), x87Flags: correctX87Flags(notes), portIo: forbidPortIo(notes), notes };
+  applied = { fastStores: trackCodeWrites(notes), safeStop: exitCheckRecognised(notes), exactX87: replaceX87Helpers(notes), x87Flags: correctX87Flags(notes), portIo: forbidPortIo(notes), safeDivide: guardIntegerDivide(notes), hostSse: useHostSse(notes), notes };
   return applied;
 }
 
