@@ -5,7 +5,9 @@
  * in/out, control and debug registers, descriptor-table loads) fault with
  * SIGSEGV/SI_KERNEL and trap 13; int $N outside 3, 4 and 0x80 faults at the
  * int itself with error code N*8+2; page faults carry the hardware error
- * code (user, write, present, instruction fetch). */
+ * code (user, write, present, instruction fetch); x87 and SSE exceptions
+ * unmasked in the control word or MXCSR raise SIGFPE with the si_code of
+ * the first unmasked flag (trap 16 and 19). */
 #define _GNU_SOURCE
 #include <setjmp.h>
 #include <signal.h>
@@ -138,6 +140,8 @@ CASE(e_idiv_ovf, "movl $0x80000000, %%eax\n\tcltd\n\tmovl $-1, %%ecx\n\tidivl %%
 CASE(e_aam0, ".byte 0xd4, 0x00")
 CASE(e_step, "pushfl\n\torl $0x100, (%%esp)\n\tpopfl\n\tnop\n\tnop")
 CASE(e_lock_bad, ".byte 0xf0, 0x90")
+CASE(e_sse_div0, "subl $4, %%esp\n\tstmxcsr (%%esp)\n\tandl $0xfffffdff, (%%esp)\n\tldmxcsr (%%esp)\n\tpcmpeqd %%xmm1, %%xmm1\n\tpsrld $25, %%xmm1\n\tpslld $23, %%xmm1\n\txorps %%xmm0, %%xmm0\n\tdivss %%xmm0, %%xmm1\n\taddl $4, %%esp")
+CASE(e_ldmxcsr_bad, "subl $4, %%esp\n\tmovl $0x10000, (%%esp)\n\tldmxcsr (%%esp)\n\taddl $4, %%esp")
 CASE(e_x87_div0, "subl $4, %%esp\n\tfnstcw (%%esp)\n\tandw $0xfffb, (%%esp)\n\tfldcw (%%esp)\n\tfld1\n\tfldz\n\tfdivrp\n\tfwait\n\taddl $4, %%esp")
 
 /* page faults: the address comes in %ecx */
@@ -193,6 +197,10 @@ int main(void)
     RUN(e_lock_bad);
     RUN(e_x87_div0);
     asm volatile("fninit");
+    RUN(e_sse_div0);
+    unsigned mx = 0x1f80;
+    asm volatile("ldmxcsr %0" :: "m"(mx));
+    RUN(e_ldmxcsr_bad);
 
     char *ro = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     char *rw = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);

@@ -18,8 +18,8 @@
 //  - FWAIT, where QEMU raises #MF for a pending unmasked exception, moves
 //    the flags first as well.
 // Not corrected: like QEMU 5.0 itself, only FWAIT traps, not every waiting
-// x87 instruction; and SSE code never sets the MXCSR flags: STMXCSR is
-// translated as a plain load of env->mxcsr, with no helper to hook.
+// x87 instruction. (The SSE side, whose flags never reached MXCSR, is
+// sse-host.ts.)
 //
 // Offsets (this build's CPUX86State): fpus 0x240, fpuc 0x242,
 // fp_status.float_exception_flags 0x2ea. Every byte sequence touched is
