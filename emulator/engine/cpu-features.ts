@@ -14,22 +14,22 @@ const bit = (n: number): number => (1 << n) >>> 0;
 export const LEAF1_EDX = [0, 2, 3, 4, 5, 6, 7, 8, 9, 12, 13, 14, 15, 16, 17, 19, 23, 24, 25, 26].reduce((a, n) => a | bit(n), 0) >>> 0;
 
 /** CPUID.1:ECX: sse3 pclmulqdq ssse3 cx16 sse4.1 sse4.2 movbe popcnt aes xsave (OSXSAVE follows CR4). */
-export const LEAF1_ECX = [0, 1, 9, 13, 19, 20, 22, 23, 25, 26].reduce((a, n) => a | bit(n), 0) >>> 0;
+const LEAF1_ECX = [0, 1, 9, 13, 19, 20, 22, 23, 25, 26].reduce((a, n) => a | bit(n), 0) >>> 0;
 
 /** CPUID.7.0:EBX: bmi1 bmi2 adx. */
-export const LEAF7_EBX = [3, 8, 19].reduce((a, n) => a | bit(n), 0) >>> 0;
+const LEAF7_EBX = [3, 8, 19].reduce((a, n) => a | bit(n), 0) >>> 0;
 
 /** The leaf 1 EDX bits AMD repeats in 0x80000001 EDX. */
 const AMD_ALIASES = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 12, 13, 14, 15, 16, 17, 23, 24].reduce((a, n) => a | bit(n), 0) >>> 0;
 
 /** CPUID.80000001:EDX: the aliases, nx, mmxext, rdtscp. */
-export const EXT1_EDX = ((LEAF1_EDX & AMD_ALIASES) | bit(20) | bit(22) | bit(27)) >>> 0;
+const EXT1_EDX = ((LEAF1_EDX & AMD_ALIASES) | bit(20) | bit(22) | bit(27)) >>> 0;
 
 /** CPUID.80000001:ECX: lahf_lm abm (lzcnt) 3dnowprefetch (prefetchw). */
-export const EXT1_ECX = [0, 5, 8].reduce((a, n) => a | bit(n), 0) >>> 0;
+const EXT1_ECX = [0, 5, 8].reduce((a, n) => a | bit(n), 0) >>> 0;
 
 /** XSAVE state components: x87 and SSE, both enabled in XCR0 as Linux does. */
-export const XSAVE_COMPONENTS = 0x3;
+const XSAVE_COMPONENTS = 0x3;
 
 export function applyCpuFeatures(fields: CpuStateFields): void {
   fields.setFeature(FeatureWord.Leaf1Edx, LEAF1_EDX);

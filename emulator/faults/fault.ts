@@ -44,17 +44,14 @@ const TRAP_TRACE = 2;
 const BUS_ADRALN = 1;
 const SI_KERNEL = 0x80;
 
-/** Page-fault error code bits. */
-export const PF_PRESENT = 1;
-export const PF_WRITE = 2;
-export const PF_USER = 4;
-export const PF_FETCH = 0x10;
+/** The page-fault error code's "present" bit (user 4, write 2, instruction fetch 0x10). */
+const PF_PRESENT = 1;
 
 /**
  * si_code of an x87 (#MF) or SSE (#XM) exception: the first unmasked
  * exception flag in the kernel's order (fpu__exception_code).
  */
-export function floatingPointCode(flags: number): number {
+function floatingPointCode(flags: number): number {
   if (flags & 0x001) return FPE_FLTINV;
   if (flags & 0x004) return FPE_FLTDIV;
   if (flags & 0x008) return FPE_FLTOVF;

@@ -56,7 +56,7 @@ export interface MemoryEvents {
 }
 
 /** Page-table access for a mapping's PROT_* bits (no PROT_EXEC: the NX bit). */
-export const accessOf = (prot: number): PageAccess => ({ writable: (prot & PROT_WRITE) !== 0, executable: (prot & PROT_EXEC) !== 0 });
+const accessOf = (prot: number): PageAccess => ({ writable: (prot & PROT_WRITE) !== 0, executable: (prot & PROT_EXEC) !== 0 });
 
 export const pageDown = (a: number): number => a - (a % PAGE_SIZE);
 export const pageUp = (a: number): number => Math.ceil(a / PAGE_SIZE) * PAGE_SIZE;
