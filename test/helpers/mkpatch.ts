@@ -61,7 +61,7 @@ export async function mkpatchOk(args: string[], output?: string): Promise<Mkpatc
 }
 
 /** The gcc command a rule pair is built with (flags.txt, plus the rule's extra-flags.txt). */
-function ruleBuild(rule: string): string {
+export function ruleBuild(rule: string): string {
   const flags = fs.readFileSync(path.join(MKPATCH_SAMPLES, 'flags.txt'), 'utf8').trim();
   const extraFile = path.join(MKPATCH_SAMPLES, rule, 'extra-flags.txt');
   const extra = fs.existsSync(extraFile) ? ` ${fs.readFileSync(extraFile, 'utf8').trim()}` : '';

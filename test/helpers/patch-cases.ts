@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { BUILD, REPO } from './run.js';
 
-const CASES_DIR = path.join(REPO, 'c-samples', 'patches');
+export const CASES_DIR = path.join(REPO, 'c-samples', 'patches');
 export const PATCH = (name: string): string => path.join(BUILD, 'patches', `${name}.so`);
 
 export interface PatchCase {
