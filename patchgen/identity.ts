@@ -57,7 +57,11 @@ export function verifyProgramIsOldBuild(units: readonly UnitPair[], program: Pro
   return { compared };
 }
 
-/** What the patch relies on: the functions it replaces or leaves out, the functions and variables it binds. */
+/**
+ * What the patch relies on: the functions it replaces, the functions and
+ * variables it binds. Not a function it leaves out: that one keeps running
+ * whatever version it is (in a stream, the version the first program had).
+ */
 export function patchIdentity(units: readonly UnitPair[], selection: Selection, program: ProgramFile): PatchIdentity {
   const functions = new Map<string, FunctionIdentity>();
   const variables = new Map<string, VariableIdentity>();
@@ -91,12 +95,6 @@ export function patchIdentity(units: readonly UnitPair[], selection: Selection, 
         if (def) variables.set(`${file ?? ''}:${old.name}`, { name: old.name, file, size: def.size });
       }
     }
-  }
-  for (const left of selection.decisions.leftOut) {
-    const u = units.find((x) => x.key === left.unit)!;
-    const item = u.newItems.find((i) => i.name === left.name);
-    const old = item ? u.correlation.toOld.get(item) : undefined;
-    if (old) addFunction(u, old);
   }
   return { format: 1, program: program.name, buildId: program.buildId, functions: [...functions.values()], variables: [...variables.values()] };
 }

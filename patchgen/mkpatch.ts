@@ -26,6 +26,7 @@ import { transferSkeleton } from './data/skeleton.js';
 import { MkpatchReport } from './report.js';
 import { neverReturningLines, rowsOf } from './lines/never-returning.js';
 import { InlineExplainer } from './lines/inline-reasons.js';
+import { noReturnCallOffsets, waitingCallOffsets } from './lines/waiting-calls.js';
 import { emptyDecisions } from './select/decisions.js';
 
 export interface MkpatchOptions {
@@ -164,7 +165,10 @@ function run(opts: MkpatchOptions, work: string, started: number): MkpatchReport
     const old = item ? u.correlation.toOld.get(item) : undefined;
     const def = (debug: BuildDebug | null, it: Item | undefined): ProgramDefinition | null =>
       debug && it ? (it.local ? debug.program.local(u.fileName, it.name) : debug.program.global(it.name)) : null;
-    report.leftOutLines.push(...neverReturningLines(u.key, left.name, def(oldDebug, old), def(newDebug, item), oldDebug, newDebug, { old: path.resolve(opts.old), new: path.resolve(opts.new) }));
+    const newDef = def(newDebug, item);
+    const at = (offsets: number[]): number[] => (newDef ? offsets.map((o) => newDef.address + o) : []);
+    const calls = item ? { waits: at(waitingCallOffsets(units, u, item)), noReturn: at(noReturnCallOffsets(units, u, item)) } : undefined;
+    report.leftOutLines.push(...neverReturningLines(u.key, left.name, def(oldDebug, old), newDef, oldDebug, newDebug, { old: path.resolve(opts.old), new: path.resolve(opts.new) }, calls));
   }
   if (selection.decisions.replaced.length === 0 && selection.decisions.added.length === 0 && transferFunctions.size === 0 && changedVariables.length === 0) {
     if (selection.decisions.leftOut.length > 0) {
