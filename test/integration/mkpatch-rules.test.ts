@@ -127,7 +127,9 @@ describe('dsu mkpatch rules', () => {
     expect(refused.report?.skeletonDecisions).toBe(0);
     const skeleton = refused.report!.skeleton!;
     expect(fs.readFileSync(skeleton, 'utf8')).toContain('    totals.count = old_totals.count;\n    /* totals.max: new, starts at zero */\n    totals.sum = old_totals.sum;\n');
-    expect(refused.report?.refused).toEqual(['variable totals (calc.c) changed (struct totals totals: (member 2): long long int sum at offset 4 -> int max at offset 4): give a --transfer that converts it']);
+    // the first difference as the DWARF reader words it (loader/dwarf compareLayouts)
+    expect(refused.report?.refused).toHaveLength(1);
+    expect(refused.report!.refused[0]).toMatch(/^variable totals \(calc\.c\) changed \(struct totals totals: .*long long int sum at offset 4 -> int max at offset 4\): give a --transfer that converts it$/);
     expect(fs.existsSync(refused.output)).toBe(false);
 
     const transfer = path.join(MKPATCH_SAMPLES, 'changed-struct', 'transfer.c');
@@ -159,7 +161,8 @@ describe('dsu mkpatch rules', () => {
   test('a list whose nodes gained a field (the variable keeps its size): refused without a transfer, converted in place with one', async () => {
     const refused = await mkpatchCli(ruleArgs('changed-pointee'));
     expect(refused.status).toBe(1);
-    expect(refused.report?.refused).toEqual(['variable head (calc.c) changed (struct node *head: ->(member 2): struct node *next at offset 4 -> int doubled at offset 4): give a --transfer that converts it']);
+    expect(refused.report?.refused).toHaveLength(1);
+    expect(refused.report!.refused[0]).toMatch(/^variable head \(calc\.c\) changed \(struct node \*head: ->.*struct node \*next at offset 4 -> int doubled at offset 4\): give a --transfer that converts it$/);
     // records behind a pointer: the skeleton marks what a human must write, and cannot be used unfinished
     expect(refused.report?.skeletonDecisions).toBe(3);
     const unfinished = await mkpatchCli(ruleArgs('changed-pointee', ['--transfer', `calc.c=${refused.report!.skeleton!}`]));
