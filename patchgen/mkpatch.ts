@@ -23,6 +23,7 @@ import { compileWithTransfer, parseTransfer, transferUnit, TransferSpec } from '
 import { newVariablesSetAtStartup, oldUsers, referencedByTransfers, VariableChange } from './data/variables.js';
 import { BuildDebug, variableChanges } from './data/types.js';
 import { transferSkeleton } from './data/skeleton.js';
+import { changedLayouts, markLayoutUsers } from './data/type-users.js';
 import { MkpatchReport } from './report.js';
 import { neverReturningLines, rowsOf } from './lines/never-returning.js';
 import { InlineExplainer } from './lines/inline-reasons.js';
@@ -109,6 +110,9 @@ function run(opts: MkpatchOptions, work: string, started: number): MkpatchReport
   for (const u of units) if (u.old && u.new) markUnit(u);
     else if (u.new) for (const item of u.newItems) u.states.set(item, { item, old: null, status: 'new', reasons: [] });
   propagateChanges(units);
+
+  // code unchanged but handling a struct whose layout changed is replaced too (dsu patch's check 3)
+  if (oldDebug && newDebug && markLayoutUsers(units, oldDebug, newDebug, changedLayouts(oldDebug, newDebug)) > 0) propagateChanges(units);
 
   const neverReturning = new Set(['main', ...opts.alwaysActive]);
   const transferFunctions = new Set<Item>();
