@@ -9,8 +9,6 @@ import { BUILD, REPO } from './run.js';
 import { dsu } from './patching.js';
 
 export const MKPATCH_SAMPLES = path.join(REPO, 'c-samples', 'mkpatch');
-/** The hand-built patch cases (c-samples/patches/CASE/), whose transfers the generated streams reuse. */
-export const HAND_PATCH_CASES = path.join(REPO, 'c-samples', 'patches');
 
 /** What `dsu mkpatch --json` reports (patchgen/report.ts MkpatchReport, the fields tests read). */
 export interface MkpatchReport {

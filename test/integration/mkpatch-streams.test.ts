@@ -7,9 +7,9 @@
 // hand-built one (whole files) replaces, and no file's statics are copied.
 import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, test } from 'vitest';
-import { PATCH } from '../helpers/patch-cases.js';
+import { CASES_DIR, PATCH } from '../helpers/patch-cases.js';
 import { applyOk, DsuProgram, rollbackOk, startUnderDsu, statusCli } from '../helpers/patching.js';
-import { HAND_PATCH_CASES, handBuiltReplaces, mkpatchOk, MkpatchReport, streamArgs } from '../helpers/mkpatch.js';
+import { handBuiltReplaces, mkpatchOk, MkpatchReport, streamArgs } from '../helpers/mkpatch.js';
 import { httpGet, httpdStats, kvVersion, makeSmallSite, startHttpd, startKvstore } from '../helpers/patch-targets.js';
 import { AbRun, abRun, BENCH_REQUESTS, BenchRun, ClientLoop, expectCleanAb, expectCleanBenchmark, redisBenchmark, untilCountGrows } from '../helpers/patch-load.js';
 import { bankLoad, BankClient } from '../helpers/bank-load.js';
@@ -22,7 +22,7 @@ const patches: Record<string, Generated> = {};
 const names = (xs: { name: string }[]): string[] => xs.map((x) => x.name).sort();
 
 beforeAll(async () => {
-  const xfer = (c: string, f: string): string => path.join(HAND_PATCH_CASES, c, f);
+  const xfer = (c: string, f: string): string => path.join(CASES_DIR, c, f);
   const steps: [string, string[]][] = [
     ['kvstore-v1-v2', streamArgs('kvstore', 'v1', 'v2')],
     ['kvstore-v2-v3', streamArgs('kvstore', 'v2', 'v3', `store.c=${xfer('kvstore-v2-v3', 'transfer.c')}`)],
