@@ -60,7 +60,7 @@ export function rowsOf(debug: BuildDebug, start: number, end: number): Row[] {
  * blocks out anywhere in the function and enters a rotated loop at its
  * condition, so neither address ranges nor back edges alone would do.
  */
-export function loops(code: Uint8Array, start: number, noReturn: ReadonlySet<number> = new Set()): Set<number>[] {
+function loops(code: Uint8Array, start: number, noReturn: ReadonlySet<number> = new Set()): Set<number>[] {
   const cs = new Capstone(Const.CS_ARCH_X86, Const.CS_MODE_32);
   const succ = new Map<number, number[]>();
   try {

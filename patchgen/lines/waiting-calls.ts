@@ -11,13 +11,13 @@ import type { UnitPair } from '../diff/unit.js';
 import { targetOf } from '../diff/targets.js';
 
 /** Waiting for events: a server's loop. */
-export const EVENT_WAITS = new Set([
+const EVENT_WAITS = new Set([
   'select', 'pselect', 'poll', 'ppoll', 'epoll_wait', 'epoll_pwait', 'epoll_pwait2', 'accept', 'accept4', 'recv', 'recvfrom', 'recvmsg',
   'recvmmsg', 'nanosleep', 'clock_nanosleep', 'sleep', 'usleep', 'pause', 'sigsuspend', 'sigwait', 'sigwaitinfo', 'wait', 'waitpid',
   'wait4', 'waitid', 'msgrcv', 'mq_receive', 'io_getevents', '__recv_chk', '__recvfrom_chk', '__poll_chk', '__ppoll_chk',
 ]);
 /** Waiting for input: a command loop (or start-up code reading a file). */
-export const READ_WAITS = new Set([
+const READ_WAITS = new Set([
   'read', 'readv', 'fgets', 'getline', 'getdelim', 'getc', 'fgetc', 'getchar', 'fread', 'scanf', 'fscanf', 'readline',
   '__read_chk', '__fgets_chk', 'getchar_unlocked', 'getc_unlocked', '_IO_getc',
 ]);
