@@ -48,12 +48,12 @@ export class Machine {
   private readonly engineTlbFlush: (() => void) | null;
 
   constructor() {
-    engineFixes();
+    const fixes = engineFixes();
     this.cpu = new Cpu();
     this.cpu.useRegisterFile();
     this.cpuFields = cpuStateFields(this.cpu);
     // before anything is translated: the translator checks these feature bits
-    if (this.cpuFields) applyCpuFeatures(this.cpuFields);
+    if (this.cpuFields) applyCpuFeatures(this.cpuFields, fixes);
     this.preemptible = disableMidBlockExitChecks(this.cpu.engineHandle);
     this.engineTlbFlush = tlbFlusher(this.cpu.engineHandle);
     this.memory = new HostMemory();

@@ -7,6 +7,7 @@
 // conformance programs in c-samples/cpu/, run natively and emulated); a
 // feature that stays wrong is left out so libraries choose another path.
 import { CpuStateFields, FeatureWord } from './cpu-state.js';
+import type { EngineFixes } from './engine-fixes.js';
 
 const bit = (n: number): number => (1 << n) >>> 0;
 
@@ -16,8 +17,9 @@ export const LEAF1_EDX = [0, 2, 3, 4, 5, 6, 7, 8, 9, 12, 13, 14, 15, 16, 17, 19,
 /** CPUID.1:ECX: sse3 pclmulqdq ssse3 cx16 sse4.1 sse4.2 movbe popcnt aes xsave (OSXSAVE follows CR4). */
 const LEAF1_ECX = [0, 1, 9, 13, 19, 20, 22, 23, 25, 26].reduce((a, n) => a | bit(n), 0) >>> 0;
 
-/** CPUID.7.0:EBX: bmi1 bmi2 adx. */
-const LEAF7_EBX = [3, 8, 19].reduce((a, n) => a | bit(n), 0) >>> 0;
+/** CPUID.7.0:EBX: bmi1 bmi2 (when the translator's BMI bugs are corrected), adx. */
+const LEAF7_BMI = bit(3) | bit(8);
+const LEAF7_ADX = bit(19);
 
 /** The leaf 1 EDX bits AMD repeats in 0x80000001 EDX. */
 const AMD_ALIASES = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 12, 13, 14, 15, 16, 17, 23, 24].reduce((a, n) => a | bit(n), 0) >>> 0;
@@ -31,10 +33,10 @@ const EXT1_ECX = [0, 5, 8].reduce((a, n) => a | bit(n), 0) >>> 0;
 /** XSAVE state components: x87 and SSE, both enabled in XCR0 as Linux does. */
 const XSAVE_COMPONENTS = 0x3;
 
-export function applyCpuFeatures(fields: CpuStateFields): void {
+export function applyCpuFeatures(fields: CpuStateFields, fixes: EngineFixes): void {
   fields.setFeature(FeatureWord.Leaf1Edx, LEAF1_EDX);
   fields.setFeature(FeatureWord.Leaf1Ecx, LEAF1_ECX);
-  fields.setFeature(FeatureWord.Leaf7Ebx, LEAF7_EBX);
+  fields.setFeature(FeatureWord.Leaf7Ebx, (fixes.bmi ? LEAF7_BMI : 0) | LEAF7_ADX);
   fields.setFeature(FeatureWord.Leaf7Ecx, 0);
   fields.setFeature(FeatureWord.Leaf7Edx, 0);
   fields.setFeature(FeatureWord.Leaf7Sub1Eax, 0);

@@ -19,6 +19,7 @@ import { forbidPortIo } from './port-io.js';
 import { trackCodeWrites } from './code-writes.js';
 import { guardIntegerDivide } from './integer-divide.js';
 import { useHostSse } from './sse-host.js';
+import { correctBmi } from './bmi-fixes.js';
 
 /** check_exit_request_x86_64 begins by testing uc->no_exit_request (offset 0x78a). */
 const EXIT_CHECK_PROLOGUE = [0x48, 0x8b, 0x87, 0x70, 0x99, 0x00, 0x00, 0x80, 0xb8, 0x8a, 0x07, 0x00, 0x00, 0x00, 0x74];
@@ -38,6 +39,8 @@ export interface EngineFixes {
   safeDivide: boolean;
   /** 7. SSE floating point on the host's SSE unit: MXCSR flags and #XM (see sse-host.ts). */
   hostSse: boolean;
+  /** 8. PDEP/PEXT/BEXTR/BZHI/BLSI as the CPU runs them (see bmi-fixes.ts); without it CPUID leaves out BMI1/BMI2. */
+  bmi: boolean;
   notes: string[];
 }
 
@@ -70,7 +73,7 @@ function exitCheckRecognised(notes: string[]): boolean {
 export function engineFixes(): EngineFixes {
   if (applied) return applied;
   const notes: string[] = [];
-  applied = { fastStores: trackCodeWrites(notes), safeStop: exitCheckRecognised(notes), exactX87: replaceX87Helpers(notes), x87Flags: correctX87Flags(notes), portIo: forbidPortIo(notes), safeDivide: guardIntegerDivide(notes), hostSse: useHostSse(notes), notes };
+  applied = { fastStores: trackCodeWrites(notes), safeStop: exitCheckRecognised(notes), exactX87: replaceX87Helpers(notes), x87Flags: correctX87Flags(notes), portIo: forbidPortIo(notes), safeDivide: guardIntegerDivide(notes), hostSse: useHostSse(notes), bmi: correctBmi(notes), notes };
   return applied;
 }
 
