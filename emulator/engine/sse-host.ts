@@ -19,7 +19,10 @@
 //   (only the pre-computation flags IE/DE/ZE when one of those is the
 //   cause, as the hardware reports them); otherwise store the result and
 //   OR the flags into the guest's MXCSR.
-// LDMXCSR also gets the #GP a reserved bit causes.
+// LDMXCSR also gets the #GP a reserved bit causes. The SSE4.2 string
+// compares (pcmpestri/m, pcmpistri/m) run on the host as well: QEMU's
+// "equal ordered" mode missed a match that starts in the last elements of
+// a haystack shorter than the register.
 //
 // The thunks depend on this build's CPUX86State layout (mxcsr 0x310,
 // cc_src 0x98, the SSE softfloat status at 0x308) and on the helpers'
@@ -29,6 +32,11 @@ import { hexAt, isAbsoluteJump, absoluteJump, placeCode, unicornSymbol, writeCod
 
 const MXCSR = 0x310;
 const CC_SRC = 0x98;
+/** env->regs[] (8 bytes each): EAX 0, ECX 1, EDX 2; env->xmm_regs[0]. */
+const REG_EAX = 0x00;
+const REG_ECX = 0x08;
+const REG_EDX = 0x10;
+const XMM0 = 0x318;
 const EXCP_XMM = 19;
 const EXCP_GPF = 13;
 
@@ -283,6 +291,55 @@ function immediateThunk(h: Helper, raise: number): number[] {
   return thunk([...dispatch, ...stubs], STORE_D, raise);
 }
 
+/**
+ * PCMPxSTRx (env, d, s, ctrl): no MXCSR involvement. The host instruction
+ * runs on xmm0 = d, xmm1 = s (and the guest's EAX/EDX as lengths for the
+ * explicit forms), through a jump table of the 256 immediates; ECX or XMM0
+ * and the flags go back to the guest (CC_SRC, read as EFLAGS).
+ */
+function stringCompareThunk(opcode: number, explicit: boolean, toMask: boolean): number[] {
+  const stub = (imm: number): number[] => [0x66, 0x0f, 0x3a, opcode, 0xc1, imm, 0xe9, 0, 0, 0, 0];
+  const stubLength = stub(0).length;
+  const head = [
+    0x49, 0x89, 0xfb, //                             mov %rdi,%r11            (env)
+    0x0f, 0x10, 0x06, //                             movups (%rsi),%xmm0
+    0x0f, 0x10, 0x0a, //                             movups (%rdx),%xmm1
+    ...(explicit ? [
+      0x41, 0x8b, 0x43, REG_EAX, //                  mov EAX(%r11),%eax
+      0x41, 0x8b, 0x53, REG_EDX, //                  mov EDX(%r11),%edx
+    ] : []),
+    0x0f, 0xb6, 0xc9, //                             movzbl %cl,%ecx
+    0x48, 0x6b, 0xc9, stubLength, //                 imul $stubLength,%rcx,%rcx
+    0x4c, 0x8d, 0x15, 0, 0, 0, 0, //                 lea stubs(%rip),%r10
+    0x49, 0x01, 0xca, //                             add %rcx,%r10
+    0x41, 0xff, 0xe2, //                             jmp *%r10
+  ];
+  head.splice(head.length - 10, 4, ...u32(6)); //    stubs start right after add + jmp
+  const done = [
+    0x9c, 0x58, //                                   pushfq; pop %rax
+    0x25, 0xd5, 0x08, 0x00, 0x00, //                 and $0x8d5,%eax
+    0x49, 0x89, 0x83, ...u32(CC_SRC), //             mov %rax,CC_SRC(%r11)
+    ...(toMask
+      ? [0x41, 0x0f, 0x11, 0x83, ...u32(XMM0)] //    movups %xmm0,XMM0(%r11)
+      : [0x89, 0xc9, 0x49, 0x89, 0x4b, REG_ECX]), // mov %ecx,%ecx; mov %rcx,ECX(%r11)
+    0xc3, //                                         ret
+  ];
+  const stubs: number[] = [];
+  for (let imm = 0; imm < 256; imm++) {
+    const s = stub(imm);
+    s.splice(s.length - 4, 4, ...u32((255 - imm) * stubLength));
+    stubs.push(...s);
+  }
+  return [...head, ...stubs, ...done];
+}
+
+const STRING_COMPARES: Array<{ name: string; opcode: number; explicit: boolean; toMask: boolean; bytes: string }> = [
+  { name: 'pcmpestrm', opcode: 0x60, explicit: true, toMask: true, bytes: '5589cd534889fb4889d78b038b531041' },
+  { name: 'pcmpestri', opcode: 0x61, explicit: true, toMask: false, bytes: '41544189cc55538b47104889fb4189c0' },
+  { name: 'pcmpistrm', opcode: 0x62, explicit: false, toMask: true, bytes: '554531c94889fd5389cb83e1010f848d' },
+  { name: 'pcmpistri', opcode: 0x63, explicit: false, toMask: false, bytes: '554531c94889fd5389cb83e101746190' },
+];
+
 /** LDMXCSR: a reserved bit set is #GP(0); otherwise the helper as it was. */
 function ldmxcsrThunk(raiseErr: number, original: number[]): number[] {
   return [
@@ -319,7 +376,10 @@ export function useHostSse(notes: string[]): boolean {
   const missing = list.find((t) => t.at === null);
   if (missing) return unknown(`helper_${missing.h.name} not found`);
   const ldmxcsr = unicornSymbol('helper_ldmxcsr_x86_64')!;
+  const strings = STRING_COMPARES.map((c) => ({ c, at: unicornSymbol(`helper_${c.name}_xmm_x86_64`) }));
+  if (strings.some((t) => t.at === null)) return unknown('a PCMPxSTRx helper not found');
   if (list.every((t) => isAbsoluteJump(t.at!)) && isAbsoluteJump(ldmxcsr)) return true;
+  if (!strings.every((t) => hexAt(t.at!, t.c.bytes.length / 2) === t.c.bytes)) return unknown('unrecognised Unicorn build');
 
   const pieces = list.map(({ h }) => {
     if (h.kind === 'round') return roundThunk(h, raise);
@@ -331,11 +391,12 @@ export function useHostSse(notes: string[]): boolean {
   const ldmxcsrTail = ldmxcsr + 6 + 5 + new DataView(new Uint8Array(Buffer.from(hexAt(ldmxcsr + 7, 4), 'hex')).buffer).getInt32(0, true);
   const ldmxcsrOriginal = [0x89, 0xb7, ...u32(MXCSR), ...jumpTo(ldmxcsrTail)];
   pieces.push(ldmxcsrThunk(raiseErr, ldmxcsrOriginal));
+  for (const { c } of strings) pieces.push(stringCompareThunk(c.opcode, c.explicit, c.toMask));
   const entries = placeCode(pieces);
   if (entries === null) return unknown('cannot place code');
-  const targets = [...list.map((t) => t.at!), ldmxcsr];
+  const targets = [...list.map((t) => t.at!), ldmxcsr, ...strings.map((t) => t.at!)];
   for (let i = 0; i < targets.length; i++) {
-    if (!writeCode(targets[i], absoluteJump(entries[i]))) return unknown(`cannot write over ${i < list.length ? `helper_${list[i].h.name}` : 'helper_ldmxcsr'}`);
+    if (!writeCode(targets[i], absoluteJump(entries[i]))) return unknown(`cannot write over the helper at ${targets[i].toString(16)}`);
   }
   return true;
 }
