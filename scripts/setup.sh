@@ -7,7 +7,7 @@ quiet=0
 [ "${1:-}" = "--quiet" ] && quiet=1
 say() { [ "$quiet" = 1 ] || echo "setup: $*"; }
 
-packages=(libunicorn2 libunicorn-dev gcc gcc-multilib make binutils qemu-user redis-tools wrk apache2-utils curl)
+packages=(libunicorn2 libunicorn-dev gcc gcc-multilib make binutils qemu-user redis-tools wrk apache2-utils curl dpkg-dev patch)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -56,5 +56,12 @@ if [ ! -f "$sysroot/libc-debug-file" ]; then
     echo "setup: warning: could not fetch libc6-dbg:i386; the tests that read it are skipped" >&2
   fi
   rm -rf "$debs"
+fi
+# Debian's source of lua5.4 (its debian/patches hold a CVE fix), for dsu
+# mkpatch's real-program test (test/integration/mkpatch-debian-lua.test.ts),
+# through a private deb-src list; the test fetches it again if this failed.
+if ! ls c-samples/build/debian-src/lua5.4_*.dsc >/dev/null 2>&1; then
+  say "fetching Debian's lua5.4 source"
+  bash scripts/debian-sources.sh lua5.4 || echo "setup: warning: could not fetch Debian's lua5.4 source" >&2
 fi
 say "ready"
