@@ -32,6 +32,14 @@ export const monotonicNow = (): bigint => process.hrtime.bigint();
 
 export const HOST_RLIM_INFINITY = 0xffffffffffffffffn;
 
+/** Sets the host process's own [soft, hard] limit for `resource`; 0 or a negative errno. */
+export function setHostRlimit(resource: number, soft: bigint, hard: bigint): number {
+  const lim = Buffer.alloc(16);
+  lim.writeBigUInt64LE(soft, 0);
+  lim.writeBigUInt64LE(hard, 8);
+  return prlimitFn(0, resource, lim, null) === 0 ? 0 : -lastErrno();
+}
+
 /** The host process's [soft, hard] limit for `resource`, or a negative errno. */
 export function hostRlimit(resource: number): [bigint, bigint] | number {
   const out = Buffer.alloc(16);

@@ -3,6 +3,10 @@
 // (the control channel, patch and debug files it reads, /proc reads): a
 // guest that opened every descriptor it may have must not leave dsu none.
 //
+// When dsu may raise its own limit (root, or a hard limit above the soft
+// one), it raises it by the reserve instead, so the guest is given exactly
+// the limit it would have natively; otherwise the guest's limit is lower.
+//
 // Two ceilings below the host's RLIMIT_NOFILE (which Node raises to the
 // hard limit at start-up) keep a reserve free:
 // - the guest's RLIMIT_NOFILE is at most `guestCeiling`, so its descriptor
@@ -13,7 +17,8 @@
 //   host's table is full up to there: this catches host descriptors that
 //   are not in the guest's table (file mappings kept after close, epoll's
 //   duplicates, the IPv4 half of a dual-stack listener).
-import { hostRlimit } from './clock.js';
+import fs from 'node:fs';
+import { hostRlimit, setHostRlimit } from './clock.js';
 
 const RLIMIT_NOFILE = 7;
 /** Descriptors kept for dsu: between these, an eighth of the host's limit. */
@@ -29,13 +34,28 @@ export interface FdBudget {
 
 let budget: FdBudget | null = null;
 
+/** The kernel's ceiling for any process's RLIMIT_NOFILE (fs.nr_open). */
+function nrOpen(): number {
+  try {
+    return Number(fs.readFileSync('/proc/sys/fs/nr_open', 'utf8').trim()) || 1 << 20;
+  } catch {
+    return 1 << 20;
+  }
+}
+
 /** The budget, computed once from dsu's own descriptor limit. */
 export function fdBudget(): FdBudget {
   if (budget) return budget;
   const lim = hostRlimit(RLIMIT_NOFILE);
-  // an unlimited or unreadable limit: the kernel's own ceiling (fs.nr_open)
-  const host = typeof lim === 'number' || lim[0] > 1n << 20n ? 1 << 20 : Number(lim[0]);
+  // an unlimited or unreadable limit: the kernel's own ceiling
+  const ceiling = nrOpen();
+  const host = typeof lim === 'number' || lim[0] > BigInt(ceiling) ? ceiling : Number(lim[0]);
   const reserve = Math.max(MIN_RESERVE, Math.min(MAX_RESERVE, Math.floor(host / 8)));
+  // room above the guest's limit for the reserve: the guest keeps all of `host`
+  if (host + reserve <= ceiling && setHostRlimit(RLIMIT_NOFILE, BigInt(host + reserve), BigInt(host + reserve)) === 0) {
+    budget = { guestCeiling: host, hostCeiling: host + Math.floor(reserve / 2) };
+    return budget;
+  }
   budget = {
     guestCeiling: Math.max(host - reserve, 3),
     hostCeiling: Math.max(host - Math.floor(reserve / 2), 3),
