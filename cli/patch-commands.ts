@@ -112,6 +112,9 @@ export async function statusCommand(argv: string[]): Promise<number> {
     if (byLive.size > 0) lines.push(`${s.functions.length} replaced function(s) live in:`);
     for (const [version, fns] of byLive) lines.push(`  ${version}: ${fns.join(', ')}`);
     for (const r of s.retired) lines.push(`rolled back, still mapped: #${r.id} ${r.path} at ${r.range} (${r.by})`);
+    const live = s.threads.filter((t) => t.state !== 'exited').length;
+    lines.push(`${live} thread(s):`);
+    for (const t of s.threads) lines.push(`  ${t.tid}${t.main ? ' (main)' : ''}: ${t.state}${t.where ? ` in ${t.where}` : ''}`);
     printOut(lines.join('\n') + '\n');
     return 0;
   });

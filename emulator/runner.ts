@@ -68,6 +68,8 @@ export class Runner implements ThreadStarter {
   readonly stopListeners = new Set<() => void>();
   /** While held, the program does not run (a patch is being applied); a lent thread still does. */
   private holds = 0;
+  /** Threads kept where they are while the others run (at an update point, waiting for the rest). */
+  private readonly parked = new Set<Thread>();
   private lent: Lent | null = null;
   slices = 0;
   /** Threads started after the main one (clone), and the most that were alive at once. */
@@ -187,6 +189,19 @@ export class Runner implements ThreadStarter {
 
   get held(): boolean {
     return this.holds > 0;
+  }
+
+  /** Keep `thread` where it is (it is not run, nor given signals) until unpark(); the others go on. */
+  park(thread: Thread): void {
+    this.parked.add(thread);
+  }
+
+  unpark(thread: Thread): void {
+    if (this.parked.delete(thread)) this.schedule();
+  }
+
+  isParked(thread: Thread): boolean {
+    return this.parked.has(thread);
   }
 
   /** Run the guest now even if held (a lent thread); `schedule` is otherwise private. */
@@ -340,7 +355,7 @@ export class Runner implements ThreadStarter {
     for (let i = 0; i < n; i++) {
       const index = (this.cursor + i) % n;
       const t = threads[index];
-      if (t.state === 'exited') continue;
+      if (t.state === 'exited' || this.parked.has(t)) continue;
       if (this.prepare(t, false)) {
         this.cursor = (index + 1) % n;
         return t;
@@ -378,6 +393,7 @@ export class Runner implements ThreadStarter {
   /** Whether some thread can run without waiting for anything, or has a signal to take. */
   private anyReady(): boolean {
     for (const t of this.proc.threads) {
+      if (this.parked.has(t)) continue;
       if (t.state === 'runnable' || t.woken) return true;
       if (t.state === 'blocked' && this.hooks.signalFor(t)) return true;
     }

@@ -43,6 +43,8 @@ export class Thread {
    * nothing left to take.
    */
   takesShared = false;
+  /** System calls it has made (a thread that makes none while an update waits is computing). */
+  syscalls = 0;
   /** Its exit code (exit(2)); the process's status is the main thread's unless the whole group exits. */
   exitCode = 0;
   /** sas_ss_sp/size/flags; sigaltstack reports SS_DISABLE while size is 0. */

@@ -1,12 +1,16 @@
 // Is it safe to replace these functions now? A thread is in a function when
 // its instruction pointer or any return address on its stack lies inside
 // it; the stacks are walked with the loader's CFI unwinder, so -O2 code
-// without frame pointers is handled. Only the main thread exists for now;
-// the check takes any list of threads' registers.
+// without frame pointers is handled. Every thread's stack is walked (from
+// the engine for the thread on it, from its saved context for the others)
+// and checked on its own, so that what keeps an update waiting can be said
+// per thread.
 import { unwind, Frame, Registers, StopReason } from '../loader/unwind/unwind.js';
 import { ModuleMap, describeLocation } from '../loader/symbols/modules.js';
 import { guestReader } from '../emulator/faults/guest-modules.js';
 import type { Process } from '../emulator/process.js';
+import type { Runner } from '../emulator/runner.js';
+import type { Thread } from '../emulator/thread.js';
 
 /** A code range the update must not find active (a version of a replaced function). */
 export interface CodeRange {
@@ -62,7 +66,34 @@ export function checkSafety(stacks: StackSnapshot[], ranges: readonly CodeRange[
 }
 
 /** Any thread executing inside [start, end) right now, or returning into it (for the 5-byte jmp window). */
-export function touchesWindow(stacks: StackSnapshot[], start: number, end: number): Frame | null {
+function touchesWindow(stacks: StackSnapshot[], start: number, end: number): Frame | null {
   for (const s of stacks) for (const f of s.frames) if (f.pc > start && f.pc < end) return f;
   return null;
+}
+
+/** One thread's stack and what in it keeps the update waiting. */
+export interface ThreadCheck {
+  thread: Thread;
+  snapshot: StackSnapshot;
+  report: SafetyReport;
+}
+
+/**
+ * Walk and check every live thread: `ranges` must not be active in any,
+ * and no thread may run in or return into the first bytes of an entry
+ * (where the jump goes).
+ */
+export function checkThreads(proc: Process, runner: Runner, modules: ModuleMap, ranges: readonly CodeRange[], entries: readonly number[], windowSize: number): ThreadCheck[] {
+  return proc.liveThreads.map((thread) => {
+    const snapshot = walkThread(proc, runner.registersOf(thread), modules);
+    let report = checkSafety([snapshot], ranges);
+    for (const e of entries) {
+      const f = touchesWindow([snapshot], e, e + windowSize);
+      if (f) {
+        const range = { start: e, end: e + windowSize, name: `the first ${windowSize} bytes at 0x${e.toString(16)}` };
+        report = { ...report, safe: false, blockers: [...report.blockers, { range, frame: f }] };
+      }
+    }
+    return { thread, snapshot, report };
+  });
 }

@@ -1,6 +1,8 @@
-// What is applied to a running program: the patches, newest last, and for
-// every function a patch replaced, which version is live now.
+// What is applied to a running program: the patches, newest last, for
+// every function a patch replaced which version is live now, and its
+// threads.
 import type { Patcher } from './apply.js';
+import { threadsOf, ThreadStatus } from './thread-status.js';
 
 export interface StatusReport {
   program: string;
@@ -25,6 +27,8 @@ export interface StatusReport {
   functions: { function: string; original: string; live: string; versions: string[] }[];
   /** Rolled back, but still mapped because something pointed into them. */
   retired: { id: number; path: string; range: string; by: string }[];
+  /** The program's threads: what each does and where. */
+  threads: ThreadStatus[];
 }
 
 const hex = (n: number): string => `0x${(n >>> 0).toString(16)}`;
@@ -51,5 +55,6 @@ export function statusOf(patcher: Patcher): StatusReport {
       };
     }),
     retired: patcher.registry.retired.map((r) => ({ id: r.id, path: r.path, range: `${hex(r.range.start)}-${hex(r.range.end)}`, by: r.by })),
+    threads: threadsOf(patcher.session, patcher.model.moduleMap()),
   };
 }

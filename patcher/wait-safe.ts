@@ -1,17 +1,28 @@
-// Waiting for the moment an update is safe. The stacks are checked now, and
-// again whenever they can have changed: after every slice (the guest
-// blocked, was preempted, or made a syscall that stopped it), and when the
-// outermost blocking function returns (a breakpoint on its return address,
-// as libcare does). With update points, only at dsu_update_point(). When the
-// update is safe the program is held stopped and the promise resolves.
+// Waiting for the moment an update is safe. Every thread's stack is checked
+// now, and again whenever the stacks can have changed: after every slice
+// (a thread blocked, was preempted, or made a syscall that stopped it), and
+// when the outermost blocking function of any thread returns (a breakpoint
+// on its return address, as libcare does). Meanwhile every thread keeps
+// running.
+//
+// With update points (the invoke model), a thread that reaches
+// dsu_update_point() with a safe stack is held there while the others go
+// on; the update happens once every thread is held at an update point or
+// blocked in a system call with no patched code on its stack (Stump's
+// relaxed synchronization: a thread waiting forever in accept or
+// epoll_wait does not block the update), and at least one reached an
+// update point. When the update is safe the whole program is held and the
+// promise resolves.
 import type { Session } from '../emulator/launch.js';
-import { cpuRegisters } from '../emulator/faults/guest-modules.js';
+import type { Thread } from '../emulator/thread.js';
 import { ModuleMap } from '../loader/symbols/modules.js';
 import type { BreakpointSet } from '../emulator/breakpoints.js';
-import { checkSafety, CodeRange, SafetyReport, StackSnapshot, touchesWindow, walkThread } from './quiescence.js';
+import { BreakpointBusyError } from '../emulator/breakpoints.js';
+import { checkThreads, CodeRange, ThreadCheck } from './quiescence.js';
 import { JMP_SIZE } from './mechanism/jump.js';
 import { ExitStatus, PatcherError } from './errors.js';
 import { collectYoungGeneration } from './mechanism/young-gc.js';
+import { notSafeMessage, ThreadHistory } from './not-safe-message.js';
 
 export interface WaitOptions {
   timeoutMs: number;
@@ -24,7 +35,7 @@ export interface WaitOptions {
 export interface SafePoint {
   waitedMs: number;
   checks: number;
-  /** The stack at the safe point, innermost first. */
+  /** The stack at the safe point, innermost first (of the thread that reached the update point, else the main thread). */
   stack: string[];
   /** How the safe point was found. */
   at: 'immediately' | 'slice' | 'return-breakpoint' | 'update-point';
@@ -46,16 +57,7 @@ export function waitUntilSafe(
 ): Promise<SafePoint> {
   const { proc, runner } = session;
   const started = performance.now();
-  let checks = 0;
-  /** Blocking functions seen at every check so far (a main loop never leaves). */
-  let alwaysBlocking: Set<string> | null = null;
-  let lastReport: SafetyReport | null = null;
-  /** Whether the guest ran or its stack changed while waiting (a guest blocked in one call does neither). */
-  const slicesAtStart = runner.slices;
-  let firstStack: string | null = null;
-  let stackMoved = false;
-  /** A guest that ran without a system call the whole time was computing. */
-  const syscallsAtStart = runner.syscalls.count;
+  const history = new ThreadHistory(runner);
   // built once per wait; again only if the program mapped or unmapped something (dlopen)
   let map: ModuleMap | null = null;
   let mapFor = -1;
@@ -66,132 +68,128 @@ export function waitUntilSafe(
     }
     return map;
   };
+  /** Threads held at dsu_update_point while the others catch up. */
+  const parked = new Set<Thread>();
 
+  let checks = 0;
   let checkedAt = 0;
   let stillActive: string[] = [];
-  const check = (): { report: SafetyReport; stacks: StackSnapshot[] } => {
+  const check = (): ThreadCheck[] => {
     checks++;
     checkedAt = performance.now();
-    // the runner's EIP, not the engine's: at a breakpoint the engine's is one past the int3
-    const stacks = [walkThread(proc, { ...cpuRegisters(proc.machine.cpu), eip: runner.instructionPointer }, moduleMap())];
-    let report = checkSafety(stacks, opts.relaxed ? [] : ranges);
-    if (opts.relaxed) stillActive = [...new Set(checkSafety(stacks, ranges).blockers.map((b) => b.range.name))];
-    for (const e of entries) {
-      const f = touchesWindow(stacks, e, e + JMP_SIZE);
-      if (f) report = { ...report, safe: false, blockers: [...report.blockers, { range: { start: e, end: e + JMP_SIZE, name: `the first ${JMP_SIZE} bytes at 0x${e.toString(16)}` }, frame: f }] };
+    const views = checkThreads(proc, runner, moduleMap(), opts.relaxed ? [] : ranges, entries, JMP_SIZE);
+    if (opts.relaxed) {
+      const active = checkThreads(proc, runner, moduleMap(), ranges, [], JMP_SIZE);
+      stillActive = [...new Set(active.flatMap((v) => v.report.blockers.map((b) => b.range.name)))];
     }
-    const names = new Set(report.blockers.map((b) => b.range.name));
-    alwaysBlocking = alwaysBlocking === null ? names : new Set([...alwaysBlocking].filter((n) => names.has(n)));
-    lastReport = report;
-    const key = report.stack.join('|');
-    if (firstStack === null) firstStack = key;
-    else if (key !== firstStack) stackMoved = true;
-    return { report, stacks };
+    history.record(views, parked);
+    return views;
+  };
+  /** Whether a thread lets the update happen now. */
+  const ready = (v: ThreadCheck): boolean => {
+    if (!v.report.safe) return false;
+    if (opts.updatePoint === null) return true;
+    return parked.has(v.thread) || v.thread.state === 'blocked';
   };
 
   return new Promise<SafePoint>((resolve, reject) => {
     let done = false;
-    let returnBreakpoint: number | null = null;
+    const returnBreakpoints = new Set<number>();
+    const releaseParked = (): void => {
+      for (const t of parked) runner.unpark(t);
+      parked.clear();
+    };
     const cleanup = (): void => {
       done = true;
       clearTimeout(timer);
       runner.stopListeners.delete(onStop);
-      if (returnBreakpoint !== null) breakpoints.remove(returnBreakpoint);
+      for (const a of returnBreakpoints) breakpoints.remove(a);
+      returnBreakpoints.clear();
       if (opts.updatePoint !== null) breakpoints.remove(opts.updatePoint);
     };
-    const succeed = (report: SafetyReport, at: SafePoint['at']): void => {
+    const succeed = (views: ThreadCheck[], at: SafePoint['at'], by: Thread | null): void => {
       cleanup();
       runner.hold();
+      // held: the threads parked at the update point stay where they are until the update is done
+      releaseParked();
+      const shown = views.find((v) => v.thread === by) ?? views.find((v) => v.thread === proc.mainThread) ?? views[0];
       // the successful check is the first step of the pause
-      resolve({ waitedMs: checkedAt - started, checks, stack: report.stack, at, heldAt: checkedAt, stillActive });
+      resolve({ waitedMs: checkedAt - started, checks, stack: shown?.report.stack ?? [], at, heldAt: checkedAt, stillActive });
     };
-    /** Re-check at a stop; on failure, watch the return of the outermost blocker. */
-    const attempt = (at: SafePoint['at']): void => {
+    const fail = (message: string, status?: number): void => {
+      cleanup();
+      releaseParked();
+      reject(new NotSafe(message, status));
+    };
+    /** Watch the return of each unsafe thread's outermost blocking frame. */
+    const watchReturns = (views: ThreadCheck[]): void => {
+      const wanted = new Set<number>();
+      for (const v of views) {
+        if (v.report.blockers.length === 0) continue;
+        const outermost = Math.max(...v.report.blockers.map((b) => b.frame.index));
+        const ret = v.snapshot.frames[outermost + 1]?.pc;
+        if (ret !== undefined) wanted.add(ret >>> 0);
+      }
+      for (const a of returnBreakpoints) {
+        if (wanted.has(a)) continue;
+        breakpoints.remove(a);
+        returnBreakpoints.delete(a);
+      }
+      for (const a of wanted) {
+        if (returnBreakpoints.has(a)) continue;
+        try {
+          breakpoints.insert(a, () => {
+            breakpoints.remove(a);
+            returnBreakpoints.delete(a);
+            attempt('return-breakpoint', null);
+          });
+          returnBreakpoints.add(a);
+        } catch (e) {
+          // another owner's breakpoint there: the checks after each slice still see the return
+          if (!(e instanceof BreakpointBusyError)) throw e;
+        }
+      }
+    };
+    /** Check every thread; succeed, or keep watching. */
+    const attempt = (at: SafePoint['at'], by: Thread | null): void => {
       if (done) return;
       if (proc.exited) {
-        cleanup();
-        reject(new NotSafe('the program exited while the update was waiting'));
+        fail('the program exited while the update was waiting');
         return;
       }
-      const { report, stacks } = check();
-      if (report.safe) {
-        succeed(report, at);
+      const views = check();
+      const updatePointReached = opts.updatePoint === null || parked.size > 0;
+      if (updatePointReached && views.every(ready)) {
+        succeed(views, at, by);
         return;
       }
-      if (opts.updatePoint !== null || report.blockers.length === 0) return;
-      // when the outermost blocking frame returns, its caller resumes here
-      const outermost = Math.max(...report.blockers.map((b) => b.frame.index));
-      const ret = stacks[0].frames[outermost + 1]?.pc;
-      if (ret === undefined || ret === returnBreakpoint) return;
-      if (returnBreakpoint !== null) breakpoints.remove(returnBreakpoint);
-      returnBreakpoint = ret;
-      breakpoints.insert(ret, () => {
-        breakpoints.remove(ret);
-        if (returnBreakpoint === ret) returnBreakpoint = null;
-        attempt('return-breakpoint');
-      });
+      if (opts.updatePoint === null) watchReturns(views);
     };
-    const onStop = (): void => attempt('slice');
+    const onStop = (): void => {
+      // with update points, nothing can become ready until a thread reaches one
+      if (opts.updatePoint === null || parked.size > 0) attempt('slice', null);
+    };
     const timer = setTimeout(() => {
       if (done) return;
-      cleanup();
-      const guest = !(stackMoved || runner.slices !== slicesAtStart) ? 'blocked' : runner.syscalls.count !== syscallsAtStart ? 'moved' : 'computing';
       // ran out of time: nothing was changed, and it has an exit status of its own
-      reject(new NotSafe(notSafeMessage(lastReport, alwaysBlocking, guest, opts, performance.now() - started), ExitStatus.notSafe));
+      fail(notSafeMessage(history, opts, performance.now() - started), ExitStatus.notSafe);
     }, opts.timeoutMs);
 
+    runner.stopListeners.add(onStop);
     if (opts.updatePoint !== null) {
-      const at = opts.updatePoint;
-      breakpoints.insert(at, () => {
+      breakpoints.insert(opts.updatePoint, (_address, thread) => {
+        if (done) return;
         collectYoungGeneration();
-        const { report } = check();
-        if (report.safe) succeed(report, 'update-point');
+        const own = check().find((v) => v.thread === thread);
+        // a thread whose own stack is not safe here goes on to its next update point
+        if (!own?.report.safe) return;
+        parked.add(thread);
+        runner.park(thread);
+        attempt('update-point', thread);
       });
       return;
     }
     collectYoungGeneration();
-    const first = check();
-    if (first.report.safe) {
-      succeed(first.report, 'immediately');
-      return;
-    }
-    runner.stopListeners.add(onStop);
-    attempt('slice');
+    attempt('immediately', null);
   });
-}
-
-/**
- * What the guest did while the update waited: sat in one call, ran without
- * making a system call (a long computation), or went on serving.
- */
-type GuestActivity = 'blocked' | 'computing' | 'moved';
-
-function notSafeMessage(report: SafetyReport | null, always: Set<string> | null, guest: GuestActivity, opts: WaitOptions, waited: number): string {
-  const ms = Math.round(waited);
-  if (opts.updatePoint !== null && (report === null || report.safe)) {
-    return `the program did not reach dsu_update_point() within ${ms} ms; nothing was changed`;
-  }
-  if (!report) return `not safe within ${ms} ms; nothing was changed`;
-  const active = [...new Set(report.blockers.map((b) => b.range.name))];
-  const stack = report.stack.map((s, i) => `#${i} ${s}`).join(', ');
-  let msg = `not safe within ${ms} ms: ${active.join(', ')} still active; nothing was changed. Stack: ${stack}`;
-  if (report.incomplete) msg += ' (the stack could not be walked to its end)';
-  const stuck = always ? active.filter((n) => always.has(n)) : [];
-  if (stuck.length > 0 && guest === 'computing' && report.stack.length > 0 && !stuck.some((n) => /^main\b/.test(n))) {
-    const innermost = report.stack.find((s) => !s.startsWith('(')) ?? report.stack[0];
-    msg += `. The program was computing in ${innermost.replace(/\+0x[0-9a-f]+/, '')} the whole time, without a system call: ` +
-      `${stuck.join(', ')} can be replaced once ${stuck.length === 1 ? 'it returns' : 'they return'} (a longer --timeout)` +
-      (opts.relaxed ? '' : ', or use --relaxed to let the running activation finish in the old code');
-  } else if (stuck.length > 0 && guest === 'blocked' && report.stack.length > 0 && !stuck.some((n) => /^main\b/.test(n))) {
-    // the syscall gate (int 0x80 stub) says less than the libc call above it
-    const named = report.stack.find((s) => !s.startsWith('(') && !/^(_dl_sysinfo_int80|__kernel_vsyscall)\b/.test(s)) ?? report.stack[0];
-    msg += `. The program sat in ${named.replace(/\+0x[0-9a-f]+/, '')} the whole time (a blocking call waiting for input?): ` +
-      `${stuck.join(', ')} can be replaced once it returns (a longer --timeout), unless it is a main loop that never returns;` +
-      ' then call dsu_update_point() from the loop and run with --update-points, or move the changed code out of it';
-  } else if (stuck.length > 0) {
-    msg += `. ${stuck.join(', ')} never left the stack while waiting (a main loop?): it cannot be replaced while it runs;` +
-      ' call dsu_update_point() from the loop and run with --update-points, or move the changed code out of it' +
-      (opts.relaxed ? '' : ' (or use --relaxed to let running activations finish in the old code)');
-  }
-  return msg;
 }

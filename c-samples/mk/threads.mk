@@ -3,3 +3,19 @@
 # Makefile's pattern rules (glibc 2.34+ has pthreads in libc itself).
 THREAD_SAMPLES := $(basename $(notdir $(wildcard threads/*.c)))
 all: $(foreach n,$(THREAD_SAMPLES),$(BUILD)/threads/$(n).dyn $(BUILD)/threads/$(n).static)
+
+# The multi-threaded key-value server (mtkv: a listener thread, N workers,
+# one table under a lock; workers call dsu_update_point() between
+# requests) in two versions, a -static build of v1, and the
+# live patch v1 -> v2 built from v2's commands.c.
+MTKV_SRC = $(wildcard mtkv/$(1)/*.c mtkv/$(1)/*.h) $(DSU_INCLUDE)/dsu.h
+all: $(BUILD)/mtkv/mtkv-v1 $(BUILD)/mtkv/mtkv-v2 $(BUILD)/mtkv/mtkv-v1.static $(BUILD)/patches/mtkv-v1-v2.so
+$(BUILD)/mtkv/mtkv-v1 $(BUILD)/mtkv/mtkv-v2: $(BUILD)/mtkv/mtkv-%: $$(call MTKV_SRC,$$*)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -I$(DSU_INCLUDE) -fPIE -pie -o $@ $(filter %.c,$^)
+$(BUILD)/mtkv/mtkv-v1.static: $(call MTKV_SRC,v1)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -I$(DSU_INCLUDE) -static -o $@ $(filter %.c,$^)
+$(BUILD)/patches/mtkv-v1-v2.so: mtkv/v2/commands.c patches/mtkv-v1-v2/version.c mtkv/v2/mtkv.h $(DSU_INCLUDE)/dsu.h
+	@mkdir -p $(dir $@)
+	$(CC) $(PATCH_CFLAGS) -Imtkv/v2 -o $@ mtkv/v2/commands.c patches/mtkv-v1-v2/version.c

@@ -42,6 +42,7 @@ export class SyscallDispatcher {
     const regs = ctx.proc.machine.cpu.syscallRegs();
     const nr = regs[0];
     this.count++;
+    ctx.thread.syscalls++;
     const row = this.rows[nr];
     if (row === undefined) {
       this.unsupported(ctx, nr);

@@ -168,6 +168,39 @@ async function kvstoreTarget(program: string): Promise<CaseTarget> {
   };
 }
 
+export async function startMtkv(program: string, dsuOptions: string[] = []): Promise<{ dsu: DsuProgram; port: number }> {
+  const port = await freePort();
+  return { dsu: await startUnderDsu(program, ['-p', String(port)], /mtkv listening on port \d+/, dsuOptions), port };
+}
+
+/** mtkv (the multi-threaded key-value server): the same checks as kvstore's, its version from VERSION. */
+async function mtkvTarget(program: string): Promise<CaseTarget> {
+  const { dsu, port } = await startMtkv(program);
+  const client = await RespClient.open(port);
+  let version = '';
+  return {
+    dsu,
+    async prepare() {
+      expect(await client.call('SET', 'case:key', 'case value')).toBe('OK');
+      for (let i = 1; i <= 3; i++) expect(await client.call('INCR', 'case:n')).toBe(i);
+      version = (await client.call('VERSION')) as string;
+    },
+    async answers() {
+      expect(await client.call('PING')).toBe('PONG');
+      expect(await client.call('GET', 'case:key')).toBe('case value');
+    },
+    async expectOldCodeAndState() {
+      expect(await client.call('VERSION')).toBe(version);
+      expect(await client.call('GET', 'case:key')).toBe('case value');
+      expect(await client.call('INCR', 'case:n')).toBe(4);
+    },
+    async stop() {
+      client.close();
+      await dsu.stop();
+    },
+  };
+}
+
 async function httpdTarget(program: string): Promise<CaseTarget> {
   const site = makeSmallSite();
   const { dsu, port } = await startHttpd(program, site.dir);
@@ -234,6 +267,7 @@ export async function startCaseTarget(program: string): Promise<CaseTarget> {
   }
   if (family === 'kvstore') return kvstoreTarget(binary);
   if (family === 'httpd') return httpdTarget(binary);
+  if (family === 'mtkv') return mtkvTarget(binary);
   if (family === 'feature') return featureTarget(binary);
   if (family === 'ledger') return ledgerTarget(binary);
   if (family === 'typecheck') return typecheckTarget(binary);
