@@ -1,10 +1,10 @@
 // epoll_create/epoll_create1/epoll_ctl/epoll_wait/epoll_pwait(2).
-import { EBADF, EINVAL } from '../abi/errno.js';
+import { EBADF, EINVAL, EPERM } from '../abi/errno.js';
 import { afterMs, anyOf, Blocked } from '../kernel/wait.js';
 import { O_RDWR } from '../files/description.js';
 import { host } from '../host/libc-net.js';
 import { Epoll } from '../net/epoll.js';
-import { EPOLL_CLOEXEC } from '../abi/epoll.js';
+import { EPOLL_CLOEXEC, EPOLL_CTL_DEL } from '../abi/epoll.js';
 import { restoreSigmask, withSigmask } from './poll.js';
 import { row, SyscallContext, SyscallResult, SyscallRow } from './types.js';
 
@@ -23,12 +23,14 @@ function epollOf(ctx: SyscallContext, fd: number): Epoll | number {
   return d instanceof Epoll ? d : -EINVAL;
 }
 
+/** In the kernel's order: the event is read (any op but DEL), both fds looked up, then the kinds checked. */
 function ctl(ctx: SyscallContext, epfd: number, op: number, fd: number, event: number): number {
-  const ep = epollOf(ctx, epfd);
-  if (typeof ep === 'number') return ep;
+  const ev = op === EPOLL_CTL_DEL ? null : Uint8Array.from(ctx.mem.readable(event, 12));
+  const ep = ctx.proc.fds.get(epfd | 0);
+  if (!ep) return -EBADF;
   const target = ctx.proc.fds.get(fd | 0);
   if (!target) return -EBADF;
-  const ev = op === 2 || event === 0 ? null : Uint8Array.from(ctx.mem.readable(event, 12));
+  if (!(ep instanceof Epoll)) return target.stat().mode >> 12 === 8 ? -EPERM : -EINVAL;
   return ep.control(op, target, fd | 0, ev);
 }
 

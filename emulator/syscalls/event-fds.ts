@@ -67,10 +67,12 @@ function writeItimerspec(ctx: SyscallContext, p: number, value: Uint8Array, wide
 }
 
 function settime(ctx: SyscallContext, fd: number, flags: number, value: number, old: number, wide: boolean): number {
+  // the new value is read before the fd is looked up, as the kernel does
+  const next = readItimerspec(ctx, value, wide);
   const t = timerOf(ctx, fd);
   if (typeof t === 'number') return t;
   const prev = new Uint8Array(32);
-  const r = host.timerfdSettime(t.fd, flags, readItimerspec(ctx, value, wide), prev);
+  const r = host.timerfdSettime(t.fd, flags, next, prev);
   if (r < 0) return r;
   if (old !== 0) writeItimerspec(ctx, old, prev, wide);
   return 0;

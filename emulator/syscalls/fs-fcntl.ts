@@ -135,7 +135,14 @@ function closeRange(ctx: SyscallContext, first: number, last: number, flags: num
   return 0;
 }
 
+const LOCK_SH = 1;
+const LOCK_EX = 2;
+const LOCK_UN = 8;
+
 function flock(ctx: SyscallContext, fd: number, operation: number): SyscallResult {
+  // the operation is checked before the fd (flock_translate_cmd)
+  const op = operation & ~LOCK_NB;
+  if (op !== LOCK_SH && op !== LOCK_EX && op !== LOCK_UN) return -EINVAL;
   const d = fdOf(ctx, fd);
   if (!d || (d.statusFlags & O_PATH)) return -EBADF;
   const hostFd = d.hostFd();

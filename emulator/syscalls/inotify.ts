@@ -36,7 +36,14 @@ function instanceOf(ctx: SyscallContext, fd: number): InotifyFd | number {
   return d instanceof InotifyFd ? d : -EINVAL;
 }
 
+/** The mask bits inotify_add_watch knows (ALL_INOTIFY_BITS), and the two that exclude each other. */
+const KNOWN_MASK_BITS = 0xfff | 0xe000 | 0xf7000000;
+const IN_MASK_CREATE = 0x10000000;
+const IN_MASK_ADD = 0x20000000;
+
 function addWatch(ctx: SyscallContext, fd: number, path: number, mask: number): number {
+  // the mask is checked before the fd, as the kernel does
+  if ((mask & KNOWN_MASK_BITS) === 0 || ((mask & IN_MASK_CREATE) && (mask & IN_MASK_ADD))) return -EINVAL;
   const ino = instanceOf(ctx, fd);
   if (typeof ino === 'number') return ino;
   const follow = (mask & IN_DONT_FOLLOW) === 0;

@@ -61,9 +61,9 @@ function queuedInfo(ctx: SyscallContext, sig: number, uinfo: number, toSelf: boo
 }
 
 function sigqueueinfo(ctx: SyscallContext, pid: number, sig: number, uinfo: number): number {
-  if (sig < 0 || sig > NSIG) return -EINVAL;
-  // the claim is checked first, as do_rt_sigqueueinfo does, then the target
+  // the siginfo is copied in (EFAULT) first; the claim is checked as do_rt_sigqueueinfo does, then the target
   const info = queuedInfo(ctx, sig, uinfo, pid === ctx.thread.tid);
+  if (sig < 0 || sig > NSIG) return -EINVAL;
   if (typeof info === 'number') return info;
   const target = pid > 0 ? processByAnyTid(ctx.proc, pid) : undefined;
   if (!target) return -ESRCH;
@@ -72,9 +72,10 @@ function sigqueueinfo(ctx: SyscallContext, pid: number, sig: number, uinfo: numb
 }
 
 function tgsigqueueinfo(ctx: SyscallContext, tgid: number, tid: number, sig: number, uinfo: number): number {
+  // the siginfo is copied in (EFAULT) before anything is checked
+  const info = queuedInfo(ctx, sig, uinfo, tid === ctx.thread.tid);
   if (sig < 0 || sig > NSIG) return -EINVAL;
   if (tid <= 0 || tgid <= 0) return -EINVAL;
-  const info = queuedInfo(ctx, sig, uinfo, tid === ctx.thread.tid);
   if (typeof info === 'number') return info;
   const t = threadOf(ctx, tgid, tid);
   if (typeof t === 'number') return t;

@@ -47,6 +47,8 @@ function brk(ctx: SyscallContext, addr: number): number {
 
 function doMmap(ctx: SyscallContext, addr: number, length: number, prot: number, flags: number, fd: number, offset: number): number {
   const space = ctx.proc.space;
+  // a file mapping's descriptor is looked up before the rest is checked
+  if (!(flags & MAP_ANONYMOUS) && !ctx.proc.fds.has(fd | 0)) return -EBADF;
   if (length === 0) return -EINVAL;
   const mapType = flags & 0xf;
   if (mapType !== MAP_SHARED && mapType !== MAP_PRIVATE && mapType !== MAP_SHARED_VALIDATE) return -EINVAL;
@@ -194,6 +196,8 @@ function moveMapping(ctx: SyscallContext, region: Region, oldAddr: number, oldLe
 
 function madvise(ctx: SyscallContext, addr: number, length: number, advice: number): number {
   if (addr % PAGE_SIZE !== 0) return -EINVAL;
+  // advice on a range with a hole is ENOMEM, as the kernel's walk over the mappings says
+  if (length > 0 && !ctx.proc.space.isCovered(addr, addr + pageUp(length))) return -ENOMEM;
   const MADV_DONTNEED = 4;
   if (advice === MADV_DONTNEED && length > 0) {
     const end = addr + pageUp(length);
@@ -207,6 +211,13 @@ function madvise(ctx: SyscallContext, addr: number, length: number, advice: numb
     }
   }
   return 0;
+}
+
+/** mlock/munlock: pages are not locked (nothing is swapped out from under dsu), but a range with a hole is ENOMEM. */
+function lockRange(ctx: SyscallContext, addr: number, length: number): number {
+  const start = addr - (addr % PAGE_SIZE);
+  const end = pageUp(addr + length);
+  return length === 0 || ctx.proc.space.isCovered(start, end) ? 0 : -ENOMEM;
 }
 
 /** Old-style mmap (syscall 90): one pointer to six arguments. */
@@ -237,9 +248,9 @@ export const mmRows: SyscallRow[] = [
   row(163, 'mremap', ['ptr', 'size', 'size', 'hex', 'ptr'], (ctx, a, b, c, d, e) => mremap(ctx, a, b, c, d, e), true),
   row(219, 'madvise', ['ptr', 'size', 'int'], (ctx, a, b, c) => madvise(ctx, a, b, c)),
   row(144, 'msync', ['ptr', 'size', 'hex'], (ctx, a, b, c) => msync(ctx, a, b, c)),
-  row(150, 'mlock', ['ptr', 'size'], () => 0),
-  row(151, 'munlock', ['ptr', 'size'], () => 0),
-  row(376, 'mlock2', ['ptr', 'size', 'hex'], (_ctx, _a, _b, flags) => (flags & ~1 ? -EINVAL : 0)),
+  row(150, 'mlock', ['ptr', 'size'], (ctx, a, b) => lockRange(ctx, a, b)),
+  row(151, 'munlock', ['ptr', 'size'], (ctx, a, b) => lockRange(ctx, a, b)),
+  row(376, 'mlock2', ['ptr', 'size', 'hex'], (ctx, a, b, flags) => (flags & ~1 ? -EINVAL : lockRange(ctx, a, b))),
   // one thread: every barrier command is already satisfied; the query lists them all (as Linux 6 does)
   row(375, 'membarrier', ['int', 'hex', 'int'], (_ctx, cmd, flags) => (cmd === 0 ? (flags === 0 ? MEMBARRIER_COMMANDS : -EINVAL) : (cmd & (cmd - 1)) === 0 && (cmd & MEMBARRIER_COMMANDS) ? 0 : -EINVAL)),
   row(152, 'mlockall', ['hex'], () => 0),

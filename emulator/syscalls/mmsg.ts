@@ -8,7 +8,7 @@ import { EINVAL, LinuxError } from '../abi/errno.js';
 import { Blocked } from '../kernel/wait.js';
 import { signalAwareState, SignalAwareState } from '../signals/interrupt.js';
 import { MSG_DONTWAIT } from '../host/libc-net.js';
-import { recvmsg, sendmsg } from './net.js';
+import { recvmsg, sendmsg, socketOf } from './net.js';
 import { row, SyscallContext, SyscallResult, SyscallRow } from './types.js';
 
 const MMSGHDR = 32;
@@ -78,6 +78,9 @@ function recvmmsg(ctx: SyscallContext, fd: number, vec: number, vlen: number, fl
   if (!state.mmsg) {
     const timeout = readTimeout(ctx, timeoutPtr, wide);
     if (typeof timeout === 'number') return timeout;
+    // the socket is looked up even for no messages
+    const s = socketOf(ctx, fd);
+    if (typeof s === 'number') return s;
     state.mmsg = { done: 0, end: timeout === null ? null : process.hrtime.bigint() + timeout, left: null };
   }
   const p = state.mmsg;
@@ -106,6 +109,9 @@ function recvmmsg(ctx: SyscallContext, fd: number, vec: number, vlen: number, fl
 }
 
 function sendmmsg(ctx: SyscallContext, fd: number, vec: number, vlen: number, flags: number): SyscallResult {
+  // the socket is looked up even for no messages
+  const s = socketOf(ctx, fd);
+  if (typeof s === 'number') return s;
   const state = signalAwareState(ctx) as MultiState;
   state.mmsg ??= { done: 0, end: null, left: null };
   const p = state.mmsg;

@@ -12,7 +12,7 @@ import { MSG_CTRUNC, guestControlMessages, toGuestControl, toHostControl } from 
 import { checkSendControl, checkSocketType, noteRefusal, PolicyRefusal } from '../net/route-policy.js';
 import { row, SyscallContext, SyscallResult, SyscallRow } from './types.js';
 
-function socketOf(ctx: SyscallContext, fd: number): Socket | number {
+export function socketOf(ctx: SyscallContext, fd: number): Socket | number {
   const d = ctx.proc.fds.get(fd | 0);
   if (!d) return -EBADF;
   return d instanceof Socket ? d : -ENOTSOCK;
@@ -59,8 +59,9 @@ export function socket(ctx: SyscallContext, domain: number, type: number, protoc
 }
 
 export function socketpair(ctx: SyscallContext, domain: number, type: number, protocol: number, sv: number): number {
-  if (domain !== AF_UNIX) return -EOPNOTSUPP;
+  // the kernel stores the two descriptors' numbers before it makes the sockets
   ctx.mem.check(sv, 8, 2);
+  if (domain !== AF_UNIX) return -EOPNOTSUPP;
   const pair = host.socketpair(domain, type & ~(SOCK_NONBLOCK | SOCK_CLOEXEC), protocol);
   if (typeof pair === 'number') return pair;
   const f = guestFlags(type);

@@ -116,7 +116,13 @@ export const processRows: SyscallRow[] = [
   }),
   row(114, 'wait4', ['int', 'ptr', 'hex', 'ptr'], (_ctx, _pid, _status, options) => wait4(options)),
   row(7, 'waitpid', ['int', 'ptr', 'hex'], (_ctx, _pid, _status, options) => wait4(options)),
-  row(284, 'waitid', ['int', 'int', 'ptr', 'hex', 'ptr'], (ctx, idtype, id, _info, options) => waitid(ctx, idtype, id, options)),
+  row(284, 'waitid', ['int', 'int', 'ptr', 'hex', 'ptr'], (ctx, idtype, id, info, options) => {
+    const r = waitid(ctx, idtype, id, options);
+    // the i386 waitid writes the siginfo's first fields (zeros when nothing was reaped) whatever
+    // the result (compat_sys_waitid): a bad pointer turns any answer into EFAULT
+    if (info !== 0) ctx.mem.writable(info, 24).fill(0);
+    return r;
+  }),
   row(136, 'personality', ['hex'], (ctx, persona) => {
     const old = ctx.proc.personality;
     if (persona !== 0xffffffff) ctx.proc.personality = persona >>> 0;

@@ -67,12 +67,14 @@ function rtSigaction(ctx: SyscallContext, sig: number, act: number, oact: number
 
 /** The pre-rt sigaction: struct old_sigaction { handler; 32-bit mask; flags; restorer; }. */
 function oldSigaction(ctx: SyscallContext, sig: number, act: number, oact: number): number {
-  if (!validSignal(sig)) return -EINVAL;
   const m = ctx.mem;
+  // the old struct is read before the signal is checked (kernel/signal.c, sys_sigaction)
+  const given = act ? { handler: m.u32(act), mask: BigInt(m.u32(act + 4)), flags: m.u32(act + 8), restorer: m.u32(act + 12) } : null;
+  if (!validSignal(sig)) return -EINVAL;
   let next: SignalAction | null = null;
-  if (act) {
+  if (given) {
     if (sig === SIGKILL || sig === SIGSTOP) return -EINVAL;
-    next = { handler: m.u32(act), mask: BigInt(m.u32(act + 4)), flags: m.u32(act + 8), restorer: m.u32(act + 12) };
+    next = given;
   }
   const old = changeAction(ctx, sig, next);
   if (oact) {

@@ -113,9 +113,11 @@ function posixTimer(ctx: SyscallContext, id: number): SignalTimer | null {
 type SpecLayout = ReturnType<typeof timerPair>;
 
 function timerSettime(ctx: SyscallContext, id: number, flags: number, newp: number, oldp: number, layout: SpecLayout): number {
+  // no new value is EINVAL; it is read (EFAULT) before the timer is looked up
+  if (newp === 0) return -EINVAL;
+  const next = layout.read(ctx.mem, newp);
   const t = posixTimer(ctx, id);
   if (!t) return -EINVAL;
-  const next = layout.read(ctx.mem, newp);
   if (next.value < 0n || next.interval < 0n) return -EINVAL;
   const old = t.set(next, (flags & TIMER_ABSTIME) !== 0);
   if (oldp) layout.write(ctx.mem, oldp, old);
