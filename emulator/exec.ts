@@ -13,7 +13,7 @@ import { startProgram, StartupMemory, InterpreterError } from '../loader/startup
 import type { Process } from './process.js';
 import type { HostHandle, Vfs } from './files/vfs.js';
 import { Reg } from './engine/unicorn-consts.js';
-import { LinuxError, EACCES, EISDIR, ENOENT, ENOEXEC, errnoOf, errnoName } from './abi/errno.js';
+import { LinuxError, EACCES, EISDIR, ELIBBAD, ENOENT, ENOEXEC, errnoOf, errnoName } from './abi/errno.js';
 import { FILE_LIMITS, FileReadError, readRegularFile } from '../loader/files/regular-file.js';
 import { PAGE_SIZE, TASK_SIZE } from './memory/address-space.js';
 import { mapSigreturnPage } from './signals/sigreturn-page.js';
@@ -100,7 +100,8 @@ export function execProgram(proc: Process, req: ExecRequest): number {
   }
   let elf;
   try {
-    elf = parseElf(bytes, req.program);
+    // as execve reads it: a malformed section table does not stop the kernel
+    elf = parseElf(bytes, req.program, { exec: true });
   } catch (e) {
     if (e instanceof ElfError) throw new LaunchError(e.message, 126, ENOEXEC);
     throw e;
@@ -137,6 +138,8 @@ export function execProgram(proc: Process, req: ExecRequest): number {
       const why = errno === ENOENT ? 'not found' : e.reason instanceof FileReadError ? `cannot be used: ${e.reason.reason}` : `cannot be read (${errnoName(errno)})`;
       throw new LaunchError(`${req.program}: interpreter ${e.interpreter} ${why}`, errno === ENOENT ? 127 : 126, errno === EISDIR ? EACCES : errno);
     }
+    // a malformed interpreter: named as the program's, as execve fails the program (ELIBBAD)
+    if (e instanceof ElfError && e.file !== req.program) throw new LaunchError(`${req.program}: interpreter ${e.message}`, 126, ELIBBAD);
     if (e instanceof ElfError) throw new LaunchError(e.message, 126, ENOEXEC);
     if (e instanceof LinuxError) throw new LaunchError(`${req.program}: cannot load: ${e.message}`, 126, e.errno);
     throw e;

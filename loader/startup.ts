@@ -84,7 +84,7 @@ export function startProgram(exeElf: ElfFile, opts: StartupOptions, startupMem: 
     } catch (e) {
       throw new InterpreterError(exeElf.path, exeElf.interpreter, e);
     }
-    const interpElf = parseElf(bytes, exeElf.interpreter);
+    const interpElf = parseElf(bytes, exeElf.interpreter, { exec: true });
     interp = mapImage(interpElf, mem, null);
   }
   mem.map(opts.stackTop - opts.stackSize, opts.stackSize, PROT_READ | PROT_WRITE | (execStack ? PROT_EXEC : 0), '[stack]');

@@ -41,6 +41,8 @@ export const ENOTEMPTY = 39;
 export const ELOOP = 40;
 export const ENODATA = 61;
 export const EOVERFLOW = 75;
+/** A corrupted shared library (execve's answer for a malformed interpreter). */
+export const ELIBBAD = 80;
 export const ENOTSOCK = 88;
 export const EDESTADDRREQ = 89;
 export const EMSGSIZE = 90;

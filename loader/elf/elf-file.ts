@@ -84,7 +84,7 @@ function checkIdent(r: ByteReader): void {
   if (r.length < EHDR_SIZE) throw new ElfError(r.file, 'ELF header', `truncated ELF header (${r.length} of ${EHDR_SIZE} bytes)`);
 }
 
-function checkHeaderTables(r: ByteReader, h: ElfyHeader): void {
+function checkProgramHeaderTable(r: ByteReader, h: ElfyHeader): void {
   const file = r.file;
   if (h.phnum > 0) {
     if (h.phentsize !== PHDR_SIZE) throw new ElfError(file, 'e_phentsize', `program header size ${h.phentsize}, expected ${PHDR_SIZE}`);
@@ -92,6 +92,10 @@ function checkHeaderTables(r: ByteReader, h: ElfyHeader): void {
     if (h.phnum * PHDR_SIZE > MAX_PHDR_TABLE) throw new ElfError(file, 'e_phnum', `${h.phnum} program headers, more than the kernel accepts`);
     r.check(h.phoff, h.phnum * PHDR_SIZE, 'program header table');
   }
+}
+
+function checkSectionHeaderTable(r: ByteReader, h: ElfyHeader): void {
+  const file = r.file;
   if (h.shnum > 0) {
     if (h.shentsize !== SHDR_SIZE) throw new ElfError(file, 'e_shentsize', `section header size ${h.shentsize}, expected ${SHDR_SIZE}`);
     if (h.shoff === 0) throw new ElfError(file, 'e_shoff', 'section header table at offset 0, over the ELF header');
@@ -100,23 +104,36 @@ function checkHeaderTables(r: ByteReader, h: ElfyHeader): void {
   }
 }
 
-function readSegments(r: ByteReader, h: ElfyHeader, programs: ElfyProgram[]): Segment[] {
-  return programs.map((p, i) => {
-    const at = h.phoff + i * PHDR_SIZE;
-    const seg: Segment = {
-      type: r.u32(at, 'p_type'),
-      offset: p.offset,
-      vaddr: p.vaddr,
-      filesz: p.filesz,
-      memsz: p.memsz,
-      flags: r.u32(at + 24, 'p_flags'),
-      align: p.align,
-    };
-    if (seg.filesz > 0) r.check(seg.offset, seg.filesz, `segment ${i} file range`);
-    if (seg.filesz > seg.memsz) throw new ElfError(r.file, `segment ${i}`, 'p_filesz larger than p_memsz');
-    if (seg.vaddr + seg.memsz > 2 ** 32) throw new ElfError(r.file, `segment ${i}`, 'segment extends past 4 GiB');
-    return seg;
+/** Segments execve itself reads: a malformed one of another kind is left out when parsing for exec. */
+const EXEC_SEGMENTS = new Set([PT_LOAD, PT_INTERP]);
+
+function readSegments(r: ByteReader, h: ElfyHeader, programs: ElfyProgram[], exec: boolean): Segment[] {
+  const out: Segment[] = [];
+  programs.forEach((p, i) => {
+    try {
+      out.push(readSegment(r, h, p, i));
+    } catch (e) {
+      if (!exec || !(e instanceof ElfError) || EXEC_SEGMENTS.has(r.u32(h.phoff + i * PHDR_SIZE, 'p_type'))) throw e;
+    }
   });
+  return out;
+}
+
+function readSegment(r: ByteReader, h: ElfyHeader, p: ElfyProgram, i: number): Segment {
+  const at = h.phoff + i * PHDR_SIZE;
+  const seg: Segment = {
+    type: r.u32(at, 'p_type'),
+    offset: p.offset,
+    vaddr: p.vaddr,
+    filesz: p.filesz,
+    memsz: p.memsz,
+    flags: r.u32(at + 24, 'p_flags'),
+    align: p.align,
+  };
+  if (seg.filesz > 0) r.check(seg.offset, seg.filesz, `segment ${i} file range`);
+  if (seg.filesz > seg.memsz) throw new ElfError(r.file, `segment ${i}`, 'p_filesz larger than p_memsz');
+  if (seg.vaddr + seg.memsz > 2 ** 32) throw new ElfError(r.file, `segment ${i}`, 'segment extends past 4 GiB');
+  return seg;
 }
 
 function readSections(r: ByteReader, h: ElfyHeader, raw: ElfySection[]): Section[] {
@@ -149,25 +166,47 @@ function readInterpreter(r: ByteReader, segments: Segment[]): string | null {
   return path;
 }
 
-export function parseElf(bytes: Uint8Array, path: string): ElfFile {
-  const r = new ByteReader(bytes, path);
-  checkIdent(r);
-  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const parser = new elfy.Parser();
-  let header: ElfyHeader;
-  let programs: ElfyProgram[];
-  let rawSections: ElfySection[];
+export interface ParseOptions {
+  /**
+   * Parse the way execve reads a program: it looks at the ELF header, the
+   * program headers, PT_LOAD and PT_INTERP only. A malformed section header
+   * table (or section) is then left out (no sections) and a malformed
+   * segment of another kind dropped, instead of refusing the file, so that
+   * what the kernel runs dsu runs.
+   */
+  exec?: boolean;
+}
+
+function wrapped<T>(path: string, step: () => T): T {
   try {
-    header = parser.parseHeader(buf);
-    checkHeaderTables(r, header);
-    programs = header.phnum > 0 ? parser.parsePrograms(buf, header) : [];
-    rawSections = header.shnum > 0 ? parser.parseSections(buf, header) : [];
+    return step();
   } catch (e) {
     if (e instanceof ElfError) throw e;
     throw new ElfError(path, 'headers', (e as Error).message);
   }
-  const segments = readSegments(r, header, programs);
-  const sections = readSections(r, header, rawSections);
+}
+
+export function parseElf(bytes: Uint8Array, path: string, opts: ParseOptions = {}): ElfFile {
+  const r = new ByteReader(bytes, path);
+  checkIdent(r);
+  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const parser = new elfy.Parser();
+  const header: ElfyHeader = wrapped(path, () => parser.parseHeader(buf));
+  const programs: ElfyProgram[] = wrapped(path, () => {
+    checkProgramHeaderTable(r, header);
+    return header.phnum > 0 ? parser.parsePrograms(buf, header) : [];
+  });
+  const segments = readSegments(r, header, programs, opts.exec === true);
+  let sections: Section[];
+  try {
+    sections = wrapped(path, () => {
+      checkSectionHeaderTable(r, header);
+      return readSections(r, header, header.shnum > 0 ? parser.parseSections(buf, header) : []);
+    });
+  } catch (e) {
+    if (!opts.exec) throw e;
+    sections = [];
+  }
   return {
     path, reader: r, type: r.u16(16, 'e_type'), machine: EM_386, entry: header.entry, phoff: header.phoff,
     phnum: header.phnum, osabi: r.bytes[7], segments, sections, interpreter: readInterpreter(r, segments),

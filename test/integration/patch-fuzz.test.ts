@@ -20,6 +20,7 @@ import { control } from '../helpers/patching.js';
 import { Counter } from '../helpers/patch-targets.js';
 import { Mutant, Rng, structuredMutants } from '../helpers/elf-mutate.js';
 import { fieldMutants } from '../helpers/patch-mutate.js';
+import { spreadSample } from '../helpers/mutant-sample.js';
 
 const COUNT = Number(process.env.DSU_PATCH_FUZZ_COUNT ?? 80);
 const SEED = Number(process.env.DSU_FUZZ_SEED ?? 0x5eed);
@@ -43,21 +44,8 @@ afterAll(async () => {
 
 /** `count` mutants drawn evenly from every family (structured and field by field). */
 function sampleMutants(base: Uint8Array, count: number): Mutant[] {
-  const rng = new Rng(SEED);
   const families = [...structuredMutants(base, SEED), ...fieldMutants(base, SEED)].filter((f) => f.length > 0);
-  // each family in a seeded random order
-  const picked = families.map((f) => {
-    const order = [...f];
-    for (let i = order.length - 1; i > 0; i--) {
-      const j = rng.below(i + 1);
-      [order[i], order[j]] = [order[j], order[i]];
-    }
-    return order;
-  });
-  // round-robin over the families (small ones run out first), so any prefix is spread over all of them
-  const out: Mutant[] = [];
-  for (let i = 0; out.length < count && picked.some((f) => i < f.length); i++) for (const f of picked) if (i < f.length && out.length < count) out.push(f[i]);
-  return out;
+  return spreadSample(families, count, new Rng(SEED));
 }
 
 test(`${COUNT} malformed patches: each refused or undone, none crashing the program`, async () => {
