@@ -43,7 +43,8 @@ const cases: [string, () => string, RegExp][] = [
 
 test.each(cases)('%s is refused in one line, the program unharmed', async (_what, file, message) => {
   const r = await patchCli(counter.socket, file(), [], { timeoutMs: 60_000 });
-  expect(r.status, r.stderr).toBe(1);
+  // 3: the patch file is unreadable or not a patch (patcher/errors.ts)
+  expect(r.status, r.stderr).toBe(3);
   expect(r.stderr).toMatch(message);
   // still v1 (f = a + b), counting on
   expect(await counter.send('20 22')).toEqual({ f: 42, num: ++num });
