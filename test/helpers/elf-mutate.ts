@@ -105,6 +105,7 @@ interface SectionHeader {
   at: number;
   name: string;
   type: number;
+  addr: number;
   offset: number;
   size: number;
   link: number;
@@ -148,7 +149,7 @@ export function layoutOf(bytes: Uint8Array): ElfLayout {
   for (let i = 0; i < shnum; i++) {
     const at = shoff + i * SHDR.bytes;
     sections.push({
-      index: i, at, name: '', type: v.getUint32(at + SHDR.type, true), offset: v.getUint32(at + SHDR.offset, true),
+      index: i, at, name: '', type: v.getUint32(at + SHDR.type, true), addr: v.getUint32(at + SHDR.addr, true), offset: v.getUint32(at + SHDR.offset, true),
       size: v.getUint32(at + SHDR.size, true), link: v.getUint32(at + SHDR.link, true), entsize: v.getUint32(at + SHDR.entsize, true),
     });
   }

@@ -10,26 +10,9 @@ import { dsu } from './patching.js';
 
 export const MKPATCH_SAMPLES = path.join(REPO, 'c-samples', 'mkpatch');
 
-/** What `dsu mkpatch --json` reports (patchgen/report.ts MkpatchReport, the fields tests read). */
-export interface MkpatchReport {
-  ok: boolean;
-  patch: string | null;
-  target: string;
-  version: string;
-  refused: string[];
-  warnings: string[];
-  decisions: {
-    replaced: { name: string; newName: string | null; unit: string; reasons: string[] }[];
-    added: { name: string; kind: string; local: boolean }[];
-    copiedIn: { name: string; kind: string; why: string }[];
-    bound: { name: string; as: string }[];
-    leftOut: { name: string; because: string }[];
-  };
-  variables: { changed: { name: string; converted: boolean; storage: boolean; difference: string | null; type: string | null }[]; needingValue: { name: string }[] };
-  leftOutLines: { function: string; startup: number[]; loop: number[]; removed: number[] }[];
-  figures: Record<string, number>;
-  skeleton: string | null;
-}
+/** What `dsu mkpatch --json` reports. */
+import type { MkpatchReport } from '../../patchgen/report.js';
+export type { MkpatchReport };
 
 export interface MkpatchRun {
   status: number | null;

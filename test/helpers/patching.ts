@@ -120,15 +120,9 @@ export function dsu(args: string[], opts: CliOptions = {}): Promise<CliResult> {
   });
 }
 
-/** What `dsu patch --json` reports (patcher/apply.ts PatchReport, the fields tests read). */
-export interface PatchReport {
-  id: number;
-  patch: string;
-  replaced: { function: string; from: string; to: string; redirected: string[]; gotSlots: number }[];
-  added: string[];
-  carried: string[];
-  transfer: 'none' | 'ok';
-}
+/** What `dsu patch --json` reports. */
+import type { PatchReport } from '../../patcher/report.js';
+export type { PatchReport };
 
 export interface RollbackReport {
   id: number;

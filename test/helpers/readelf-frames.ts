@@ -55,8 +55,8 @@ export function readelfFrames(file: string): ReadelfFde[] {
     }
     if (!/^[0-9a-f]{8}$/.test(cells[0] ?? '') || cells[1] === 'ZERO') continue;
     const rules = new Map<string, string>();
-    columns.forEach((name, i) => rules.set(name, cells[i + 2]));
-    rows.push({ loc: parseInt(cells[0], 16), cfa: cells[1], rules });
+    columns.forEach((name, i) => rules.set(name, cells[i + 2] ?? ''));
+    rows.push({ loc: parseInt(cells[0] ?? '', 16), cfa: cells[1], rules });
   }
   return fdes;
 }
