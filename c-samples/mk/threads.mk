@@ -19,3 +19,14 @@ $(BUILD)/mtkv/mtkv-v1.static: $(call MTKV_SRC,v1)
 $(BUILD)/patches/mtkv-v1-v2.so: mtkv/v2/commands.c patches/mtkv-v1-v2/version.c mtkv/v2/mtkv.h $(DSU_INCLUDE)/dsu.h
 	@mkdir -p $(dir $@)
 	$(CC) $(PATCH_CFLAGS) -Imtkv/v2 -o $@ mtkv/v2/commands.c patches/mtkv-v1-v2/version.c
+
+# mtjobs: a worker thread inside job_loop (struct job on its stack) while
+# main waits in pthread_join, and a patch that changes struct job's layout:
+# the type checks must walk the worker's stack, not only main's.
+all: $(BUILD)/mtjobs/mtjobs $(BUILD)/patches/mtjobs-layout.so
+$(BUILD)/mtjobs/mtjobs: mtjobs/mtjobs.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -fPIE -pie -o $@ $<
+$(BUILD)/patches/mtjobs-layout.so: mtjobs/patch-layout.c
+	@mkdir -p $(dir $@)
+	$(CC) $(PATCH_CFLAGS) -o $@ $<

@@ -3,7 +3,7 @@
 // to it on the host, the stacks as they are now. A file whose debug
 // information cannot be read is named once, and its checks are skipped.
 import type { Session } from '../../emulator/launch.js';
-import { cpuRegisters, readGuestFile } from '../../emulator/faults/guest-modules.js';
+import { readGuestFile } from '../../emulator/faults/guest-modules.js';
 import { FILE_LIMITS, readRegularFileOrNull } from '../../loader/files/regular-file.js';
 import type { ElfFile } from '../../loader/elf/elf-file.js';
 import type { ModuleMap } from '../../loader/symbols/modules.js';
@@ -54,20 +54,24 @@ export class DebugInfoCache {
   }
 }
 
-/** Instruction pointers and return addresses of the program's threads now (each frame's code address). */
+/** Instruction pointers and return addresses on the stacks of all the program's live threads now (each frame's code address). */
 export function stackAddresses(session: Session, map: ModuleMap): number[] {
   return frames(session, map).map((f) => (f.index === 0 || f.signalTrampoline ? f.pc : (f.pc - 1) >>> 0));
 }
 
-/** Where each frame continues: the instruction pointer, the return address. */
+/** Where each frame of every live thread continues: the instruction pointer, the return address. */
 export function resumePoints(session: Session, map: ModuleMap): number[] {
   return frames(session, map).map((f) => f.pc >>> 0);
 }
 
+/**
+ * Every live thread's frames: a function is live when it is on any thread's
+ * stack (the one on the engine from the CPU, the others from their saved
+ * contexts), so the type checks must see all of them.
+ */
 function frames(session: Session, map: ModuleMap) {
   const { proc, runner } = session;
-  const stacks = [walkThread(proc, { ...cpuRegisters(proc.machine.cpu), eip: runner.instructionPointer }, map)];
-  return stacks.flatMap((s) => s.frames);
+  return proc.liveThreads.flatMap((thread) => walkThread(proc, runner.registersOf(thread), map).frames);
 }
 
 export function runTypeChecks(cache: DebugInfoCache, input: Omit<CheckInput, 'programDebug'>): CheckReport {
