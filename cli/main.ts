@@ -1,11 +1,9 @@
 // The `dsu` command line: dispatches to the subcommands.
+// The other commands' modules are imported when that command runs: `dsu run`
+// of a small program must not pay for compiling the patcher and mkpatch
+// (start-up time and memory, scripts/bench/README.md).
 import { UsageError } from './args.js';
 import { runCommand, RUN_USAGE } from './run.js';
-import { pingCommand } from './control-client.js';
-import { patchCommand, rollbackCommand, statusCommand } from './patch-commands.js';
-import { gotCommand } from './got.js';
-import { modulesCommand } from './modules.js';
-import { mkpatchCommand } from './mkpatch.js';
 import { printErr, printError, printOut } from './output.js';
 
 const USAGE = `usage: dsu <command> [options]
@@ -31,19 +29,19 @@ export async function main(argv: string[]): Promise<number> {
       case 'run':
         return await runCommand(rest);
       case 'ping':
-        return await pingCommand(rest);
+        return await (await import('./control-client.js')).pingCommand(rest);
       case 'patch':
-        return await patchCommand(rest);
+        return await (await import('./patch-commands.js')).patchCommand(rest);
       case 'rollback':
-        return await rollbackCommand(rest);
+        return await (await import('./patch-commands.js')).rollbackCommand(rest);
       case 'status':
-        return await statusCommand(rest);
+        return await (await import('./patch-commands.js')).statusCommand(rest);
       case 'modules':
-        return await modulesCommand(rest);
+        return await (await import('./modules.js')).modulesCommand(rest);
       case 'got':
-        return await gotCommand(rest);
+        return await (await import('./got.js')).gotCommand(rest);
       case 'mkpatch':
-        return await mkpatchCommand(rest);
+        return await (await import('./mkpatch.js')).mkpatchCommand(rest);
       case 'help':
       case '--help':
         printOut(USAGE + '\n');
