@@ -3,11 +3,9 @@ import { parseArgs, UsageError } from './args.js';
 import { startSession } from '../emulator/launch.js';
 import { LaunchError } from '../emulator/exec.js';
 import { ExitStatus } from '../emulator/process.js';
-import { loadDisassembler } from '../emulator/faults/disasm.js';
-import { hostRlimit } from '../emulator/host/clock.js';
-import { ControlServer } from '../control/server.js';
+import { faultReportsWritten } from '../emulator/faults/report.js';
+import type { ControlServer } from '../control/server.js';
 import { ControlError } from '../control/protocol.js';
-import { attachControl } from '../control/attach.js';
 import { printErr, printError, printOut } from './output.js';
 
 export const RUN_USAGE = `usage: dsu run [OPTIONS] PROGRAM [ARGS...]
@@ -37,13 +35,6 @@ function exitCodeOf(status: ExitStatus): number {
   return status.signal !== undefined ? 128 + status.signal : status.code;
 }
 
-/** V8 reserves about 10 GiB of address space for a WebAssembly memory: false under a host RLIMIT_AS too small for it. */
-function roomForWasm(): boolean {
-  const RLIMIT_AS = 9;
-  const lim = hostRlimit(RLIMIT_AS);
-  return typeof lim === 'number' || lim[0] >= 16n << 30n;
-}
-
 export async function runCommand(argv: string[]): Promise<number> {
   const p = parseArgs(argv, { values: ['root', 'rw', 'env', 'quantum', 'stats', 'control', 'rollback-depth'], repeatable: ['rw', 'env'], flags: ['strace', 'help', 'net-expose', 'net-outbound', 'unix-abstract', 'update-points', 'profile'] });
   if (p.flags.has('help')) {
@@ -54,12 +45,13 @@ export async function runCommand(argv: string[]): Promise<number> {
   const [program, ...args] = p.rest;
   const depth = p.options.get('rollback-depth')?.[0];
   if (depth !== undefined && !/^\d+$/.test(depth)) throw new UsageError(`dsu run: --rollback-depth ${depth}: expected a whole number`);
-  // fault reports disassemble the faulting instruction; they show raw bytes if this failed
-  if (roomForWasm()) await loadDisassembler();
   let control: ControlServer | null = null;
   try {
     const controlPath = p.options.get('control')?.[0];
+    // the control server and the patcher are loaded only for a program that may be patched
+    const attach = controlPath !== undefined ? await import('../control/attach.js') : null;
     if (controlPath !== undefined) {
+      const { ControlServer } = await import('../control/server.js');
       control = new ControlServer(controlPath, (line) => printErr(line + '\n'));
       await control.listen();
     }
@@ -75,8 +67,10 @@ export async function runCommand(argv: string[]): Promise<number> {
       net: { exposeBinds: p.flags.has('net-expose'), allowOutbound: p.flags.has('net-outbound'), allowAbstractUnix: p.flags.has('unix-abstract') },
       quantumMs: p.options.has('quantum') ? Number(p.options.get('quantum')![0]) : undefined,
     });
-    if (control) attachControl(control, session, { updatePoints: p.flags.has('update-points'), rollbackDepth: depth !== undefined ? Number(depth) : DEFAULT_ROLLBACK_DEPTH });
-    return exitCodeOf(await session.done);
+    if (control && attach) attach.attachControl(control, session, { updatePoints: p.flags.has('update-points'), rollbackDepth: depth !== undefined ? Number(depth) : DEFAULT_ROLLBACK_DEPTH });
+    const status = await session.done;
+    await faultReportsWritten();
+    return exitCodeOf(status);
   } catch (e) {
     if (e instanceof LaunchError) {
       printError('dsu', e.message);

@@ -39,6 +39,7 @@ import { redirect } from './redirect.js';
 import type { ProgramModel } from './program-model.js';
 import type { CheckOnlyReport, PatchReport } from './report.js';
 import { round, StepTimer } from './step-timer.js';
+import { loadDisassembler } from '../emulator/faults/disasm.js';
 
 /** How `dsu run` set up patching for the program. */
 export interface PatcherOptions {
@@ -155,6 +156,8 @@ export class Patcher {
     const { proc } = this.session;
     // the guest shares this thread: it runs between the steps of the preparation
     const bytes = await readPatchFile(patchPath);
+    // the plan and the checks decode code (capstone, loaded on first use, off the guest's thread)
+    await loadDisassembler();
     const patch = explained(() => readPatch(bytes, patchPath), ExitStatus.badFile);
     await yieldToGuest();
     const modules = this.model.modules();

@@ -7,7 +7,7 @@ import path from 'node:path';
 import type { Process } from '../process.js';
 import type { Thread } from '../thread.js';
 import { CpuFault, SIGBUS, SIGSEGV, signalName } from './fault.js';
-import { disassemble } from './disasm.js';
+import { disassemble, disassemblerLoaded, loadDisassembler } from './disasm.js';
 import { cpuRegisters, guestBytes, guestDebugFiles, guestModules, guestReader } from './guest-modules.js';
 import { backtraceLines } from './backtrace.js';
 import { ModuleCache, ModuleMap, describeLocation } from '../../loader/symbols/modules.js';
@@ -20,8 +20,7 @@ const hex = (n: number): string => '0x' + (n >>> 0).toString(16).padStart(8, '0'
 /** The longest x86 instruction. */
 const MAX_INSN = 15;
 
-function instructionText(proc: Process, eip: number): string {
-  const code = guestBytes(proc, eip, MAX_INSN);
+function instructionText(code: Uint8Array, eip: number): string {
   if (code.length === 0) return 'code not readable';
   const insn = disassemble(code, eip);
   if (insn) return insn.text;
@@ -60,7 +59,8 @@ function causeText(proc: Process, fault: CpuFault, esp: number): string {
   return below > 0 && below <= STACK_GAP && nearSp ? `stack overflow: ${text}` : text;
 }
 
-function faultReportLines(proc: Process, fault: CpuFault, _thread: Thread): string[] {
+/** The report's lines; the instruction is filled in by `instruction` (from the faulting bytes, read now). */
+function faultReportLines(proc: Process, fault: CpuFault, _thread: Thread): { lines: string[]; code: Uint8Array } {
   const modules = attempt(() => guestModules(proc, new ModuleCache(guestDebugFiles(proc))), () => new ModuleMap([]));
   const where = attempt(() => {
     const loc = modules.locate(fault.eip);
@@ -68,17 +68,37 @@ function faultReportLines(proc: Process, fault: CpuFault, _thread: Thread): stri
   }, () => '');
   const regs = attempt(() => ({ ...cpuRegisters(proc.machine.cpu), eip: fault.eip }), () => null);
   const cause = attempt(() => causeText(proc, fault, regs?.esp ?? 0), () => fault.cause);
-  const insn = attempt(() => instructionText(proc, fault.eip), () => 'code not readable');
-  const lines = [`dsu: ${programName(proc)}: ${signalName(fault.signal)} (${cause}) at ${hex(fault.eip)}${where}: ${insn}`];
+  const code = attempt(() => guestBytes(proc, fault.eip, MAX_INSN), () => new Uint8Array(0));
+  const lines = [`dsu: ${programName(proc)}: ${signalName(fault.signal)} (${cause}) at ${hex(fault.eip)}${where}: `];
   lines.push('backtrace:');
   lines.push(...attempt(() => {
     if (!regs) return ['  (registers not readable)'];
     return backtraceLines(walkStack(regs, guestReader(proc), modules));
   }, (e) => [`  (backtrace unavailable: ${(e as Error).message})`]));
-  // symbol, module and file names come from the guest's files: one line each, whatever they hold
-  return lines.map(escapeText);
+  return { lines, code };
 }
 
+/** Reports waiting for the disassembler to load. */
+const pending = new Set<Promise<void>>();
+
+/**
+ * Report a fault. Everything is read from the guest now (it is about to be
+ * gone); the disassembler is loaded on the first report, so that report is
+ * written once it has loaded: callers that exit await faultReportsWritten().
+ */
 export function reportFault(proc: Process, fault: CpuFault, thread: Thread): void {
-  proc.log.line(faultReportLines(proc, fault, thread).join('\n'));
+  const { lines, code } = faultReportLines(proc, fault, thread);
+  const write = (): void => {
+    lines[0] += attempt(() => instructionText(code, fault.eip), () => 'code not readable');
+    // symbol, module and file names come from the guest's files: one line each, whatever they hold
+    proc.log.line(lines.map(escapeText).join('\n'));
+  };
+  if (disassemblerLoaded() || code.length === 0) return write();
+  const written = loadDisassembler().then(write, write).finally(() => pending.delete(written));
+  pending.add(written);
+}
+
+/** Resolves once every fault report so far has been written. */
+export async function faultReportsWritten(): Promise<void> {
+  while (pending.size > 0) await Promise.all([...pending]);
 }
