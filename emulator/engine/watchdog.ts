@@ -10,6 +10,12 @@
 // that the woken worker holds. Instead the worker looks every half quantum
 // and, when a slice is running, sleeps until that slice's deadline; after a
 // stretch of idle looks it parks, and only then does a slice notify it.
+//
+// The worker loads koffi (to call uc_emu_stop) only when a slice first
+// outlives its quantum. A short program never needs it and then does not
+// wait for the worker at exit: a worker that has not loaded koffi (and never
+// will, once close() has claimed the slot) cannot touch the engine, so it is
+// terminated without waiting.
 import { Worker } from 'node:worker_threads';
 
 const STATE = 0;
@@ -17,7 +23,9 @@ const GENERATION = 1;
 const QUANTUM = 2;
 const PARKED = 3;
 const TICK = 4;
-/** Float64 index of the running slice's start (process.hrtime, ms). */
+/** 0: koffi not loaded; 1: the worker has claimed it (loading or loaded); -1: closed before that. */
+const STOPPER = 5;
+/** Float64 index of the running slice's start (process.hrtime, ms); Int32 slots 6 and 7. */
 const STARTED = 3;
 const IDLE = 0;
 const RUNNING = 1;
@@ -28,11 +36,16 @@ const PARK_AFTER_MS = 50;
 // Plain JavaScript so it runs the same from TypeScript sources and from dist/.
 const WORKER_SOURCE = `
 const { workerData } = require('node:worker_threads');
-const koffi = require(workerData.koffi);
-let lib;
-for (const name of ['libunicorn.so.2', 'libunicorn.so']) { try { lib = koffi.load(name); break; } catch {} }
-const stop = lib.func('int uc_emu_stop(uint64_t uc)');
 const shared = new Int32Array(workerData.shared);
+let stop = null;
+function loadStop() {
+  if (Atomics.compareExchange(shared, ${STOPPER}, 0, 1) !== 0) return false;
+  const koffi = require(workerData.koffi);
+  let lib;
+  for (const name of ['libunicorn.so.2', 'libunicorn.so']) { try { lib = koffi.load(name); break; } catch {} }
+  stop = lib.func('int uc_emu_stop(uint64_t uc)');
+  return true;
+}
 const started = new Float64Array(workerData.shared);
 const engine = BigInt(workerData.engine);
 const quantum = Atomics.load(shared, ${QUANTUM});
@@ -50,7 +63,11 @@ for (;;) {
     idleLooks = 0;
     const left = started[${STARTED}] + quantum - now();
     if (left > 0) sleep = left;
-    else if (Atomics.load(shared, ${GENERATION}) === generation) stop(engine);
+    else if (stop === null) {
+      // the first overdue slice: load koffi, then look again (the slice may have ended meanwhile)
+      if (!loadStop()) break;
+      continue;
+    } else if (Atomics.load(shared, ${GENERATION}) === generation) stop(engine);
   } else if (generation !== seen) {
     seen = generation;
     idleLooks = 0;
@@ -107,6 +124,12 @@ export class Watchdog {
    * process with a fatal napi_throw inside the addon.
    */
   async close(): Promise<void> {
+    if (Atomics.compareExchange(this.shared, STOPPER, 0, -1) === 0) {
+      // it never loaded koffi and now never will: it cannot reach the engine
+      Atomics.store(this.shared, STATE, QUIT);
+      void this.worker.terminate();
+      return;
+    }
     Atomics.store(this.shared, STATE, QUIT);
     Atomics.notify(this.shared, STATE);
     Atomics.notify(this.shared, TICK);
