@@ -7,7 +7,7 @@
 // replaced by a jump to code that handles a divisor of -1 by negation and
 // sends an overflow to the helper's own #DE path. (The 8- and 16-bit helpers
 // reject overflowing quotients before any host division can trap.)
-import { hexAt, placeCode, unicornSymbol, writeCode } from './native-code.js';
+import { hexAt, placeCode, registerSafeJump, unicornSymbol, writeCode } from './native-code.js';
 
 /** helper_idivl_EAX_x86_64: num = EDX:EAX in %rax, divisor in %esi. */
 const HELPER_BYTES =
@@ -28,12 +28,10 @@ const u64 = (v: number): number[] => {
   return [...b];
 };
 
-/** jmp *0(%rip) followed by the target: leaves every register as it is. */
-const jumpTo = (target: number): number[] => [0xff, 0x25, 0x00, 0x00, 0x00, 0x00, ...u64(target)];
 
 function divideThunk(check: number, raise: number): number[] {
-  const backJump = jumpTo(check);
-  const raiseJump = jumpTo(raise);
+  const backJump = registerSafeJump(check);
+  const raiseJump = registerSafeJump(raise);
   // layout: test/je | cmp/jne | neg/jo | xor edx | jmp back | 1: movslq/cqto/idiv | jmp back | raise
   const divide = [0x48, 0x63, 0xf6, 0x48, 0x99, 0x48, 0xf7, 0xfe]; // movslq %esi,%rsi; cqto; idiv %rsi
   const minusOne = [0x48, 0xf7, 0xd8, 0x70, 0x00, 0x31, 0xd2, ...backJump]; // neg %rax; jo raise; xor %edx,%edx; back

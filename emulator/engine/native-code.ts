@@ -35,6 +35,14 @@ export function absoluteJump(target: number): number[] {
   return [...bytes];
 }
 
+/** jmp *0(%rip) followed by the target (14 bytes): unlike absoluteJump, every register is kept. */
+export function registerSafeJump(target: number): number[] {
+  const bytes = new Uint8Array(14);
+  bytes.set([0xff, 0x25, 0x00, 0x00, 0x00, 0x00]);
+  new DataView(bytes.buffer).setBigUint64(6, BigInt(target), true);
+  return [...bytes];
+}
+
 /** Whether `address` starts with a jump written by absoluteJump. */
 export function isAbsoluteJump(address: number): boolean {
   const code = view(address, 12);

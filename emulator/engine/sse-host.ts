@@ -28,7 +28,7 @@
 // cc_src 0x98, the SSE softfloat status at 0x308) and on the helpers'
 // arguments (env, destination, source[, immediate]); helpers whose code
 // shows that layout are compared byte for byte before anything is replaced.
-import { hexAt, isAbsoluteJump, absoluteJump, placeCode, unicornSymbol, writeCode } from './native-code.js';
+import { hexAt, isAbsoluteJump, absoluteJump, placeCode, registerSafeJump, unicornSymbol, writeCode } from './native-code.js';
 
 const MXCSR = 0x310;
 const CC_SRC = 0x98;
@@ -46,8 +46,6 @@ const u64 = (v: number): number[] => {
   new DataView(b.buffer).setBigUint64(0, BigInt(v), true);
   return [...b];
 };
-/** jmp *0(%rip); .quad target — keeps every register. */
-const jumpTo = (target: number): number[] => [0xff, 0x25, 0x00, 0x00, 0x00, 0x00, ...u64(target)];
 
 /** How a helper takes its operands and gives its result. */
 type Kind =
@@ -189,7 +187,7 @@ function raiseXmm(raise: number): number[] {
     0x48, 0x83, 0xc4, 0x18, //                       add $24,%rsp
     0x48, 0x8b, 0x14, 0x24, //                       mov (%rsp),%rdx          (the helper's return address)
     0xbe, ...u32(EXCP_XMM), //                       mov $19,%esi
-    ...jumpTo(raise), //                             raise_exception_ra(env, #XM, ra)
+    ...registerSafeJump(raise), //                             raise_exception_ra(env, #XM, ra)
   ];
 }
 
@@ -349,7 +347,7 @@ function ldmxcsrThunk(raiseErr: number, original: number[]): number[] {
     0x48, 0x8b, 0x0c, 0x24, //                       gp: mov (%rsp),%rcx
     0xbe, ...u32(EXCP_GPF), //                       mov $13,%esi
     0x31, 0xd2, //                                   xor %edx,%edx
-    ...jumpTo(raiseErr), //                          raise_exception_err_ra(env, #GP, 0, ra)
+    ...registerSafeJump(raiseErr), //                          raise_exception_err_ra(env, #GP, 0, ra)
   ];
 }
 
@@ -389,7 +387,7 @@ export function useHostSse(notes: string[]): boolean {
   });
   // ldmxcsr: its 6-byte store, then its tail jump re-encoded as an absolute one
   const ldmxcsrTail = ldmxcsr + 6 + 5 + new DataView(new Uint8Array(Buffer.from(hexAt(ldmxcsr + 7, 4), 'hex')).buffer).getInt32(0, true);
-  const ldmxcsrOriginal = [0x89, 0xb7, ...u32(MXCSR), ...jumpTo(ldmxcsrTail)];
+  const ldmxcsrOriginal = [0x89, 0xb7, ...u32(MXCSR), ...registerSafeJump(ldmxcsrTail)];
   pieces.push(ldmxcsrThunk(raiseErr, ldmxcsrOriginal));
   for (const { c } of strings) pieces.push(stringCompareThunk(c.opcode, c.explicit, c.toMask));
   const entries = placeCode(pieces);

@@ -24,7 +24,7 @@
 // Offsets (this build's CPUX86State): fpus 0x240, fpuc 0x242,
 // fp_status.float_exception_flags 0x2ea. Every byte sequence touched is
 // compared with this build's before anything is written.
-import { absoluteJump, hexAt, isAbsoluteJump, placeCode, unicornSymbol, writeCode } from './native-code.js';
+import { absoluteJump, hexAt, isAbsoluteJump, placeCode, registerSafeJump, unicornSymbol, writeCode } from './native-code.js';
 
 /** fpus |= softfloat flags mapped to the x87's; softfloat flags = 0. Uses eax, r8d-r10d. */
 const MOVE_FLAGS = [
@@ -107,8 +107,10 @@ function wrapper(w: Wrapped, at: number): (self: number) => number[] {
     const rel = Buffer.from(original.slice(5, 9)).readInt32LE(0);
     return () => [...first, ...GET_RETURN_ADDRESS, ...absoluteJump(at + 9 + rel)];
   }
+  // the copied instructions may have loaded a register the rest uses (fninit's
+  // movabs into %rax): the jump back must not clobber any
   const n = w.resume;
-  return () => [...first, ...original.slice(0, n), ...absoluteJump(at + n)];
+  return () => [...first, ...original.slice(0, n), ...registerSafeJump(at + n)];
 }
 
 /** Apply the correction once per process; returns whether x87 flags are now reported. */
