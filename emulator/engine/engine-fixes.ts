@@ -15,6 +15,8 @@ import koffi from 'koffi';
 import { librarySymbol } from '../host/native.js';
 import { replaceX87Helpers } from './x87-helpers.js';
 import { correctX87Flags } from './x87-flags.js';
+import { replaceX87Stores } from './x87-stores.js';
+import { quietConvertedNans } from './x87-nan-conversions.js';
 import { forbidPortIo } from './port-io.js';
 import { trackCodeWrites } from './code-writes.js';
 import { guardIntegerDivide } from './integer-divide.js';
@@ -29,8 +31,12 @@ export interface EngineFixes {
   /** 1. Stores to pages without translated code take the fast path (see code-writes.ts). */
   fastStores: boolean;
   safeStop: boolean;
-  /** 3. x87 transcendentals computed on the host FPU (see x87-helpers.ts). */
+  /** 3. x87 transcendentals, FSCALE, FXTRACT, FSQRT, FRNDINT, FXAM and the constants computed on the host FPU (see x87-helpers.ts). */
   exactX87: boolean;
+  /** 3b. FIST(T)P to 16 bits, FISTTP to 32/64 bits and FBSTP stored by the host FPU (see x87-stores.ts). */
+  x87Stores: boolean;
+  /** 3c. Signalling NaNs converted to or from 80 bits come out quiet (see x87-nan-conversions.ts). */
+  x87Nans: boolean;
   /** 4. x87 exception flags reported in the status word (see x87-flags.ts). */
   x87Flags: boolean;
   /** 5. Port I/O faults with #GP in user mode (see port-io.ts). */
@@ -73,7 +79,7 @@ function exitCheckRecognised(notes: string[]): boolean {
 export function engineFixes(): EngineFixes {
   if (applied) return applied;
   const notes: string[] = [];
-  applied = { fastStores: trackCodeWrites(notes), safeStop: exitCheckRecognised(notes), exactX87: replaceX87Helpers(notes), x87Flags: correctX87Flags(notes), portIo: forbidPortIo(notes), safeDivide: guardIntegerDivide(notes), hostSse: useHostSse(notes), bmi: correctBmi(notes), notes };
+  applied = { fastStores: trackCodeWrites(notes), safeStop: exitCheckRecognised(notes), exactX87: replaceX87Helpers(notes), x87Stores: replaceX87Stores(notes), x87Nans: quietConvertedNans(notes), x87Flags: correctX87Flags(notes), portIo: forbidPortIo(notes), safeDivide: guardIntegerDivide(notes), hostSse: useHostSse(notes), bmi: correctBmi(notes), notes };
   return applied;
 }
 
