@@ -8,11 +8,14 @@
 // so 0/0 reported a division by zero instead of only an invalid operation.
 //
 // The correction, made where the guest can look:
-//  - the helpers that expose the status word (fnstsw, fstenv, fsave, fxsave)
+//  - the helpers that expose the status word (fnstsw, fstenv, fsave, fxsave,
+//    xsave, xsaveopt)
 //    first move softfloat's flags into it (IE ZE OE UE PE, DE for a denormal
 //    input; ES|B when one is unmasked, as QEMU's own fpu_set_exception does);
 //  - the helpers that clear or replace it (fclex, fninit, fldenv, frstor,
 //    fxrstor) first clear softfloat's flags too, so they cannot come back;
+//    xrstor moves them instead (its mask may leave the x87 state as it is);
+//  - a signal frame's status word and sigreturn's do the same (x87-status.ts);
 //  - the early "divisor is zero: set ZE" branch of the four FDIV helpers is
 //    skipped; softfloat then raises ZE only for a finite non-zero dividend.
 //  - FWAIT, where QEMU raises #MF for a pending unmasked exception, moves
@@ -77,6 +80,9 @@ const WRAPPED: Wrapped[] = [
   { helper: 'fsave', kind: 'read', expected: '415641554189d541544989f455bd0e00', resume: 12 },
   { helper: 'fxsave', kind: 'read', expected: '415455534889fb4c8b64241840f6c60f', resume: 12 },
   { helper: 'fwait', kind: 'read', expected: 'f68740020000807507c3', resume: 'fwait' },
+  { helper: 'xsave', kind: 'read', expected: '8b87b00000004c8b0c2449c7c0ffffffff', resume: 17 },
+  { helper: 'xsaveopt', kind: 'read', expected: '8b87b00000004c8b0c24250000000483f801', resume: 18 },
+  { helper: 'xrstor', kind: 'read', expected: '41574989ff41564155415455', resume: 12 },
 ];
 /** helper_fwait's slow path (raise #MF), after its `testb $0x80,fpus; jne; ret`. */
 const FWAIT_RAISE_OFFSET = 0x10;

@@ -3,6 +3,7 @@
 import type { Cpu } from '../engine/cpu.js';
 import { Reg } from '../engine/unicorn-consts.js';
 import type { FpuState } from '../abi/signal-frame.js';
+import { dropX87Flags, settleX87Flags } from '../engine/x87-status.js';
 
 /** x87 register ids of Unicorn 2.0.1 (enum uc_x86_reg) that unicorn-consts.ts does not name. */
 const FPU_REG = { FIP: 254, FCS: 255, FDP: 256, FDS: 257, FOP: 258 } as const;
@@ -30,6 +31,7 @@ const le = (value: number, size: number): Uint8Array => {
 };
 
 function readFpu(cpu: Cpu): FpuState {
+  settleX87Flags(cpu);
   return {
     fcw: u16(cpu.readRegBytes(Reg.FPCW, 2)),
     fsw: u16(cpu.readRegBytes(Reg.FPSW, 2)),
@@ -47,6 +49,7 @@ function readFpu(cpu: Cpu): FpuState {
 
 function writeFpu(cpu: Cpu, f: FpuState): void {
   // the status word carries TOP, which decides where ST(i) lands
+  dropX87Flags(cpu);
   cpu.writeRegBytes(Reg.FPSW, le(f.fsw, 2));
   for (let i = 0; i < 8; i++) cpu.writeRegBytes(Reg.ST0 + i, f.st[i]);
   cpu.writeRegBytes(Reg.FPTAG, le(f.ftw, 2));
