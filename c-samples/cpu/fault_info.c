@@ -185,6 +185,15 @@ int main(void)
     unsigned long flags;
     asm volatile("pushfl\n\tpopl %0" : "=r"(flags));
     printf("eflags IF=%lu IOPL=%lu\n", (flags >> 9) & 1, (flags >> 12) & 3);
+    /* far transfers through the program's own code selector (the targets
+     * found with call/pop, so that a PIE has no text relocations) */
+    unsigned back = 0;
+    asm volatile("call 3f\n3:\tpopl %%eax\n\taddl $(1f-3b), %%eax\n\tpushl %%cs\n\tpushl %%eax\n\tlret\n1:\tmovl $1, %0"
+                 : "=r"(back) : : "eax", "memory");
+    struct { unsigned off; unsigned short sel; } __attribute__((packed)) far;
+    asm volatile("call 4f\n4:\tpopl %%eax\n\taddl $(2f-4b), %%eax\n\tmovl %%eax, %0\n\tmovw %%cs, %1\n\tljmp *%0\n2:\tincl %2"
+                 : "=m"(far.off), "=m"(far.sel), "+r"(back) : : "eax", "memory");
+    printf("push %%cs; lret and ljmp through %%cs: %u of 2 came back\n", back);
 
     RUN(p_cli); RUN(p_sti); RUN(p_hlt); RUN(p_in); RUN(p_out); RUN(p_in_dx); RUN(p_insb);
     RUN(p_mov_cr0); RUN(p_wr_cr3); RUN(p_mov_dr7); RUN(p_lgdt); RUN(p_lidt); RUN(p_lldt); RUN(p_ltr);

@@ -34,7 +34,37 @@ const families = (async () => {
   return { native, dsu, both: dsu.filter((f) => native.includes(f)) };
 })();
 
-async function compare(name: string, variant: string, args: string[]): Promise<string> {
+/**
+ * Known divergence of the x87 (README, Limitations): the instructions left to
+ * Unicorn's softfloat (FADD/FSUB/FMUL/FDIV and their reverse forms, FCOM,
+ * FUCOM, FCOMI, FUCOMI, FTST, FLD and FST of float/double, FIST/FISTP to 32
+ * and 64 bits) never report a denormal operand (DE) and never set C1 when a
+ * result was rounded up. Only on those instructions' lines, DE and C1 beside
+ * an inexact result (PE) are left out of the comparison; everything else,
+ * values included, is compared as printed. The unmasked comparison is an
+ * expected failure below, so it fails once the divergence is fixed.
+ */
+const SOFTFLOAT_LINES = /^(fadd|fsub|fsubr|fmul|fdiv|fdivr|fcom|fucom|fcomi|ftst|fld|store) /;
+const maskStatus = (sw: string): string => {
+  let v = parseInt(sw, 16) & ~0x0002;
+  if (v & 0x0020) v &= ~0x0200;
+  return v.toString(16).padStart(4, '0');
+};
+function maskSoftfloatStatus(output: string): string {
+  return output
+    .split('\n')
+    .map((line) =>
+      !SOFTFLOAT_LINES.test(line)
+        ? line
+        : line
+            .replace(/(sw )([0-9a-f]{4})\b/g, (_, p: string, sw: string) => p + maskStatus(sw))
+            .replace(/((?:float|double|int16|int32|int64) [0-9a-f]+ )([0-9a-f]{4})\b/g, (_, p: string, sw: string) => p + maskStatus(sw))
+            .replace(/(bcd[0-9a-f]{20} )([0-9a-f]{4})\b/g, (_, p: string, sw: string) => p + maskStatus(sw)),
+    )
+    .join('\n');
+}
+
+async function compare(name: string, variant: string, args: string[], mask = (out: string) => out): Promise<string> {
   const program = path.join(BUILD, 'cpu', `${name}.${variant}`);
   const cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'dsu-cpu-'));
   try {
@@ -44,8 +74,8 @@ async function compare(name: string, variant: string, args: string[]): Promise<s
     expect(native.status).toBe(0);
     expect(dsu.stderr.toString()).toBe(native.stderr.toString());
     // the first differing line, rather than a diff of thousands
-    const nat = native.stdout.toString().split('\n');
-    const emu = dsu.stdout.toString().split('\n');
+    const nat = mask(native.stdout.toString()).split('\n');
+    const emu = mask(dsu.stdout.toString()).split('\n');
     const first = nat.findIndex((line, i) => line !== emu[i]);
     expect(first < 0 && nat.length === emu.length ? '' : `line ${first + 1}: native "${nat[first]}", dsu "${emu[first]}"`).toBe('');
     expect(dsu.status).toBe(native.status);
@@ -74,4 +104,47 @@ describe('CPU conformance: native vs dsu', () => {
       }, 600_000);
     }
   }
+
+  // FXSAVE/FXRSTOR, XSAVE/XRSTOR and the signal frame: MXCSR, XMM and x87 state
+  for (const variant of ['dyn', 'static']) {
+    test(`state_save (${variant})`, async () => {
+      const { both } = await families;
+      const out = await compare('state_save', variant, both.includes('xsave') ? ['xsave'] : []);
+      expect(out).toMatch(/^after sigreturn xmm1 5a5a5a5a 5a5a5a5a 5a5a5a5a 5a5a5a5a$/m);
+      expect(out).toMatch(/^frame fcw 077f fsw 2820 /m);
+    }, 600_000);
+  }
+
+  // x87: arithmetic, remainders, scaling, transcendentals, compares, loads and
+  // stores in every format and rounding mode, with the status word each leaves
+  for (const variant of ['dyn', 'static']) {
+    test(`x87_ops (${variant}), DE and round-up C1 of the softfloat instructions aside`, async () => {
+      const out = await compare('x87_ops', variant, [], maskSoftfloatStatus);
+      expect(out.split('\n').length).toBeGreaterThan(10_000);
+      // the masking only touches status words: what it hides is DE and C1
+      expect(maskSoftfloatStatus('fadd cw037f 2 9 -> 3fff.8000000000000000 sw 0222')).toBe('fadd cw037f 2 9 -> 3fff.8000000000000000 sw 0020');
+      expect(maskSoftfloatStatus('fprem cw037f 2 9 -> 3fff.8000000000000000 sw 0222')).toBe('fprem cw037f 2 9 -> 3fff.8000000000000000 sw 0222');
+    }, 600_000);
+  }
+  // the x87's remaining differences (README, Limitations), one line each:
+  // exactly these differ, so fixing one (or breaking another) fails here
+  for (const variant of ['dyn', 'static']) {
+    test(`x87_limits (${variant}): only the documented differences`, async () => {
+      const program = path.join(BUILD, 'cpu', `x87_limits.${variant}`);
+      const native = await runNative(program);
+      const dsu = await runDsu(program);
+      expect(native.status).toBe(0);
+      expect(dsu.status).toBe(0);
+      expect(dsu.stderr.toString()).toBe('');
+      const nat = native.stdout.toString().trim().split('\n');
+      const emu = dsu.stdout.toString().trim().split('\n');
+      expect(emu.length).toBe(nat.length);
+      const differing = nat.filter((line, i) => line !== emu[i]).map((line) => line.split(':')[0]);
+      expect(differing).toEqual(['denormal load', '1/3 rounded up', 'ninth push', 'unmasked divide by zero']);
+    }, 600_000);
+  }
+
+  test.fails('x87_ops (static) with every status bit: softfloat reports neither DE nor a round-up C1 (README, Limitations)', async () => {
+    await compare('x87_ops', 'static', []);
+  }, 600_000);
 });

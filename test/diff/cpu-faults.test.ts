@@ -44,6 +44,7 @@ describe('CPU faults, no-execute and self-modifying code: native vs dsu', () => 
     try {
       const faults = (await runDsu(path.join(BUILD, 'cpu', 'fault_info.static'), { cwd })).stdout.toString();
       expect(faults).toMatch(/^selectors cs=0x23 ds=0x2b ss=0x2b es=0x2b$/m);
+      expect(faults).toMatch(/^push %cs; lret and ljmp through %cs: 2 of 2 came back$/m);
       expect(faults).toMatch(/^p_cli +SIGSEGV code=128 trapno=13 err=0 /m);
       expect(faults).toMatch(/^p_out +SIGSEGV code=128 trapno=13 /m);
       expect(faults).toMatch(/^i_int81 +SIGSEGV code=128 trapno=13 err=0x40a addr=0 eip=start\+0 /m);
