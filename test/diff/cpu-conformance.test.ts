@@ -23,6 +23,7 @@ const PROGRAMS: Array<[string, string[]]> = [
   ['int_ops', []],
   ['bits_ext', ['popcnt', 'lzcnt', 'movbe', 'bmi1', 'bmi2', 'adx']],
   ['simd_int', ['mmx', 'sse2', 'ssse3', 'sse4.1', 'sse4.2']],
+  ['sse_fp', ['sse3', 'sse4.1']],
 ];
 
 function probe(run: typeof runNative): Promise<string[]> {
