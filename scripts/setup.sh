@@ -31,6 +31,11 @@ if [ ! -f dist/.built ] || [ -n "$(find emulator loader patcher patchgen debugge
   npx tsc -p tsconfig.json
   touch dist/.built
 fi
+# the CLI bundled, for start-up (bin/dsu.js uses it only while it is newer than dist/)
+if [ ! -f dist/bundle/main.js ] || [ dist/cli/main.js -nt dist/bundle/main.js ]; then
+  say "bundling the CLI"
+  node dist/scripts/bundle.js
+fi
 
 say "building C samples"
 make -s -C c-samples ${quiet:+--no-print-directory} >/dev/null
