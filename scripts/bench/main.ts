@@ -16,9 +16,10 @@ import { linkGroup } from './link.js';
 import { serversGroup } from './servers.js';
 import { patchingGroup } from './patching.js';
 import { programsGroup } from './programs.js';
+import { startupGroup } from './startup.js';
 
 /** Every group, in the order `all` runs them. New groups register here. */
-const GROUPS: BenchGroup[] = [emulatorGroup, quantumGroup, indirectionGroup, modulesGroup, linkGroup, serversGroup, patchingGroup, programsGroup];
+const GROUPS: BenchGroup[] = [startupGroup, emulatorGroup, quantumGroup, indirectionGroup, modulesGroup, linkGroup, serversGroup, patchingGroup, programsGroup];
 
 const USAGE = `usage: npm run bench -- [GROUP...] [options]
 groups (default: all):
