@@ -1,44 +1,36 @@
-// Subcommands that talk to a running `dsu run --control SOCK`.
-import { parseArgs, UsageError } from './args.js';
+// What the subcommands that talk to a running `dsu run --control SOCK` share:
+// the --control and --json options, and `dsu ping`.
+import { CommandDef, OptionDef, Parsed, UsageError, optionValue } from './args.js';
 import { callControl } from '../control/client.js';
-import { ControlError } from '../control/protocol.js';
-import { escapeText, printError, printJson, printOut } from './output.js';
+import { escapeText, printJson, printOut } from './output.js';
 
-export interface ControlCall {
-  /** Control socket path. */
-  socket: string;
-  json: boolean;
-  options: Map<string, string[]>;
-  flags: Set<string>;
-  rest: string[];
+export const CONTROL_OPTION: OptionDef = { name: 'control', value: 'SOCK', complete: 'file', help: 'the control socket of the `dsu run --control SOCK` to talk to (required)' };
+
+export const jsonOption = (what: string): OptionDef => ({ name: 'json', help: `${what} as JSON on stdout; a failure as {"error": {...}} with the same exit status` });
+
+/** The --control socket (a usage error without it). */
+export function controlSocket(p: Parsed): string {
+  const socket = optionValue(p, 'control');
+  if (socket === undefined) throw new UsageError(`--control SOCK is required`);
+  return socket;
 }
 
-/** Parse `--control SOCK [--json]` plus extra options, then run `body`; errors become one line on stderr. */
-export async function withControl(
-  command: string,
-  argv: string[],
-  extra: { values?: string[]; flags?: string[] },
-  body: (c: ControlCall) => Promise<number>,
-): Promise<number> {
-  const p = parseArgs(argv, { values: ['control', ...(extra.values ?? [])], flags: ['json', ...(extra.flags ?? [])], interspersed: true });
-  const socket = p.options.get('control')?.[0];
-  if (socket === undefined) throw new UsageError(`dsu ${command}: --control SOCK is required`);
-  try {
-    return await body({ socket, json: p.flags.has('json'), options: p.options, flags: p.flags, rest: p.rest });
-  } catch (e) {
-    if (e instanceof ControlError) {
-      printError(`dsu ${command}`, e.message);
-      return e.status;
-    }
-    throw e;
-  }
+export function noArguments(p: Parsed): void {
+  if (p.rest.length > 0) throw new UsageError(`unexpected argument ${p.rest[0]}`);
 }
 
-export async function pingCommand(argv: string[]): Promise<number> {
-  return withControl('ping', argv, {}, async (c) => {
-    const r = await callControl(c.socket, 'ping', {}, 10_000);
-    if (c.json) printJson(r);
+export const pingCommand: CommandDef = {
+  name: 'ping',
+  summary: 'check that a dsu process answers on its control socket',
+  synopsis: ['--control SOCK [--json]'],
+  options: [CONTROL_OPTION, jsonOption('the process id, program and whether it exited')],
+  positional: 'none',
+  async run(p) {
+    const socket = controlSocket(p);
+    noArguments(p);
+    const r = await callControl(socket, 'ping', {}, 10_000);
+    if (p.flags.has('json')) printJson(r);
     else printOut(`dsu process ${r.pid} is running ${escapeText(r.program)}\n`);
     return 0;
-  });
-}
+  },
+};

@@ -4,9 +4,8 @@
 // running program, with what each points at now.
 import fs from 'node:fs';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
-import { UsageError } from './args.js';
-import { withControl } from './control-client.js';
+import { CommandDef, CommandError, Parsed, UsageError, optionValue } from './args.js';
+import { CONTROL_OPTION, jsonOption } from './control-client.js';
 import { slotTable } from './inspect-format.js';
 import { callControl } from '../control/client.js';
 import { Vfs } from '../emulator/files/vfs.js';
@@ -18,15 +17,6 @@ import { importSlots } from '../loader/program/import-slots.js';
 import { loadList } from '../loader/program/library-search.js';
 import { SlotRow, fileSlotRow } from '../loader/program/rows.js';
 import { printError, printJson, printOut } from './output.js';
-
-const GOT_USAGE = `usage: dsu got PROGRAM [--all] [--root DIR] [--json]
-       dsu got --control SOCK [--module NAME] [--json]
-  PROGRAM          list the import slots of the program's file (link-time addresses, nothing bound yet)
-  --all            also the libraries it loads, found like ld.so finds them inside the root
-  --root DIR       directory the program sees as / (default /)
-  --control SOCK   the live slots of the program a \`dsu run --control SOCK\` runs, with their targets
-  --module NAME    only that module's slots (live)
-  --json           one JSON array of slots`;
 
 /** A failure to report as "dsu got: <message>". */
 class GotError extends Error {}
@@ -68,38 +58,40 @@ function print(rows: SlotRow[], json: boolean, live: boolean): void {
   else printOut(slotTable(rows, live));
 }
 
-export async function gotCommand(argv: string[]): Promise<number> {
-  if (argv.includes('--control') || argv.some((a) => a.startsWith('--control='))) {
-    return withControl('got', argv, { values: ['module'] }, async (c) => {
-      if (c.rest.length > 0) throw new UsageError(`dsu got: a PROGRAM and --control exclude each other\n${GOT_USAGE}`);
-      const module = c.options.get('module')?.[0];
-      const rows = await callControl(c.socket, 'got', module === undefined ? {} : { module }, 30_000);
-      print(rows, c.json, true);
-      return 0;
-    });
-  }
-  // options may follow PROGRAM here: there are no guest arguments
-  let p;
-  try {
-    p = parseArgs({ args: argv, allowPositionals: true, options: { root: { type: 'string' }, json: { type: 'boolean' }, all: { type: 'boolean' }, help: { type: 'boolean' } } });
-  } catch (e) {
-    throw new UsageError(`dsu got: ${(e as Error).message}\n${GOT_USAGE}`);
-  }
-  if (p.values.help) {
-    printOut(GOT_USAGE + '\n');
+async function gotRun(p: Parsed): Promise<number> {
+  const json = p.flags.has('json');
+  const socket = optionValue(p, 'control');
+  if (socket !== undefined) {
+    if (p.rest.length > 0 || p.options.has('root') || p.flags.has('all')) throw new UsageError('--control SOCK excludes PROGRAM, --root and --all');
+    const module = optionValue(p, 'module');
+    print(await callControl(socket, 'got', module === undefined ? {} : { module }, 30_000), json, true);
     return 0;
   }
-  if (p.positionals.length !== 1) throw new UsageError(`dsu got: ${p.positionals.length === 0 ? 'missing PROGRAM (or --control SOCK)' : 'one PROGRAM only'}\n${GOT_USAGE}`);
+  if (p.options.has('module')) throw new UsageError('--module needs --control SOCK');
+  if (p.rest.length !== 1) throw new UsageError(`${p.rest.length === 0 ? 'missing PROGRAM (or --control SOCK)' : 'one PROGRAM only'}`);
   try {
-    const { rows, warnings } = fileRows(p.positionals[0], p.values.root ?? '/', p.values.all ?? false);
-    print(rows, p.values.json ?? false, false);
+    const { rows, warnings } = fileRows(p.rest[0], optionValue(p, 'root') ?? '/', p.flags.has('all'));
+    print(rows, json, false);
     for (const w of warnings) printError('dsu got', w);
     return warnings.length > 0 ? 1 : 0;
   } catch (e) {
-    if (e instanceof GotError || e instanceof ElfError) {
-      printError('dsu got', e.message);
-      return 1;
-    }
+    if (e instanceof GotError || e instanceof ElfError) throw new CommandError(e.message);
     throw e;
   }
 }
+
+export const gotCommand: CommandDef = {
+  name: 'got',
+  summary: "list GOT/PLT import slots: of a program's file, or live",
+  synopsis: ['PROGRAM [--all] [--root DIR] [--json]', '--control SOCK [--module NAME] [--json]'],
+  description: "With PROGRAM: the import slots of the program's file (link-time addresses, nothing bound yet), and with --all of every library it loads. With --control SOCK: the live slots of the program a `dsu run --control SOCK` runs, with what each points at now. Exit status 1 when a library was not found (the others are listed).",
+  options: [
+    { name: 'all', help: 'also the libraries it loads, found like ld.so finds them inside the root' },
+    { name: 'root', value: 'DIR', complete: 'directory', help: 'directory the program sees as / (default /)' },
+    { ...CONTROL_OPTION, help: 'the live slots of the program a `dsu run --control SOCK` runs, with their targets' },
+    { name: 'module', value: 'NAME', help: "only that module's slots (live)" },
+    jsonOption('one JSON array of slots'),
+  ],
+  positional: 'file',
+  run: gotRun,
+};

@@ -1,33 +1,30 @@
 // `dsu run [options] PROGRAM [ARGS...]`
-import { parseArgs, UsageError } from './args.js';
+import { CommandDef, CommandError, OptionDef, Parsed, UsageError } from './args.js';
 import { startSession } from '../emulator/launch.js';
 import { LaunchError } from '../emulator/exec.js';
 import { ExitStatus } from '../emulator/process.js';
 import { faultReportsWritten } from '../emulator/faults/report.js';
 import type { ControlServer } from '../control/server.js';
 import { ControlError } from '../control/protocol.js';
-import { printErr, printError, printOut } from './output.js';
+import { EngineLoadError } from '../emulator/engine/unicorn-lib.js';
+import { printErr } from './output.js';
 
-export const RUN_USAGE = `usage: dsu run [OPTIONS] PROGRAM [ARGS...]
-  --control SOCK serve the control channel (dsu patch/status/rollback/modules/got) on the
-                 Unix socket SOCK, created with mode 0600 for its owner only
-  --root DIR     directory the program sees as / (default /)
-  --rw DIR       also allow writes under DIR (besides the current directory and /tmp); an
-                 absolute DIR is a path inside the root, a relative one is relative to
-                 the directory dsu is started in
-  --env K=V      add or override an environment variable
-  --strace       print every system call with its arguments and result
-  --stats FILE   write run statistics (slices, syscalls, threads, CPU time, peak RSS) as JSON to FILE
-  --net-expose   serve the program's listening sockets on the addresses it binds
-                 (by default every bind, 0.0.0.0 included, is served on loopback only)
-  --net-outbound allow connections to non-loopback addresses (default: loopback only)
-  --unix-abstract allow Unix sockets in the abstract namespace, which is the whole host's
-                 (also allowed by --net-expose; refused with EPERM otherwise)
-  --quantum MS   preempt a guest that computes without syscalls every MS milliseconds (default 2)
-  --profile      with --stats: also split the host's time into guest code, syscall handlers and the rest
-  --rollback-depth N  the newest N patches can always be rolled back (default 10); older ones
-                 that newer patches superseded are unmapped once nothing points into them
-  --update-points apply live patches only while the program is in dsu_update_point()`;
+const RUN_OPTIONS: OptionDef[] = [
+  { name: 'control', value: 'SOCK', complete: 'file', help: 'serve the control channel (dsu patch/status/rollback/modules/got) on the Unix socket SOCK, created with mode 0600 for its owner only' },
+  { name: 'root', value: 'DIR', complete: 'directory', help: 'directory the program sees as / (default /)' },
+  { name: 'rw', value: 'DIR', multiple: true, complete: 'directory', help: 'also allow writes under DIR (besides the current directory and /tmp); an absolute DIR is a path inside the root, a relative one is relative to the directory dsu is started in' },
+  { name: 'env', value: 'K=V', multiple: true, help: 'add or override an environment variable' },
+  { name: 'strace', help: 'print every system call with its arguments and result' },
+  { name: 'stats', value: 'FILE', complete: 'file', help: 'write run statistics (slices, syscalls, threads, CPU time, peak RSS) as JSON to FILE' },
+  { name: 'profile', help: 'with --stats: also split the host\'s time into guest code, syscall handlers and the rest' },
+  { name: 'net-expose', help: 'serve the program\'s listening sockets on the addresses it binds (by default every bind, 0.0.0.0 included, is served on loopback only)' },
+  { name: 'net-outbound', help: 'allow connections to non-loopback addresses (default: loopback only)' },
+  { name: 'unix-abstract', help: 'allow Unix sockets in the abstract namespace, which is the whole host\'s (also allowed by --net-expose; refused with EPERM otherwise)' },
+  { name: 'quantum', value: 'MS', help: 'preempt a guest that computes without syscalls every MS milliseconds (default 2)' },
+  { name: 'rollback-depth', value: 'N', help: 'the newest N patches can always be rolled back (default 10); older ones that newer patches superseded are unmapped once nothing points into them' },
+  { name: 'update-points', help: 'apply live patches only while the program is in dsu_update_point()' },
+  { name: 'json', help: 'dsu\'s own failures (the program cannot start, a bad option) as one JSON object on stdout; the program\'s output is its own' },
+];
 
 const DEFAULT_ROLLBACK_DEPTH = 10;
 
@@ -35,16 +32,11 @@ function exitCodeOf(status: ExitStatus): number {
   return status.signal !== undefined ? 128 + status.signal : status.code;
 }
 
-export async function runCommand(argv: string[]): Promise<number> {
-  const p = parseArgs(argv, { values: ['root', 'rw', 'env', 'quantum', 'stats', 'control', 'rollback-depth'], repeatable: ['rw', 'env'], flags: ['strace', 'help', 'net-expose', 'net-outbound', 'unix-abstract', 'update-points', 'profile'] });
-  if (p.flags.has('help')) {
-    printOut(RUN_USAGE + '\n');
-    return 0;
-  }
-  if (p.rest.length === 0) throw new UsageError('dsu run: missing PROGRAM\n' + RUN_USAGE);
+async function runProgram(p: Parsed): Promise<number> {
+  if (p.rest.length === 0) throw new UsageError('missing PROGRAM');
   const [program, ...args] = p.rest;
   const depth = p.options.get('rollback-depth')?.[0];
-  if (depth !== undefined && !/^\d+$/.test(depth)) throw new UsageError(`dsu run: --rollback-depth ${depth}: expected a whole number`);
+  if (depth !== undefined && !/^\d+$/.test(depth)) throw new UsageError(`--rollback-depth ${depth}: expected a whole number`);
   let control: ControlServer | null = null;
   try {
     const controlPath = p.options.get('control')?.[0];
@@ -72,16 +64,23 @@ export async function runCommand(argv: string[]): Promise<number> {
     await faultReportsWritten();
     return exitCodeOf(status);
   } catch (e) {
-    if (e instanceof LaunchError) {
-      printError('dsu', e.message);
-      return e.exitCode;
-    }
-    if (e instanceof ControlError) {
-      printError('dsu', e.message);
-      return 1;
-    }
+    if (e instanceof LaunchError) throw new CommandError(e.message, e.exitCode);
+    if (e instanceof ControlError) throw new CommandError(e.message, 1);
+    // Unicorn is not installed: the message names the Debian package
+    if (e instanceof EngineLoadError) throw new CommandError(e.message, 1);
     throw e;
   } finally {
     control?.close();
   }
 }
+
+export const runCommand: CommandDef = {
+  name: 'run',
+  summary: 'run a 32-bit x86 Linux program in the emulator',
+  synopsis: ['[OPTIONS] PROGRAM [ARGS...]', '[OPTIONS] -- PROGRAM [ARGS...]'],
+  description: 'dsu\'s options end at PROGRAM (or at --): everything after it is the program\'s own. The program sees the host\'s files (or --root DIR) read-only except under the current directory, /tmp and --rw DIRs, and sockets on loopback only unless --net-expose/--net-outbound say otherwise. The exit status is the program\'s (128+N when signal N ended it).',
+  options: RUN_OPTIONS,
+  stopAtPositional: true,
+  positional: 'command',
+  run: runProgram,
+};

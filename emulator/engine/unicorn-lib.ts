@@ -3,7 +3,8 @@
 // as uint64 integers: on x86-64 the calling convention is the same.
 import koffi, { type LibraryHandle } from 'koffi';
 
-class EngineLoadError extends Error {}
+/** Unicorn is not installed (or not the library dsu was built for): the message names the Debian package. */
+export class EngineLoadError extends Error {}
 
 function loadLibrary(): LibraryHandle {
   const candidates = ['libunicorn.so.2', 'libunicorn.so'];
@@ -15,7 +16,7 @@ function loadLibrary(): LibraryHandle {
     }
   }
   throw new EngineLoadError(
-    'cannot load Unicorn 2 (libunicorn.so.2); install Debian package libunicorn2 (run scripts/setup.sh)',
+    'cannot load Unicorn 2 (libunicorn.so.2): install the Debian package libunicorn2 (apt-get install libunicorn2); `dsu doctor` checks everything dsu needs',
   );
 }
 
@@ -73,4 +74,11 @@ export function bindUnicorn(): void {
   if (bound) return;
   Object.assign(uc, declare(loadLibrary()));
   bound = true;
+}
+
+/** The installed library's version, "major.minor.patch" (loading it first: EngineLoadError when it is missing). */
+export function unicornVersion(): string {
+  bindUnicorn();
+  const v = Number(uc.version(null, null));
+  return `${v >>> 24}.${(v >>> 16) & 0xff}.${(v >>> 8) & 0xff}`;
 }

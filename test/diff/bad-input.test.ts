@@ -113,8 +113,9 @@ describe('command-line mistakes are usage errors', () => {
   const usage: [string, string[], RegExp][] = [
     ['no arguments', [], /usage: dsu <command>/],
     ['an unknown command', ['frobnicate'], /^dsu: unknown command frobnicate\n/],
-    ['an unknown option of run', ['run', '--bogus', './x'], /^dsu: unknown option --bogus\n/],
-    ['run without a program', ['run'], /^dsu: dsu run: missing PROGRAM\n/],
+    ['an unknown option of run', ['run', '--bogus', './x'], /^dsu run: unknown option --bogus\n/],
+    ['a mistyped option of run', ['run', '--stace', './x'], /^dsu run: unknown option --stace; did you mean --strace\?\n/],
+    ['run without a program', ['run'], /^dsu run: missing PROGRAM\n/],
   ];
   test.each(usage)('%s', (_what, argv, message) => {
     const r = dsu(argv, dir);

@@ -137,7 +137,8 @@ test('rollback with nothing applied says so', async () => {
   const r = await rollbackCli(counter.socket);
   expect(r.status).toBe(1);
   expect(r.stderr).toBe('dsu rollback: no patch to roll back\n');
-  expect(r.stdout).toBe('');
+  // --json: the failure as JSON on stdout too
+  expect(JSON.parse(r.stdout)).toEqual({ error: { command: 'rollback', status: 1, kind: 'failed', message: 'no patch to roll back' } });
   await expectUntouched();
 });
 
