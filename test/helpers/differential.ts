@@ -6,6 +6,8 @@
 //   NAME.args   one argument per line
 //   NAME.stdin  bytes fed to standard input
 //   NAME.env    KEY=VALUE lines added to the environment
+//   NAME.dsu    options for `dsu run`, one per line (a policy the program
+//               needs that the sandbox refuses by default, said here)
 //   NAME.xfail  a known divergence that dsu cannot fix yet, with its reason:
 //               the test then asserts that the outputs still differ, so the
 //               mark goes away as soon as the divergence does
@@ -50,7 +52,8 @@ export function differentialSuite(group: string, minPrograms: number): void {
           const dsuDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dsu-diff-'));
           try {
             const native = await runNative(binary, specFor(dir, name, nativeDir));
-            const emulated = await runDsu(binary, specFor(dir, name, dsuDir));
+            const options = (sidecar(dir, name, 'dsu') ?? '').split('\n').filter((l) => l.length > 0);
+            const emulated = await runDsu(binary, specFor(dir, name, dsuDir), options);
             expect(emulated.stderr.toString()).toBe(native.stderr.toString());
             expect(emulated.stdout.toString()).toBe(native.stdout.toString());
             expect(emulated.status).toBe(native.status);
