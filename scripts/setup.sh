@@ -69,4 +69,11 @@ if ! ls c-samples/build/debian-src/lua5.4_*.dsc >/dev/null 2>&1; then
   say "fetching Debian's lua5.4 source"
   bash scripts/debian-sources.sh lua5.4 || echo "setup: warning: could not fetch Debian's lua5.4 source" >&2
 fi
+# Debian's i386 multi-threaded programs with their libraries, unpacked into a
+# root for the thread tests (redis-server.test.ts, memcached.test.ts,
+# threads-debian.test.ts; test/helpers/threaded-sysroot.ts names the same
+# packages in the same order, and unpacks them itself if this failed).
+if ! bash scripts/sysroot.sh c-samples/build/sysroots/threaded redis-server memcached xz-utils python3.11-minimal; then
+  echo "setup: warning: could not unpack the i386 threaded programs' root" >&2
+fi
 say "ready"
