@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { BUILD, REPO, runDsu, runNative, type Outcome, type RunSpec } from './run.js';
 
-export const THREADED_ROOT = path.join(BUILD, 'sysroots', 'threaded');
+const THREADED_ROOT = path.join(BUILD, 'sysroots', 'threaded');
 const PACKAGES = ['redis-server', 'memcached', 'xz-utils', 'python3.11-minimal'];
 
 /** Unpacks the root if set-up has not (idempotent); gives it the users a daemon may switch to. */
