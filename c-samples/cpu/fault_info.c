@@ -143,6 +143,24 @@ CASE(e_lock_bad, ".byte 0xf0, 0x90")
 CASE(e_sse_div0, "subl $4, %%esp\n\tstmxcsr (%%esp)\n\tandl $0xfffffdff, (%%esp)\n\tldmxcsr (%%esp)\n\tpcmpeqd %%xmm1, %%xmm1\n\tpsrld $25, %%xmm1\n\tpslld $23, %%xmm1\n\txorps %%xmm0, %%xmm0\n\tdivss %%xmm0, %%xmm1\n\taddl $4, %%esp")
 CASE(e_ldmxcsr_bad, "subl $4, %%esp\n\tmovl $0x10000, (%%esp)\n\tldmxcsr (%%esp)\n\taddl $4, %%esp")
 CASE(e_x87_div0, "subl $4, %%esp\n\tfnstcw (%%esp)\n\tandw $0xfffb, (%%esp)\n\tfldcw (%%esp)\n\tfld1\n\tfldz\n\tfdivrp\n\tfwait\n\taddl $4, %%esp")
+/* every other unmasked x87 and SSE exception (the x87's at the fwait after it) */
+#define X87_CASE(name, mask, body) \
+    CASE(name, "fninit\n\tsubl $4, %%esp\n\tmovl $(0x37f & ~" #mask "), (%%esp)\n\tfldcw (%%esp)\n\taddl $4, %%esp\n\t" body "\n\tfwait")
+X87_CASE(e_x87_inv, 0x01, "fld1\n\tfchs\n\tfsqrt")
+X87_CASE(e_x87_ovf, 0x08, "pushl $0x7ffe\n\tpushl $-1\n\tpushl $-1\n\tfldt (%%esp)\n\taddl $12, %%esp\n\tfmul %%st(0), %%st")
+X87_CASE(e_x87_und, 0x10, "pushl $1\n\tpushl $0x80000000\n\tpushl $0\n\tfldt (%%esp)\n\taddl $12, %%esp\n\tfmul %%st(0), %%st")
+X87_CASE(e_x87_res, 0x20, "fld1\n\tfldpi\n\tfdivrp")
+X87_CASE(e_x87_res_host, 0x20, "fldpi\n\tfsqrt")
+#define SSE_CASE(name, mask, a, b, insn)                                                             \
+    CASE(name, "subl $4, %%esp\n\tmovl $(0x1f80 & ~" #mask "), (%%esp)\n\tldmxcsr (%%esp)\n\t"      \
+               "movl $" #a ", (%%esp)\n\tmovss (%%esp), %%xmm0\n\tmovl $" #b ", (%%esp)\n\tmovss (%%esp), %%xmm1\n\t" \
+               "addl $4, %%esp\n\t" insn)
+SSE_CASE(e_sse_inv, 0x80, 0xbf800000, 0, "sqrtss %%xmm0, %%xmm0")
+SSE_CASE(e_sse_ovf, 0x400, 0x7f7fffff, 0, "mulss %%xmm0, %%xmm0")
+SSE_CASE(e_sse_und, 0x800, 0x00800000, 0, "mulss %%xmm0, %%xmm0")
+SSE_CASE(e_sse_res, 0x1000, 0x3f800000, 0x40400000, "divss %%xmm1, %%xmm0")
+SSE_CASE(e_sse_den, 0x100, 0x00000001, 0x3f800000, "addss %%xmm0, %%xmm1")
+SSE_CASE(e_cvt_inv, 0x80, 0x4f000000, 0, "cvtss2si %%xmm0, %%eax")
 
 /* page faults: the address comes in %ecx */
 extern char m_read_start[], m_read_end[], m_write_start[], m_write_end[], m_call_start[], m_call_end[];
@@ -205,8 +223,10 @@ int main(void)
     RUN(e_into); RUN(e_bound); RUN(e_ud2); RUN(e_div0); RUN(e_idiv_ovf); RUN(e_aam0); RUN(e_step);
     RUN(e_lock_bad);
     RUN(e_x87_div0);
+    RUN(e_x87_inv); RUN(e_x87_ovf); RUN(e_x87_und); RUN(e_x87_res); RUN(e_x87_res_host);
     asm volatile("fninit");
     RUN(e_sse_div0);
+    RUN(e_sse_inv); RUN(e_sse_ovf); RUN(e_sse_und); RUN(e_sse_res); RUN(e_sse_den); RUN(e_cvt_inv);
     unsigned mx = 0x1f80;
     asm volatile("ldmxcsr %0" :: "m"(mx));
     RUN(e_ldmxcsr_bad);

@@ -48,6 +48,8 @@ describe('CPU faults, no-execute and self-modifying code: native vs dsu', () => 
       expect(faults).toMatch(/^p_cli +SIGSEGV code=128 trapno=13 err=0 /m);
       expect(faults).toMatch(/^p_out +SIGSEGV code=128 trapno=13 /m);
       expect(faults).toMatch(/^i_int81 +SIGSEGV code=128 trapno=13 err=0x40a addr=0 eip=start\+0 /m);
+      expect(faults).toMatch(/^e_x87_inv +SIGFPE code=7 trapno=16 /m);
+      expect(faults).toMatch(/^e_sse_den +SIGFPE code=5 trapno=19 /m);
       expect(faults).toMatch(/^write_unmapped +SIGSEGV code=1 trapno=14 err=0x6 /m);
       expect(faults).toMatch(/^write_top +SIGSEGV code=1 trapno=14 err=0x6 /m);
       const nx = (await runDsu(path.join(BUILD, 'cpu', 'nx_probe.dyn'), { cwd })).stdout.toString();
