@@ -61,6 +61,10 @@ export function descriptorFor(d: UserDesc): [number, number] {
   return encodeDescriptor(d.base, d.limit, access, flags);
 }
 
+/** What Linux's UMIP emulation gives for SIDT (base, limit 0) and STR. */
+const UMIP_IDT_BASE = 0xffff0000;
+const UMIP_TSS_SELECTOR = 8 << 3;
+
 export class DescriptorTable {
   /** Entries the LDT has (0: none, LDTR null). */
   private ldtEntries = 0;
@@ -77,9 +81,15 @@ export class DescriptorTable {
     tables.map(GDT_BASE, 2 ** 32, { writable: true, executable: false, user: false });
     this.write(USER_CODE, encodeDescriptor(0, 0xfffff, 0xfb, 0xc));
     cpu.setTableReg(Reg.GDTR, GDT_BASE, GDT_ENTRIES * 8 - 1);
-    // no LDT, and a task register that is not a TSS: in/out then fault with #GP(0)
+    // no LDT, and a task register that is not a TSS: in/out then fault with #GP(0).
+    // The engine's interrupt hook takes every exception before a gate or a TSS
+    // is looked at, so no IDT is needed either. What SIDT and STR show is what
+    // Linux shows a process on a CPU with UMIP (its emulation's dummy IDT base
+    // and the x86-64 kernel's TSS selector, GDT entry 8); SGDT still shows this
+    // table (README, Limitations).
     cpu.setTableReg(Reg.LDTR, 0, 0);
-    cpu.setTableReg(Reg.TR, 0, 0);
+    cpu.setTableReg(Reg.TR, 0, 0, UMIP_TSS_SELECTOR);
+    cpu.setTableReg(Reg.IDTR, UMIP_IDT_BASE, 0);
     cpu.setReg(Reg.CS, USER_CS);
     if (fields) {
       this.write(USER_DATA, encodeDescriptor(0, 0xfffff, 0xf3, 0xc));
