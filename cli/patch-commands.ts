@@ -21,6 +21,8 @@ function printPatch(report: PatchReport): void {
   for (const n of r.notes ?? []) lines.push(`  note: ${n}`);
   if (r.released.length > 0) lines.push(`  released patch(es) ${r.released.map((id) => `#${id}`).join(', ')} (superseded, out of the rollback window, unreferenced)`);
   lines.push(`  loaded in ${r.loadMs.toFixed(3)} ms, waited ${r.waitedMs.toFixed(3)} ms for a safe point (${r.safePoint}), paused ${r.pauseMs.toFixed(3)} ms; live ${r.totalMs.toFixed(3)} ms after the command`);
+  // the pause is not all clients see: the patcher's steps before it share the program's thread
+  lines.push(`  the program could not run for ${r.guestStall.longestMs.toFixed(3)} ms at the longest, ${r.guestStall.totalMs.toFixed(3)} ms in all, from the command to the new code live`);
   lines.push(`  the program was at: ${r.stack.slice(0, 6).join(' <- ')}${r.stack.length > 6 ? ' <- ...' : ''}`);
   printOut(lines.join('\n') + '\n');
 }

@@ -37,9 +37,12 @@ import type { CodeRange } from './quiescence.js';
 import { linkPatch, planPatchLink, LinkedPatch } from './link-adapter.js';
 import { redirect } from './redirect.js';
 import type { ProgramModel } from './program-model.js';
+import type { RuntimeModule } from '../loader/program/runtime-module.js';
 import type { CheckOnlyReport, PatchReport } from './report.js';
 import { round, StepTimer } from './step-timer.js';
+import { StallMeter } from './stall-meter.js';
 import { loadDisassembler } from '../emulator/faults/disasm.js';
+import { moduleRefs } from './type-checks/code-refs.js';
 
 /** How `dsu run` set up patching for the program. */
 export interface PatcherOptions {
@@ -107,6 +110,42 @@ export class Patcher {
     this.breakpoints = breakpointsOf(session.runner).owner('patcher');
     this.releaser = new PatchReleaser(this, options.rollbackDepth);
     this.debugInfo = new DebugInfoCache(session);
+  }
+
+  /**
+   * Read, before any patch arrives, what the first patch would otherwise
+   * read while the program's clients wait (issue 15): capstone, the index
+   * of the program's modules, the program's debug information and its code
+   * references. One step per turn of the event loop, with the program
+   * running in between; a step still takes this thread for as long as it
+   * computes (see scripts/bench/README.md, "Patch stall"). Stops when a
+   * patch operation starts (it reads what is missing itself) or the program
+   * has exited; a failure is left for that patch to report.
+   */
+  async warmUp(betweenStepsMs: number): Promise<void> {
+    const exe = (): RuntimeModule | undefined => this.model.modules().find((m) => m.kind === 'exe');
+    const steps: (() => unknown)[] = [
+      () => loadDisassembler(),
+      () => this.model.modules(),
+      () => this.model.moduleMap(),
+      () => {
+        const m = exe();
+        if (m) this.debugInfo.program(m)?.allVariables();
+      },
+      () => {
+        const m = exe();
+        if (m) moduleRefs(m.data.elf, m.data.symbols);
+      },
+    ];
+    for (const step of steps) {
+      await new Promise((resolve) => setTimeout(resolve, betweenStepsMs).unref());
+      if (this.busy || this.session.proc.exited) return;
+      try {
+        await step();
+      } catch {
+        return;
+      }
+    }
   }
 
   /** Run `job` unless another patch operation is in progress. */
@@ -180,6 +219,15 @@ export class Patcher {
 
   private async applyNow(patchPath: string, opts: PatchOptions): Promise<PatchReport> {
     const received = performance.now();
+    const stall = new StallMeter();
+    try {
+      return await this.applySteps(patchPath, opts, received, stall);
+    } finally {
+      stall.cancel();
+    }
+  }
+
+  private async applySteps(patchPath: string, opts: PatchOptions, received: number, stall: StallMeter): Promise<PatchReport> {
     const timer = new StepTimer();
     const { proc } = this.session;
     const { patch, plan, linkPlan, checks, checksMs } = await this.prepare(patchPath, opts);
@@ -198,11 +246,13 @@ export class Patcher {
         const id = this.registry.newId();
         const replaced = await timer.time('redirect', () => redirect({ proc, registry: this.registry, plan, linked: loaded.linked, id, undo, slots: loaded.slots, rooms: loaded.rooms }));
         const applied = this.commit(id, patchPath, patch, plan, loaded.linked, transferred, undo, safe);
+        const guestStall = stall.finish(applied.pauseMs);
         return {
           id, patch: patchPath, replaced, added: plan.added, carried: plan.carried.map((c) => c.key),
           transfer: transferred.transfer, pauseMs: round(applied.pauseMs),
           pausePhases: { checkMs: round(pauseSteps - safe.heldAt), transferMs: timer.of('transfer'), redirectMs: timer.of('redirect') },
           waitedMs: round(safe.waitedMs), loadMs: timer.of('load'), totalMs: round(performance.now() - received),
+          guestStall: { longestMs: round(guestStall.longestMs), totalMs: round(guestStall.totalMs) },
           safePoint: safe.at, stack: safe.stack, journaledPages: transferred.journaledPages, released: [], pinned: [],
           warnings: [...plan.warnings, ...checks.warnings, ...overriddenWarnings(checks), ...transferred.warnings, ...relaxedWarning(safe.stillActive, plan)],
           notes: checks.notes, checksMs: round(checksMs),

@@ -1,5 +1,5 @@
 // What the patcher answers on the control channel: patch, rollback, status.
-// One Patcher per running program, made on first use; control/attach.ts
+// One Patcher per running program, made when the control channel is attached; control/attach.ts
 // registers these handlers with the server.
 import type { Session } from '../emulator/launch.js';
 import { Patcher, PatchOptions, PatcherOptions } from './apply.js';
@@ -7,9 +7,14 @@ import { rollbackLatest, RollbackOptions } from './rollback.js';
 import { statusOf } from './status.js';
 import type { ProgramModel } from './program-model.js';
 
+/** Time between the steps of the patcher's warm-up, when the program runs. */
+const WARM_UP_STEP_MS = 20;
+
 export function patcherCommands(session: Session, model: ProgramModel, options: PatcherOptions) {
-  let patcher: Patcher | null = null;
-  const patcherNow = (): Patcher => (patcher ??= new Patcher(session, model, options));
+  // made now, so it can read what the first patch needs before one arrives
+  const patcher = new Patcher(session, model, options);
+  void patcher.warmUp(WARM_UP_STEP_MS);
+  const patcherNow = (): Patcher => patcher;
   return {
     patch: (args: PatchOptions & { path: string }) => patcherNow().apply(args.path, args),
     check: (args: PatchOptions & { path: string }) => patcherNow().check(args.path, args),

@@ -1,6 +1,7 @@
 // What `dsu patch` answers: what the update replaced, added and carried, how
 // long each part took and where the program was when it happened.
 import type { SafePoint } from './wait-safe.js';
+import type { GuestStall } from './stall-meter.js';
 
 export interface ReplacedReport {
   function: string;
@@ -29,6 +30,13 @@ export interface PatchReport {
   loadMs: number;
   /** From the command to the new code being live. */
   totalMs: number;
+  /**
+   * How long the guest could not run between the command's arrival and the
+   * new code being live: the longest stretch (the longest block of dsu's
+   * thread by the patcher's steps, or the pause) and all of them added up.
+   * What clients of the program see; the pause alone understates it.
+   */
+  guestStall: GuestStall;
   safePoint: SafePoint['at'];
   /** Where the program was when the update happened (innermost first). */
   stack: string[];
