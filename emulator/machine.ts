@@ -84,9 +84,16 @@ export class Machine {
   /**
    * Drop translated code of [begin, end) (after the host wrote guest code,
    * before code pages are unmapped or change rights). The engine finds blocks
-   * by physical address and translates `begin` through the page tables, so
-   * each run of present pages is invalidated on its own; pages that are not
-   * present hold no blocks, since theirs were dropped when they went away.
+   * by physical address and translates `begin` as an instruction fetch
+   * through the page tables, so each run of pages the guest can fetch from
+   * is invalidated on its own. The other pages hold no blocks (theirs were
+   * dropped before they lost their rights or went away), and must not be
+   * given to the engine: a fetch that fails there raises a page fault inside
+   * the engine, outside any emulation, which invalidates nothing and leaves
+   * the fault "in flight" (a second one makes it a double fault), so that
+   * the guest's next real page fault became a triple fault, which the engine
+   * takes as a silent halt: every slice then stopped at once, at the same
+   * instruction (a state transfer "did not return").
    * A full flush is never used: its first use touches the whole 1 GiB code
    * buffer (seconds, and that much resident memory).
    */
@@ -94,9 +101,9 @@ export class Machine {
     let run = -1;
     const first = begin - (begin % 4096);
     for (let page = first; page < end; page += 4096) {
-      const present = this.tables.isPresent(page);
-      if (present && run < 0) run = page;
-      if (!present && run >= 0) {
+      const fetchable = this.tables.canFetch(page, this.userMode);
+      if (fetchable && run < 0) run = page;
+      if (!fetchable && run >= 0) {
         this.cpu.invalidateCode(Math.max(run, begin), page);
         run = -1;
       }

@@ -114,6 +114,20 @@ export class PageTables {
     return (this.words[((DIRS + dir) * 4096 + ((page >>> 12) & 511) * 8) >>> 2] & PRESENT) !== 0;
   }
 
+  /**
+   * Whether an instruction fetch from `page` succeeds: present, executable
+   * (no NX bit while NX is on) and, for code running at CPL 3 (`user`),
+   * a user page.
+   */
+  canFetch(page: number, user: boolean): boolean {
+    const dir = Math.floor(page / 0x200000);
+    if (!this.hasTable(dir)) return false;
+    const index = ((DIRS + dir) * 4096 + ((page >>> 12) & 511) * 8) >>> 2;
+    const low = this.words[index];
+    if ((low & PRESENT) === 0 || (user && (low & USER) === 0)) return false;
+    return !this.noExecute || (this.words[index + 1] & NO_EXECUTE_HIGH) === 0;
+  }
+
   release(): void {
     this.area.release();
   }

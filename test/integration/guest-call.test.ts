@@ -6,6 +6,7 @@ import path from 'node:path';
 import { BUILD } from '../helpers/run.js';
 import { Guest, startGuest } from '../helpers/guest.js';
 import { callGuest } from '../../patcher/mechanism/guest-call.js';
+import { PROT_EXEC, PROT_WRITE } from '../../emulator/memory/address-space.js';
 
 let guest: Guest | null = null;
 afterEach(async () => {
@@ -41,6 +42,36 @@ for (const variant of ['dyn', 'static']) {
       g.closeInput();
       expect(await g.session.done).toEqual({ code: 0 });
       expect(g.output()).toBe('ready\nfirst counter=100 hidden=7\nsecond counter=105 hidden=12\n');
+    });
+
+    // The linker invalidates every page of a patch it maps, data included. The
+    // engine translates the start of a range as an instruction fetch: on a
+    // no-execute page that raised a page fault inside the engine, which left
+    // a double fault "in flight", and the guest's next page fault (the first
+    // write of a state transfer under the write journal) became a triple
+    // fault the engine took as a silent halt: the call never returned.
+    test('invalidating code over data pages leaves the next page fault intact', async () => {
+      guest = startGuest(path.join(BUILD, 'programs', `callee.${variant}`));
+      const g = guest;
+      await g.waitFor('ready\n');
+      const { runner, proc } = g.session;
+      const data = proc.space.regions.filter((r) => r.prot & PROT_WRITE && !(r.prot & PROT_EXEC) && proc.machine.tables.isPresent(r.start));
+      expect(data.length).toBeGreaterThan(0);
+      // the case only exists where the guest cannot fetch from its data
+      expect(data.some((r) => !proc.machine.tables.canFetch(r.start, proc.machine.userMode))).toBe(true);
+      runner.hold();
+      for (const r of data) proc.machine.invalidateCode(r.start, r.end);
+      for (const r of data) proc.machine.invalidateCode(r.start, r.end);
+      const crashed = await callGuest(g.session, g.symbol('crash'), [], 5000);
+      expect(crashed.ok).toBe(false);
+      if (!crashed.ok) expect(crashed.reason).toMatch(/^SIGSEGV \(invalid memory access at address 0x0\) at 0x[0-9a-f]+ in crash/);
+      expect(await callGuest(g.session, g.symbol('add'), [40, 2], 5000)).toEqual({ ok: true, value: 42 });
+      runner.release();
+      g.send('first\n');
+      await g.waitFor('first counter=100 hidden=7\n');
+      // ended by its input, as a program blocked reading a pipe that the test closes may not be
+      g.closeInput();
+      expect(await g.session.done).toEqual({ code: 0 });
     });
   });
 }
