@@ -45,7 +45,7 @@ test('in a stream, a patch made against other code than the live version is refu
   running = await startUnderDsu(ruleProgram('inline-static', 'v1'), [], /^ready\n/m);
   await applyOk(running.socket, first.patch);
   const refused = await patchCli(running.socket, wrong.patch);
-  expect(refused.status).toBe(1);
+  expect(refused.status).toBe(4); // refused by a check
   expect(refused.stderr).toBe('dsu patch: the patch was made for another build of inline-static-v1: compute_a in patch #1 differs from the one the patch was made for; ' +
     'compute_b in patch #1 differs from the one the patch was made for\n');
   running.write('5\n');
