@@ -6,10 +6,31 @@ import type { GuestMemory } from '../memory/guest-memory.js';
 import type { Blocked } from '../kernel/wait.js';
 import type { Cpu } from '../engine/cpu.js';
 
-/** How an argument is shown by --strace (and read, for strings). */
+/**
+ * How an argument is shown by --strace (and read, for strings); the
+ * printers are in emulator/strace/kinds.ts. Kinds named "...out" are what
+ * the call writes, shown once it returned.
+ */
 export type ArgKind =
   | 'int' | 'uint' | 'hex' | 'fd' | 'ptr' | 'str' | 'size' | 'off' | 'mode' | 'oflags'
-  | 'prot' | 'mapflags' | 'signal' | 'buf' | 'outbuf' | 'dirfd' | 'strarray';
+  | 'prot' | 'mapflags' | 'signal' | 'buf' | 'outbuf' | 'dirfd' | 'strarray'
+  // files
+  | 'atflags' | 'statxflags' | 'statxmask' | 'statxout' | 'statout' | 'access' | 'whence' | 'flockop'
+  | 'renameflags' | 'direntsout' | 'fdpairout' | 'intout' | 'loffout' | 'iovec' | 'iovecout'
+  // a 64-bit value split in two arguments: low word shown whole, high word hidden
+  | 'loff' | 'hi'
+  // memory, time, limits, processes
+  | 'madvice' | 'mremapflags' | 'msyncflags' | 'mlockallflags' | 'clockid' | 'timespec' | 'timespec64'
+  | 'timespecout' | 'timespec64out' | 'itimerspec' | 'itimerspec64' | 'itimerspecout' | 'itimerspec64out'
+  | 'timerflags' | 'tfdflags' | 'tfdsetflags' | 'efdflags' | 'rlimres' | 'rlimit' | 'rlimitout' | 'rlimit64'
+  | 'rlimit64out' | 'grndflags' | 'randout' | 'waitoptions' | 'waitstatusout' | 'utsnameout'
+  | 'userdesc' | 'cloneflags' | 'itimerwhich' | 'rusagewho' | 'inotifyflags' | 'memfdflags'
+  // signals
+  | 'sighow' | 'sigset' | 'sigsetout' | 'sigaction' | 'sigactionout' | 'oldsigaction' | 'oldsigactionout'
+  | 'stack' | 'stackout'
+  // sockets
+  | 'family' | 'socktype' | 'sockflags' | 'sockaddr' | 'sockaddrout' | 'socklenout' | 'msgflags'
+  | 'shuthow' | 'msghdr' | 'msghdrout' | 'epollop' | 'epollevent' | 'epolleventsout' | 'epollflags';
 
 export interface SyscallContext {
   proc: Process;

@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import koffi from 'koffi';
 import { BUILD, runDsu, runNative } from '../helpers/run.js';
-import { errnoDescription, knownErrnos } from '../../emulator/syscalls/strace-errno.js';
+import { errnoDescription, knownErrnos } from '../../emulator/strace/errno.js';
 
 /** strace starts short lines' "= result" at this column. */
 const COLUMN = 40;

@@ -1,20 +1,49 @@
 // Flag and constant names for --strace, in the order strace prints them
-// (like strace's xlat tables). Values are the i386 Linux ones.
+// (like strace's xlat tables), and the two ways strace prints them: a set
+// of flags ("A|B|0x40") and one value among several ("SEEK_SET").
+// Values are the i386 Linux ones.
 import { signalName } from '../faults/fault.js';
 import {
   O_ACCMODE, O_APPEND, O_ASYNC, O_CLOEXEC, O_CREAT, O_DIRECT, O_DIRECTORY, O_DSYNC, O_EXCL, O_LARGEFILE, O_NOATIME,
-  O_NOCTTY, O_NOFOLLOW, O_NONBLOCK, O_PATH, O_SYNC, O_TMPFILE, O_TRUNC,
+  O_NOCTTY, O_NOFOLLOW, O_NONBLOCK, O_PATH, O_SYNC, O_TMPFILE, O_TMPFILE_BIT, O_TRUNC,
 } from '../abi/fcntl.js';
 
-type Xlat = readonly (readonly [string, number])[];
+export type Xlat = readonly (readonly [string, number])[];
+
+/**
+ * strace's printflags: the entries in table order, each taking its bits
+ * when all of them are set; bits no entry took follow in hex; `none` when
+ * the value is 0.
+ */
+export function flags(value: number, table: Xlat, none = '0'): string {
+  let rest = value >>> 0;
+  if (rest === 0) return none;
+  const names: string[] = [];
+  for (const [name, bits] of table) {
+    if (bits !== 0 && (rest & bits) >>> 0 === bits >>> 0) {
+      names.push(name);
+      rest = (rest & ~bits) >>> 0;
+    }
+  }
+  if (rest !== 0) names.push('0x' + rest.toString(16));
+  return names.join('|');
+}
+
+/** One value among several: its name, or `fallback` (decimal by default). */
+export function named(value: number, table: Xlat, fallback?: string): string {
+  for (const [name, v] of table) if (v === value) return name;
+  return fallback ?? String(value | 0);
+}
 
 const OPEN_ACCESS = ['O_RDONLY', 'O_WRONLY', 'O_RDWR', 'O_ACCMODE'];
 
+// strace's order: a flag made of several bits before the bits it is made of
 const OPEN_FLAGS: Xlat = [
   ['O_CREAT', O_CREAT], ['O_EXCL', O_EXCL], ['O_NOCTTY', O_NOCTTY], ['O_TRUNC', O_TRUNC], ['O_APPEND', O_APPEND],
-  ['O_NONBLOCK', O_NONBLOCK], ['O_SYNC', O_SYNC], ['O_DSYNC', O_DSYNC], ['O_ASYNC', O_ASYNC], ['O_DIRECT', O_DIRECT],
-  ['O_LARGEFILE', O_LARGEFILE], ['O_DIRECTORY', O_DIRECTORY], ['O_NOFOLLOW', O_NOFOLLOW], ['O_NOATIME', O_NOATIME],
-  ['O_CLOEXEC', O_CLOEXEC], ['O_PATH', O_PATH], ['O_TMPFILE', O_TMPFILE],
+  ['O_NONBLOCK', O_NONBLOCK], ['O_SYNC', O_SYNC], ['__O_SYNC', O_SYNC & ~O_DSYNC], ['O_DSYNC', O_DSYNC],
+  ['O_DIRECT', O_DIRECT], ['O_LARGEFILE', O_LARGEFILE], ['O_NOFOLLOW', O_NOFOLLOW], ['O_NOATIME', O_NOATIME],
+  ['O_CLOEXEC', O_CLOEXEC], ['O_PATH', O_PATH], ['O_TMPFILE', O_TMPFILE], ['__O_TMPFILE', O_TMPFILE_BIT],
+  ['O_DIRECTORY', O_DIRECTORY], ['FASYNC', O_ASYNC],
 ];
 
 const PROT_FLAGS: Xlat = [
@@ -30,53 +59,25 @@ const MAP_FLAGS: Xlat = [
   ['MAP_FIXED_NOREPLACE', 0x100000], ['MAP_UNINITIALIZED', 0x4000000],
 ];
 
-const popcount = (v: number): number => {
-  let n = 0;
-  for (let x = v >>> 0; x; x &= x - 1) n++;
-  return n;
-};
-
-/**
- * Names of the flags set in `value`, in table order; flags made of several
- * bits (O_SYNC, O_TMPFILE) take their bits before the single-bit ones do.
- * Unknown bits are shown in hex at the end.
- */
-function flagNames(value: number, table: Xlat): string[] {
-  let rest = value >>> 0;
-  const matched = new Set<string>();
-  for (const pass of [true, false]) {
-    for (const [name, bits] of table) {
-      if ((popcount(bits) > 1) !== pass) continue;
-      if (bits !== 0 && (rest & bits) === bits) {
-        matched.add(name);
-        rest = (rest & ~bits) >>> 0;
-      }
-    }
-  }
-  const names = table.filter(([name]) => matched.has(name)).map(([name]) => name);
-  if (rest !== 0) names.push('0x' + rest.toString(16));
-  return names;
-}
-
 /** open/openat flags: the access mode always comes first. */
 export function openFlags(value: number): string {
-  return [OPEN_ACCESS[value & O_ACCMODE], ...flagNames(value & ~O_ACCMODE, OPEN_FLAGS)].join('|');
+  const rest = value & ~O_ACCMODE;
+  return rest === 0 ? OPEN_ACCESS[value & O_ACCMODE] : `${OPEN_ACCESS[value & O_ACCMODE]}|${flags(rest, OPEN_FLAGS)}`;
 }
 
 /** Flags without an access mode (dup3, pipe2...): 0 when none. */
 export function fdFlags(value: number): string {
-  const names = flagNames(value, OPEN_FLAGS);
-  return names.length === 0 ? '0' : names.join('|');
+  return flags(value, OPEN_FLAGS);
 }
 
 export function protFlags(value: number): string {
-  const names = flagNames(value, PROT_FLAGS);
-  return names.length === 0 ? 'PROT_NONE' : names.join('|');
+  return flags(value, PROT_FLAGS, 'PROT_NONE');
 }
 
 export function mapFlags(value: number): string {
   const type = MAP_TYPES[value & 0xf] ?? '0x' + (value & 0xf).toString(16);
-  return [type, ...flagNames(value & ~0xf, MAP_FLAGS)].join('|');
+  const rest = value & ~0xf;
+  return rest === 0 ? type : `${type}|${flags(rest, MAP_FLAGS)}`;
 }
 
 /** Signal numbers as strace shows them: SIGSEGV, SIGRTMIN, SIGRT_3, or the number. */
