@@ -20,6 +20,7 @@ import { LOOPBACK_ONLY, NetPolicy } from './net/policy.js';
 import { processLimit, RLIMIT_NOFILE } from './syscalls/limits.js';
 import { execProgram, LaunchError } from './exec.js';
 import { writeStats } from './stats.js';
+import { openTracer, TraceSettingsError, type TraceSettings } from './strace/settings.js';
 
 export interface RunOptions {
   program: string;
@@ -28,7 +29,8 @@ export interface RunOptions {
   rw?: string[];
   /** Extra environment, KEY=VALUE. */
   env?: string[];
-  strace?: boolean;
+  /** Trace system calls, signals and exits as strace -f does (--strace and its options). */
+  trace?: TraceSettings;
   quantumMs?: number;
   log?: Logger;
   /** Write run statistics (JSON) to this host file at exit. */
@@ -102,10 +104,19 @@ export function startSession(opts: RunOptions): Session {
     machine.release();
     throw e;
   }
+  if (opts.trace) {
+    try {
+      proc.kernel.tracer = openTracer(opts.trace, proc.pid);
+    } catch (e) {
+      machine.release();
+      if (e instanceof TraceSettingsError) throw new LaunchError(e.message, 2);
+      throw e;
+    }
+  }
   const stdio = opts.stdio ?? [0, 1, 2];
   stdio.forEach((hostFd, fd) => proc.fds.place(fd, new HostStream(hostFd, statusFlagsOf(hostFd, fd), `/dev/fd/${fd}`, false)));
 
-  const dispatcher = new SyscallDispatcher(allSyscallRows(), { strace: opts.strace ?? false, profile: opts.profile ?? false });
+  const dispatcher = new SyscallDispatcher(allSyscallRows(), { profile: opts.profile ?? false });
   let release: () => void = () => {};
   const runner = new Runner(proc, dispatcher, {
     onFault: (fault, thread) => handleFault(proc, runner, fault, thread),
@@ -121,6 +132,7 @@ export function startSession(opts: RunOptions): Session {
   };
   const started = performance.now();
   const done = runner.start(proc.mainThread.eip).then((status) => {
+    proc.kernel.tracer?.finish();
     machine.release();
     if (opts.statsFile) writeStats(opts.statsFile, status, started, runner, dispatcher, opts.profile ?? false);
     return status;

@@ -433,6 +433,7 @@ export class Runner implements ThreadStarter {
     const done = this.finished;
     this.finished = null;
     const status = this.proc.exit ?? { code: 0 };
+    this.proc.kernel.tracer?.processEnded(this.proc, status);
     for (const t of this.proc.threads) {
       t.pending?.cancel?.();
       // contexts belong to the engine, which is freed after this

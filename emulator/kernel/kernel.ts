@@ -1,11 +1,14 @@
 // What the emulated kernel keeps across the processes of a session: the
 // task ids (the guest's pid/tid numbering; a new thread or process takes
 // the next free one, as Linux does) and the futex wait queues. One per
-// session, shared by every process in it.
+// session, shared by every process in it, with the session's tracer.
 import { FutexQueues } from './futex-queues.js';
+import type { Tracer } from '../strace/tracer.js';
 
 export class Kernel {
   readonly futexes = new FutexQueues();
+  /** The session's tracer (dsu run --strace), told of every call, signal and exit. */
+  tracer: Tracer | null = null;
   private lastId: number;
   private readonly inUse = new Set<number>();
 

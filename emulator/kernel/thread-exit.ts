@@ -85,6 +85,7 @@ export function exitThread(proc: Process, thread: Thread, code: number): boolean
   thread.pendingSignals.clear();
   thread.takesShared = false;
   if (thread !== proc.mainThread) {
+    proc.kernel.tracer?.threadExited(thread, code);
     proc.threads.splice(proc.threads.indexOf(thread), 1);
     proc.kernel.releaseId(thread.tid);
   }

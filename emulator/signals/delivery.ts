@@ -68,6 +68,8 @@ function takeEach(proc: Process, thread: Thread, hooks: DeliveryHooks): CpuConte
   for (let sig = nextSignal(thread); sig !== 0; sig = nextSignal(thread)) {
     const info = takeSignal(thread, sig)!;
     const action = proc.signalActions[sig];
+    const fatal = action.handler === SIG_DFL && (defaultAction(sig) === 'terminate' || defaultAction(sig) === 'core');
+    proc.kernel.tracer?.signal(proc, thread, info, fatal || action.handler > SIG_IGN);
     if (action.handler === SIG_IGN) continue;
     if (action.handler === SIG_DFL) {
       const d = defaultAction(sig);
@@ -120,6 +122,7 @@ export function handleFault(proc: Process, _runner: Runner, raw: CpuFault, threa
   };
   forceSignal(proc, thread, info);
   if (proc.signalActions[fault.signal].handler === SIG_DFL) {
+    proc.kernel.tracer?.signal(proc, thread, info, true);
     reportFault(proc, fault, thread);
     thread.pendingSignals.delete(fault.signal);
     proc.exit = { signal: fault.signal, core: defaultAction(fault.signal) === 'core' };

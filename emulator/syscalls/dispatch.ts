@@ -3,13 +3,11 @@
 // writes the result to EAX. It is the only code that touches EAX.
 import { ENOSYS, LinuxError, errnoOf } from '../abi/errno.js';
 import { Blocked } from '../kernel/wait.js';
-import { formatCall, formatResult } from './strace.js';
 import { I386_SYSCALL_NAMES } from './names.js';
-import type { SyscallContext, SyscallRow } from './types.js';
+import type { ArgKind, SyscallContext, SyscallRow } from './types.js';
 import { escapeText } from '../../loader/text/terminal-text.js';
 
 export interface DispatchOptions {
-  strace: boolean;
   /** Measure the time spent in syscall handlers (dsu run --profile). */
   profile?: boolean;
 }
@@ -44,17 +42,24 @@ export class SyscallDispatcher {
     this.count++;
     ctx.thread.syscalls++;
     const row = this.rows[nr];
+    const args: Args = [regs[1], regs[2], regs[3], regs[4], regs[5], regs[6]];
+    const tracer = ctx.proc.kernel.tracer;
     if (row === undefined) {
       this.unsupported(ctx, nr);
+      if (tracer) {
+        tracer.begin(ctx, unsupportedRow(nr), args);
+        tracer.end(ctx, -ENOSYS);
+      }
       ctx.proc.machine.cpu.setEax(-ENOSYS);
       return;
     }
-    const args: Args = [regs[1], regs[2], regs[3], regs[4], regs[5], regs[6]];
     ctx.thread.syscallState = null;
+    tracer?.begin(ctx, row, args);
     const result = this.invoke(ctx, row, args);
     if (result instanceof Blocked) {
       ctx.thread.pending = { row, args, blocked: result, cancel: null, state: {} };
       ctx.thread.state = 'blocked';
+      tracer?.waiting(ctx.thread);
       ctx.stopCpu();
       return;
     }
@@ -84,8 +89,8 @@ export class SyscallDispatcher {
   }
 
   /** Finish a syscall with `result` (also used to interrupt one with -EINTR). */
-  complete(ctx: SyscallContext, row: SyscallRow, args: readonly number[], result: number): void {
-    if (this.opts.strace) ctx.proc.log.line(`${formatCall(ctx, row, args)} = ${formatResult(ctx, row, args, result)}`);
+  complete(ctx: SyscallContext, _row: SyscallRow, _args: readonly number[], result: number): void {
+    ctx.proc.kernel.tracer?.end(ctx, result);
     if (!ctx.proc.exited) ctx.proc.machine.cpu.setEax(result);
   }
 
@@ -104,18 +109,25 @@ export class SyscallDispatcher {
     ctx.thread.woken = false;
     ctx.thread.syscallState = null;
     ctx.thread.state = 'runnable';
-    if (result !== null) this.complete(ctx, p.row, p.args, result);
-    else if (this.opts.strace) ctx.proc.log.line(`${formatCall(ctx, p.row, p.args)} = ? ERESTARTSYS (to be restarted)`);
+    if (result !== null) {
+      ctx.proc.kernel.tracer?.end(ctx, result, 'interrupted');
+      if (!ctx.proc.exited) ctx.proc.machine.cpu.setEax(result);
+    } else {
+      ctx.proc.kernel.tracer?.end(ctx, 0, 'restarting');
+    }
   }
 
   private invoke(ctx: SyscallContext, row: SyscallRow, a: Args): number | Blocked {
-    if (!this.opts.profile) return this.run(ctx, row, a);
+    const tracer = ctx.proc.kernel.tracer;
+    if (!this.opts.profile && !tracer) return this.run(ctx, row, a);
     const t = performance.now();
     try {
       return this.run(ctx, row, a);
     } finally {
-      if (this.retrying) this.retryMs += performance.now() - t;
-      else this.handlerMs += performance.now() - t;
+      const ms = performance.now() - t;
+      tracer?.handled(ctx.thread, ms);
+      if (this.retrying) this.retryMs += ms;
+      else this.handlerMs += ms;
     }
   }
 
@@ -138,4 +150,11 @@ export class SyscallDispatcher {
     const name = I386_SYSCALL_NAMES[nr] ?? `syscall ${nr}`;
     ctx.proc.log.line(`dsu: unsupported syscall ${nr} (${name}) returns ENOSYS`);
   }
+}
+
+const RAW_ARGS: readonly ArgKind[] = ['hex', 'hex', 'hex', 'hex', 'hex', 'hex'];
+
+/** A syscall dsu has no row for, as strace shows one it cannot decode: its name and six raw arguments. */
+function unsupportedRow(nr: number): SyscallRow {
+  return { nr, name: I386_SYSCALL_NAMES[nr] ?? `syscall_0x${nr.toString(16)}`, args: RAW_ARGS, handler: () => -ENOSYS };
 }
