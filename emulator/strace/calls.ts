@@ -9,7 +9,7 @@ import type { CallDecoder } from './format.js';
 import { kindArgs, type ArgText, type CallView } from './kinds.js';
 import { modeArg, named, openFlags, signalArg, type Xlat } from './xlat.js';
 import { FCNTL_COMMANDS, fdFlagNames, LOCK_TYPES, whence } from './xlat-fs.js';
-import { cloneFlags, futexOp, PRCTL_OPTIONS } from './xlat-process.js';
+import { cloneFlags, futexOp, mlock2Flags, mremapFlags, PRCTL_OPTIONS } from './xlat-process.js';
 import { family, level, protocol, socketOption, socketType } from './xlat-net.js';
 import { signalSet } from './xlat-signal.js';
 import { fdPair, intIn, timespec, userDesc } from './structs.js';
@@ -350,7 +350,26 @@ const llseek: CallDecoder = {
   },
 };
 
+/** mremap: the new address only when a flag asks for one. */
+const mremap: CallDecoder = {
+  args(v) {
+    const [addr, oldSize, newSize, how, newAddr] = v.args;
+    const parts = [arg(() => pointer(addr)), arg(() => String(oldSize >>> 0)), arg(() => String(newSize >>> 0)), arg(() => mremapFlags(how))];
+    if (how & (MREMAP_FIXED | MREMAP_DONTUNMAP)) parts.push(arg(() => pointer(newAddr)));
+    return parts;
+  },
+};
+const MREMAP_FIXED = 2;
+const MREMAP_DONTUNMAP = 4;
+
+/** mlock2: its flags by name. */
+const mlock2: CallDecoder = {
+  args: (v) => [arg(() => pointer(v.args[0])), arg(() => String(v.args[1] >>> 0)), arg(() => mlock2Flags(v.args[2]))],
+};
+
 export const CALL_DECODERS: Record<string, CallDecoder> = {
+  mremap,
+  mlock2,
   futex: futex(false),
   futex_time64: futex(true),
   fcntl,

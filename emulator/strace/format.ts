@@ -12,7 +12,6 @@ import { describeErrno } from './errno.js';
 import { CALL_DECODERS } from './calls.js';
 import { kindArgs, type ArgText, type CallView } from './kinds.js';
 
-export type { ArgText, CallView } from './kinds.js';
 
 /** How strace decodes one call: its arguments, and what follows its result. */
 export interface CallDecoder {
@@ -26,7 +25,7 @@ export interface CallDecoder {
 /** The decoder the row's argument kinds make. */
 const byKinds: CallDecoder = { args: (v) => kindArgs(v) };
 
-export function decoderFor(row: SyscallRow): CallDecoder {
+function decoderFor(row: SyscallRow): CallDecoder {
   return CALL_DECODERS[row.name] ?? byKinds;
 }
 
@@ -52,11 +51,11 @@ function safeShow(show: () => string): string {
 const NO_RETURN = new Set(['exit', 'exit_group', 'execve', 'execveat']);
 
 /** The result as strace words it, after "= ". */
-export function resultText(ctx: SyscallContext, row: SyscallRow, args: readonly number[], result: number): string {
+export function resultText(ctx: SyscallContext, row: SyscallRow, args: readonly number[], result: number, saved?: Map<number, unknown>): string {
   if (NO_RETURN.has(row.name) && (row.name.startsWith('exit') || result === 0)) return '?';
   if (result < 0 && result > -4096) return `-1 ${describeErrno(-result)}`;
   const decoder = decoderFor(row);
-  const v: CallView = { ctx, row, args, result };
+  const v: CallView = { ctx, row, args, result, saved };
   const shown = safeResult(() => decoder.result?.(v, result)) ?? (row.hexResult ? '0x' + (result >>> 0).toString(16) : String(result));
   return shown + (safeResult(() => decoder.note?.(v, result)) ?? '');
 }

@@ -7,11 +7,11 @@ import { fdFlags, mapFlags, modeArg, openFlags, protFlags, signalArg } from './x
 import { accessMode, atFlags, flockOp, renameFlags, statxFlags, statxMask, whence } from './xlat-fs.js';
 import {
   clockId, cloneFlags, eventfdFlags, getrandomFlags, inotifyInitFlags, itimerWhich, madvice, memfdFlags, mlockallFlags,
-  mremapFlags, msyncFlags, rlimitResource, rusageWho, timerFlags, timerfdFlags, timerfdSetFlags, waitOptions,
+  mremapFlags, msyncFlags, rlimitResource, rusageWho, schedPolicy, timerFlags, timerfdFlags, timerfdSetFlags, waitOptions,
 } from './xlat-process.js';
 import { sigprocmaskHow, signalSet } from './xlat-signal.js';
 import { epollFlags, epollOp, family, msgFlags, shutdownHow, socketFlags, socketType } from './xlat-net.js';
-import { fdPair, intIn, itimerspec, rlimit, stat64, statx, timespec, userDesc, utsname } from './structs.js';
+import { fdPair, intIn, itimerspec, itimerval, rlimit, stat64, statx, timespec, timeval, userDesc, utsname } from './structs.js';
 import { epollEvent, epollEventList, iovec, msghdr, sockaddr } from './structs-net.js';
 import { oldSigaction, rtSigaction, stack } from './structs-signal.js';
 import { cstringBytes, hex, orPointer, pointer, quote, quoteBuffer, STRING_LIMIT } from './quote.js';
@@ -87,7 +87,7 @@ function waitStatus(status: number): string {
   return `[{WIFSIGNALED(s) && WTERMSIG(s) == ${signalArg(sig)}${core}}]`;
 }
 
-export const KINDS: Record<ArgKind, KindPrinter> = {
+const KINDS: Record<ArgKind, KindPrinter> = {
   int: value((n) => String(n | 0)),
   fd: value((n) => String(n | 0)),
   uint: value((n) => String(n >>> 0)),
@@ -140,6 +140,10 @@ export const KINDS: Record<ArgKind, KindPrinter> = {
   itimerspec64: input((v, p) => itimerspec(mem(v), p, true)),
   itimerspecout: output((v, p) => itimerspec(mem(v), p, false)),
   itimerspec64out: output((v, p) => itimerspec(mem(v), p, true)),
+  timevalout: output((v, p) => timeval(mem(v), p)),
+  itimerval: input((v, p) => itimerval(mem(v), p)),
+  itimervalout: output((v, p) => itimerval(mem(v), p)),
+  schedpolicy: value(schedPolicy),
   timerflags: value(timerFlags),
   tfdflags: value(timerfdFlags),
   tfdsetflags: value(timerfdSetFlags),

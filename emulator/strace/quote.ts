@@ -39,11 +39,6 @@ export function cstringBytes(mem: GuestMemory, address: number, max: number): Ui
   return Uint8Array.from(out);
 }
 
-/** A guest C string quoted, cut after `limit` bytes ("..." when longer). */
-export function quoteCString(mem: GuestMemory, address: number, limit = STRING_LIMIT): string {
-  return quote(cstringBytes(mem, address, limit + 1), limit);
-}
-
 /** `len` bytes of guest memory quoted (at most STRING_LIMIT shown). */
 export function quoteBuffer(mem: GuestMemory, address: number, len: number, hex = false): string {
   return quote(mem.readable(address, Math.min(len, STRING_LIMIT + 1)), STRING_LIMIT, hex);

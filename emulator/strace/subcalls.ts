@@ -2,6 +2,7 @@
 // arguments (glibc on i386 reaches send, recv and a few others only through
 // socketcall), read from the argument array the call points to.
 import type { ArgKind, SyscallContext, SyscallRow } from '../syscalls/types.js';
+import { tracedRow } from './signatures.js';
 
 const SUBCALLS: readonly (readonly [string, readonly ArgKind[]])[] = [
   ['socket', ['family', 'socktype', 'int']],
@@ -35,9 +36,12 @@ const rows: SyscallRow[] = SUBCALLS.map(([name, args], i) => ({
 
 export const SUBCALL_NAMES = SUBCALLS.map(([name]) => name);
 
-/** The call strace would show: a socketcall's sub-call with its own arguments, else the call itself. */
+/**
+ * The call strace would show: a socketcall's sub-call with its own
+ * arguments, else the call itself, with its arguments as strace decodes them.
+ */
 export function shownCall(ctx: SyscallContext, row: SyscallRow, args: readonly number[]): { row: SyscallRow; args: readonly number[] } {
-  if (row.name !== 'socketcall') return { row, args };
+  if (row.name !== 'socketcall') return { row: tracedRow(row), args };
   const sub = rows[(args[0] | 0) - 1];
   if (!sub) return { row, args };
   try {

@@ -55,7 +55,7 @@ const NETLINK_PROTOCOLS: Xlat = [
   ['NETLINK_ECRYPTFS', 19], ['NETLINK_RDMA', 20], ['NETLINK_CRYPTO', 21], ['NETLINK_SMC', 22],
 ];
 
-export const SOL_SOCKET = 1;
+const SOL_SOCKET = 1;
 
 const LEVELS: Xlat = [
   ['SOL_IP', 0], ['SOL_SOCKET', SOL_SOCKET], ['SOL_TCP', 6], ['SOL_UDP', 17], ['SOL_IPV6', 41], ['SOL_ICMPV6', 58],

@@ -107,7 +107,7 @@ export const madvice = (v: number): string => named(v, MADVICE);
 
 export const mremapFlags = (v: number): string => flags(v, [['MREMAP_MAYMOVE', 1], ['MREMAP_FIXED', 2], ['MREMAP_DONTUNMAP', 4]]);
 
-export const msyncFlags = (v: number): string => flags(v, [['MS_ASYNC', 1], ['MS_INVALIDATE', 2], ['MS_SYNC', 4]]);
+export const msyncFlags = (v: number): string => flags(v, [['MS_ASYNC', 1], ['MS_SYNC', 4], ['MS_INVALIDATE', 2]]);
 
 export const mlockallFlags = (v: number): string => flags(v, [['MCL_CURRENT', 1], ['MCL_FUTURE', 2], ['MCL_ONFAULT', 4]]);
 

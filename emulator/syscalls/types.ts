@@ -22,6 +22,7 @@ export type ArgKind =
   // memory, time, limits, processes
   | 'madvice' | 'mremapflags' | 'msyncflags' | 'mlockallflags' | 'clockid' | 'timespec' | 'timespec64'
   | 'timespecout' | 'timespec64out' | 'itimerspec' | 'itimerspec64' | 'itimerspecout' | 'itimerspec64out'
+  | 'timevalout' | 'itimerval' | 'itimervalout' | 'schedpolicy'
   | 'timerflags' | 'tfdflags' | 'tfdsetflags' | 'efdflags' | 'rlimres' | 'rlimit' | 'rlimitout' | 'rlimit64'
   | 'rlimit64out' | 'grndflags' | 'randout' | 'waitoptions' | 'waitstatusout' | 'utsnameout'
   | 'userdesc' | 'cloneflags' | 'itimerwhich' | 'rusagewho' | 'inotifyflags' | 'memfdflags'
