@@ -20,6 +20,7 @@ import { LOOPBACK_ONLY, NetPolicy } from './net/policy.js';
 import { processLimit, RLIMIT_NOFILE } from './syscalls/limits.js';
 import { execProgram, LaunchError } from './exec.js';
 import { writeStats } from './stats.js';
+import { Reg } from './engine/unicorn-consts.js';
 import { openTracer, TraceSettingsError, type TraceSettings } from './strace/settings.js';
 
 export interface RunOptions {
@@ -98,6 +99,7 @@ export function startSession(opts: RunOptions): Session {
   proc.policy = opts.net ?? LOOPBACK_ONLY;
   // descriptor numbers are bounded by RLIMIT_NOFILE, as getrlimit reports it (below dsu's reserve)
   proc.fds.limit = Number(processLimit(proc, RLIMIT_NOFILE)[0]);
+  const loading = performance.now();
   try {
     execProgram(proc, { program: opts.program, argv: [opts.program, ...opts.args], envp });
   } catch (e) {
@@ -107,6 +109,8 @@ export function startSession(opts: RunOptions): Session {
   if (opts.trace) {
     try {
       proc.kernel.tracer = openTracer(opts.trace, proc.pid);
+      // ESP is at argc, then argv's pointers and a NULL, then the environment's
+      proc.kernel.tracer.started(proc, machine.cpu.reg(Reg.ESP) + 4 * (proc.argv.length + 2), envp.length, performance.now() - loading);
     } catch (e) {
       machine.release();
       if (e instanceof TraceSettingsError) throw new LaunchError(e.message, 2);

@@ -16,8 +16,10 @@ export interface TraceSettings {
   durations?: boolean;
   /** strace -tt (--strace-timestamps). */
   timestamps?: boolean;
-  /** strace -e trace=... (--strace-filter). */
-  filter?: string;
+  /** strace -r (--strace-relative). */
+  relative?: boolean;
+  /** strace's -e trace=..., status=..., signal=... (--strace-filter, repeatable). */
+  filter?: string[];
   /** strace -o FILE (--strace-file): lines go there instead of stderr. */
   file?: string;
 }
@@ -28,7 +30,7 @@ const KNOWN = new Set([...Object.values(I386_SYSCALL_NAMES), ...SUBCALL_NAMES]);
 
 export function openTracer(settings: TraceSettings, firstTask: number): Tracer {
   let filter = null;
-  if (settings.filter !== undefined) {
+  if (settings.filter !== undefined && settings.filter.length > 0) {
     try {
       filter = parseFilter(settings.filter, (name) => KNOWN.has(name));
     } catch (e) {
@@ -47,6 +49,7 @@ export function openTracer(settings: TraceSettings, firstTask: number): Tracer {
     summary: settings.summary ?? false,
     durations: settings.durations ?? false,
     timestamps: settings.timestamps ?? false,
+    relative: settings.relative ?? false,
     filter,
     output,
   }, firstTask);

@@ -20,7 +20,8 @@ import { entryText, resultText, resumedText } from './format.js';
 import { siginfoText } from './structs-signal.js';
 import { shownCall } from './subcalls.js';
 import { SyscallSummary } from './summary.js';
-import type { SyscallFilter } from './filter.js';
+import { hex, quote, STRING_LIMIT } from './quote.js';
+import type { CallStatus, SyscallFilter } from './filter.js';
 import type { TraceOutput } from './output.js';
 
 export interface TraceOptions {
@@ -32,6 +33,8 @@ export interface TraceOptions {
   durations: boolean;
   /** strace -tt: each line starts with the time of day, with microseconds. */
   timestamps: boolean;
+  /** strace -r: each line starts with the time since the previous line's start. */
+  relative: boolean;
   filter: SyscallFilter | null;
   output: TraceOutput;
 }
@@ -64,6 +67,12 @@ const RESTART_CODES: Record<string, number> = {
 const ERESTARTSYS = 512;
 const EINTR = 4;
 
+/** Arguments strace shows of an argv before "..." (its -s default is for strings, this for arrays). */
+const ARGV_LIMIT = 32;
+
+/** Calls that end their task: they never return, strace shows them "= ?" before the task's end. */
+const ENDS_TASK = new Set(['exit', 'exit_group']);
+
 /** Calls that create a task: their result is its id. */
 const CREATES_TASK = new Set(['clone', 'clone3', 'fork', 'vfork']);
 
@@ -73,10 +82,29 @@ export class Tracer {
   /** The waiting call whose first half strace would have printed last, not yet cut. */
   private open: number | null = null;
   private readonly summary: SyscallSummary | null;
+  /** When the previous line started (strace -r counts from it). */
+  private lastLineMs: number | null = null;
 
   constructor(private readonly opts: TraceOptions, firstTask: number) {
     this.live.add(firstTask);
     this.summary = opts.summary ? new SyscallSummary() : null;
+  }
+
+  /**
+   * The program was loaded: strace's first line, the execve that started
+   * it, execve(path, [argv], envp with its count of variables) = 0; `envp` is where
+   * the environment's pointers are on the new stack; `loadMs` how long
+   * loading the program took.
+   */
+  started(proc: Process, envp: number, envCount: number, loadMs: number): void {
+    if (this.opts.filter && !this.opts.filter.traces('execve')) return;
+    this.summary?.add(11, 'execve', false, loadMs / 1000);
+    if (!this.opts.calls || !this.shows('successful')) return;
+    const argv = proc.argv.map((a) => quote(Buffer.from(a), STRING_LIMIT));
+    const shown = argv.length > ARGV_LIMIT ? [...argv.slice(0, ARGV_LIMIT), '...'] : argv;
+    const head = `${this.leader(proc.pid)}execve(${quote(Buffer.from(proc.exePath), 4096)}, [${shown.join(', ')}], ${hex(envp)} /* ${envCount} vars */)`;
+    const took = this.opts.durations ? ` <${(loadMs / 1000).toFixed(6)}>` : '';
+    this.write(`${head.padEnd(RESULT_COLUMN - 1)} = 0${took}`);
   }
 
   /** A task exists that the trace has not seen created (another process's first thread). */
@@ -108,6 +136,8 @@ export class Tracer {
   waiting(thread: Thread): void {
     const call = this.inFlight.get(thread.tid);
     if (!call?.traced || !this.opts.calls) return;
+    // a line judged by how its call ends is printed whole, when it ends
+    if (this.opts.filter?.byStatus) return;
     this.cutOpen(thread.tid);
     this.open = thread.tid;
   }
@@ -117,7 +147,9 @@ export class Tracer {
    * (strace shows the kernel's restart code); `restarting`: it runs again
    * after the handler.
    */
-  end(ctx: SyscallContext, result: number, how: 'returned' | 'interrupted' | 'restarting' = 'returned'): void {
+  end(ctx: SyscallContext, returned: number, how: 'returned' | 'interrupted' | 'restarting' = 'returned'): void {
+    // as the guest reads EAX: signed (sigreturn hands back the restored register unsigned)
+    const result = returned | 0;
     const tid = ctx.thread.tid;
     const call = this.inFlight.get(tid);
     if (!call) return;
@@ -127,11 +159,11 @@ export class Tracer {
     const special = how !== 'returned' && (how === 'restarting' || result === -EINTR);
     const code = special ? RESTART_CODES[call.row.name] ?? ERESTARTSYS : 0;
     const failed = special ? code !== 0 : result < 0 && result > -4096;
-    const returns = !(call.row.name === 'exit' || call.row.name === 'exit_group');
+    const returns = !ENDS_TASK.has(call.row.name);
     if (returns) this.summary?.add(call.row.nr, call.row.name, failed, call.handlerMs / 1000);
-    if (!this.opts.calls) return;
+    if (!this.opts.calls || !this.shows(!returns ? 'unavailable' : failed ? 'failed' : 'successful')) return;
     const shownResult = special ? -code : result;
-    const words = special && code !== EINTR ? `? ${describeErrno(code)}` : resultText(ctx, call.row, call.args, shownResult);
+    const words = special && code !== EINTR ? `? ${describeErrno(code)}` : resultText(ctx, call.row, call.args, shownResult, call.saved);
     const rest = resumedText(ctx, call.row, call.args, shownResult, call.saved);
     this.cutOpen(tid);
     const head = call.cut ? `${this.leader(tid)}<... ${call.row.name} resumed>${rest}` : `${call.leader}${call.entry}${rest}`;
@@ -146,7 +178,7 @@ export class Tracer {
    */
   signal(proc: Process, thread: Thread, info: SiginfoFields, ends: boolean): void {
     if (ends && this.inFlight.has(thread.tid)) this.end({ proc, thread, mem: proc.mem } as SyscallContext, -EINTR, 'interrupted');
-    if (!this.opts.calls) return;
+    if (!this.opts.calls || !(this.opts.filter?.showsSignal(info.signo) ?? true)) return;
     this.cutOpen(thread.tid);
     this.write(`${this.leader(thread.tid)}--- ${signalName(info.signo)} ${siginfoText(info)} ---`);
   }
@@ -162,7 +194,7 @@ export class Tracer {
     const others = proc.threads.filter((t) => t !== proc.mainThread && this.live.has(t.tid));
     for (const t of [...others, proc.mainThread]) {
       const call = this.inFlight.get(t.tid);
-      if (call) this.abandoned(t.tid, call);
+      if (call && !ENDS_TASK.has(call.row.name)) this.abandoned(t.tid, call);
       if (this.live.has(t.tid)) this.taskEnded(t.tid, how);
     }
   }
@@ -171,14 +203,24 @@ export class Tracer {
   private abandoned(tid: number, call: InFlight): void {
     this.inFlight.delete(tid);
     if (this.open === tid) this.open = null;
-    if (!call.traced || !this.opts.calls) return;
-    if (call.row.name === 'exit' || call.row.name === 'exit_group') return;
+    if (!call.traced || !this.opts.calls || !this.shows('unfinished')) return;
     this.cutOpen(tid);
     const head = call.cut ? `${this.leader(tid)}<... ${call.row.name} resumed> <unfinished ...>)` : `${call.leader}${call.entry} <unfinished ...>)`;
     this.write(`${head.padEnd(RESULT_COLUMN - 1)} = ?`);
   }
 
   private taskEnded(tid: number, how: string): void {
+    const call = this.inFlight.get(tid);
+    if (call && ENDS_TASK.has(call.row.name)) {
+      // the call that ends the task: shown before its end, as strace does
+      this.inFlight.delete(tid);
+      if (this.open === tid) this.open = null;
+      if (call.traced && this.opts.calls && this.shows('unavailable')) {
+        this.cutOpen(tid);
+        const head = call.cut ? `${this.leader(tid)}<... ${call.row.name} resumed>)` : `${call.leader}${call.entry})`;
+        this.write(`${head.padEnd(RESULT_COLUMN - 1)} = ?`);
+      }
+    }
     if (this.opts.calls) {
       this.cutOpen(tid);
       this.write(`${this.leader(tid)}+++ ${how} +++`);
@@ -207,8 +249,18 @@ export class Tracer {
     let s = '';
     if (this.opts.output.isFile) s = `${String(tid).padEnd(5)} `;
     else if (this.live.size > 1) s = `[pid ${String(tid).padStart(5)}] `;
-    if (this.opts.timestamps) s += `${timeOfDay()} `;
+    const nowMs = performance.timeOrigin + performance.now();
+    const since = this.lastLineMs === null ? 0 : Math.max(0, nowMs - this.lastLineMs);
+    if (this.opts.relative) this.lastLineMs = nowMs;
+    const delta = `${String(Math.floor(since / 1000)).padStart(6)}.${String(Math.floor((since % 1000) * 1000)).padStart(6, '0')}`;
+    if (this.opts.timestamps && this.opts.relative) s += `${timeOfDay(nowMs)} (+${delta}) `;
+    else if (this.opts.timestamps) s += `${timeOfDay(nowMs)} `;
+    else if (this.opts.relative) s += `${delta} `;
     return s;
+  }
+
+  private shows(status: CallStatus): boolean {
+    return this.opts.filter?.shows(status) ?? true;
   }
 
   private duration(call: InFlight): string {
@@ -223,8 +275,7 @@ export class Tracer {
 }
 
 /** HH:MM:SS.uuuuuu, local time (strace -tt). */
-function timeOfDay(): string {
-  const nowMs = performance.timeOrigin + performance.now();
+function timeOfDay(nowMs: number): string {
   const d = new Date(nowMs);
   const two = (n: number): string => String(n).padStart(2, '0');
   const micros = Math.floor((nowMs % 1000) * 1000);
