@@ -14,11 +14,13 @@ int main(void) {
   prctl(PR_SET_NAME, "trace-begin");
   char *a = mmap(NULL, 16384, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
   a[0] = 1;
-  mprotect(a + 4096, 4096, PROT_READ);
-  mprotect(a + 8192, 4096, PROT_NONE);
   madvise(a, 16384, MADV_DONTNEED);
   madvise(a, 4096, MADV_WILLNEED);
+  /* one mapping of one protection: mremap fails natively (EFAULT) on a
+     range that mprotect split in several */
   char *b = mremap(a, 16384, 32768, MREMAP_MAYMOVE);
+  mprotect(b + 4096, 4096, PROT_READ);
+  mprotect(b + 8192, 4096, PROT_NONE);
   mlock(b, 4096);
   munlock(b, 4096);
   msync(b, 4096, MS_ASYNC);

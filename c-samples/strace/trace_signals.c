@@ -6,6 +6,7 @@
    test/diff/strace-parity.test.ts. */
 #define _GNU_SOURCE
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,6 +53,8 @@ int main(void) {
   int r = read(0, &c, 1);
   printf("seen=%d read=%d\n", seen, r);
   fflush(stdout);
-  *(volatile int *)16 = 1;
+  /* an address only known at run time, so the compiler cannot see the fault coming */
+  volatile int *wild = (volatile int *)(uintptr_t)(16 + (seen & 0x10000));
+  *wild = 1;
   return 0;
 }
