@@ -21,7 +21,7 @@ import { processLimit, RLIMIT_NOFILE } from './syscalls/limits.js';
 import { execProgram, LaunchError } from './exec.js';
 import { writeStats } from './stats.js';
 import { Reg } from './engine/unicorn-consts.js';
-import { openTracer, TraceSettingsError, type TraceSettings } from './strace/settings.js';
+import type { Tracer } from './strace/tracer.js';
 
 export interface RunOptions {
   program: string;
@@ -30,8 +30,12 @@ export interface RunOptions {
   rw?: string[];
   /** Extra environment, KEY=VALUE. */
   env?: string[];
-  /** Trace system calls, signals and exits as strace -f does (--strace and its options). */
-  trace?: TraceSettings;
+  /**
+   * Trace system calls, signals and exits as strace -f does (--strace and
+   * its options): makes the session's tracer, given the first task's id
+   * (emulator/strace/settings.ts's prepareTracer).
+   */
+  tracer?: (firstTask: number) => Tracer;
   quantumMs?: number;
   log?: Logger;
   /** Write run statistics (JSON) to this host file at exit. */
@@ -106,16 +110,10 @@ export function startSession(opts: RunOptions): Session {
     machine.release();
     throw e;
   }
-  if (opts.trace) {
-    try {
-      proc.kernel.tracer = openTracer(opts.trace, proc.pid);
-      // ESP is at argc, then argv's pointers and a NULL, then the environment's
-      proc.kernel.tracer.started(proc, machine.cpu.reg(Reg.ESP) + 4 * (proc.argv.length + 2), envp.length, performance.now() - loading);
-    } catch (e) {
-      machine.release();
-      if (e instanceof TraceSettingsError) throw new LaunchError(e.message, 2);
-      throw e;
-    }
+  if (opts.tracer) {
+    proc.kernel.tracer = opts.tracer(proc.pid);
+    // ESP is at argc, then argv's pointers and a NULL, then the environment's
+    proc.kernel.tracer.started(proc, machine.cpu.reg(Reg.ESP) + 4 * (proc.argv.length + 2), envp.length, performance.now() - loading);
   }
   const stdio = opts.stdio ?? [0, 1, 2];
   stdio.forEach((hostFd, fd) => proc.fds.place(fd, new HostStream(hostFd, statusFlagsOf(hostFd, fd), `/dev/fd/${fd}`, false)));

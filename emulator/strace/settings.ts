@@ -1,6 +1,6 @@
 // What `dsu run` asks of the tracer (--strace and its options), turned into
 // a Tracer: the filter parsed, the output opened. Bad settings are refused
-// before the program starts.
+// before the program starts. Loaded only when tracing is asked for.
 import { I386_SYSCALL_NAMES } from '../syscalls/names.js';
 import { parseFilter, FilterError } from './filter.js';
 import { fileOutput, stderrOutput } from './output.js';
@@ -28,7 +28,12 @@ export class TraceSettingsError extends Error {}
 
 const KNOWN = new Set([...Object.values(I386_SYSCALL_NAMES), ...SUBCALL_NAMES]);
 
-export function openTracer(settings: TraceSettings, firstTask: number): Tracer {
+/**
+ * The filter parsed and the output opened (strace opens -o's file before
+ * the program starts): a maker of the session's tracer, given the first
+ * task's id. Bad settings throw TraceSettingsError.
+ */
+export function prepareTracer(settings: TraceSettings): (firstTask: number) => Tracer {
   let filter = null;
   if (settings.filter !== undefined && settings.filter.length > 0) {
     try {
@@ -44,7 +49,7 @@ export function openTracer(settings: TraceSettings, firstTask: number): Tracer {
   } catch (e) {
     throw new TraceSettingsError(`--strace-file ${settings.file}: ${(e as Error).message}`);
   }
-  return new Tracer({
+  const options = {
     calls: settings.calls,
     summary: settings.summary ?? false,
     durations: settings.durations ?? false,
@@ -52,5 +57,6 @@ export function openTracer(settings: TraceSettings, firstTask: number): Tracer {
     relative: settings.relative ?? false,
     filter,
     output,
-  }, firstTask);
+  };
+  return (firstTask) => new Tracer(options, firstTask);
 }
