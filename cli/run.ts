@@ -8,13 +8,21 @@ import type { ControlServer } from '../control/server.js';
 import { ControlError } from '../control/protocol.js';
 import { EngineLoadError } from '../emulator/engine/unicorn-lib.js';
 import { printErr } from './output.js';
+import type { TraceSettings } from '../emulator/strace/settings.js';
+import type { Tracer } from '../emulator/strace/tracer.js';
 
 const RUN_OPTIONS: OptionDef[] = [
   { name: 'control', value: 'SOCK', complete: 'file', help: 'serve the control channel (dsu patch/status/rollback/modules/got) on the Unix socket SOCK, created with mode 0600 for its owner only' },
   { name: 'root', value: 'DIR', complete: 'directory', help: 'directory the program sees as / (default /)' },
   { name: 'rw', value: 'DIR', multiple: true, complete: 'directory', help: 'also allow writes under DIR (besides the current directory and /tmp); an absolute DIR is a path inside the root, a relative one is relative to the directory dsu is started in' },
   { name: 'env', value: 'K=V', multiple: true, help: 'add or override an environment variable' },
-  { name: 'strace', help: 'print every system call with its arguments and result' },
+  { name: 'strace', help: 'print every system call, signal and exit as strace -f does, in whole lines on stderr' },
+  { name: 'strace-file', short: 'o', value: 'FILE', complete: 'file', help: 'write the trace to FILE instead (created or truncated), the pid on every line, as strace -f -o does' },
+  { name: 'strace-filter', value: 'SET', multiple: true, help: 'strace\'s -e: trace=SET (names, classes such as %file %net %process %signal %desc %memory %stat %clock, /regex, !SET), status=SET (successful failed unfinished unavailable detached) or signal=SET; a bare SET is trace=SET' },
+  { name: 'strace-summary', help: 'at the end, strace -c\'s table of calls, errors and time per syscall; alone it replaces the trace, with --strace it follows it' },
+  { name: 'strace-time', short: 'T', help: 'show the time spent in each call (strace -T)' },
+  { name: 'strace-timestamps', short: 't', help: 'start each line with the time of day in microseconds (strace -tt; -tt is accepted)' },
+  { name: 'strace-relative', short: 'r', help: 'start each line with the time since the previous line (strace -r)' },
   { name: 'stats', value: 'FILE', complete: 'file', help: 'write run statistics (slices, syscalls, threads, CPU time, peak RSS) as JSON to FILE' },
   { name: 'profile', help: 'with --stats: also split the host\'s time into guest code, syscall handlers and the rest' },
   { name: 'net-expose', help: 'serve the program\'s listening sockets on the addresses it binds (by default every bind, 0.0.0.0 included, is served on loopback only)' },
@@ -32,6 +40,32 @@ function exitCodeOf(status: ExitStatus): number {
   return status.signal !== undefined ? 128 + status.signal : status.code;
 }
 
+/** The tracer's settings from the --strace options; any of them turns tracing on. */
+function traceSettings(p: Parsed): TraceSettings | undefined {
+  const file = p.options.get('strace-file')?.[0];
+  const filter = p.options.get('strace-filter');
+  const summary = p.flags.has('strace-summary');
+  const durations = p.flags.has('strace-time');
+  const timestamps = p.flags.has('strace-timestamps');
+  const relative = p.flags.has('strace-relative');
+  const any = p.flags.has('strace') || file !== undefined || filter !== undefined || summary || durations || timestamps || relative;
+  if (!any) return undefined;
+  // as strace -c: the summary alone replaces the trace; with --strace it follows it
+  return { calls: p.flags.has('strace') || !summary, summary, durations, timestamps, relative, filter, file };
+}
+
+/** The tracer's maker, its modules loaded only when tracing is asked for; bad settings end the run (exit 2). */
+async function loadTracer(settings: TraceSettings | undefined): Promise<((firstTask: number) => Tracer) | undefined> {
+  if (!settings) return undefined;
+  const { prepareTracer, TraceSettingsError } = await import('../emulator/strace/settings.js');
+  try {
+    return prepareTracer(settings);
+  } catch (e) {
+    if (e instanceof TraceSettingsError) throw new LaunchError(e.message, 2);
+    throw e;
+  }
+}
+
 async function runProgram(p: Parsed): Promise<number> {
   if (p.rest.length === 0) throw new UsageError('missing PROGRAM');
   const [program, ...args] = p.rest;
@@ -47,13 +81,14 @@ async function runProgram(p: Parsed): Promise<number> {
       control = new ControlServer(controlPath, (line) => printErr(line + '\n'));
       await control.listen();
     }
+    const tracer = await loadTracer(traceSettings(p));
     const session = startSession({
       program,
       args,
       root: p.options.get('root')?.[0],
       rw: p.options.get('rw') ?? [],
       env: p.options.get('env') ?? [],
-      strace: p.flags.has('strace'),
+      tracer,
       statsFile: p.options.get('stats')?.[0],
       profile: p.flags.has('profile'),
       net: { exposeBinds: p.flags.has('net-expose'), allowOutbound: p.flags.has('net-outbound'), allowAbstractUnix: p.flags.has('unix-abstract') },
