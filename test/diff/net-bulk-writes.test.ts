@@ -24,10 +24,20 @@ function pattern(): Buffer {
 function run(argv: string[]): Promise<{ report: string; received: number; digest: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(argv[0], argv.slice(1), { stdio: ['ignore', 'pipe', 'inherit'] });
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    const timer = setTimeout(() => child.kill('SIGKILL'), 150_000);
     let out = '';
     let received = 0;
     const hash = crypto.createHash('sha256');
+    // done when the sender has exited and the slow reader has seen the end
+    // of the stream (not after a fixed delay: under load the reader may still
+    // be draining what the sender wrote before it exited)
+    let exited = false;
+    let drained = false;
+    const finish = (): void => {
+      if (!exited || !drained) return;
+      clearTimeout(timer);
+      resolve({ report: out.replace(/^ready \d+\n/, ''), received, digest: hash.digest('hex') });
+    };
     child.stdout.on('data', (d: Buffer) => {
       const first = out.length === 0;
       out += d.toString();
@@ -40,11 +50,16 @@ function run(argv: string[]): Promise<{ report: string; received: number; digest
         sock.pause();
         setTimeout(() => sock.resume(), 1); // a slow reader: the sender's buffer fills again and again
       });
+      sock.on('close', () => {
+        drained = true;
+        finish();
+      });
       sock.on('error', reject);
     });
     child.on('close', () => {
-      clearTimeout(timer);
-      setTimeout(() => resolve({ report: out.replace(/^ready \d+\n/, ''), received, digest: hash.digest('hex') }), 200);
+      exited = true;
+      if (!/^ready \d+\n/.test(out)) drained = true; // it never listened: nothing to read
+      finish();
     });
   });
 }
@@ -62,12 +77,12 @@ describe('blocking socket writes send everything', () => {
       expect(r.report).toBe(report);
       expect(r.received).toBe(4 * SIZE);
       expect(r.digest).toBe(expected);
-    }, 60_000);
+    }, 180_000);
     test(`dsu run (${variant})`, async () => {
       const r = await run([process.execPath, DSU, 'run', `${PROGRAM}.${variant}`, file]);
       expect(r.report).toBe(report);
       expect(r.received).toBe(4 * SIZE);
       expect(r.digest).toBe(expected);
-    }, 60_000);
+    }, 180_000);
   }
 });
