@@ -17,7 +17,7 @@ export function manPage(table: readonly CommandDef[], version: string): string {
     '.SH NAME',
     'dsu \\- run 32\\-bit x86 Linux programs in an emulator and update them while they run',
     '.SH SYNOPSIS',
-    ...table.flatMap((d) => d.synopsis.map((s) => `.B dsu ${d.name}\n${s ? roff(s) : ''}\n.br`)),
+    ...table.flatMap((d) => d.synopsis.map((s) => `.B dsu ${d.name}\n${s ? `${roff(s)}\n` : ''}.br`)),
     '.B dsu \\-\\-version',
     '.SH DESCRIPTION',
     roff('dsu runs real 32-bit x86 Linux ELF programs (built with gcc -m32) inside the Unicorn CPU emulator, with a Linux system-call layer over the host\'s files and sockets in a sandbox, and replaces functions of a running program with those of a patch (a shared object) at a moment none of them runs.'),
