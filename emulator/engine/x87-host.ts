@@ -6,23 +6,30 @@
 // caller's. So the thunk does not save the whole FPU (FNSAVE/FRSTOR, ~370 ns
 // a pair on these machines, FNINIT alone ~90 ns): it keeps the host's control
 // word, loads the guest's with every exception masked, and leaves the stack
-// empty as it found it. The status word is the caller's to clobber; stale
-// exception flags left by an earlier thunk are cleared before the
-// instruction runs (FNCLEX only when some are set), so the flags read after
-// it are the instruction's own, and C0..C3 start at 0 (as after FNINIT, which
-// costs more than an FTST of 1): an instruction that leaves them undefined
-// reports 0 as before. TOP on entry is kept in %r11d, as the stack may start
+// empty as it found it. The status word is the caller's to clobber, and its
+// exception flags are sticky like the guest's: the flags read after the
+// instruction are merged (ORed) into the guest's, so host flags the guest
+// already has (in its status word or still in softfloat's) may stay; only
+// when the host has one the guest lacks does FNCLEX (~40 ns) clear them
+// first. C0..C3 start at 0 (as after FNINIT, which costs more than an FTST
+// of 1): an instruction that leaves them undefined reports 0 as before. TOP on entry is kept in %r11d, as the stack may start
 // at any TOP.
 //
 // Frame: the thunk has done `push %rbx; mov %rdi,%rbx` (env) and reserved at
 // least 0x70 bytes; 0x68(%rsp) holds the host's control word, 0x6c(%rsp) the
-// guest's. Offsets of this build's CPUX86State: fpstt 0x23c, fpuc 0x242.
+// guest's. Offsets of this build's CPUX86State: fpstt 0x23c, fpus 0x240,
+// fpuc 0x242, softfloat's x87 exception flags 0x2ea.
 
-/** Host control word saved, stale flags and C0..C3 cleared, TOP in %r11d, guest FCW (masked) loaded, %ecx = guest fpstt. */
+/** Host control word saved, flags the guest lacks and C0..C3 cleared, TOP in %r11d, guest FCW (masked) loaded, %ecx = guest fpstt. */
 export const HOST_FPU_ENTER = [
   0xd9, 0x7c, 0x24, 0x68, //                fnstcw 0x68(%rsp)
   0xdf, 0xe0, //                            fnstsw %ax
   0x41, 0x89, 0xc3, //                      mov %eax,%r11d           (TOP on entry)
+  0x0f, 0xb7, 0x93, 0x40, 0x02, 0x00, 0x00, // movzwl 0x240(%rbx),%edx (fpus)
+  0x44, 0x0f, 0xb6, 0x83, 0xea, 0x02, 0x00, 0x00, // movzbl 0x2ea(%rbx),%r8d (softfloat's pending flags)
+  0x44, 0x09, 0xc2, //                      or %r8d,%edx
+  0xf7, 0xd2, //                            not %edx
+  0x21, 0xd0, //                            and %edx,%eax            (host flags the guest lacks)
   0xa8, 0x3f, //                            test $0x3f,%al
   0x74, 0x02, //                            je +2
   0xdb, 0xe2, //                            fnclex
