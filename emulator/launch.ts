@@ -22,6 +22,8 @@ import { execProgram, LaunchError } from './exec.js';
 import { writeStats } from './stats.js';
 import { Reg } from './engine/unicorn-consts.js';
 import type { Tracer } from './strace/tracer.js';
+import { cannotStartUnderLimit } from './memory/host-budget.js';
+import { ENOMEM } from './abi/errno.js';
 
 export interface RunOptions {
   program: string;
@@ -90,6 +92,9 @@ export function startSession(opts: RunOptions): Session {
   const vfs = new Vfs({ root, cwd, writable: opts.rw ?? [] });
   const envp = guestEnvironment(opts.env ?? []);
 
+  // before the engine exists: it ends the process itself when the host refuses its buffer
+  const tooSmall = cannotStartUnderLimit();
+  if (tooSmall !== null) throw new LaunchError(tooSmall, 1, ENOMEM);
   const machine = new Machine();
   const euid = process.geteuid?.() ?? 0;
   const egid = process.getegid?.() ?? 0;

@@ -97,6 +97,9 @@ export class Watchdog {
     this.worker = new Worker(WORKER_SOURCE, {
       eval: true,
       workerData: { shared: this.shared.buffer, engine: engineAddress.toString(), koffi: koffiPath },
+      // a loop that barely allocates: without limits its isolate reserves a
+      // 512 MiB code range, which counts under a host RLIMIT_AS
+      resourceLimits: { codeRangeSizeMb: 16, maxOldGenerationSizeMb: 32, maxYoungGenerationSizeMb: 4 },
     });
     this.exited = new Promise((resolve) => this.worker.once('exit', () => resolve()));
     this.worker.unref();

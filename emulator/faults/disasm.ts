@@ -4,7 +4,7 @@
 // loadDisassembler() has resolved, or if loading failed, disassemble()
 // returns null and callers show the raw bytes.
 import type { Capstone as CapstoneClass } from 'capstone-wasm';
-import { hostRlimit } from '../host/clock.js';
+import { roomForWasm } from '../memory/host-budget.js';
 
 type CapstoneModule = typeof import('capstone-wasm');
 
@@ -17,16 +17,11 @@ export interface Instruction {
 let capstone: CapstoneModule | null = null;
 let loading: Promise<boolean> | null = null;
 
-/** V8 reserves about 10 GiB of address space for a WebAssembly memory: false under a host RLIMIT_AS too small for it. */
-function roomForWasm(): boolean {
-  const RLIMIT_AS = 9;
-  const lim = hostRlimit(RLIMIT_AS);
-  return typeof lim === 'number' || lim[0] >= 16n << 30n;
-}
-
 /** Load capstone's WebAssembly module (once); false when it cannot be loaded. */
 export function loadDisassembler(): Promise<boolean> {
   loading ??= (async () => {
+    // V8 reserves about 10 GiB of address space for its memory: under a host
+    // RLIMIT_AS that would leave the guest less than its whole 4 GiB, reports show raw bytes
     if (!roomForWasm()) return false;
     try {
       const mod = await import('capstone-wasm');

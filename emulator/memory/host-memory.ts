@@ -3,50 +3,43 @@
 // call into the engine, and the engine maps the same pages with
 // uc_mem_map_ptr. Pages cost host RAM only once touched (MAP_NORESERVE).
 //
-// Normally the whole 4 GiB is one host mapping made at start. Under a host
-// RLIMIT_AS (ulimit -v) that leaves no room for it, every host mapping
-// counts, so dsu maps only what the guest maps: the 4 GiB window is chosen
-// where nothing is mapped (far from where the host's own mappings grow),
-// and pages are mapped there as the guest's mappings come and go (commit,
-// decommit). The guest can then have as much as the host's limit leaves,
-// and the limit is also the guest's own RLIMIT_AS.
+// Without a host RLIMIT_AS the whole 4 GiB is one host mapping made at
+// start. Under one (ulimit -v) every host mapping counts against it, so the
+// reservation follows what the guest maps instead of being a fixed size:
+// a 4 GiB window is chosen where nothing is mapped (far from where the
+// host's own mappings grow), and host pages are mapped there only as the
+// guest's mappings come and go (commit, decommit), for as much as the limit
+// leaves once dsu keeps room to grow (host-budget.ts). The limit is also the
+// guest's own RLIMIT_AS, enforced on its mappings (syscalls/mm-limits.ts).
+// In that mode a host access to a guest page the guest has not mapped is a
+// host crash: every access goes through a check of the guest's mappings.
 import fs from 'node:fs';
 import { lastErrno } from '../host/ffi.js';
-import { hostRlimit } from '../host/clock.js';
 import { ENOMEM } from '../abi/errno.js';
 import { MAP_ANONYMOUS, MAP_FIXED, MAP_FIXED_NOREPLACE, MAP_NORESERVE, MAP_PRIVATE, MAP_SHARED } from '../abi/mman.js';
 import {
   hostMadvise as madvise, hostMmapAt as mmapAt, hostMunmapAt as munmapAt, mapAnonymous, NativeArea, viewAt,
 } from '../host/native.js';
+import { guestBudget } from './host-budget.js';
 
 const PROT_READ = 1;
 const PROT_WRITE = 2;
 const MADV_DONTNEED = 4;
 const PAGE = 4096;
-const RLIMIT_AS = 9;
 const GiB = 2 ** 30;
-/** What dsu keeps free under RLIMIT_AS for its own growth before it takes the whole 4 GiB at once. */
-const HEADROOM = GiB;
 /** Where a sparse window is looked for: from here up, in steps, with a gap either side. */
 const WINDOW_SEARCH_FROM = 0x2000_0000_0000;
 const WINDOW_SEARCH_TO = 0x6000_0000_0000;
 const WINDOW_STEP = 64 * GiB;
 const WINDOW_GAP = GiB;
+/**
+ * The machine's own pages, which the host writes before the guest maps
+ * anything: the page-table root in page 0 and the descriptor tables (GDT
+ * and LDT) in the two pages above TASK_SIZE (engine/descriptors.ts).
+ */
+const MACHINE_PAGES: [number, number][] = [[0, PAGE], [0xffffe000, 2 ** 32]];
 
 export const GUEST_SPACE = 2 ** 32;
-
-/** Bytes the host's RLIMIT_AS still allows this process to map; null when there is no limit. */
-function addressSpaceRoom(): number | null {
-  const lim = hostRlimit(RLIMIT_AS);
-  if (typeof lim === 'number' || lim[0] >= 1n << 62n) return null;
-  let used = 0;
-  try {
-    used = Number(fs.readFileSync('/proc/self/statm', 'utf8').split(' ')[0]) * PAGE;
-  } catch {
-    // no /proc: assume nothing is used, the mapping itself will tell
-  }
-  return Number(lim[0]) - used;
-}
 
 /** Host ranges mapped now, from /proc/self/maps. */
 function hostMappings(): [number, number][] {
@@ -81,10 +74,13 @@ export class HostMemory {
   private area: NativeArea | null = null;
   /** Sparse mode: one byte per guest page, 1 when its host page is mapped. */
   private readonly committed: Uint8Array | null = null;
+  /** Sparse mode: how many bytes are mapped, and how many may be (host-budget.ts). */
+  private committedBytes = 0;
+  private budget = Infinity;
 
   constructor() {
-    const room = addressSpaceRoom();
-    if (room === null || room >= GUEST_SPACE + HEADROOM) {
+    const budget = guestBudget();
+    if (budget === null) {
       const area = mapAnonymous(GUEST_SPACE);
       if (area === null) throw new Error('cannot reserve 4 GiB of host address space for the guest');
       this.area = area;
@@ -100,32 +96,44 @@ export class HostMemory {
     const buffer = viewAt(base, GUEST_SPACE);
     this.bytes = new Uint8Array(buffer);
     this.view = new DataView(buffer);
-    // the engine's own pages: the page-table root in page 0 and the descriptor table in the last page
-    for (const page of [0, GUEST_SPACE - PAGE]) {
-      if (this.commit(page, PAGE) !== 0) throw new Error('cannot map the guest\'s first and last pages (RLIMIT_AS too low)');
+    for (const [from, to] of MACHINE_PAGES) {
+      if (this.commit(from, to - from) !== 0) throw new Error('cannot map the machine\'s page tables and descriptor tables under the host\'s RLIMIT_AS');
     }
-  }
-
-  /** Whether only the guest's mappings are host mappings (a host RLIMIT_AS is in force). */
-  get sparse(): boolean {
-    return this.committed !== null;
+    // the machine's pages are dsu's, not the guest's
+    this.budget = budget + this.committedBytes;
   }
 
   /**
    * Make [address, address+length) (page-aligned) host memory the guest may
-   * use: zeroed private pages. 0, or ENOMEM when the host refuses (its
-   * RLIMIT_AS), as the kernel's mmap under the guest's own limit.
+   * use: zeroed private pages. 0, or ENOMEM when they would pass the guest's
+   * share of the host's RLIMIT_AS (or the host refuses them), as the kernel's
+   * mmap under the limit. All or nothing: on failure nothing new stays mapped.
    */
   commit(address: number, length: number): number {
     const c = this.committed;
     if (!c || length <= 0) return 0;
-    for (const [from, to] of this.runs(address, length, 0)) {
+    const runs = [...this.runs(address, length, 0)];
+    const wanted = runs.reduce((n, [from, to]) => n + to - from, 0);
+    if (wanted === 0) return 0;
+    if (this.committedBytes + wanted > this.budget) return ENOMEM;
+    const done: [number, number][] = [];
+    for (const [from, to] of runs) {
       const at = this.hostBase + from;
       const r = mmapAt(at, to - from, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED_NOREPLACE, -1, 0);
       // ENOMEM under the host's limit, or EEXIST if something of the host's landed in the window
-      if (BigInt(r) !== BigInt(at)) return ENOMEM;
+      if (BigInt(r) !== BigInt(at)) {
+        // a mapping the kernel placed elsewhere (a kernel without MAP_FIXED_NOREPLACE) is not ours to keep
+        if (BigInt(r) !== 0xffffffffffffffffn) munmapAt(Number(r), to - from);
+        for (const [f, t] of done) {
+          munmapAt(this.hostBase + f, t - f);
+          c.fill(0, f / PAGE, t / PAGE);
+        }
+        return ENOMEM;
+      }
       c.fill(1, from / PAGE, to / PAGE);
+      done.push([from, to]);
     }
+    this.committedBytes += wanted;
     return 0;
   }
 
@@ -139,6 +147,7 @@ export class HostMemory {
     for (const [from, to] of this.runs(address, length, 1)) {
       munmapAt(this.hostBase + from, to - from);
       c.fill(0, from / PAGE, to / PAGE);
+      this.committedBytes -= to - from;
     }
   }
 
@@ -173,7 +182,10 @@ export class HostMemory {
     const prot = PROT_READ | (writable ? PROT_WRITE : 0);
     const r = mmapAt(this.hostBase + address, length, prot, MAP_SHARED | MAP_FIXED, hostFd, offset);
     if (BigInt(r) !== BigInt(this.hostBase + address)) return lastErrno();
-    this.committed?.fill(1, address / PAGE, (address + length) / PAGE);
+    if (this.committed) {
+      for (const [from, to] of this.runs(address, length, 0)) this.committedBytes += to - from;
+      this.committed.fill(1, address / PAGE, (address + length) / PAGE);
+    }
     return 0;
   }
 

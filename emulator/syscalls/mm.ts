@@ -172,6 +172,8 @@ function mremap(ctx: SyscallContext, oldAddr: number, oldSize: number, newSize: 
 function moveMapping(ctx: SyscallContext, region: Region, oldAddr: number, oldLen: number, newLen: number, dest: number): number {
   const space = ctx.proc.space;
   const backing = region.backing;
+  // host memory for the destination first: the old mapping stays whole if there is none
+  if (space.memory.commit(dest, newLen) !== 0) return -ENOMEM;
   if (backing) {
     // the bytes are the file's: map the file again at the new place
     backing.hold();

@@ -1,8 +1,10 @@
 // A host RLIMIT_AS (ulimit -v) does not stop dsu from starting, and it is
-// the guest's own limit: under limits too small for dsu to take the guest's
-// 4 GiB at once, dsu maps only what the guest maps (emulator/memory/
-// host-memory.ts), the guest reads the host's limit, lowers it, and is held
-// to what it set, as natively. Both runs must print the same.
+// the guest's own limit: under it dsu maps only what the guest maps
+// (emulator/memory/host-memory.ts), the guest reads the host's limit, lowers
+// it, and is held to what it set, as natively. Both runs must print the
+// same. Under a limit that leaves too little beside dsu's own needs (Node,
+// V8, the engine's 1 GiB translation buffer), dsu says so in one line and
+// what limit would do, instead of dying inside the engine.
 import { describe, expect, test } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -43,5 +45,22 @@ describe('a host RLIMIT_AS is the guest\'s limit', () => {
         expect(dsu.status).toBe(native.status);
       });
     }
+  }
+
+  for (const variant of ['dyn', 'static']) {
+    test(`a limit too small for dsu itself: one clear line, no crash (${variant})`, () => {
+      const kib = 1_500_000;
+      const dsu = underLimit(kib, [process.execPath, DSU, 'run', `${PROGRAM}.${variant}`]);
+      expect(dsu.stdout).toBe('');
+      expect(dsu.status).toBe(1);
+      expect(dsu.stderr).toMatch(new RegExp(`^dsu: the host's address-space limit \\(ulimit -v ${kib}\\) is too small for dsu: .*; run it under ulimit -v (\\d+) or more\n$`));
+      // and the limit it names is enough (with a little more: Node's own use varies by a few MiB from run to run)
+      const enough = Number(/ulimit -v (\d+) or more/.exec(dsu.stderr)![1]) + 16_384;
+      const again = underLimit(enough, [process.execPath, DSU, 'run', `${PROGRAM}.${variant}`]);
+      expect(again.stderr).toBe('');
+      expect(again.status).toBe(0);
+      // the program runs (with the least memory dsu starts it with, it gets ENOMEM sooner than natively)
+      expect(again.stdout).toMatch(new RegExp(`^RLIMIT_AS soft ${enough * 1024} hard ${enough * 1024}\nlower to 256 MiB: 0\nmmap 512 MiB: ENOMEM\n`));
+    });
   }
 });

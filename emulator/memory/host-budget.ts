@@ -1,0 +1,84 @@
+// dsu under a host RLIMIT_AS (`ulimit -v`). The kernel counts every mapping
+// of the process against it: dsu's own (Node's binary and heap, V8's code
+// range of about 512 MiB per isolate, thread stacks and malloc arenas, the
+// CPU emulator's translation buffer) and the guest's. The guest's memory is
+// then made of host pages mapped only as the guest maps (HostMemory's sparse
+// mode), and it may take what the limit leaves once dsu keeps room to grow:
+// a guest that used up the limit would leave Node unable to allocate, and
+// V8 aborts the whole process when that happens.
+import fs from 'node:fs';
+import { hostRlimit } from '../host/clock.js';
+
+const RLIMIT_AS = 9;
+const PAGE = 4096;
+const MiB = 2 ** 20;
+const GiB = 2 ** 30;
+
+/**
+ * Unicorn 2.0.1 maps its translated-code buffer (1 GiB) when the engine is
+ * first used, with no API to make it smaller, and ends the process if the
+ * host refuses it.
+ */
+const ENGINE_CODE_BUFFER = GiB;
+/** The rest of dsu's start after the check: the watchdog thread's isolate, page tables, thread arenas. */
+const STARTUP_GROWTH = 128 * MiB;
+/** Address space dsu keeps for its own growth while the guest runs (V8 heap, arenas, patches it loads). */
+const DSU_GROWTH = 512 * MiB;
+/** Below this much for the guest, dsu does not start: even a static hello world needs its image, stack and heap. */
+const MIN_GUEST = 64 * MiB;
+/** What V8 reserves for one WebAssembly memory (the fault reports' disassembler). */
+const WASM_MEMORY_RESERVATION = 10 * GiB;
+
+/** The host's soft RLIMIT_AS in bytes, or null when there is none. */
+function hostAddressLimit(): number | null {
+  const lim = hostRlimit(RLIMIT_AS);
+  if (typeof lim === 'number' || lim[0] >= 1n << 62n) return null;
+  return Number(lim[0]);
+}
+
+/** Bytes of address space this process maps now (what the kernel checks against RLIMIT_AS). */
+function hostAddressUsed(): number {
+  try {
+    return Number(fs.readFileSync('/proc/self/statm', 'utf8').split(' ')[0]) * PAGE;
+  } catch {
+    return 0; // no /proc: the host's mmap still refuses what passes the limit
+  }
+}
+
+/**
+ * Bytes of host memory the guest may have mapped at once under the host's
+ * limit, or null when there is none: what the limit leaves beside what dsu
+ * maps now (the engine included) and what it keeps to finish starting and to
+ * grow. Fixed when the machine is made, so that the guest can always have
+ * back what it gave back, as natively.
+ */
+export function guestBudget(): number | null {
+  const limit = hostAddressLimit();
+  return limit === null ? null : Math.max(0, limit - hostAddressUsed() - STARTUP_GROWTH - DSU_GROWTH);
+}
+
+/**
+ * Why dsu cannot start a program under the host's RLIMIT_AS, or null when it
+ * can. Asked before the engine exists: the engine's buffer is yet to come.
+ */
+export function cannotStartUnderLimit(): string | null {
+  const limit = hostAddressLimit();
+  if (limit === null) return null;
+  const used = hostAddressUsed();
+  const needed = used + ENGINE_CODE_BUFFER + STARTUP_GROWTH + DSU_GROWTH + MIN_GUEST;
+  if (needed <= limit) return null;
+  const kib = (n: number): number => Math.ceil(n / 1024);
+  return `the host's address-space limit (ulimit -v ${kib(limit)}) is too small for dsu: ` +
+    `Node uses ${Math.round(used / MiB)} MiB, the CPU emulator needs ${ENGINE_CODE_BUFFER / MiB} MiB for translated code ` +
+    `and the rest of dsu ${STARTUP_GROWTH / MiB} MiB to start, ` +
+    `dsu keeps ${DSU_GROWTH / MiB} MiB to grow and the program needs at least ${MIN_GUEST / MiB} MiB; ` +
+    `run it under ulimit -v ${kib(needed)} or more`;
+}
+
+/** Whether the disassembler's WebAssembly memory fits and still leaves the guest its whole 4 GiB. */
+export function roomForWasm(): boolean {
+  const limit = hostAddressLimit();
+  if (limit === null) return true;
+  return limit - hostAddressUsed() >= WASM_MEMORY_RESERVATION + ENGINE_CODE_BUFFER + DSU_GROWTH + 4 * GiB;
+}
+
