@@ -1,7 +1,7 @@
 // The syscall boundary: reads the calling convention (number in EAX,
 // arguments in EBX, ECX, EDX, ESI, EDI, EBP), runs the row's handler, and
 // writes the result to EAX. It is the only code that touches EAX.
-import { ENOSYS, LinuxError, errnoOf } from '../abi/errno.js';
+import { ENOMEM, ENOSYS, LinuxError, errnoOf } from '../abi/errno.js';
 import { Blocked } from '../kernel/wait.js';
 import { I386_SYSCALL_NAMES } from './names.js';
 import type { ArgKind, SyscallContext, SyscallRow } from './types.js';
@@ -136,6 +136,9 @@ export class SyscallDispatcher {
       return row.handler(ctx, a[0], a[1], a[2], a[3], a[4], a[5]);
     } catch (e) {
       if (e instanceof LinuxError) return -e.errno;
+      // a host buffer the size the guest asked for could not be had (a host
+      // RLIMIT_AS): the kernel's answer when it cannot allocate
+      if (e instanceof RangeError && /allocation failed/.test(e.message)) return -ENOMEM;
       const errno = errnoOf(e);
       if ((e as { code?: unknown }).code === undefined) {
         ctx.proc.log.line(`dsu: internal error in ${row.name}: ${escapeText((e as Error).message)}`);
