@@ -2,6 +2,7 @@
 // the first process with its files and policies, execs the program into it
 // (exec.ts), runs it to completion and writes the statistics (stats.ts).
 import fs from 'node:fs';
+import os from 'node:os';
 import { createRequire } from 'node:module';
 import { Machine } from './machine.js';
 import { Process, ExitStatus } from './process.js';
@@ -106,6 +107,8 @@ export function startSession(opts: RunOptions): Session {
   };
   const proc = new Process(machine, vfs, ids, log);
   proc.policy = opts.net ?? LOOPBACK_ONLY;
+  // the nice value is inherited, as by any child of the shell (`nice dsu run ...`)
+  proc.sched.nice = os.getPriority();
   // descriptor numbers are bounded by RLIMIT_NOFILE, as getrlimit reports it (below dsu's reserve)
   proc.fds.limit = Number(processLimit(proc, RLIMIT_NOFILE)[0]);
   const loading = performance.now();
