@@ -26,6 +26,8 @@ const STARTUP_GROWTH = 128 * MiB;
 const DSU_GROWTH = 512 * MiB;
 /** Below this much for the guest, dsu does not start: even a static hello world needs its image, stack and heap. */
 const MIN_GUEST = 64 * MiB;
+/** Added to the limit dsu advises: Node's own use varies between runs and with the limit. */
+const SLACK = 128 * MiB;
 /** What V8 reserves for one WebAssembly memory (the fault reports' disassembler). */
 const WASM_MEMORY_RESERVATION = 10 * GiB;
 
@@ -68,11 +70,13 @@ export function cannotStartUnderLimit(): string | null {
   const needed = used + ENGINE_CODE_BUFFER + STARTUP_GROWTH + DSU_GROWTH + MIN_GUEST;
   if (needed <= limit) return null;
   const kib = (n: number): number => Math.ceil(n / 1024);
+  // with slack for what varies from run to run (a thread's malloc arena is 64 MiB), in round figures
+  const advised = Math.ceil(kib(needed + SLACK) / 100_000) * 100_000;
   return `the host's address-space limit (ulimit -v ${kib(limit)}) is too small for dsu: ` +
     `Node uses ${Math.round(used / MiB)} MiB, the CPU emulator needs ${ENGINE_CODE_BUFFER / MiB} MiB for translated code ` +
     `and the rest of dsu ${STARTUP_GROWTH / MiB} MiB to start, ` +
     `dsu keeps ${DSU_GROWTH / MiB} MiB to grow and the program needs at least ${MIN_GUEST / MiB} MiB; ` +
-    `run it under ulimit -v ${kib(needed)} or more`;
+    `run it under ulimit -v ${advised} or more`;
 }
 
 /** Whether the disassembler's WebAssembly memory fits and still leaves the guest its whole 4 GiB. */
