@@ -13,7 +13,8 @@ import type { Tracer } from '../emulator/strace/tracer.js';
 
 const RUN_OPTIONS: OptionDef[] = [
   { name: 'control', value: 'SOCK', complete: 'file', help: 'serve the control channel (dsu patch/status/rollback/modules/got) on the Unix socket SOCK, created with mode 0600 for its owner only' },
-  { name: 'root', value: 'DIR', complete: 'directory', help: 'directory the program sees as / (default /)' },
+  { name: 'root', value: 'DIR', complete: 'directory', help: 'directory the program sees as / (default /); the strict form: nothing outside it is seen, except a minimal /dev and /proc when it has none' },
+  { name: 'sysroot', value: 'DIR', complete: 'directory', help: 'as qemu-i386 -L: a path is looked up under DIR first, then on the host (read-only outside the writable directories), so a root holding only the program\'s own files runs with the host\'s libraries' },
   { name: 'rw', value: 'DIR', multiple: true, complete: 'directory', help: 'also allow writes under DIR (besides the current directory and /tmp); an absolute DIR is a path inside the root, a relative one is relative to the directory dsu is started in' },
   { name: 'env', value: 'K=V', multiple: true, help: 'add or override an environment variable' },
   { name: 'strace', help: 'print every system call, signal and exit as strace -f does, in whole lines on stderr' },
@@ -86,6 +87,7 @@ async function runProgram(p: Parsed): Promise<number> {
       program,
       args,
       root: p.options.get('root')?.[0],
+      sysroot: p.options.get('sysroot')?.[0],
       rw: p.options.get('rw') ?? [],
       env: p.options.get('env') ?? [],
       tracer,

@@ -28,6 +28,11 @@ import { ENOMEM } from './abi/errno.js';
 
 export interface RunOptions {
   program: string;
+  /**
+   * A sysroot (qemu-i386 -L's meaning): guest paths are looked up under it
+   * first, then on the host. Exclusive with `root`, the strict form.
+   */
+  sysroot?: string;
   args: string[];
   root?: string;
   rw?: string[];
@@ -86,11 +91,16 @@ function statusFlagsOf(fd: number, guestFd = fd): number {
 
 export function startSession(opts: RunOptions): Session {
   const log = opts.log ?? createLogger();
-  const root = opts.root ?? '/';
-  if (!fs.existsSync(root) || !fs.statSync(root).isDirectory()) throw new LaunchError(`--root ${root}: not a directory`, 2);
-  const probe = new Vfs({ root, cwd: '/', writable: [] });
+  if (opts.root !== undefined && opts.sysroot !== undefined) throw new LaunchError('--root and --sysroot both given', 2);
+  const root = opts.sysroot ?? opts.root ?? '/';
+  const option = opts.sysroot !== undefined ? '--sysroot' : '--root';
+  if (!fs.existsSync(root) || !fs.statSync(root).isDirectory()) throw new LaunchError(`${option} ${root}: not a directory`, 2);
+  const fallbackToHost = opts.sysroot !== undefined;
+  const probe = new Vfs({ root, cwd: '/', writable: [], fallbackToHost });
+  // with a sysroot, the host's directories are the guest's too: its cwd is dsu's
   const cwd = probe.toGuest(process.cwd()) ?? '/';
-  const vfs = new Vfs({ root, cwd, writable: opts.rw ?? [] });
+  probe.devices.close();
+  const vfs = new Vfs({ root, cwd, writable: opts.rw ?? [], fallbackToHost });
   const envp = guestEnvironment(opts.env ?? []);
 
   // before the engine exists: it ends the process itself when the host refuses its buffer

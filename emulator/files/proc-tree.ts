@@ -2,7 +2,9 @@
 // tree describing the guest, never the Node process it runs in. Everything
 // else under /proc (cpuinfo, meminfo, other processes) is the host's, except
 // the host's own threads, which would otherwise show the host process. A
-// --root without a /proc directory gets one with just the guest in it.
+// --root without a /proc directory gets one with the guest in it and the
+// system files programs read (proc-system.ts); one without /dev, the
+// minimal /dev (dev-layer.ts).
 import fs from 'node:fs';
 import { DT_DIR, DT_LNK, DT_REG } from '../abi/dirent.js';
 import { inodeOf } from './virtual-files.js';
@@ -11,6 +13,8 @@ import { HostStream } from './host-stream.js';
 import type { FileDescription } from './description.js';
 import * as content from './proc-content.js';
 import { limits } from './proc-limits.js';
+import { systemEntries, systemNode } from './proc-system.js';
+import { devNode } from './dev-layer.js';
 import type { VirtualEntry, VirtualNode, VirtualTree } from './vfs.js';
 import type { Process } from '../process.js';
 import type { Thread } from '../thread.js';
@@ -45,8 +49,15 @@ export function procTree(proc: Process, thread: Thread): VirtualTree {
 
 function lookup(proc: Process, thread: Thread, p: string): VirtualNode | null | undefined {
   const ino = inodeOf(p);
-  // a root without its own /proc still has the guest's
-  if (p === '/proc') return fs.existsSync(proc.vfs.toHost('/proc')) ? undefined : { kind: 'dir', ino, entries: () => procEntries(proc) };
+  // a root without its own /dev has the minimal one
+  if (proc.vfs.devVirtual && p.startsWith('/dev')) return devNode(p);
+  // a root without its own /proc still has the guest's, and the system files programs read
+  const ownProc = p.startsWith('/proc') && fs.existsSync(proc.vfs.toHost('/proc'));
+  if (p === '/proc') return ownProc ? undefined : { kind: 'dir', ino, entries: () => [...procEntries(proc), ...systemEntries()] };
+  if (!ownProc && p.startsWith('/proc/')) {
+    const system = systemNode(p.slice('/proc/'.length));
+    if (system) return system;
+  }
   if (p === '/proc/self') return { kind: 'link', ino, target: String(proc.pid) };
   if (p === '/proc/thread-self') return { kind: 'link', ino, target: `${proc.pid}/task/${thread.tid}` };
   const m = /^\/proc\/(\d+)(\/.*)?$/.exec(p);

@@ -5,13 +5,22 @@
 // so neither `..`, nor a symlink, nor a symlink swapped in while a lookup is
 // under way leads outside the root. A virtual tree (the guest's /proc/self)
 // answers for some paths; those never reach the host.
+//
+// With a sysroot (dsu run --sysroot DIR, qemu-i386 -L's meaning) there are
+// two layers: an absolute path is looked up under DIR first and, when it is
+// not there, on the host, each layer resolved inside its own root fd
+// exactly as a single root is; a relative path stays in the layer of the
+// directory it starts from. Under either form, what the root lacks of /dev
+// is provided (dev-layer.ts).
+import fs from 'node:fs';
 import path from 'node:path';
 import { ENOENT, ENOTDIR, errnoOf, LinuxError } from '../abi/errno.js';
 import { HOST_O_DIRECTORY, HOST_O_PATH, hostClose, hostOpenat2, hostOpenPath } from '../host/fs-at.js';
 import type { FileDescription } from './description.js';
-import { fstatFd, isDir, type FileId } from './host-names.js';
+import { fstatFd, isDir, sameFile, type FileId } from './host-names.js';
+import { DevLayer } from './dev-layer.js';
 import { fastResolve } from './vfs-fast.js';
-import { releaseDir, walk, type DirRef, type Resolved, type WalkRoot } from './walk.js';
+import { PATH_MAX, releaseDir, walk, type DirRef, type Resolved, type WalkOptions, type WalkRoot } from './walk.js';
 import { WritePolicy, type PolicyRoot } from './write-policy.js';
 
 export type { DirRef, Resolved } from './walk.js';
@@ -26,6 +35,11 @@ export interface VfsOptions {
    * guest path, a relative one is relative to the directory dsu was started in.
    */
   writable: string[];
+  /**
+   * A sysroot rather than a strict root: absolute paths missing under it
+   * are looked up on the host (read-only outside the write policy).
+   */
+  fallbackToHost?: boolean;
 }
 
 export interface VirtualEntry {
@@ -74,6 +88,11 @@ export class Vfs {
   private readonly walkRoot: WalkRoot;
   private cwdRef: DirRef;
   readonly policy: WritePolicy;
+  /** The host's "/" as the second layer of a sysroot, or null for a strict root. */
+  private readonly hostRoot: WalkRoot | null;
+  /** The root has no /dev of its own: the guest's is virtual (dev-layer.ts). */
+  readonly devVirtual: boolean;
+  readonly devices = new DevLayer();
 
   constructor(opts: VfsOptions) {
     this.root = path.resolve(opts.root);
@@ -81,6 +100,12 @@ export class Vfs {
     this.rootRef = { fd: rootFd, owned: false, guest: '/' };
     const rootId = fstatFd(rootFd);
     this.walkRoot = { fd: rootFd, id: rootId };
+    this.hostRoot = null;
+    if (opts.fallbackToHost && this.root !== '/') {
+      const hostFd = hostOpenat2(-100, '/', HOST_O_PATH | HOST_O_DIRECTORY, 0, 0);
+      this.hostRoot = { fd: hostFd, id: fstatFd(hostFd) };
+    }
+    this.devVirtual = this.hostRoot === null && !fs.existsSync(path.join(this.root, 'dev'));
     this.cwdRef = this.rootRef;
     const cwd = normalize(opts.cwd);
     this.setCwd(this.openDirectory(cwd) ?? { fd: -1, owned: false, guest: cwd });
@@ -89,7 +114,9 @@ export class Vfs {
     const hostCwdIsCwd = this.toGuest(path.resolve(process.cwd())) === cwd;
     const guests = [...(hostCwdIsCwd ? [cwd] : []), '/tmp', ...opts.writable.map((w) => this.writableGuestPath(w))];
     const roots: PolicyRoot[] = guests.map((guest) => ({ guest, id: this.identify(guest) }));
-    this.policy = new WritePolicy(roots, rootId, (g) => this.identify(g));
+    // the session's own /dev/shm, made on first use
+    roots.push({ guest: '/dev/shm', id: null });
+    this.policy = new WritePolicy(roots, rootId, (g) => (g === '/dev/shm' ? this.devices.shmId() : this.identify(g)));
   }
 
   /** The guest path of a --rw argument: a relative one is the host's, from where dsu started. */
@@ -172,11 +199,12 @@ export class Vfs {
     return this.root === '/' ? guest : guest === '/' ? this.root : this.root + guest;
   }
 
-  /** Guest path of a host path inside the root, or null. */
+  /** Guest path of a host path inside the root (with a sysroot, any host path), or null. */
   toGuest(host: string): string | null {
     if (this.root === '/') return host;
     if (host === this.root) return '/';
-    return host.startsWith(this.root + '/') ? host.slice(this.root.length) : null;
+    if (host.startsWith(this.root + '/')) return host.slice(this.root.length);
+    return this.hostRoot ? host : null;
   }
 
   /**
@@ -188,12 +216,84 @@ export class Vfs {
   resolve(p: string, opts: ResolveOptions = {}): Resolved {
     const walkOpts = { base: opts.base ?? this.cwdDir, followLast: opts.followLast ?? true, tree: opts.tree };
     try {
-      return fastResolve(this.walkRoot, p, walkOpts) ?? walk(this.walkRoot, p, walkOpts);
+      const found = this.hostRoot ? this.resolveLayered(p, walkOpts) : this.resolveIn(this.walkRoot, p, walkOpts);
+      if (found.stat !== null || found.node) return found;
+      const dev = this.deviceFor(p);
+      if (!dev) return found;
+      release(found);
+      return dev;
     } catch (e) {
+      const dev = errnoOf(e) === ENOENT ? this.deviceFor(p) : null;
+      if (dev) return dev;
       // one error family for callers: the host's errno as the guest's
       if (e instanceof LinuxError) throw e;
       throw new LinuxError(errnoOf(e), p);
     }
+  }
+
+  private resolveIn(root: WalkRoot, p: string, opts: WalkOptions): Resolved {
+    // the virtual /dev is the walk's to answer
+    if (this.devVirtual && p.startsWith('/dev') && (p.length === 4 || p[4] === '/')) return walk(root, p, opts);
+    return fastResolve(root, p, opts) ?? walk(root, p, opts);
+  }
+
+  /**
+   * A sysroot's lookup: an absolute path under the sysroot when it is there,
+   * else on the host when it is there, else (to be created) in the first
+   * layer whose directory exists; a relative one in its base's layer.
+   */
+  private resolveLayered(p: string, opts: WalkOptions): Resolved {
+    const host = this.hostRoot!;
+    if (!p.startsWith('/')) return this.resolveIn(this.layerOf(opts.base), p, opts);
+    let first: Resolved | null = null;
+    let firstError: unknown = null;
+    try {
+      first = this.resolveIn(this.walkRoot, p, opts);
+    } catch (e) {
+      if (errnoOf(e) !== ENOENT && errnoOf(e) !== ENOTDIR) throw e;
+      firstError = e;
+    }
+    if (first && (first.node || first.stat !== null)) return first;
+    let second: Resolved;
+    try {
+      second = this.resolveIn(host, p, opts);
+    } catch (e) {
+      if (first) return first;
+      throw firstError ?? e;
+    }
+    if (first && second.stat === null && !second.node) {
+      release(second);
+      return first;
+    }
+    if (first) release(first);
+    return second;
+  }
+
+  /** The layer a directory belongs to: the sysroot's when it lies under it, else the host's. */
+  private layerOf(d: DirRef): WalkRoot {
+    if (d.fd < 0 || !this.hostRoot) return this.walkRoot;
+    let cur = d.fd;
+    const opened: number[] = [];
+    try {
+      for (let depth = 0; depth < PATH_MAX / 2; depth++) {
+        const id = fstatFd(cur);
+        if (sameFile(id, this.walkRoot.id)) return this.walkRoot;
+        const up = hostOpenat2(cur, '..', HOST_O_PATH | HOST_O_DIRECTORY, 0, 0);
+        opened.push(up);
+        if (sameFile(fstatFd(up), id)) return this.hostRoot;
+        cur = up;
+      }
+      return this.hostRoot;
+    } finally {
+      for (const fd of opened) hostClose(fd);
+    }
+  }
+
+  /** What the root lacks of /dev, from the device layer (absolute paths only), or null. */
+  private deviceFor(p: string): Resolved | null {
+    if (!p.startsWith('/dev/')) return null;
+    const guest = normalize(p) + (p.endsWith('/') ? '/' : '');
+    return guest.startsWith('/dev/') ? this.devices.find(guest) : null;
   }
 
   /**
