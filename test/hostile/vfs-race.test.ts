@@ -50,9 +50,9 @@ function parse(out: Buffer): { ops: number; leaks: number } {
   return { ops: Number(m[1]), leaks: Number(m[2]) };
 }
 
-/** The guest using paths through the swapped directory, from a cwd outside the root (so only /tmp is writable). */
-function user() {
-  return runDsu('/bin/vfs_race', { args: ['use', tree.guestDir, String(SECONDS), MARKER], cwd: tree.host, timeoutMs: (SECONDS + 60) * 1000 }, ['--root', tree.root]);
+/** The guest using paths through the swapped directory, from a cwd outside the root (so only /tmp is writable; with --sysroot, also that cwd, which holds the outside directory). */
+function user(rootOption = '--root') {
+  return runDsu('/bin/vfs_race', { args: ['use', tree.guestDir, String(SECONDS), MARKER], cwd: tree.host, timeoutMs: (SECONDS + 60) * 1000 }, [rootOption, tree.root]);
 }
 
 function expectNothingOutside(): void {
@@ -77,10 +77,10 @@ describe('path-swap race on a shared --root', () => {
     expectNothingOutside();
   }, (SECONDS + 90) * 1000);
 
-  test('a host process swaps the directory for a symlink climbing out of the root', async () => {
+  for (const rootOption of ['--root', '--sysroot']) test(`a host process swaps the directory for a symlink climbing out of the root (${rootOption})`, async () => {
     // from <root>/tmp/race/b, ../../../outside is the outside directory for the host kernel
     const swapper = runNative(RACE, { args: ['swap', tree.hostDir, String(SECONDS), '../../../outside'], timeoutMs: (SECONDS + 60) * 1000 });
-    const [swapped, used] = await Promise.all([swapper, user()]);
+    const [swapped, used] = await Promise.all([swapper, user(rootOption)]);
     expect(swapped.status).toBe(0);
     expect(used.status).toBe(0);
     const swaps = parse(swapped.stdout);
