@@ -10,6 +10,8 @@ import type { PatchResult } from './patch-server.js';
 
 export interface StallSample {
   pauseMs: number;
+  /** The report's longest stretch the program could not run (its pause included). */
+  reportedStallMs: number;
   loadMs: number;
   totalMs: number;
   roundTripMs: number;
@@ -64,6 +66,7 @@ export async function stallProbe(port: number, patch: () => Promise<PatchResult>
     const quietFrom = to + (gapMs - (to - from)) / 2;
     return {
       pauseMs: result.report.pauseMs,
+      reportedStallMs: result.report.guestStall.longestMs,
       loadMs: result.report.loadMs,
       totalMs: result.report.totalMs,
       roundTripMs: result.roundTripMs,

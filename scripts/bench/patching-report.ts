@@ -2,6 +2,7 @@
 import { GroupReport } from './group.js';
 import { LoadOptions } from './patch-load.js';
 import type { StallSample } from './patch-stall.js';
+import { stallReport, type StallFigures } from './patch-stall-report.js';
 import { median, ratio, summarize } from './stats.js';
 import { Cell, formatTable, mib, ms, plusMinus, times } from './table.js';
 
@@ -82,6 +83,7 @@ export interface PatchingResults {
   idlePatches: Map<Size, PatchSample[]>;
   streamServers: StreamServer[];
   controlRssKiB: number;
+  stall: StallFigures;
 }
 
 const PAUSE_MEDIAN_TARGET_MS = 1;
@@ -318,9 +320,10 @@ export function patchingReport(r: PatchingResults): GroupReport {
   const through = throughputTable(r);
   const failed = failures(r);
   const warned = [...new Set(r.pause.flatMap((p) => p.patches.flatMap((x) => x.warnings.map((w) => `fn${p.size}: ${w}`))))];
+  const stall = stallReport(r.stall);
   const text = [
-    pause.text, '', growthTable(r), '', stallTable(r), '', liveTable(r), '', through.text, '', cpuTable(r), '', rssTable(r), '',
-    'Targets', ...[...pause.verdicts, ...through.verdicts].map((v) => `  ${v}`),
+    pause.text, '', growthTable(r), '', stallTable(r), '', liveTable(r), '', through.text, '', cpuTable(r), '', rssTable(r), '', stall.text, '',
+    'Targets', ...[...pause.verdicts, ...through.verdicts, ...stall.verdicts].map((v) => `  ${v}`),
     `  (throughput after patching within ${THROUGHPUT_TOLERANCE * 100}% of before, judged against the control's drift; "not resolved": short by less than the runs' own spread)`,
     ...(failed.length ? ['Failed patches', ...failed.map((f) => `  ${f}`)] : []),
     ...(warned.length ? ['Patch report warnings', ...warned.map((w) => `  ${w}`)] : []),
@@ -333,7 +336,7 @@ export function patchingReport(r: PatchingResults): GroupReport {
         pause: summarize(pick(p.patches, 'pauseMs')), pauseP99: percentile(pick(p.patches, 'pauseMs'), 0.99),
         load: summarize(pick(p.patches, 'loadMs')), total: summarize(pick(p.patches, 'totalMs')), totalP99: percentile(pick(p.patches, 'totalMs'), 0.99),
       }])),
-      verdicts: [...pause.verdicts, ...through.verdicts],
+      verdicts: [...pause.verdicts, ...through.verdicts, ...stall.verdicts],
       failed,
     },
   };

@@ -17,10 +17,16 @@
 // Every patched server must still answer a fixed conversation exactly,
 // with keys and counters from before the patches intact, and shut down
 // cleanly; every patch must replace exactly its number of functions.
+import fs from 'node:fs';
 import path from 'node:path';
 import { BenchContext, BenchGroup, GroupReport } from './group.js';
 import { BenchFailure } from './matrix.js';
-import { DSU_CLI, SAMPLES } from './paths.js';
+import { DSU_CLI, RESULTS_DIR, SAMPLES } from './paths.js';
+import { firstPatchStalls, httpdUnderWrk, WrkRun, wrkUnavailable } from './patch-first.js';
+import { patchTimeline } from './patch-timeline.js';
+import { timelineHtml } from './timeline-html.js';
+import { stamp } from './results.js';
+import type { StallFigures } from './patch-stall-report.js';
 import { execute } from './process-timer.js';
 import { checkKvstore } from './patch-check.js';
 import { describeLoad, loadUnavailable, LoadOptions, runLoad, TESTS } from './patch-load.js';
@@ -38,6 +44,9 @@ const CLI_RUNS = 5;
 const STALL_PATCHES = 20;
 const STALL_GAP_MS = 250;
 const REQUESTS = 100_000;
+
+const HTTPD_PATCH = path.join(SAMPLES, 'patches', 'httpd-v1-v2.so');
+const WRK_ROUNDS = 3;
 
 const patchFile = (size: Size): string => path.join(SAMPLES, 'bench-patches', `kvstore-v1-fn${size}.so`);
 
@@ -253,18 +262,40 @@ async function loadPhase(ctx: BenchContext, load: LoadOptions) {
   }
 }
 
+/**
+ * Issue 15: the first patch's stall and later ones (PING probe), httpd under
+ * wrk through its first patch, and a timeline through a stream of patches,
+ * written as an HTML picture beside the JSON results.
+ */
+async function stallFigures(ctx: BenchContext): Promise<StallFigures> {
+  const first = await firstPatchStalls(PROGRAM, patchFile(10), ctx.progress);
+  const wrk: WrkRun[] = [];
+  for (let round = 0; round < WRK_ROUNDS; round++) {
+    ctx.progress(`patching: httpd under wrk, round ${round + 1}/${WRK_ROUNDS}`);
+    for (const patched of round % 2 === 0 ? [false, true] : [true, false]) wrk.push(await httpdUnderWrk(patched ? HTTPD_PATCH : null));
+  }
+  ctx.progress('patching: timeline through a stream of patches');
+  const timeline = await patchTimeline(PROGRAM, patchFile(10), 'kvstore v1 under dsu, 8 clients (SET/GET), a 10-function patch every 100 ms from 2 s to 5 s');
+  fs.mkdirSync(RESULTS_DIR, { recursive: true });
+  const html = path.join(RESULTS_DIR, `patching-timeline-${stamp()}.html`);
+  fs.writeFileSync(html, timelineHtml(timeline));
+  return { first, wrk, timeline, timelineHtml: path.relative(path.dirname(RESULTS_DIR), html) };
+}
+
 export const patchingGroup: BenchGroup = {
   name: 'patching',
   summary: 'live patches of a running kvstore: pause per update (1/10/50 functions), throughput before/after/during, time to live, RSS',
   async run(ctx: BenchContext): Promise<GroupReport> {
-    const missing = loadUnavailable();
+    const missing = loadUnavailable() ?? wrkUnavailable();
     if (missing) throw new BenchFailure(missing);
     const load: LoadOptions = { requests: Math.max(1000, Math.round(REQUESTS * ctx.scale)), clients: 50, pipeline: 1 };
     return withChildrenKilled(async () => {
       const pause: PauseRun[] = [];
       for (const size of SIZES) pause.push(await pauseRun(ctx, size));
       const loadResults = await loadPhase(ctx, load);
+      const stall = await stallFigures(ctx);
       return patchingReport({
+        stall,
         runs: ctx.runs, load, loadCommand: describeLoad(load), tests: TESTS, patchesPerSize: PATCHES, streamIntervalMs: STREAM_INTERVAL_MS, stallGapMs: STALL_GAP_MS,
         patchesBeforeAfter: PATCHES_BEFORE_AFTER, patchFiles: Object.fromEntries(SIZES.map((s) => [s, path.basename(patchFile(s))])),
         pause, ...loadResults,

@@ -29,7 +29,7 @@ function environment(): Record<string, unknown> {
 }
 
 /** A file-name-safe local timestamp: 2024-05-01T13-45-07. */
-function stamp(d = new Date()): string {
+export function stamp(d = new Date()): string {
   const p = (n: number): string => String(n).padStart(2, '0');
   return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}-${p(d.getMinutes())}-${p(d.getSeconds())}`;
 }
