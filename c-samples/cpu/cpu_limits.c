@@ -14,7 +14,10 @@
  *  6. SGDT shows the emulated machine's table, where Linux (on a CPU with
  *     UMIP) emulates it with a dummy base and limit. SIDT and STR give
  *     those dummies, as on a CPU with UMIP; natively without UMIP they show
- *     the kernel's own tables, and differ. */
+ *     the kernel's own tables, and differ;
+ *  7. an MMX instruction that writes a register leaves the upper 16 bits of
+ *     its 80-bit x87 slot as they were, where the CPU sets them to all ones
+ *     (seen by FSTP, FNSTENV's tags, FXSAVE and signal frames). */
 #include <setjmp.h>
 #include <signal.h>
 #include <stdio.h>
@@ -80,6 +83,11 @@ int main(void)
     printf("sgdt: %02x%02x%02x%02x/%02x%02x\n", gdtr[5], gdtr[4], gdtr[3], gdtr[2], gdtr[1], gdtr[0]);
     /* (not a difference on a CPU with UMIP, where Linux gives these dummies) */
     printf("sidt, str: %02x%02x%02x%02x/%02x%02x %04x\n", idtr[5], idtr[4], idtr[3], idtr[2], idtr[1], idtr[0], tr);
+
+    unsigned char st[10];
+    asm volatile("fninit\n\tmovl $0x12345678, %%eax\n\tmovd %%eax, %%mm0\n\tfstpt %0\n\temms\n\tfninit" : "=m"(st) : : "eax");
+    printf("mmx write seen as x87: %02x%02x.%02x%02x%02x%02x%02x%02x%02x%02x\n", st[9], st[8], st[7], st[6], st[5], st[4], st[3], st[2],
+           st[1], st[0]);
 
     /* a control: the same status word on both */
     asm volatile("fninit\n\tfld1\n\tfldz\n\tfdivrp\n\tfnstsw %0\n\tfninit" : "=m"(sw));
