@@ -7,12 +7,15 @@
 // process must still take the signals it sends itself by pid.
 // The program is never run natively: as root it would do what it tries.
 import { afterEach, describe, expect, test } from 'vitest';
-import { spawn, ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { BUILD, runDsu } from '../helpers/run.js';
+import { BUILD, DSU, runDsu } from '../helpers/run.js';
 
 const PROGRAM = path.join(BUILD, 'hostile', 'pid_reach');
+const BROADCAST = path.join(BUILD, 'hostile', 'pid_broadcast');
+/** A fresh pid namespace (root, or CAP_SYS_ADMIN): where a broadcast kill can be tried without risk to the machine. */
+const CAN_UNSHARE = spawnSync('unshare', ['--pid', '--fork', '--mount-proc', 'true']).status === 0;
 
 const REFUSED = [
   'kill(pid, 0)', 'kill(pid, SIGKILL)', 'kill(pid, SIGTERM)', 'kill(-pgid, SIGKILL)', 'kill(-1, 0)', 'kill(INT_MIN, 0)',
@@ -73,6 +76,23 @@ describe('a guest cannot reach host processes by pid', () => {
       expect(fs.readFileSync(`/proc/${pid}/limits`, 'utf8')).toBe(limitsBefore);
       const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
       expect(/^ShdPnd:\s*0+$/m.test(status) && /^SigPnd:\s*0+$/m.test(status)).toBe(true);
+    });
+  }
+
+  // kill(-1, sig) broadcasts to every process the caller may signal: tried in
+  // a pid namespace of its own, beside a victim, so that a dsu that let it
+  // through would end that victim and nothing else on the machine
+  for (const variant of ['dyn', 'static']) {
+    test.skipIf(!CAN_UNSHARE)(`kill(-1, SIGSTOP/SIGTERM/SIGKILL) reaches no host process (${variant})`, () => {
+      const script = 'sleep 600 & v=$!; "$@"; echo "status $?"; sleep 0.2; ' +
+        'kill -0 $v && echo "victim $(sed -n "s/^State:[[:space:]]*\\([A-Z]\\).*/\\1/p" /proc/$v/status)"; kill -9 $v';
+      const r = spawnSync('unshare', ['--pid', '--fork', '--mount-proc', '--kill-child', 'sh', '-c', script, 'sh',
+        process.execPath, DSU, 'run', `${BROADCAST}.${variant}`], { encoding: 'utf8', timeout: 60_000 });
+      expect(r.stderr).toBe('');
+      expect(r.stdout).toBe([
+        'kill(-1, SIGSTOP) = ESRCH', 'kill(-1, SIGTERM) = ESRCH', 'kill(-1, SIGKILL) = ESRCH', 'still here',
+        'status 0', 'victim S', '',
+      ].join('\n'));
     });
   }
 });
