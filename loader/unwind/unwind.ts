@@ -52,8 +52,14 @@ export interface Frame {
 }
 
 export type StopReason =
-  /** The CFI says the return address is undefined (_start), or EBP is 0. */
+  /** The CFI says the return address is undefined (_start, a thread's start). */
   | 'outermost'
+  /**
+   * EBP is 0 where the frame-pointer chain was followed (code without CFI):
+   * the end by convention, but code built without frame pointers may hold 0
+   * in EBP anywhere, so callers may not be all there.
+   */
+  | 'frame-pointer-zero'
   /** A return address of 0. */
   | 'null-return'
   /** Memory needed to find the caller could not be read, or a register was unknown. */
@@ -76,6 +82,7 @@ export interface UnwindOptions {
 // DWARF register numbers on i386 (System V i386 psABI).
 const EAX = 0, ECX = 1, EDX = 2, EBX = 3, ESP = 4, EBP = 5, ESI = 6, EDI = 7, EIP = 8;
 const CALLEE_SAVED = [EBX, EBP, ESI, EDI];
+const RET = 0xc3;
 
 type Regs = (number | null)[];
 
@@ -114,7 +121,7 @@ class Walker {
       }
       return this.byCfi(regs, row, fde);
     }
-    if (first && !module) return this.justCalled(regs);
+    if (first && (!module || this.atEntryOrReturn(regs, lookupPc))) return this.justCalled(regs);
     return this.byFramePointer(regs);
   }
 
@@ -179,6 +186,20 @@ class Walker {
     return { caller, cfa, source: 'cfi', signalFrame: fde.cie.signalFrame };
   }
 
+  /**
+   * Frame 0 of a function without CFI stopped at its first instruction or at
+   * a `ret`: the return address is on top of the stack whatever the function
+   * does in between. This is how leaf helpers without CFI are stepped over
+   * (glibc's start code defines __x86.get_pc_thunk.bx without any: a thread
+   * caught in it must still show its callers).
+   */
+  private atEntryOrReturn(regs: Regs, pc: number): boolean {
+    const symbol = this.modules.locate(pc);
+    if (symbol.module && symbol.symbol && symbol.offset === 0) return true;
+    const word = regs[EIP] === null ? null : this.read(pc);
+    return word !== null && (word & 0xff) === RET;
+  }
+
   /** Frame 0 outside every module (a call through a bad pointer): the return address is at ESP. */
   private justCalled(regs: Regs): Step | StopReason {
     const sp = regs[ESP];
@@ -196,7 +217,7 @@ class Walker {
     const fp = regs[EBP];
     const sp = regs[ESP];
     if (fp === null || sp === null) return 'unreadable';
-    if (fp === 0) return 'outermost';
+    if (fp === 0) return 'frame-pointer-zero';
     if (fp < sp) return 'no-progress';
     const savedFp = this.read(fp);
     const ret = this.read((fp + 4) >>> 0);

@@ -190,6 +190,28 @@ describe('unwinding synthetic stacks laid out from the CFI', () => {
     });
   }
 
+  test('a leaf without CFI caught at its entry or its ret shows its caller (glibc start code\'s __x86.get_pc_thunk.bx)', () => {
+    const elf = loadElf(faultSample('null_deref', 'dyn'));
+    const modules = mapOf(moduleFor(elf, PIE_BIAS));
+    const symbols = SymbolTable.fromElf(elf);
+    // the thunk the start code defines has no FDE (one with CFI may exist elsewhere under the same name)
+    const thunk = symbols.byName('__x86.get_pc_thunk.bx').find((t) => FrameTable.fromElf(elf).find(t.start) === null);
+    expect(thunk, 'a get_pc_thunk.bx without CFI').toBeDefined();
+    const ret = symbols.byName('main')[0].start + PIE_BIAS + 0x10;
+    const entry = thunk!.start + PIE_BIAS;
+    const esp = 0x7fe00000;
+    for (const [pc, code] of [[entry, 0x24048b8b], [entry + 3, 0x909090c3]]) {
+      const stack = new SyntheticStack();
+      stack.words.set(esp, ret);
+      stack.words.set(pc, code);
+      // EBP 0 must not be taken for the outermost frame: -O2 code uses EBP as it likes
+      const { frames, stop } = unwind({ eip: pc, esp, ebp: 0 }, stack.read, modules);
+      expect(frames[1]?.location.symbol?.name, `at +${pc - entry}`).toBe('main');
+      expect(frames[1].source).toBe('stack');
+      expect(stop).not.toBe('outermost');
+    }
+  });
+
   test('PLT entries: the CFA expression accounts for the pushed relocation index', () => {
     const elf = loadElf(faultSample('null_deref', 'dyn'));
     const modules = mapOf(moduleFor(elf, PIE_BIAS));
@@ -253,7 +275,8 @@ describe('unwinding synthetic stacks laid out from the CFI', () => {
       ['crash_here', 'registers'], ['middle', 'frame-pointer'], ['main', 'frame-pointer'],
     ]);
     expect(frames[2].sp).toBe(0x7ff00208);
-    expect(stop).toBe('outermost');
+    // the end by convention, said apart from a CFI end: -O2 code may hold 0 in EBP anywhere
+    expect(stop).toBe('frame-pointer-zero');
     // a frame pointer that does not move up is not followed forever
     stack.words.set(0x7ff00200, 0x7ff00100);
     expect(unwind({ eip: at('crash_here', 3), esp: 0x7ff000f0, ebp: 0x7ff00100 }, stack.read, modules).stop).toBe('no-progress');
