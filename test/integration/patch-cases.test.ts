@@ -41,7 +41,11 @@ describe('patch cases (c-samples/patches)', () => {
         if (c.status !== undefined) expect(r.status, r.stderr).toBe(c.status);
         expect(r.stderr).toMatch(/^dsu patch: /);
         expect(r.stderr).toMatch(c.expect.error);
-        expect(r.stdout).toBe('');
+        // --json: the same failure as one JSON object on stdout
+        const failure = JSON.parse(r.stdout) as { error: { command: string; status: number; message: string } };
+        expect(failure.error.command).toBe('patch');
+        expect(failure.error.status).toBe(r.status);
+        expect(`dsu patch: ${failure.error.message}\n`).toBe(r.stderr);
         expect(status.patches).toEqual([]);
         expect(status.functions).toEqual([]);
         expect((await linkedObjects(target.dsu.socket)).names).toEqual([]);
