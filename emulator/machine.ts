@@ -4,6 +4,12 @@
 // protected mode with paging, no-execute pages, SSE and XSAVE enabled, and
 // the guest at CPL 3 with the user selectors, so privileged instructions
 // fault as they do natively.
+//
+// Usually a machine owns its memory. A child made with CLONE_VM (vfork,
+// posix_spawn) runs on an engine of its own over its parent's memory, page
+// tables and memory map until it execs or exits: `Machine.sharing` makes
+// such a machine. Every engine over one memory is told when translations or
+// translated code must go, and only the owner frees the memory.
 import { Cpu } from './engine/cpu.js';
 import { Reg, UC_PROT_ALL } from './engine/unicorn-consts.js';
 import { DescriptorTable } from './engine/descriptors.js';
@@ -33,6 +39,14 @@ const CR4_OSXSAVE = 0x40000;
 const MSR_EFER = 0xc0000080;
 const EFER_NXE = 1n << 11n;
 
+/** The machines whose engines run over one guest memory (usually one). */
+export interface MemoryGroup {
+  /** The machine that made the memory and frees it. */
+  readonly owner: Machine;
+  /** Every machine over the memory, owner first; each is told to drop translations. */
+  readonly members: Machine[];
+}
+
 export class Machine {
   readonly cpu: Cpu;
   readonly memory: HostMemory;
@@ -46,8 +60,10 @@ export class Machine {
   /** Whether the guest runs at CPL 3 (false only on an unknown engine build). */
   readonly userMode: boolean;
   private readonly engineTlbFlush: (() => void) | null;
+  readonly group: MemoryGroup;
+  private released = false;
 
-  constructor() {
+  constructor(memoryOf?: Machine) {
     const fixes = engineFixes();
     this.cpu = new Cpu();
     this.cpu.useRegisterFile();
@@ -56,15 +72,27 @@ export class Machine {
     if (this.cpuFields) applyCpuFeatures(this.cpuFields, fixes);
     this.preemptible = disableMidBlockExitChecks(this.cpu.engineHandle);
     this.engineTlbFlush = tlbFlusher(this.cpu.engineHandle);
-    this.memory = new HostMemory();
-    trackGuestMemory(this.memory.hostBase, GUEST_SPACE);
-    this.tables = new PageTables(this.memory.view);
+    if (memoryOf) {
+      this.memory = memoryOf.memory;
+      this.tables = memoryOf.tables;
+      this.space = memoryOf.space;
+      this.group = memoryOf.group;
+    } else {
+      this.memory = new HostMemory();
+      trackGuestMemory(this.memory.hostBase, GUEST_SPACE);
+      this.tables = new PageTables(this.memory.view);
+      const members: Machine[] = [];
+      this.group = { owner: this, members };
+      this.space = new AddressSpace(this.memory, this.tables, {
+        flushTlb: () => { for (const m of members) m.flushTlb(); },
+        codeChanging: (start, end) => { for (const m of members) m.invalidateOwnCode(start, end); },
+      });
+    }
+    this.group.members.push(this);
     this.cpu.mapHost(0, GUEST_SPACE, UC_PROT_ALL, this.memory.hostBase);
     this.cpu.mapHost(TABLES_PHYS, TABLES_SIZE, UC_PROT_ALL, this.tables.hostAddress);
-    this.space = new AddressSpace(this.memory, this.tables, {
-      flushTlb: () => this.flushTlb(),
-      codeChanging: (start, end) => this.invalidateCode(start, end),
-    });
+    // the descriptor tables are in the shared memory (an mm's LDT is shared by CLONE_VM, as in Linux);
+    // each engine has its own registers pointing at them
     this.gdt = new DescriptorTable(this.memory.view, this.cpu);
     this.cpu.setReg(Reg.CR4, this.cpu.reg(Reg.CR4) | CR4_PAE | CR4_PCE_INVERTED | CR4_OSFXSR | CR4_OSXMMEXCPT | (this.cpuFields ? CR4_OSXSAVE : 0));
     this.cpu.setReg(Reg.CR3, this.tables.root);
@@ -75,6 +103,16 @@ export class Machine {
     this.userMode = this.gdt.install(this.tables, this.cpuFields);
   }
 
+  /** A machine with an engine of its own over `other`'s memory (a CLONE_VM child). */
+  static sharing(other: Machine): Machine {
+    return new Machine(other);
+  }
+
+  /** Whether this machine runs over another machine's memory. */
+  get isSharing(): boolean {
+    return this.group.owner !== this;
+  }
+
   /** Drop every cached address translation (after the page tables changed). */
   flushTlb(): void {
     if (this.engineTlbFlush) this.engineTlbFlush();
@@ -83,7 +121,8 @@ export class Machine {
 
   /**
    * Drop translated code of [begin, end) (after the host wrote guest code,
-   * before code pages are unmapped or change rights). The engine finds blocks
+   * before code pages are unmapped or change rights), on every engine that
+   * runs over this memory. The engine finds blocks
    * by physical address and translates `begin` as an instruction fetch
    * through the page tables, so each run of pages the guest can fetch from
    * is invalidated on its own. The other pages hold no blocks (theirs were
@@ -98,6 +137,10 @@ export class Machine {
    * buffer (seconds, and that much resident memory).
    */
   invalidateCode(begin: number, end: number): void {
+    for (const m of this.group.members) m.invalidateOwnCode(begin, end);
+  }
+
+  private invalidateOwnCode(begin: number, end: number): void {
     let run = -1;
     const first = begin - (begin % 4096);
     for (let page = first; page < end; page += 4096) {
@@ -111,8 +154,17 @@ export class Machine {
     if (run >= 0) this.cpu.invalidateCode(Math.max(run, begin), end);
   }
 
+  /**
+   * Free the engine; the owner also frees the memory, so machines sharing
+   * it must be released first.
+   */
   release(): void {
+    if (this.released) return;
+    this.released = true;
     this.cpu.close();
+    const members = this.group.members;
+    members.splice(members.indexOf(this), 1);
+    if (this.isSharing) return;
     untrackGuestMemory(this.memory.hostBase, GUEST_SPACE);
     this.tables.release();
     this.memory.release();

@@ -132,10 +132,18 @@ export class Cpu {
     if (this.handle === null) return;
     this.registerFile = null;
     this.stateCache = null;
-    for (const h of this.hooks) uc.hookDel(this.handle, h);
+    this.removeHooks();
     uc.close(this.handle);
-    for (const cb of this.callbacks) koffi.unregister(cb as bigint);
     this.handle = null;
+  }
+
+  /** Remove every hook (an engine handed to another process runs that one's). */
+  removeHooks(): void {
+    if (this.handle === null) return;
+    for (const h of this.hooks) uc.hookDel(this.handle, h);
+    for (const cb of this.callbacks) koffi.unregister(cb as bigint);
+    this.hooks.length = 0;
+    this.callbacks.length = 0;
   }
 
   // ---- registers ----

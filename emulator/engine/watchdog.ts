@@ -1,7 +1,12 @@
 // Preemption: while the guest runs (the main thread is inside uc_emu_start),
 // a worker thread stops the engine once a slice has lasted `quantumMs`, so
 // the host's event loop gets a turn at least that often. Stopping is only
-// safe with the engine fix that keeps exit checks at block starts.
+// safe with the engine fix that keeps exit checks at block starts. One
+// watchdog serves every engine of a session (each guest process has one):
+// a slice says which engine it runs, and only one runs at a time. An
+// engine it may have been told of is never freed while it runs (see
+// machine-pool.ts); a stop that lands on an idle engine is cleared by the
+// next uc_emu_start.
 //
 // The main thread only stores to shared words around a slice (its start
 // time, a generation number, running or not). Waking the worker with
@@ -27,6 +32,8 @@ const TICK = 4;
 const STOPPER = 5;
 /** Float64 index of the running slice's start (process.hrtime, ms); Int32 slots 6 and 7. */
 const STARTED = 3;
+/** BigInt64 index of the running slice's engine. */
+const ENGINE = 4;
 const IDLE = 0;
 const RUNNING = 1;
 const QUIT = 2;
@@ -47,7 +54,7 @@ function loadStop() {
   return true;
 }
 const started = new Float64Array(workerData.shared);
-const engine = BigInt(workerData.engine);
+const engines = new BigInt64Array(workerData.shared);
 const quantum = Atomics.load(shared, ${QUANTUM});
 const look = quantum / 2;
 const parkAfter = Math.ceil(${PARK_AFTER_MS} / look);
@@ -67,7 +74,7 @@ for (;;) {
       // the first overdue slice: load koffi, then look again (the slice may have ended meanwhile)
       if (!loadStop()) break;
       continue;
-    } else if (Atomics.load(shared, ${GENERATION}) === generation) stop(engine);
+    } else if (Atomics.load(shared, ${GENERATION}) === generation) stop(Atomics.load(engines, ${ENGINE}));
   } else if (generation !== seen) {
     seen = generation;
     idleLooks = 0;
@@ -87,16 +94,17 @@ function hrtimeMs(): number {
 }
 
 export class Watchdog {
-  private readonly shared = new Int32Array(new SharedArrayBuffer(32));
+  private readonly shared = new Int32Array(new SharedArrayBuffer(40));
   private readonly started = new Float64Array(this.shared.buffer);
+  private readonly engine = new BigInt64Array(this.shared.buffer);
   private readonly worker: Worker;
   private readonly exited: Promise<void>;
 
-  constructor(engineAddress: bigint, quantumMs: number, koffiPath: string) {
+  constructor(readonly quantumMs: number, koffiPath: string) {
     this.shared[QUANTUM] = Math.max(1, Math.round(quantumMs));
     this.worker = new Worker(WORKER_SOURCE, {
       eval: true,
-      workerData: { shared: this.shared.buffer, engine: engineAddress.toString(), koffi: koffiPath },
+      workerData: { shared: this.shared.buffer, koffi: koffiPath },
       // a loop that barely allocates: without limits its isolate reserves a
       // 512 MiB code range, which counts under a host RLIMIT_AS
       resourceLimits: { codeRangeSizeMb: 16, maxOldGenerationSizeMb: 32, maxYoungGenerationSizeMb: 4 },
@@ -105,8 +113,9 @@ export class Watchdog {
     this.worker.unref();
   }
 
-  /** Call right before uc_emu_start. */
-  armed(): void {
+  /** Call right before uc_emu_start of the engine at `engineAddress`. */
+  armed(engineAddress: bigint): void {
+    Atomics.store(this.engine, ENGINE, engineAddress);
     this.started[STARTED] = hrtimeMs();
     Atomics.add(this.shared, GENERATION, 1);
     Atomics.store(this.shared, STATE, RUNNING);

@@ -17,6 +17,17 @@ const hostMunmap = libc.func('int munmap(void *addr, size_t len)') as (addr: unk
 export const hostMunmapAt = libc.func('munmap', 'int', ['uint64_t', 'size_t']) as (addr: number, len: number) => number;
 export const hostMadvise = libc.func('int madvise(uint64_t addr, size_t len, int advice)') as (addr: number, len: number, advice: number) => number;
 export const hostMprotect = libc.func('int mprotect(uint64_t addr, size_t len, int prot)') as (addr: number, len: number, prot: number) => number;
+const mincoreFn = libc.func('int mincore(uint64_t addr, size_t len, _Out_ uint8_t *vec)') as (addr: number, len: number, vec: Uint8Array) => number;
+
+/**
+ * Which pages of [address, address+length) of this process are in memory
+ * (one byte per page, bit 0 set when resident); null when the host says no.
+ * A page never touched in a MAP_NORESERVE reservation is not resident.
+ */
+export function residentPages(address: number, length: number): Uint8Array | null {
+  const vec = new Uint8Array(Math.ceil(length / 4096));
+  return mincoreFn(address, length, vec) === 0 ? vec : null;
+}
 
 /** A private anonymous mapping of this process (read-write, no swap reserved), seen as bytes. */
 export interface NativeArea {

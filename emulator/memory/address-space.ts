@@ -213,6 +213,14 @@ export class AddressSpace {
     return 0;
   }
 
+  /** Remove every mapping and forget the heap and mmap positions (the machine is given to a new program). */
+  clear(): void {
+    this.remove(0, TASK_SIZE);
+    this.brkStart = this.brkEnd = 0;
+    this.mmapTop = 0xf7800000;
+    this.writeWatch = null;
+  }
+
   /** Remove mappings in [start, end): pages read as zero when mapped again. */
   unmap(start: number, end: number): void {
     this.remove(start, end);
