@@ -9,14 +9,17 @@ import path from 'node:path';
 import crypto from 'node:crypto';
 import { parseElf } from '../loader/elf/elf-file.js';
 import { ElfError } from '../loader/elf/errors.js';
-import { startProgram, StartupMemory, InterpreterError } from '../loader/startup.js';
+import { startProgram, StartupMemory, InterpreterError, type StartupPlan } from '../loader/startup.js';
+import type { ElfFile } from '../loader/elf/elf-file.js';
+import type { ArgString } from '../loader/stack.js';
+import type { Machine } from './machine.js';
 import type { Process } from './process.js';
 import type { HostHandle, Vfs } from './files/vfs.js';
 import { Reg } from './engine/unicorn-consts.js';
 import { LinuxError, EACCES, EISDIR, ELIBBAD, ENOENT, ENOEXEC, errnoOf, errnoName } from './abi/errno.js';
 import { FILE_LIMITS, FileReadError, readRegularFile } from '../loader/files/regular-file.js';
 import { PAGE_SIZE, TASK_SIZE } from './memory/address-space.js';
-import { mapSigreturnPage } from './signals/sigreturn-page.js';
+import { mapSigreturnPage, type SigreturnStubs } from './signals/sigreturn-page.js';
 import { LEAF1_EDX } from './engine/cpu-features.js';
 import { READ_IMPLIES_EXEC } from './syscalls/mm.js';
 
@@ -58,7 +61,7 @@ function findProgram(vfs: Vfs, program: string, envPath: string): HostHandle {
   throw new LaunchError(`${program}: No such file or directory`, 127);
 }
 
-function readProgram(host: string, shown: string): Uint8Array {
+export function readProgram(host: string, shown: string): Uint8Array {
   try {
     fs.accessSync(host, fs.constants.X_OK);
   } catch (e) {
@@ -76,7 +79,7 @@ function readProgram(host: string, shown: string): Uint8Array {
 }
 
 /** A file the loader asks for (the interpreter, libraries), found inside the root. */
-function readGuestFile(vfs: Vfs, guest: string, maxBytes: number): Buffer {
+export function readGuestFile(vfs: Vfs, guest: string, maxBytes: number): Buffer {
   const h = vfs.openForDsu(guest);
   try {
     return readRegularFile(h.host, maxBytes);
@@ -98,18 +101,38 @@ export function execProgram(proc: Process, req: ExecRequest): number {
   } finally {
     exe.close();
   }
-  let elf;
+  const elf = parseProgram(bytes, req.program);
+  const image = loadImage(proc.machine, proc.vfs, proc.ids, elf, { argv: req.argv, envp: req.envp, execPath: req.program });
+  adoptImage(proc, image, exe.guest, req.argv);
+  return image.plan.entry;
+}
+
+/** An ELF program as execve checks it: anything it cannot run is ENOEXEC. */
+export function parseProgram(bytes: Uint8Array, shown: string): ElfFile {
   try {
     // as execve reads it: a malformed section table does not stop the kernel
-    elf = parseElf(bytes, req.program, { exec: true });
+    return parseElf(bytes, shown, { exec: true });
   } catch (e) {
     if (e instanceof ElfError) throw new LaunchError(e.message, 126, ENOEXEC);
     throw e;
   }
-  proc.exePath = exe.guest;
-  proc.argv = req.argv;
-  proc.comm = path.basename(exe.guest).slice(0, 15);
-  const machine = proc.machine;
+}
+
+/** A program mapped into a machine, its stack built and its registers set. */
+export interface LoadedProgram {
+  machine: Machine;
+  plan: StartupPlan;
+  sigreturnStubs: SigreturnStubs | null;
+}
+
+/**
+ * Map `elf` and its interpreter into `machine` (whose address space must be
+ * empty), build the stack and set ESP and EDX as the i386 ELF ABI has them.
+ * Nothing of a process changes: execve keeps its old program until this
+ * has worked.
+ */
+export function loadImage(machine: Machine, vfs: Vfs, ids: Process['ids'], elf: ElfFile,
+  req: { argv: ArgString[]; envp: ArgString[]; execPath: string }): LoadedProgram {
   const space = machine.space;
   const mem: StartupMemory = {
     map: (start, length, prot, name, fill) => space.map(start, length, prot, name === '[stack]' ? 'stack' : 'image', name, { fill }),
@@ -117,14 +140,15 @@ export function execProgram(proc: Process, req: ExecRequest): number {
     findFree: (length) => space.findFree(length),
     write: (address, data) => machine.memory.bytes.set(data, address),
   };
+  const shown = req.execPath;
   let plan;
   try {
     plan = startProgram(elf, {
       argv: req.argv,
       envp: req.envp,
-      execPath: req.program,
-      readFile: (p) => readGuestFile(proc.vfs, p, FILE_LIMITS.program),
-      ids: proc.ids,
+      execPath: req.execPath,
+      readFile: (p) => readGuestFile(vfs, p, FILE_LIMITS.program),
+      ids,
       random: crypto.randomBytes(16),
       stackTop: STACK_TOP,
       stackSize: STACK_SIZE,
@@ -136,26 +160,34 @@ export function execProgram(proc: Process, req: ExecRequest): number {
       // 127; one that is not a regular file (a directory included) is EACCES.
       const errno = errnoOf(e.reason);
       const why = errno === ENOENT ? 'not found' : e.reason instanceof FileReadError ? `cannot be used: ${e.reason.reason}` : `cannot be read (${errnoName(errno)})`;
-      throw new LaunchError(`${req.program}: interpreter ${e.interpreter} ${why}`, errno === ENOENT ? 127 : 126, errno === EISDIR ? EACCES : errno);
+      throw new LaunchError(`${shown}: interpreter ${e.interpreter} ${why}`, errno === ENOENT ? 127 : 126, errno === EISDIR ? EACCES : errno);
     }
     // a malformed interpreter: named as the program's, as execve fails the program (ELIBBAD)
     if (e instanceof ElfError && e.file !== req.program) throw new LaunchError(`${req.program}: interpreter ${e.message}`, 126, ELIBBAD);
     if (e instanceof ElfError) throw new LaunchError(e.message, 126, ENOEXEC);
-    if (e instanceof LinuxError) throw new LaunchError(`${req.program}: cannot load: ${e.message}`, 126, e.errno);
+    if (e instanceof LinuxError) throw new LaunchError(`${shown}: cannot load: ${e.message}`, 126, e.errno);
     throw e;
   }
-  proc.personality = plan.readImpliesExec ? proc.personality | READ_IMPLIES_EXEC : proc.personality & ~READ_IMPLIES_EXEC;
-  proc.exe = plan.exe;
-  proc.interp = plan.interp;
-  proc.auxv = plan.auxv;
   space.brkStart = space.brkEnd = plan.brk;
   space.mmapTop = STACK_TOP - STACK_SIZE - 128 * 1024 * 1024;
   // the kernel's vDSO: where handlers installed without SA_RESTORER return
   const vdso = space.findFree(PAGE_SIZE);
-  proc.sigreturnStubs = vdso === null ? null : mapSigreturnPage(space, vdso);
+  const sigreturnStubs = vdso === null ? null : mapSigreturnPage(space, vdso);
   // the i386 ELF ABI: ESP at argc, EDX 0 (no exit function from the loader)
   machine.cpu.setReg(Reg.ESP, plan.sp);
   machine.cpu.setReg(Reg.EDX, 0);
-  proc.mainThread.eip = plan.entry >>> 0;
-  return plan.entry;
+  return { machine, plan, sigreturnStubs };
+}
+
+/** Make a loaded program the process's: its names, images and auxv, and its main thread at the entry. */
+export function adoptImage(proc: Process, image: LoadedProgram, guestPath: string, argv: string[]): void {
+  proc.exePath = guestPath;
+  proc.argv = argv;
+  proc.comm = path.basename(guestPath).slice(0, 15);
+  proc.exe = image.plan.exe;
+  proc.interp = image.plan.interp;
+  proc.auxv = image.plan.auxv;
+  proc.sigreturnStubs = image.sigreturnStubs;
+  proc.personality = image.plan.readImpliesExec ? proc.personality | READ_IMPLIES_EXEC : proc.personality & ~READ_IMPLIES_EXEC;
+  proc.mainThread.eip = image.plan.entry >>> 0;
 }

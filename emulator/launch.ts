@@ -1,10 +1,13 @@
 // A session: the run of one program under dsu. It builds the machine and
 // the first process with its files and policies, execs the program into it
-// (exec.ts), runs it to completion and writes the statistics (stats.ts).
+// (exec.ts), runs it and every process it starts (session.ts) to completion
+// and writes the statistics (stats.ts).
 import fs from 'node:fs';
 import os from 'node:os';
 import { createRequire } from 'node:module';
-import { Machine } from './machine.js';
+import { MachinePool } from './machine-pool.js';
+import { Kernel } from './kernel/kernel.js';
+import { GuestSession } from './session.js';
 import { Process, ExitStatus } from './process.js';
 import { Vfs } from './files/vfs.js';
 import { HostStream } from './files/host-stream.js';
@@ -14,9 +17,6 @@ import { SyscallDispatcher } from './syscalls/dispatch.js';
 import { allSyscallRows } from './syscalls/table.js';
 import { Runner } from './runner.js';
 import { createLogger, Logger } from './log.js';
-import { handleFault, deliverSignals } from './signals/delivery.js';
-import { hasDeliverable, pendingSet, waitedSignals } from './signals/pending.js';
-import { attachHostSignals } from './signals/host.js';
 import { LOOPBACK_ONLY, NetPolicy } from './net/policy.js';
 import { processLimit, RLIMIT_NOFILE } from './syscalls/limits.js';
 import { execProgram, LaunchError } from './exec.js';
@@ -57,9 +57,13 @@ export interface RunOptions {
 }
 
 export interface Session {
+  /** The first process. */
   proc: Process;
+  /** Its run loop. */
   runner: Runner;
-  /** Resolves with the exit status when the guest is gone. */
+  /** Every process of the run. */
+  guests: GuestSession;
+  /** Resolves with the first process's status when every guest process is gone. */
   done: Promise<ExitStatus>;
 }
 
@@ -106,16 +110,23 @@ export function startSession(opts: RunOptions): Session {
   // before the engine exists: it ends the process itself when the host refuses its buffer
   const tooSmall = cannotStartUnderLimit();
   if (tooSmall !== null) throw new LaunchError(tooSmall, 1, ENOMEM);
-  const machine = new Machine();
+  const machines = new MachinePool();
+  const machine = machines.acquire();
   const euid = process.geteuid?.() ?? 0;
   const egid = process.getegid?.() ?? 0;
   const ids = {
-    pid: process.pid, ppid: process.ppid,
+    pid: process.pid, ppid: 0,
     uid: process.getuid?.() ?? 0, gid: process.getgid?.() ?? 0,
     euid, egid, suid: euid, sgid: egid, fsuid: euid, fsgid: egid,
     groups: hostGroups(),
   };
-  const proc = new Process(machine, vfs, ids, log);
+  const kernel = new Kernel(ids.pid);
+  const proc = new Process(machine, vfs, ids, log, kernel);
+  // the group and session dsu was started in are outside the guest's namespace (0),
+  // unless dsu leads them, as the program would natively
+  const host = hostGroupAndSession();
+  proc.family.pgid = host.pgid === process.pid ? proc.pid : 0;
+  proc.family.sid = host.sid === process.pid ? proc.pid : 0;
   proc.policy = opts.net ?? LOOPBACK_ONLY;
   // the nice value is inherited, as by any child of the shell (`nice dsu run ...`)
   proc.sched.nice = os.getPriority();
@@ -125,7 +136,7 @@ export function startSession(opts: RunOptions): Session {
   try {
     execProgram(proc, { program: opts.program, argv: [opts.program, ...opts.args], envp });
   } catch (e) {
-    machine.release();
+    machines.closeAll();
     throw e;
   }
   if (opts.tracer) {
@@ -137,27 +148,30 @@ export function startSession(opts: RunOptions): Session {
   stdio.forEach((hostFd, fd) => proc.fds.place(fd, new HostStream(hostFd, statusFlagsOf(hostFd, fd), `/dev/fd/${fd}`, false)));
 
   const dispatcher = new SyscallDispatcher(allSyscallRows(), { profile: opts.profile ?? false });
-  let release: () => void = () => {};
-  const runner = new Runner(proc, dispatcher, {
-    onFault: (fault, thread) => handleFault(proc, runner, fault, thread),
-    beforeResume: (thread) => deliverSignals(proc, runner, thread),
-    signalFor: (thread) => hasDeliverable(thread) || (pendingSet(thread) & waitedSignals(thread)) !== 0n,
-    onExit: () => release(),
-  }, { quantumMs: opts.quantumMs ?? 2, koffiPath: createRequire(import.meta.url).resolve('koffi') });
-  proc.notifySignal = () => runner.interrupt();
-  const detachSignals = attachHostSignals(proc);
-  release = () => {
-    detachSignals();
-    proc.fds.closeAll();
-  };
+  const guests = new GuestSession(kernel, dispatcher, machines, {
+    quantumMs: opts.quantumMs ?? 2,
+    koffiPath: createRequire(import.meta.url).resolve('koffi'),
+  });
   const started = performance.now();
-  const done = runner.start(proc.mainThread.eip).then((status) => {
+  const { runner } = guests.run(proc);
+  const done = guests.done.then((status) => {
     proc.kernel.tracer?.finish();
-    machine.release();
     if (opts.statsFile) writeStats(opts.statsFile, status, started, runner, dispatcher, opts.profile ?? false);
+    guests.release();
     return status;
   });
-  return { proc, runner, done };
+  return { proc, runner, guests, done };
+}
+
+/** This host process's process group and session (fields 5 and 6 of /proc/self/stat). */
+function hostGroupAndSession(): { pgid: number; sid: number } {
+  try {
+    const stat = fs.readFileSync('/proc/self/stat', 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return { pgid: Number(fields[2]), sid: Number(fields[3]) };
+  } catch {
+    return { pgid: 0, sid: 0 };
+  }
 }
 
 /**

@@ -11,6 +11,7 @@ import type { Logger } from './log.js';
 import { LOOPBACK_ONLY, NetPolicy } from './net/policy.js';
 import type { SignalInfo } from './signals/post.js';
 import { Kernel } from './kernel/kernel.js';
+import { Family } from './kernel/family.js';
 import type { SigreturnStubs } from './signals/sigreturn-page.js';
 
 export interface SignalAction {
@@ -38,8 +39,21 @@ export interface ProcessIdentity {
   groups: number[];
 }
 
+/** What a process's run loop offers the rest of the kernel (set by whoever runs it). */
+export interface RunControl {
+  /** Keep every thread off the CPU until release() (job-control stop; holds nest). */
+  hold(): void;
+  release(): void;
+  /** Make the run loop look at the process again (a stop or continue changed what may run). */
+  wake(): void;
+  /** A signal is being sent to the process, before it is queued (job control acts on some). */
+  sent(sig: number): void;
+}
+
 export class Process {
-  readonly mem: GuestMemory;
+  /** Its machine: replaced when execve starts a new program. */
+  machine: Machine;
+  mem: GuestMemory;
   readonly fds = new FdTable();
   /** Live threads, and the main thread after it exited while others run (a zombie leader, as in Linux). */
   readonly threads: Thread[] = [];
@@ -68,17 +82,30 @@ export class Process {
   comm = '';
   /** Syscall numbers already reported as unsupported. */
   readonly reportedUnsupported = new Set<number>();
+  /** Its place in the process tree. */
+  readonly family: Family;
+  /** Set by the run loop that runs it. */
+  run: RunControl = { hold() {}, release() {}, wake() {}, sent() {} };
 
   constructor(
-    readonly machine: Machine,
+    machine: Machine,
     readonly vfs: Vfs,
     readonly ids: ProcessIdentity,
     readonly log: Logger,
-    /** What the session's processes share (task ids, futex queues). */
+    /** What the session's processes share (task ids, futex queues, the process table). */
     readonly kernel: Kernel = new Kernel(ids.pid),
   ) {
+    this.machine = machine;
     this.mem = new GuestMemory(machine.space);
     this.threads.push(new Thread(ids.pid, this.sharedPending));
+    this.family = new Family(ids.pid);
+    kernel.processes.add(this);
+  }
+
+  /** Run on `machine` from now on (execve); the caller gives the old one back. */
+  replaceMachine(machine: Machine): void {
+    this.machine = machine;
+    this.mem = new GuestMemory(machine.space);
   }
 
   /** Set by the runner: called when a signal becomes pending, to interrupt waits. */

@@ -17,6 +17,7 @@ import { SyscallDispatcher } from './syscalls/dispatch.js';
 import { SyscallContext, ThreadStarter } from './syscalls/types.js';
 import type { Cpu } from './engine/cpu.js';
 import { CpuFault, faultFromInterrupt, faultFromEngineError } from './faults/fault.js';
+import type { Machine } from './machine.js';
 
 export interface RunnerHooks {
   /** A CPU exception or engine error: decide what happens (signal delivery or death). */
@@ -27,6 +28,8 @@ export interface RunnerHooks {
   signalFor(thread: Thread): boolean;
   /** The process is gone; release resources. */
   onExit(status: ExitStatus): void;
+  /** The process left `machine` (execve gave it a new one); its engine is stopped and may be reused. */
+  machineLeft?(machine: Machine): void;
 }
 
 /** A thread lent to the host to run a function of the guest (see guest-call.ts). */
@@ -45,16 +48,20 @@ const TLB_RESIZE_MS = 100;
 
 export class Runner implements ThreadStarter {
   /** Which thread is on the engine, and switching. */
-  private readonly engine: ThreadCpu;
+  private engine: ThreadCpu;
   private loadedCtx: SyscallContext;
-  private readonly contexts = new WeakMap<Thread, SyscallContext>();
+  private contexts = new WeakMap<Thread, SyscallContext>();
   /** Round-robin position in proc.threads. */
   private cursor = 0;
   private scheduled = false;
   /** A signal was posted since the last slice began. */
   signalPending = false;
   private fault: CpuFault | null = null;
-  private watchdog: Watchdog | null = null;
+  private readonly watchdog: Watchdog | null;
+  /** The engine's handle as an integer, for the watchdog. */
+  private engineAddress = 0n;
+  /** The machine whose engine this runner has hooked (execve replaces the process's). */
+  private machine: Machine;
   private finished: ((s: ExitStatus) => void) | null = null;
   /** Callbacks run with the guest stopped at an instruction boundary (the patcher's entry point). */
   private readonly stoppedWork: (() => void)[] = [];
@@ -84,23 +91,48 @@ export class Runner implements ThreadStarter {
     readonly proc: Process,
     readonly syscalls: SyscallDispatcher,
     private readonly hooks: RunnerHooks,
-    opts: { quantumMs: number; koffiPath: string },
+    /** The session's preemption watchdog (null: no preemption). */
+    opts: { watchdog: Watchdog | null },
   ) {
-    const cpu = proc.machine.cpu;
     this.engine = new ThreadCpu(proc.machine, proc.mainThread);
     this.loadedCtx = this.contextOf(proc.mainThread);
+    this.watchdog = opts.watchdog;
+    this.machine = proc.machine;
+    this.attachEngine();
+  }
+
+  /** Take the interrupts of the process's engine (at start, and after execve gave it a new machine). */
+  private attachEngine(): void {
+    this.machine = this.proc.machine;
+    const machine = this.machine;
+    const cpu = machine.cpu;
+    this.engineAddress = cpu.handleAddress;
     cpu.onInterrupt((intno) => {
       if (intno === 0x80) {
         this.syscalls.enter(this.loadedCtx);
         return;
       }
-      this.fault = faultFromInterrupt(intno, cpu, proc.machine.cpuFields);
+      this.fault = faultFromInterrupt(intno, cpu, machine.cpuFields);
       cpu.stop();
     });
     cpu.onInvalidInstruction(() => false);
-    if (proc.machine.preemptible && opts.quantumMs > 0) {
-      this.watchdog = new Watchdog(cpu.handleAddress, opts.quantumMs, opts.koffiPath);
-    }
+  }
+
+  /**
+   * execve gave the process a new machine (proc.machine changed): `thread`
+   * is the process's only thread and its registers are on the new engine.
+   * Contexts made for the old machine go, and so does the old machine, now
+   * that its engine is stopped.
+   */
+  private adoptMachine(thread: Thread): void {
+    const old = this.machine;
+    thread.cpu?.free();
+    thread.cpu = null;
+    this.contexts = new WeakMap();
+    this.engine = new ThreadCpu(this.proc.machine, thread);
+    this.loadedCtx = this.contextOf(thread);
+    this.attachEngine();
+    this.hooks.machineLeft?.(old);
   }
 
   /** The syscall context of a thread (the process, the thread, memory, the stop switch). */
@@ -292,6 +324,8 @@ export class Runner implements ThreadStarter {
     const thread = this.pick();
     if (proc.exited) return this.finish();
     if (thread === null) return;
+    // execve finished in the syscall retried just now
+    if (proc.machine !== this.machine) this.adoptMachine(thread);
     const lending = this.lent !== null;
     const cpu = proc.machine.cpu;
     const now = performance.now();
@@ -300,12 +334,21 @@ export class Runner implements ThreadStarter {
       proc.machine.flushTlb();
     }
     this.fault = null;
-    this.watchdog?.armed();
+    const machine = proc.machine;
+    const watchdog = machine.preemptible ? this.watchdog : null;
+    watchdog?.armed(this.engineAddress);
     const began = performance.now();
     const err = cpu.start(thread.eip);
     this.emulateMs += performance.now() - began;
-    this.watchdog?.disarmed();
+    watchdog?.disarmed();
     this.slices++;
+    if (proc.machine !== machine) {
+      // execve: the thread starts the new program (its EIP is set already)
+      this.adoptMachine(thread);
+      if (proc.exited) return this.finish();
+      this.schedule();
+      return;
+    }
     thread.eip = cpu.reg(Reg.EIP);
     if (this.fault === null && err !== 0) this.fault = faultFromEngineError(err, cpu);
     if (this.fault !== null) {
@@ -383,6 +426,11 @@ export class Runner implements ThreadStarter {
     }
     if (!lending && !this.proc.exited) this.hooks.beforeResume(thread);
     if (this.proc.exited) return false;
+    // a stop signal taken just now holds the process (job control)
+    if (!lending && this.holds > 0) {
+      if (thread.state === 'blocked') this.armWait(thread);
+      return false;
+    }
     if (thread.state === 'blocked') {
       this.armWait(thread);
       return false;
@@ -442,7 +490,6 @@ export class Runner implements ThreadStarter {
     this.lent?.cpu.free();
     this.lent = null;
     this.hooks.onExit(status);
-    // the watchdog must be gone before the engine is freed
-    void Promise.resolve(this.watchdog?.close()).then(() => done(status));
+    done(status);
   }
 }

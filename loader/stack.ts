@@ -22,13 +22,16 @@ const AT_EXECFN = 31;
 
 export interface StackInput {
   top: number;
-  argv: string[];
-  envp: string[];
-  execfn: string;
+  argv: ArgString[];
+  envp: ArgString[];
+  execfn: ArgString;
   /** auxv entries without AT_RANDOM, AT_EXECFN, AT_PLATFORM (added here). */
   auxv: [number, number][];
   random: Uint8Array;
 }
+
+/** An argument or environment string: text (UTF-8 on the stack), or the exact bytes execve was given. */
+export type ArgString = string | Uint8Array;
 
 export interface StackLayout {
   sp: number;
@@ -44,7 +47,7 @@ export function buildStack(input: StackInput, write: (address: number, bytes: Ui
     write(sp, bytes);
     return sp;
   };
-  const str = (s: string): number => put(Buffer.from(s + '\0', 'utf8'));
+  const str = (s: ArgString): number => put(typeof s === 'string' ? Buffer.from(s + '\0', 'utf8') : Buffer.concat([s, new Uint8Array(1)]));
   put(new Uint8Array(4)); // end marker
   const execfn = str(input.execfn);
   const envAddrs = input.envp.map(str);

@@ -7,7 +7,7 @@ import { PF_X, PT_GNU_STACK } from './elf/constants.js';
 import { mapImage, LoadedImage, LoaderMemory } from './image.js';
 import {
   buildStack, AT_PHDR, AT_PHENT, AT_PHNUM, AT_PAGESZ, AT_BASE, AT_FLAGS, AT_ENTRY, AT_UID, AT_EUID,
-  AT_GID, AT_EGID, AT_HWCAP, AT_CLKTCK, AT_SECURE, AT_HWCAP2,
+  AT_GID, AT_EGID, AT_HWCAP, AT_CLKTCK, AT_SECURE, AT_HWCAP2, type ArgString,
 } from './stack.js';
 
 /**
@@ -30,10 +30,10 @@ export interface StartupMemory extends LoaderMemory {
 }
 
 export interface StartupOptions {
-  argv: string[];
-  envp: string[];
+  argv: ArgString[];
+  envp: ArgString[];
   /** Guest path of the program (AT_EXECFN). */
-  execPath: string;
+  execPath: ArgString;
   /** Reads a file of the guest's file system (the interpreter); what it throws is kept in an InterpreterError. */
   readFile(guestPath: string): Uint8Array;
   ids: { uid: number; euid: number; gid: number; egid: number };

@@ -192,14 +192,28 @@ function signalMasks(proc: Process, thread: Thread): { pending: bigint; blocked:
 
 const hex16 = (n: bigint): string => BigInt.asUintN(64, n).toString(16).padStart(16, '0');
 
+/** The one-letter state /proc shows, and its word. */
+export function processState(proc: Process): [string, string] {
+  if (proc.exited) return ['Z', 'zombie'];
+  if (proc.family.stopSignal !== 0) return ['T', 'stopped'];
+  const live = proc.threads.filter((t) => t.state !== 'exited');
+  if (live.length > 0 && live.every((t) => t.state === 'blocked')) return ['S', 'sleeping'];
+  return ['R', 'running'];
+}
+
 export function status(proc: Process, thread: Thread): Uint8Array {
   const use = memoryUse(proc);
+  const [state, stateWord] = processState(proc);
+  const ppid = String(proc.family.parent?.pid ?? 0);
   const sig = signalMasks(proc, thread);
   const fdSize = Math.max(64, 2 ** Math.ceil(Math.log2(Math.max(1, (proc.fds.fds().at(-1) ?? 0) + 1))));
   const ours = new Map<string, string>([
     ['Name', proc.comm],
     ['Umask', proc.umask.toString(8).padStart(4, '0')],
-    ['State', 'R (running)'],
+    ['State', `${state} (${stateWord})`],
+    ['Tgid', String(proc.pid)], ['Pid', String(thread.tid)], ['PPid', ppid], ['TracerPid', '0'],
+    ['NStgid', String(proc.pid)], ['NSpid', String(thread.tid)],
+    ['NSpgid', String(proc.family.pgid)], ['NSsid', String(proc.family.sid)],
     ['FDSize', String(fdSize)],
     ['VmPeak', kB(use.size)], ['VmSize', kB(use.size)], ['VmHWM', kB(use.rss)], ['VmRSS', kB(use.rss)],
     ['RssAnon', kB(use.rss - use.file)], ['RssFile', kB(use.file)], ['RssShmem', kB(0)],
@@ -231,7 +245,12 @@ export function stat(proc: Process, thread: Thread): Uint8Array {
   const sig = signalMasks(proc, thread);
   const exe = proc.exe;
   const stack = proc.space.regions.find((r) => r.kind === 'stack');
-  set(3, 'R');
+  set(3, processState(proc)[0]);
+  // ids as the guest's namespace has them
+  set(4, proc.family.parent?.pid ?? 0);
+  set(5, proc.family.pgid);
+  set(6, proc.family.sid);
+  set(8, proc.kernel.terminalForeground || (proc.kernel.processes.init?.family.pgid ?? proc.family.pgid));
   set(20, proc.threads.filter((t) => t.state !== 'exited').length);
   set(23, use.size);
   set(24, use.rss / PAGE);

@@ -18,6 +18,7 @@ import { devNode } from './dev-layer.js';
 import type { VirtualEntry, VirtualNode, VirtualTree } from './vfs.js';
 import type { Process } from '../process.js';
 import type { Thread } from '../thread.js';
+import { anyGuestProcess, guestThread, isGuestPid, visiblePids } from '../kernel/pids.js';
 
 type FileMaker = (proc: Process, thread: Thread) => Uint8Array;
 
@@ -51,9 +52,10 @@ function lookup(proc: Process, thread: Thread, p: string): VirtualNode | null | 
   const ino = inodeOf(p);
   // a root without its own /dev has the minimal one
   if (proc.vfs.devVirtual && p.startsWith('/dev')) return devNode(p);
-  // a root without its own /proc still has the guest's, and the system files programs read
+  // the root's /proc with the host's processes left out and the guest's in; a root
+  // without its own /proc still has the guest's, and the system files programs read
   const ownProc = p.startsWith('/proc') && fs.existsSync(proc.vfs.toHost('/proc'));
-  if (p === '/proc') return ownProc ? undefined : { kind: 'dir', ino, entries: () => [...procEntries(proc), ...systemEntries()] };
+  if (p === '/proc') return { kind: 'dir', ino, entries: () => (ownProc ? procEntries(proc) : [...procEntries(proc), ...systemEntries()]) };
   if (!ownProc && p.startsWith('/proc/')) {
     const system = systemNode(p.slice('/proc/'.length));
     if (system) return system;
@@ -65,21 +67,14 @@ function lookup(proc: Process, thread: Thread, p: string): VirtualNode | null | 
   const pid = Number(m[1]);
   // any other process is invisible to the guest, as in a pid namespace of its own
   if (!isGuestPid(proc, pid)) return null;
-  if (pid === proc.pid) return processNode(proc, thread, p, m[2] ?? '', true);
+  const target = anyGuestProcess(proc, pid);
+  if (target) {
+    const t = target === proc ? thread : target.mainThread;
+    return processNode(target, t, p, m[2] ?? '', true);
+  }
   // a thread's own /proc/<tid>, reachable though not listed
-  const t = proc.threads.find((x) => x.tid === pid && x.state !== 'exited');
-  return t ? processNode(proc, t, p, m[2] ?? '', true) : null;
-}
-
-/**
- * Is `pid` one the guest may see: itself and its threads (and, once the
- * guest has processes of its own, those)? Everything else on the host is
- * invisible: /proc/PID is ENOENT, as the kernel says for a pid outside the
- * caller's pid namespace.
- */
-function isGuestPid(proc: Process, pid: number): boolean {
-  if (pid === proc.pid) return true;
-  return proc.threads.some((t) => t.tid === pid && t.state !== 'exited');
+  const task = guestThread(proc, pid);
+  return task ? processNode(task.proc, task.thread, p, m[2] ?? '', true) : null;
 }
 
 function processNode(proc: Process, thread: Thread, p: string, rest: string, withTasks: boolean): VirtualNode | null | undefined {
@@ -146,8 +141,19 @@ function linkText(proc: Process, desc: FileDescription): string {
   }
 }
 
+/** What the guest lists in /proc: the host's entries but its processes, then the guest's processes. */
 function procEntries(proc: Process): VirtualEntry[] {
-  return [{ name: String(proc.pid), type: DT_DIR }, { name: 'self', type: DT_LNK }, { name: 'thread-self', type: DT_LNK }];
+  const host: VirtualEntry[] = [];
+  try {
+    for (const e of fs.readdirSync(proc.vfs.toHost('/proc'), { withFileTypes: true })) {
+      if (/^\d+$/.test(e.name) || e.name === 'self' || e.name === 'thread-self') continue;
+      host.push({ name: e.name, type: e.isDirectory() ? DT_DIR : e.isSymbolicLink() ? DT_LNK : DT_REG });
+    }
+  } catch {
+    // a root without a /proc of its own: only the guest's entries
+  }
+  const guests = visiblePids(proc).map((pid) => ({ name: String(pid), type: DT_DIR }));
+  return [...host, { name: 'self', type: DT_LNK }, { name: 'thread-self', type: DT_LNK }, ...guests];
 }
 
 function fdEntries(proc: Process, type: number): VirtualEntry[] {

@@ -22,6 +22,9 @@ import { DevLayer } from './dev-layer.js';
 import { fastResolve } from './vfs-fast.js';
 import { PATH_MAX, releaseDir, walk, type DirRef, type Resolved, type WalkOptions, type WalkRoot } from './walk.js';
 import { WritePolicy, type PolicyRoot } from './write-policy.js';
+import { hostFcntlInt } from '../host/file-calls.js';
+
+const F_DUPFD_CLOEXEC = 1030;
 
 export type { DirRef, Resolved } from './walk.js';
 
@@ -31,7 +34,7 @@ export interface VfsOptions {
   /** Guest's initial working directory (guest path). */
   cwd: string;
   /**
-   * Further writable directories, besides cwd and /tmp: an absolute one is a
+   * Further writable directories, besides cwd, /tmp and /dev/shm: an absolute one is a
    * guest path, a relative one is relative to the directory dsu was started in.
    */
   writable: string[];
@@ -112,7 +115,8 @@ export class Vfs {
     // The current directory is writable because the user ran dsu there; a
     // guest cwd that is not the host's (host cwd outside the root) is not.
     const hostCwdIsCwd = this.toGuest(path.resolve(process.cwd())) === cwd;
-    const guests = [...(hostCwdIsCwd ? [cwd] : []), '/tmp', ...opts.writable.map((w) => this.writableGuestPath(w))];
+    // /dev/shm is the shared-memory /tmp (shm_open, sem_open): processes meet there
+    const guests = [...(hostCwdIsCwd ? [cwd] : []), '/tmp', '/dev/shm', ...opts.writable.map((w) => this.writableGuestPath(w))];
     const roots: PolicyRoot[] = guests.map((guest) => ({ guest, id: this.identify(guest) }));
     // the session's own /dev/shm, made on first use
     roots.push({ guest: '/dev/shm', id: null });
@@ -172,6 +176,37 @@ export class Vfs {
   releaseSocketFds(): void {
     for (const fd of this.socketFds) hostClose(fd);
     this.socketFds = [];
+  }
+
+  /**
+   * The file-system context of a forked child: the same root and write
+   * policy, and a current directory of its own (a chdir in one process does
+   * not move the other).
+   */
+  fork(): Vfs {
+    const child = Object.create(Vfs.prototype) as Vfs;
+    Object.assign(child, this);
+    child.socketFds = [];
+    child.users = 1;
+    const cwd = this.cwdRef;
+    child.cwdRef = cwd.owned ? { ...cwd, fd: hostFcntlInt(cwd.fd, F_DUPFD_CLOEXEC, 0) } : { ...cwd };
+    return child;
+  }
+
+  /** Processes using this context (CLONE_FS shares one). */
+  private users = 1;
+
+  /** One more process uses this context (clone with CLONE_FS). */
+  share(): Vfs {
+    this.users++;
+    return this;
+  }
+
+  /** A process using this context has ended: the last one lets go of its current directory. */
+  close(): void {
+    if (--this.users > 0) return;
+    releaseDir(this.cwdRef);
+    this.cwdRef = this.rootRef;
   }
 
   get cwd(): string {

@@ -1,10 +1,13 @@
 // Futex wait queues: the threads waiting on each futex word, in arrival
 // order, as the kernel's futex hash keeps them. A queue is keyed by a scope
 // and an address: a private futex by its address space and virtual address;
-// a shared one on a MAP_SHARED file mapping by the file's identity and the
+// a shared one on a MAP_SHARED mapping by the file's identity and the
 // offset (so processes mapping the same file meet on the same queue). The
 // queues belong to the session, not to a process.
+import fs from 'node:fs';
 import type { Thread } from '../thread.js';
+import type { AddressSpace } from '../memory/address-space.js';
+import type { FileBacking } from '../memory/file-backing.js';
 
 export interface FutexKey {
   /** The address space (private) or the backing file (shared). */
@@ -15,13 +18,33 @@ export interface FutexKey {
 
 /**
  * The queue of the futex word at `address` in a process's address space.
- * Private futexes (and, with one address space per process, shared ones
- * outside MAP_SHARED memory) are keyed by address space and address; keying
- * MAP_SHARED pages by their backing object, so that processes meet on
- * them, is for processes to add here.
+ * A word in a MAP_SHARED mapping (a file, or shared anonymous memory, which
+ * lives in a memfd) is keyed by the host file's identity and the offset in
+ * it, so processes mapping it meet on one queue wherever each has it
+ * mapped; any other word by address space and address. The kernel keys a
+ * FUTEX_PRIVATE word by address space even in shared memory; meeting on the
+ * file's queue instead can only add wake-ups, which futex users allow.
  */
-export function futexKey(space: object, address: number): FutexKey {
+export function futexKey(space: AddressSpace, address: number): FutexKey {
+  const r = space.regionAt(address >>> 0);
+  if (r?.backing) return { scope: fileScope(r.backing), offset: r.offset + ((address >>> 0) - r.start) };
   return { scope: space, offset: address >>> 0 };
+}
+
+/** One object per host file (device and inode) that shared futexes are keyed by. */
+const fileScopes = new Map<string, object>();
+
+function fileScope(backing: FileBacking): object {
+  let id: string;
+  try {
+    const st = fs.fstatSync(backing.hostFd, { bigint: true });
+    id = `${st.dev}:${st.ino}`;
+  } catch {
+    return backing;
+  }
+  let scope = fileScopes.get(id);
+  if (!scope) fileScopes.set(id, (scope = { file: id }));
+  return scope;
 }
 
 export class FutexWaiter {

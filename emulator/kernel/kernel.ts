@@ -1,9 +1,21 @@
 // What the emulated kernel keeps across the processes of a session: the
 // task ids (the guest's pid/tid numbering; a new thread or process takes
-// the next free one, as Linux does) and the futex wait queues. One per
-// session, shared by every process in it, with the session's tracer.
+// the next free one, as Linux does), the futex wait queues, the process
+// table, and how a new process is set running. One per session, shared by
+// every process in it, with the session's tracer.
+import type { Process } from '../process.js';
 import { FutexQueues } from './futex-queues.js';
+import { ProcessTable } from './process-table.js';
+import type { MachinePool } from '../machine-pool.js';
 import type { Tracer } from '../strace/tracer.js';
+
+/** How the session runs a process that fork made (set by the session). */
+export interface ProcessStarter {
+  /** Machines for new processes and new programs. */
+  readonly machines: MachinePool;
+  /** Start running `child`, whose main thread's CPU state is set. */
+  start(child: Process): void;
+}
 
 export class Kernel {
   readonly futexes = new FutexQueues();
@@ -11,6 +23,12 @@ export class Kernel {
   tracer: Tracer | null = null;
   private lastId: number;
   private readonly inUse = new Set<number>();
+  /** Every guest process, live or not yet reaped. */
+  readonly processes = new ProcessTable();
+  /** Set by the session; null where processes cannot be created (a bare test process). */
+  starter: ProcessStarter | null = null;
+  /** The terminal's foreground process group as the guest set it (tcsetpgrp), 0 until then. */
+  terminalForeground = 0;
 
   constructor(firstPid: number) {
     this.lastId = firstPid;

@@ -80,3 +80,21 @@ export class Subscribers {
     return this.list.size;
   }
 }
+
+/**
+ * For syscalls that must not run inside the engine's interrupt hook
+ * (making a Unicorn engine while another one is emulating breaks the new
+ * one): the first call returns this, which wakes at once, and the runner
+ * retries the syscall between slices, where the work is done.
+ */
+export function betweenSlices(state: Record<string, unknown>): Blocked | null {
+  if (state.betweenSlices) return null;
+  state.betweenSlices = true;
+  return new Blocked(soon, 'between slices');
+}
+
+/** An arm that fires on the next turn of the event loop (an arm must not wake before it has returned). */
+export function soon(wake: () => void): () => void {
+  const t = setImmediate(wake);
+  return () => clearImmediate(t);
+}

@@ -20,6 +20,7 @@ import { setupFrame } from './frame.js';
 import { SignalAwareState, restartable } from './interrupt.js';
 import { clearExceptionInFlight } from '../engine/exception-latch.js';
 import { escapeText } from '../../loader/text/terminal-text.js';
+import { stopProcess } from '../kernel/job-control.js';
 
 export interface DeliveryHooks {
   /** The state the first frame is built from; read only when a handler runs. */
@@ -73,6 +74,11 @@ function takeEach(proc: Process, thread: Thread, hooks: DeliveryHooks): CpuConte
     if (action.handler === SIG_IGN) continue;
     if (action.handler === SIG_DFL) {
       const d = defaultAction(sig);
+      if (d === 'stop') {
+        // the whole process stops here; what else is pending is taken once it continues
+        stopProcess(proc, sig, thread);
+        return context;
+      }
       if (d !== 'terminate' && d !== 'core') continue;
       proc.exit = { signal: sig, core: d === 'core' };
       return null;
@@ -123,7 +129,9 @@ export function handleFault(proc: Process, _runner: Runner, raw: CpuFault, threa
   forceSignal(proc, thread, info);
   if (proc.signalActions[fault.signal].handler === SIG_DFL) {
     proc.kernel.tracer?.signal(proc, thread, info, true);
-    reportFault(proc, fault, thread);
+    // the first process's death is dsu's exit status, so it is explained; another
+    // process's is its parent's to see (wait), as it is natively
+    if (proc === proc.kernel.processes.init) reportFault(proc, fault, thread);
     thread.pendingSignals.delete(fault.signal);
     proc.exit = { signal: fault.signal, core: defaultAction(fault.signal) === 'core' };
     return;
@@ -135,6 +143,7 @@ export function handleFault(proc: Process, _runner: Runner, raw: CpuFault, threa
 
 export function deliverSignals(proc: Process, runner: Runner, thread: Thread): void {
   if (proc.exited || (thread.pendingSignals.size === 0 && thread.sharedPending.size === 0)) return;
+  if (thread.pending && (thread.syscallState as SignalAwareState | null)?.uninterruptible) return;
   const ctx = runner.contextOf(thread);
   if (thread.pending && (pendingSet(thread) & waitedSignals(thread)) !== 0n) {
     // sigtimedwait dequeues what it waits for: let it run again now

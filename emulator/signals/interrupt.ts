@@ -20,6 +20,8 @@ export interface SignalAwareState {
   savedMask?: bigint;
   /** sigtimedwait: these signals end the wait by being dequeued, not handled. */
   waitSet?: bigint;
+  /** A wait signals do not interrupt (vfork's): they are taken once it ends. */
+  uninterruptible?: boolean;
 }
 
 export function signalAwareState(ctx: SyscallContext): SignalAwareState {

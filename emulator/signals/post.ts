@@ -24,8 +24,8 @@ export function actionIgnores(action: SignalAction, sig: number): boolean {
   if (action.handler === SIG_IGN) return true;
   if (action.handler !== SIG_DFL) return false;
   const d = defaultAction(sig);
-  // stop signals are not implemented as stops: they are ignored
-  return d === 'ignore' || d === 'continue' || d === 'stop';
+  // a stop signal stops the process when it is taken (kernel/job-control.ts)
+  return d === 'ignore' || d === 'continue';
 }
 
 /** Whether a signal would be thrown away on arrival (ignored and not blocked). */
@@ -63,6 +63,8 @@ export function watchPending(proc: Process, changed: () => void): () => void {
 export function postSignal(proc: Process, info: SignalInfo, thread?: Thread): void {
   if (proc.exited) return;
   const sig = info.signo;
+  // job control acts when a signal is sent (SIGCONT continues even if blocked)
+  proc.run.sent(sig);
   if (isIgnored(proc, thread ?? proc.mainThread, sig)) return;
   const queue = thread ? thread.pendingSignals : proc.sharedPending;
   const already = queue.get(sig);

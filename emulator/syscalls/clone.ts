@@ -4,13 +4,15 @@
 // CLONE_CHILD_CLEARTID). The child shares everything of the process and
 // gets its own registers (the caller's, with EAX 0 and its own stack), its
 // own TLS descriptor, the caller's signal mask, no pending signals and no
-// alternate stack. A clone that makes a new process (no CLONE_VM or no
-// CLONE_THREAD: fork, vfork, posix_spawn) is the processes' part.
+// alternate stack. A clone that makes a new process (no CLONE_THREAD:
+// fork, vfork, posix_spawn) goes to fork.ts.
 import { E2BIG, EINVAL, ENOSYS, EPERM, LinuxError } from '../abi/errno.js';
 import { Reg } from '../engine/unicorn-consts.js';
 import { Thread } from '../thread.js';
 import { row, SyscallContext, SyscallRow } from './types.js';
 import { setTlsSlot } from './tls.js';
+import { cloneProcess } from './fork.js';
+import type { SyscallResult } from './types.js';
 
 const CSIGNAL = 0xff;
 const CLONE_VM = 0x100;
@@ -42,8 +44,10 @@ const CLONE_INTO_CGROUP = 0x200000000n;
 const CLONE_ARGS_SIZE_VER0 = 64;
 const PAGE_SIZE = 4096;
 
-interface CloneRequest {
+export interface CloneRequest {
   flags: number;
+  /** What the parent is sent when a child process ends (CSIGNAL; 0 for a thread). */
+  exitSignal: number;
   /** Top of the child's stack, or 0 to keep the caller's ESP. */
   stack: number;
   parentTid: number;
@@ -59,9 +63,6 @@ function checkFlags(ctx: SyscallContext, flags: number): number {
   if ((flags & CLONE_SIGHAND) && !(flags & CLONE_VM)) return -EINVAL;
   if ((flags & CLONE_THREAD) && (flags & (CLONE_NEWUSER | CLONE_NEWPID | CLONE_PIDFD))) return -EINVAL;
   if (flags & NAMESPACES) return refuse(ctx, `clone with new namespaces (flags 0x${(flags >>> 0).toString(16)}) is not supported; returns EPERM`, -EPERM);
-  if ((flags & (CLONE_VM | CLONE_THREAD)) !== (CLONE_VM | CLONE_THREAD)) {
-    return refuse(ctx, `clone of a new process (flags 0x${(flags >>> 0).toString(16)}) is not supported; returns ENOSYS`, -ENOSYS);
-  }
   if ((flags & THREAD_SHARES) !== THREAD_SHARES) {
     return refuse(ctx, `a thread without its process's files or filesystem context (clone flags 0x${(flags >>> 0).toString(16)}) is not supported; returns ENOSYS`, -ENOSYS);
   }
@@ -121,7 +122,7 @@ function cloneThread(ctx: SyscallContext, req: CloneRequest): number {
 }
 
 /** clone3(struct clone_args *, size_t): the fields beyond the ones known must be zero. */
-function clone3(ctx: SyscallContext, args: number, size: number): number {
+function clone3(ctx: SyscallContext, args: number, size: number): SyscallResult {
   if (size < CLONE_ARGS_SIZE_VER0) return -EINVAL;
   if (size > PAGE_SIZE) return -E2BIG;
   const raw = ctx.mem.readable(args, size);
@@ -140,8 +141,9 @@ function clone3(ctx: SyscallContext, args: number, size: number): number {
     return refuse(ctx, `clone3 with CLONE_CLEAR_SIGHAND or CLONE_INTO_CGROUP is not supported; returns ENOSYS`, -ENOSYS);
   }
   const lowAddress = (v: bigint): number => Number(BigInt.asUintN(32, v));
-  return cloneThread(ctx, {
+  return cloneAny(ctx, {
     flags: Number(legacy),
+    exitSignal: Number(exitSignal),
     stack: lowAddress(stack + stackSize),
     parentTid: lowAddress(parentTid),
     childTid: lowAddress(childTid),
@@ -149,9 +151,16 @@ function clone3(ctx: SyscallContext, args: number, size: number): number {
   });
 }
 
+/** A thread of the caller's process (CLONE_THREAD), else a new process. */
+function cloneAny(ctx: SyscallContext, req: CloneRequest): SyscallResult {
+  if (req.flags & CLONE_THREAD) return cloneThread(ctx, req);
+  // a vfork child's parent re-runs this call while it waits: fork.ts knows
+  return cloneProcess(ctx, req);
+}
+
 export const cloneRows: SyscallRow[] = [
   // i386 clone(flags, newsp, parent_tidptr, tls, child_tidptr)
   row(120, 'clone', ['hex', 'ptr', 'ptr', 'ptr', 'ptr'], (ctx, flags, stack, parentTid, tls, childTid) =>
-    cloneThread(ctx, { flags: flags & ~CSIGNAL, stack, parentTid, childTid, tls })),
+    cloneAny(ctx, { flags: flags & ~CSIGNAL, exitSignal: flags & CSIGNAL, stack, parentTid, childTid, tls })),
   row(435, 'clone3', ['ptr', 'size'], (ctx, args, size) => clone3(ctx, args, size)),
 ];

@@ -8,6 +8,7 @@ import { fioasync, socketOwnerIoctl } from './fcntl-async.js';
 import { O_NONBLOCK, O_PATH } from '../files/description.js';
 import { hostIoctl } from '../host/file-calls.js';
 import { fdOf } from './fs-io.js';
+import { terminalJobRequest } from './groups.js';
 import { row, SyscallContext, SyscallRow } from './types.js';
 
 function forward(ctx: SyscallContext, hostFd: number, request: number, how: TtyArg, arg: number): number {
@@ -45,6 +46,8 @@ function ioctl(ctx: SyscallContext, fd: number, request: number, arg: number): n
   }
   const owner = socketOwnerIoctl(ctx, d, req, arg);
   if (owner !== null) return owner;
+  const job = terminalJobRequest(ctx, d, req, arg);
+  if (job !== null) return job;
   const how = TTY_REQUESTS.get(req);
   const hostFd = d.hostFd();
   if (how && hostFd !== null) return forward(ctx, hostFd, req, how, arg);

@@ -6,7 +6,7 @@ import { EINVAL, EPERM, ESRCH } from '../abi/errno.js';
 import { NSIG, SI_TKILL, SI_USER } from '../abi/signal.js';
 import { SIGINFO_SIZE, decodeSiginfo } from '../abi/siginfo.js';
 import { SignalInfo, postSignal } from '../signals/post.js';
-import { GuestTask, guestThread, processByAnyTid, processGroup, processGroupOf, visibleProcesses } from '../kernel/pids.js';
+import { anyGuestProcess, GuestTask, guestThread, initProcess, processByAnyTid, processGroup, processGroupOf, visibleProcesses } from '../kernel/pids.js';
 import type { Process } from '../process.js';
 import { row, SyscallContext, SyscallRow } from './types.js';
 
@@ -18,12 +18,13 @@ function senderInfo(ctx: SyscallContext, sig: number, code: number): SignalInfo 
 function killTargets(ctx: SyscallContext, pid: number): Process[] {
   const self = ctx.proc;
   if (pid > 0) {
-    const p = processByAnyTid(self, pid);
+    // a zombie is found (the signal does nothing to it)
+    const p = processByAnyTid(self, pid) ?? anyGuestProcess(self, pid);
     return p ? [p] : [];
   }
   if (pid === 0) return processGroup(self, processGroupOf(self));
-  // -1: every process the caller may signal but itself and init (pid 1)
-  if (pid === -1) return visibleProcesses(self).filter((p) => p !== self && p.pid !== 1);
+  // -1: every process the caller may signal but itself and init (the sandbox's is the first process)
+  if (pid === -1) return visibleProcesses(self).filter((p) => p !== self && p !== initProcess(self) && !p.exited);
   // -INT_MIN does not exist: the kernel refuses it before negating
   if (pid === -0x80000000) return [];
   return processGroup(self, -pid);

@@ -5,7 +5,11 @@ import {
 } from '../memory/address-space.js';
 import { row, SyscallContext, SyscallRow } from './types.js';
 import { MAP_ANONYMOUS, MAP_FIXED, MAP_FIXED_NOREPLACE, MAP_GROWSDOWN, MAP_PRIVATE, MAP_SHARED, MAP_SHARED_VALIDATE } from '../abi/mman.js';
+import fs from 'node:fs';
 import { FileBacking } from '../memory/file-backing.js';
+import { hostMemfdCreate } from '../host/file-calls.js';
+
+const MFD_CLOEXEC = 1;
 import { mapSource, readFileInto } from './mm-source.js';
 import { countsAsData, mayMap } from './mm-limits.js';
 
@@ -76,7 +80,8 @@ function doMmap(ctx: SyscallContext, addr: number, length: number, prot: number,
   prot = effectiveProt(ctx, prot);
   if (!mayMap(ctx, start, size, countsAsData(prot, mapType === MAP_SHARED, stack))) return -ENOMEM;
   if (flags & MAP_ANONYMOUS) {
-    space.map(start, size, prot & 7, 'anon', stack ? '[stack]' : '', { shared: mapType === MAP_SHARED });
+    if (mapType === MAP_SHARED) return mapSharedAnonymous(ctx, start, size, prot & 7);
+    space.map(start, size, prot & 7, 'anon', stack ? '[stack]' : '', {});
     return start;
   }
   const desc = ctx.proc.fds.get(fd | 0);
@@ -86,7 +91,8 @@ function doMmap(ctx: SyscallContext, addr: number, length: number, prot: number,
   const source = mapSource(desc);
   if (source === null) return -ENODEV;
   if (source === 'zero') {
-    space.map(start, size, prot & 7, 'anon', '/dev/zero', { shared: mapType === MAP_SHARED });
+    if (mapType === MAP_SHARED) return mapSharedAnonymous(ctx, start, size, prot & 7);
+    space.map(start, size, prot & 7, 'anon', '/dev/zero', {});
     return start;
   }
   if (mapType === MAP_SHARED) {
@@ -108,6 +114,25 @@ function doMmap(ctx: SyscallContext, addr: number, length: number, prot: number,
     return err;
   }
   return start;
+}
+
+/**
+ * MAP_SHARED anonymous memory (or of /dev/zero) lives in a host memfd of
+ * its own, mapped like a shared file: a child forked later maps the same
+ * host pages, so both see each other's writes, and a futex in it is keyed
+ * by that object in every process.
+ */
+function mapSharedAnonymous(ctx: SyscallContext, start: number, size: number, prot: number): number {
+  let fd: number;
+  try {
+    fd = hostMemfdCreate('dev/zero', MFD_CLOEXEC);
+    fs.ftruncateSync(fd, size);
+  } catch {
+    return -ENOMEM;
+  }
+  const backing = new FileBacking(fd, true, () => fs.closeSync(fd));
+  const err = ctx.proc.space.map(start, size, prot, 'anon', '/dev/zero (deleted)', { shared: true, backing });
+  return err === 0 ? start : -err;
 }
 
 function munmap(ctx: SyscallContext, addr: number, length: number): number {

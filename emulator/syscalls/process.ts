@@ -10,6 +10,10 @@ import { ioprioRows } from './ioprio.js';
 import { syslogRows } from './syslog.js';
 import { pidfdRows, PidFd } from './pidfd.js';
 import { crossProcessRows } from './cross-process.js';
+import { groupRows, treePrctl } from './groups.js';
+import { forkRows } from './fork.js';
+import { waitRows } from './wait.js';
+import { execRows } from './exec.js';
 
 function putField(buf: Uint8Array, offset: number, text: string): void {
   const b = Buffer.from(text, 'utf8').subarray(0, 64);
@@ -28,32 +32,6 @@ function uname(ctx: SyscallContext, p: number): number {
   return 0;
 }
 
-const WNOHANG = 1;
-const WUNTRACED = 2;
-const WCONTINUED = 8;
-const WEXITED = 4;
-const WNOWAIT = 0x1000000;
-const WAIT_MODIFIERS = 0xe0000000; // __WNOTHREAD, __WALL, __WCLONE
-
-/** wait4/waitpid: a process that cannot fork has no children to wait for. */
-function wait4(options: number): number {
-  if (options & ~(WNOHANG | WUNTRACED | WCONTINUED | WAIT_MODIFIERS)) return -EINVAL;
-  return -ECHILD;
-}
-
-function waitid(ctx: SyscallContext, idtype: number, id: number, options: number): number {
-  const P_PIDFD = 3;
-  if (options & ~(WNOHANG | WUNTRACED | WEXITED | WCONTINUED | WNOWAIT | WAIT_MODIFIERS)) return -EINVAL;
-  if (!(options & (WUNTRACED | WEXITED | WCONTINUED)) || idtype < 0 || idtype > P_PIDFD) return -EINVAL;
-  if (idtype === P_PIDFD) {
-    // the fd must be a pidfd (pidfd_get_pid): EBADF for no fd, EINVAL for another kind
-    const d = ctx.proc.fds.get(id | 0);
-    if (!d) return -EBADF;
-    if (!(d instanceof PidFd)) return -EINVAL;
-  }
-  return -ECHILD;
-}
-
 /** A 16-bit ID call reports an ID above 65535 as the kernel's overflowuid. */
 const id16 = (id: number): number => (id > 0xffff ? 65534 : id);
 
@@ -65,8 +43,11 @@ export const processRows: SyscallRow[] = [
   ...syslogRows,
   ...pidfdRows,
   ...crossProcessRows,
+  ...groupRows,
+  ...forkRows,
+  ...waitRows,
+  ...execRows,
   row(20, 'getpid', [], (ctx) => ctx.proc.ids.pid),
-  row(64, 'getppid', [], (ctx) => ctx.proc.ids.ppid),
   row(24, 'getuid', [], (ctx) => id16(ctx.proc.ids.uid)),
   row(47, 'getgid', [], (ctx) => id16(ctx.proc.ids.gid)),
   row(49, 'geteuid', [], (ctx) => id16(ctx.proc.ids.euid)),
@@ -75,21 +56,6 @@ export const processRows: SyscallRow[] = [
   row(200, 'getgid32', [], (ctx) => ctx.proc.ids.gid),
   row(201, 'geteuid32', [], (ctx) => ctx.proc.ids.euid),
   row(202, 'getegid32', [], (ctx) => ctx.proc.ids.egid),
-  row(132, 'getpgid', ['int'], (ctx, pid) => {
-    const p = processByAnyTid(ctx.proc, pid | 0);
-    return p ? processGroupOf(p) : -ESRCH;
-  }),
-  row(65, 'getpgrp', [], (ctx) => processGroupOf(ctx.proc)),
-  row(147, 'getsid', ['int'], (ctx, pid) => {
-    const p = processByAnyTid(ctx.proc, pid | 0);
-    return p ? sessionOf(p) : -ESRCH;
-  }),
-  row(66, 'setsid', [], (ctx) => sessionOf(ctx.proc)),
-  row(57, 'setpgid', ['int', 'int'], (ctx, pid, pgid) => {
-    if ((pgid | 0) < 0) return -EINVAL;
-    // only the caller itself (or, once there are any, a child) may be moved
-    return processByAnyTid(ctx.proc, pid | 0) === ctx.proc ? 0 : -ESRCH;
-  }),
   row(60, 'umask', ['mode'], (ctx, mask) => {
     const old = ctx.proc.umask;
     ctx.proc.umask = mask & 0o777;
@@ -100,6 +66,8 @@ export const processRows: SyscallRow[] = [
   row(386, 'rseq', ['ptr', 'uint', 'hex', 'hex'], () => -ENOSYS),
   row(384, 'arch_prctl', ['hex', 'ptr'], () => -EINVAL),
   row(172, 'prctl', ['int', 'hex', 'hex', 'hex', 'hex'], (ctx, option, arg2) => {
+    const tree = treePrctl(ctx, option, arg2);
+    if (tree !== null) return tree;
     const PR_SET_NAME = 15;
     const PR_GET_NAME = 16;
     if (option === PR_SET_NAME) {
@@ -113,15 +81,6 @@ export const processRows: SyscallRow[] = [
       return 0;
     }
     return -EINVAL;
-  }),
-  row(114, 'wait4', ['int', 'ptr', 'hex', 'ptr'], (_ctx, _pid, _status, options) => wait4(options)),
-  row(7, 'waitpid', ['int', 'ptr', 'hex'], (_ctx, _pid, _status, options) => wait4(options)),
-  row(284, 'waitid', ['int', 'int', 'ptr', 'hex', 'ptr'], (ctx, idtype, id, info, options) => {
-    const r = waitid(ctx, idtype, id, options);
-    // the i386 waitid writes the siginfo's first fields (zeros when nothing was reaped) whatever
-    // the result (compat_sys_waitid): a bad pointer turns any answer into EFAULT
-    if (info !== 0) ctx.mem.writable(info, 24).fill(0);
-    return r;
   }),
   row(136, 'personality', ['hex'], (ctx, persona) => {
     const old = ctx.proc.personality;
