@@ -163,7 +163,7 @@ export function loadImage(machine: Machine, vfs: Vfs, ids: Process['ids'], elf: 
       throw new LaunchError(`${shown}: interpreter ${e.interpreter} ${why}`, errno === ENOENT ? 127 : 126, errno === EISDIR ? EACCES : errno);
     }
     // a malformed interpreter: named as the program's, as execve fails the program (ELIBBAD)
-    if (e instanceof ElfError && e.file !== req.program) throw new LaunchError(`${req.program}: interpreter ${e.message}`, 126, ELIBBAD);
+    if (e instanceof ElfError && e.file !== shown) throw new LaunchError(`${shown}: interpreter ${e.message}`, 126, ELIBBAD);
     if (e instanceof ElfError) throw new LaunchError(e.message, 126, ENOEXEC);
     if (e instanceof LinuxError) throw new LaunchError(`${shown}: cannot load: ${e.message}`, 126, e.errno);
     throw e;
