@@ -79,7 +79,7 @@ export function readProgram(host: string, shown: string): Uint8Array {
 }
 
 /** A file the loader asks for (the interpreter, libraries), found inside the root. */
-export function readGuestFile(vfs: Vfs, guest: string, maxBytes: number): Buffer {
+function readGuestFile(vfs: Vfs, guest: string, maxBytes: number): Buffer {
   const h = vfs.openForDsu(guest);
   try {
     return readRegularFile(h.host, maxBytes);

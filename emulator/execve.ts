@@ -89,7 +89,7 @@ const isTerminator = (c: number): boolean => isSpaceTab(c) || c === 0;
  * kernel's binfmt_script does from the first 256 bytes; null when the line
  * names no interpreter (ENOEXEC).
  */
-export function parseShebang(bytes: Uint8Array): { interpreter: string; arg: string | null } | null {
+function parseShebang(bytes: Uint8Array): { interpreter: string; arg: string | null } | null {
   const buf = new Uint8Array(BINPRM_BUF_SIZE);
   buf.set(bytes.subarray(0, BINPRM_BUF_SIZE));
   const bufEnd = BINPRM_BUF_SIZE - 1;

@@ -28,7 +28,7 @@ export interface ForkRequest {
   exitSignal: number;
 }
 
-/** Bytes of private memory the last fork copied (for the bench and --stats). */
+/** Forks made and the private memory they copied (--stats). */
 export const forkCounters = { forks: 0, bytesCopied: 0 };
 
 /** Make the child of the process of `ctxThread` and start it; returns it. */

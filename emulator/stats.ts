@@ -1,10 +1,12 @@
 // Run statistics (dsu run --stats FILE): slices, syscalls, threads (started,
-// most alive at once, switches on the engine), wall and CPU time, peak
+// most alive at once, switches on the engine), processes forked and the
+// private memory their forks copied, wall and CPU time, peak
 // memory, and with --profile where the host's time went.
 import fs from 'node:fs';
 import type { ExitStatus } from './process.js';
 import type { Runner } from './runner.js';
 import type { SyscallDispatcher } from './syscalls/dispatch.js';
+import { forkCounters } from './fork.js';
 
 export function writeStats(file: string, status: ExitStatus, started: number, runner: Runner, dispatcher: SyscallDispatcher, profile: boolean): void {
   const usage = process.resourceUsage();
@@ -12,6 +14,7 @@ export function writeStats(file: string, status: ExitStatus, started: number, ru
   const stats = {
     status, slices: runner.slices, syscalls: dispatcher.count,
     threads: { started: runner.threadsStarted, peak: runner.peakThreads, switches: runner.switches },
+    forks: { count: forkCounters.forks, bytesCopied: forkCounters.bytesCopied },
     wallMs: Math.round(performance.now() - started),
     userCpuMs: Math.round(usage.userCPUTime / 1000),
     systemCpuMs: Math.round(usage.systemCPUTime / 1000),

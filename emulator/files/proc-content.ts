@@ -193,7 +193,7 @@ function signalMasks(proc: Process, thread: Thread): { pending: bigint; blocked:
 const hex16 = (n: bigint): string => BigInt.asUintN(64, n).toString(16).padStart(16, '0');
 
 /** The one-letter state /proc shows, and its word. */
-export function processState(proc: Process): [string, string] {
+function processState(proc: Process): [string, string] {
   if (proc.exited) return ['Z', 'zombie'];
   if (proc.family.stopSignal !== 0) return ['T', 'stopped'];
   const live = proc.threads.filter((t) => t.state !== 'exited');

@@ -11,7 +11,7 @@ import { notifyParentOfJob } from './process-exit.js';
 
 const STOP_SIGNALS = [SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU];
 
-export function isStopSignal(sig: number): boolean {
+function isStopSignal(sig: number): boolean {
   return STOP_SIGNALS.includes(sig);
 }
 
@@ -38,7 +38,7 @@ export function stopProcess(proc: Process, sig: number, _thread: Thread): void {
 }
 
 /** A stopped process goes on. */
-export function continueProcess(proc: Process): void {
+function continueProcess(proc: Process): void {
   if (proc.family.stopSignal === 0 || proc.exited) return;
   proc.family.stopSignal = 0;
   proc.run.release();

@@ -9,9 +9,9 @@ import type { Process } from '../process.js';
 import { postSignal, SI_USER } from '../signals/post.js';
 import { SA_NOCLDSTOP, SA_NOCLDWAIT, SIGCHLD, SIGCONT, SIG_IGN } from '../abi/signal.js';
 
-export const CLD_EXITED = 1;
-export const CLD_KILLED = 2;
-export const CLD_DUMPED = 3;
+const CLD_EXITED = 1;
+const CLD_KILLED = 2;
+const CLD_DUMPED = 3;
 export const CLD_STOPPED = 5;
 export const CLD_CONTINUED = 6;
 
