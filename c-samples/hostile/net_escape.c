@@ -182,6 +182,24 @@ int main(int argc, char **argv) {
     idx = 2;
     show("IPV6_UNICAST_IF 2", setsockopt(u6, IPPROTO_IPV6, IPV6_UNICAST_IF, &idx, sizeof idx));
 
+    /* multicast memberships: the host announces them (IGMP, MLD) on the interface joined on */
+    struct ip_mreq mr = { .imr_multiaddr.s_addr = inet_addr("239.1.2.3"), .imr_interface.s_addr = htonl(INADDR_ANY) };
+    show("IP_ADD_MEMBERSHIP any interface", setsockopt(u, IPPROTO_IP, IP_ADD_MEMBERSHIP, &mr, sizeof mr));
+    struct ip_mreqn mrn = { .imr_multiaddr.s_addr = inet_addr("239.1.2.3"), .imr_ifindex = 2 };
+    show("IP_ADD_MEMBERSHIP interface 2", setsockopt(u, IPPROTO_IP, IP_ADD_MEMBERSHIP, &mrn, sizeof mrn));
+    struct group_req gr;
+    memset(&gr, 0, sizeof gr);
+    gr.gr_interface = 2;
+    struct sockaddr_in *g4 = (struct sockaddr_in *)&gr.gr_group;
+    g4->sin_family = AF_INET;
+    g4->sin_addr.s_addr = inet_addr("239.1.2.3");
+    show("MCAST_JOIN_GROUP interface 2", setsockopt(u, IPPROTO_IP, MCAST_JOIN_GROUP, &gr, sizeof gr));
+    struct ipv6_mreq m6 = { .ipv6mr_interface = 0 };
+    inet_pton(AF_INET6, "ff15::1", &m6.ipv6mr_multiaddr);
+    show("IPV6_ADD_MEMBERSHIP any interface", setsockopt(u6, IPPROTO_IPV6, IPV6_ADD_MEMBERSHIP, &m6, sizeof m6));
+    mr.imr_interface.s_addr = inet_addr("127.0.0.1");
+    show("IP_ADD_MEMBERSHIP loopback", setsockopt(u, IPPROTO_IP, IP_ADD_MEMBERSHIP, &mr, sizeof mr));
+
     /* what arrived on loopback: "x" from the loopback IP_PKTINFO send, "y" from sendmmsg */
     char got[8];
     int n, count = 0;

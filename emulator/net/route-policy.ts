@@ -41,6 +41,11 @@ const IPV6_RTHDR = 57;
 const IPV6_TRANSPARENT = 75;
 const IPV6_UNICAST_IF = 76;
 /** IPv4 options that name the route: loose and strict source routing. */
+const IP_ADD_MEMBERSHIP = 35;
+const IP_ADD_SOURCE_MEMBERSHIP = 39;
+const MCAST_JOIN_GROUP = 42;
+const MCAST_JOIN_SOURCE_GROUP = 46;
+const IPV6_ADD_MEMBERSHIP = 20;
 const IPOPT_LSRR = 0x83;
 const IPOPT_SSRR = 0x89;
 
@@ -124,9 +129,32 @@ export function checkSocketType(domain: number, type: number, policy: NetPolicy)
   if (kind === SOCK_RAW && domain !== AF_NETLINK && !policy.allowOutbound) throw new PolicyRefusal('raw sockets need --net-outbound');
 }
 
+/**
+ * Joining a multicast group makes the host announce the membership (IGMP,
+ * MLD) on the interface it joins on, out of the machine, with a group the
+ * guest chooses: only loopback may be joined on. No interface (index 0 and
+ * no address) leaves the choice to the host's routes, which lead out.
+ */
+function checkMembership(level: number, name: number, value: Uint8Array): void {
+  const why = 'joining a multicast group announces it on an interface other than loopback';
+  if (level === IPPROTO_IP && (name === IP_ADD_MEMBERSHIP || name === IP_ADD_SOURCE_MEMBERSHIP)) {
+    // ip_mreq / ip_mreq_source: group, interface address; ip_mreqn adds an interface index
+    const index = name === IP_ADD_MEMBERSHIP && value.length >= 12 ? le32(value, 8) : 0;
+    if (index !== 0) checkIfindex(index, 'a multicast membership');
+    else if (value.length < 8 || value[4] !== 127) throw new PolicyRefusal(why);
+  } else if ((level === IPPROTO_IP || level === IPPROTO_IPV6) && (name === MCAST_JOIN_GROUP || name === MCAST_JOIN_SOURCE_GROUP)) {
+    // group_req / group_source_req: the interface index first
+    if (le32(value, 0) !== loopbackIfindex()) throw new PolicyRefusal(why);
+  } else if (level === IPPROTO_IPV6 && name === IPV6_ADD_MEMBERSHIP) {
+    // ipv6_mreq: group, interface index
+    if (le32(value, 16) !== loopbackIfindex()) throw new PolicyRefusal(why);
+  }
+}
+
 /** setsockopt options that choose the route, the interface or the source. */
 export function checkSocketOption(level: number, name: number, value: Uint8Array, policy: NetPolicy): void {
   if (policy.allowOutbound) return;
+  checkMembership(level, name, value);
   if (level === SOL_SOCKET) {
     if (name === SO_BINDTODEVICE) {
       const nul = value.indexOf(0);

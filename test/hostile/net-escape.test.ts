@@ -1,7 +1,8 @@
 // A guest confined to loopback (the default) cannot send beyond it by any
 // route: raw and packet sockets are refused with EPERM, addresses outside
 // loopback in every disguise with ENETUNREACH, and the options and control
-// messages that pick an interface, a source address or a route with EPERM,
+// messages that pick an interface, a source address or a route with EPERM
+// (multicast memberships too, which the host announces on the interface),
 // through sendto, sendmsg and sendmmsg alike; netlink requests that would
 // change the host are refused. What stays on loopback keeps working (a
 // receiver in the guest gets exactly those datagrams), and each refusal is
@@ -64,6 +65,11 @@ const EXPECTED = [
   'IPV6_RTHDR cmsg = EPERM',
   'IPV6_TRANSPARENT = EPERM',
   'IPV6_UNICAST_IF 2 = EPERM',
+  'IP_ADD_MEMBERSHIP any interface = EPERM',
+  'IP_ADD_MEMBERSHIP interface 2 = EPERM',
+  'MCAST_JOIN_GROUP interface 2 = EPERM',
+  'IPV6_ADD_MEMBERSHIP any interface = EPERM',
+  'IP_ADD_MEMBERSHIP loopback = ok',
   // the loopback IP_PKTINFO send and the first sendmmsg message, nothing else
   'arrived on loopback: xy',
 ];
