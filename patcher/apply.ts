@@ -116,13 +116,14 @@ export class Patcher {
    * Read, before any patch arrives, what the first patch would otherwise
    * read while the program's clients wait (issue 15): capstone, the index
    * of the program's modules, the program's debug information and its code
-   * references. One step per turn of the event loop, with the program
+   * references, the stacks' unwinding tables, the link target. One step
+   * per turn of the event loop, with the program
    * running in between; a step still takes this thread for as long as it
    * computes (see scripts/bench/README.md, "Patch stall"). Stops when a
    * patch operation starts (it reads what is missing itself) or the program
    * has exited; a failure is left for that patch to report.
    */
-  async warmUp(betweenStepsMs: number): Promise<void> {
+  async warmUp(startAfterMs: number, betweenStepsMs: number): Promise<void> {
     const exe = (): RuntimeModule | undefined => this.model.modules().find((m) => m.kind === 'exe');
     const steps: (() => unknown)[] = [
       () => loadDisassembler(),
@@ -136,7 +137,12 @@ export class Patcher {
         const m = exe();
         if (m) moduleRefs(m.data.elf, m.data.symbols);
       },
+      // unwinding every thread's stack reads the call-frame tables of the libraries on it
+      () => stackAddresses(this.session, this.model.moduleMap()),
+      () => this.model.linkTarget(this.model.modules()),
     ];
+    // by then a dynamic program has loaded its libraries (the module list is read again when it changes)
+    await new Promise((resolve) => setTimeout(resolve, startAfterMs).unref());
     for (const step of steps) {
       await new Promise((resolve) => setTimeout(resolve, betweenStepsMs).unref());
       if (this.busy || this.session.proc.exited) return;

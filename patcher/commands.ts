@@ -7,13 +7,14 @@ import { rollbackLatest, RollbackOptions } from './rollback.js';
 import { statusOf } from './status.js';
 import type { ProgramModel } from './program-model.js';
 
-/** Time between the steps of the patcher's warm-up, when the program runs. */
+/** When the patcher's warm-up starts after the control channel is attached, and the time between its steps (the program runs). */
+const WARM_UP_AFTER_MS = 500;
 const WARM_UP_STEP_MS = 20;
 
 export function patcherCommands(session: Session, model: ProgramModel, options: PatcherOptions) {
   // made now, so it can read what the first patch needs before one arrives
   const patcher = new Patcher(session, model, options);
-  void patcher.warmUp(WARM_UP_STEP_MS);
+  void patcher.warmUp(WARM_UP_AFTER_MS, WARM_UP_STEP_MS);
   const patcherNow = (): Patcher => patcher;
   return {
     patch: (args: PatchOptions & { path: string }) => patcherNow().apply(args.path, args),
