@@ -7,9 +7,9 @@ import { Reg } from '../engine/unicorn-consts.js';
 import { RT_SIGFRAME, SIGFRAME, UCONTEXT } from '../abi/signal-frame.js';
 import type { CallDecoder } from './format.js';
 import { kindArgs, type ArgText, type CallView } from './kinds.js';
-import { modeArg, named, openFlags, signalArg, type Xlat } from './xlat.js';
+import { flags, modeArg, named, namedOr, openFlags, signalArg, type Xlat } from './xlat.js';
 import { FCNTL_COMMANDS, fdFlagNames, LOCK_TYPES, whence } from './xlat-fs.js';
-import { cloneFlags, futexOp, mlock2Flags, mremapFlags, PRCTL_OPTIONS } from './xlat-process.js';
+import { cloneFlags, futexOp, mlock2Flags, mremapFlags, PRCTL_OPTIONS, schedPolicyName } from './xlat-process.js';
 import { family, level, protocol, socketOption, socketType } from './xlat-net.js';
 import { signalSet } from './xlat-signal.js';
 import { fdPair, intIn, timespec, userDesc } from './structs.js';
@@ -66,20 +66,26 @@ function flock(v: CallView, p: number, wide: boolean, withPid: boolean): string 
   const start = wide ? m.i64(p + 4) : BigInt(m.i32(p + 4));
   const len = wide ? m.i64(p + 12) : BigInt(m.i32(p + 8));
   const pid = withPid ? `, l_pid=${m.i32(p + (wide ? 20 : 12))}` : '';
-  return `{l_type=${named(m.u16(p) << 16 >> 16, LOCK_TYPES)}, l_whence=${whence(m.u16(p + 2))}, l_start=${start}, l_len=${len}${pid}}`;
+  return `{l_type=${namedOr(m.u16(p), LOCK_TYPES, 'F_???')}, l_whence=${whence(m.u16(p + 2))}, l_start=${start}, l_len=${len}${pid}}`;
 }
+
+const SEALS: Xlat = [['F_SEAL_SEAL', 1], ['F_SEAL_SHRINK', 2], ['F_SEAL_GROW', 4], ['F_SEAL_WRITE', 8], ['F_SEAL_FUTURE_WRITE', 0x10]];
+const seals = (v: number): string => flags(v, SEALS);
 
 const F = Object.fromEntries(FCNTL_COMMANDS.map(([name, value]) => [name, value])) as Record<string, number>;
 
 const fcntl: CallDecoder = {
   args(v) {
     const [fd, cmd, x] = v.args;
-    const out = [arg(() => String(fd | 0)), arg(() => named(cmd, FCNTL_COMMANDS))];
+    const out = [arg(() => String(fd | 0)), arg(() => namedOr(cmd, FCNTL_COMMANDS, 'F_???'))];
     const lock = (wide: boolean, get: boolean): ArgText => arg(() => orPointer(x, () => flock(v, x, wide, get)), get);
     switch (cmd) {
       case F.F_SETFD: out.push(arg(() => fdFlagNames(x))); break;
       case F.F_SETFL: out.push(arg(() => openFlags(x))); break;
-      case F.F_SETOWN: case F.F_SETPIPE_SZ: case F.F_DUPFD: case F.F_DUPFD_CLOEXEC: out.push(arg(() => String(x | 0))); break;
+      case F.F_SETOWN: case F.F_SETPIPE_SZ: out.push(arg(() => String(x | 0))); break;
+      // strace shows the lowest fd wanted unsigned
+      case F.F_DUPFD: case F.F_DUPFD_CLOEXEC: out.push(arg(() => String(x >>> 0))); break;
+      case F.F_ADD_SEALS: out.push(arg(() => seals(x))); break;
       case F.F_SETLK: case F.F_SETLKW: out.push(lock(false, false)); break;
       case F.F_GETLK: out.push(lock(false, true)); break;
       case F.F_SETLK64: case F.F_SETLKW64: case F.F_OFD_SETLK: case F.F_OFD_SETLKW: out.push(lock(true, false)); break;
@@ -103,6 +109,7 @@ const fcntl: CallDecoder = {
     if (cmd === F.F_GETFD && r !== 0) return ` (flags ${fdFlagNames(r)})`;
     if (cmd === F.F_GETLEASE) return ` (${named(r, LOCK_TYPES)})`;
     if (cmd === F.F_GETSIG && r !== 0) return ` (${signalArg(r)})`;
+    if (cmd === F.F_GET_SEALS && r !== 0) return ` (seals ${seals(r)})`;
     return undefined;
   },
 };
@@ -367,7 +374,17 @@ const mlock2: CallDecoder = {
   args: (v) => [arg(() => pointer(v.args[0])), arg(() => String(v.args[1] >>> 0)), arg(() => mlock2Flags(v.args[2]))],
 };
 
+/** sched_getscheduler: the policy it returned, named. */
+const schedGetscheduler: CallDecoder = {
+  args: (v) => kindArgs(v),
+  note: (_v, r) => {
+    const name = schedPolicyName(r);
+    return name === undefined ? undefined : ` (${name})`;
+  },
+};
+
 export const CALL_DECODERS: Record<string, CallDecoder> = {
+  sched_getscheduler: schedGetscheduler,
   mremap,
   mlock2,
   futex: futex(false),

@@ -6,7 +6,7 @@ import { O_CREAT, O_TMPFILE } from '../abi/fcntl.js';
 import { fdFlags, mapFlags, modeArg, openFlags, protFlags, signalArg } from './xlat.js';
 import { accessMode, atFlags, flockOp, renameFlags, statxFlags, statxMask, whence } from './xlat-fs.js';
 import {
-  clockId, cloneFlags, eventfdFlags, getrandomFlags, inotifyInitFlags, itimerWhich, madvice, memfdFlags, mlockallFlags,
+  clockId, cloneFlags, closeRangeFlags, eventfdFlags, idType, inotifyMask, rwfFlags, xattrFlags, getrandomFlags, inotifyInitFlags, itimerWhich, madvice, memfdFlags, mlockallFlags,
   mremapFlags, msyncFlags, rlimitResource, rusageWho, schedPolicy, timerFlags, timerfdFlags, timerfdSetFlags, waitOptions,
 } from './xlat-process.js';
 import { sigprocmaskHow, signalSet } from './xlat-signal.js';
@@ -76,6 +76,13 @@ function direntCount(v: CallView, p: number, bytes: number): number {
     off += reclen;
   }
   return n;
+}
+
+/** A list of `n` 32-bit ids ([0, 4, 24]), as getgroups and setgroups pass them. */
+function idList(v: CallView, p: number, n: number): string {
+  const ids: number[] = [];
+  for (let k = 0; k < Math.min(n, 1024); k++) ids.push(mem(v).u32(p + 4 * k));
+  return `[${ids.join(', ')}]`;
 }
 
 /** A wait status as strace words it. */
@@ -163,6 +170,17 @@ const KINDS: Record<ArgKind, KindPrinter> = {
   rusagewho: value(rusageWho),
   inotifyflags: value(inotifyInitFlags),
   memfdflags: value(memfdFlags),
+  inotifymask: value(inotifyMask),
+  idtype: value(idType),
+  xattrflags: value(xattrFlags),
+  rwfflags: value(rwfFlags),
+  intin: input((v, p) => intIn(mem(v), p)),
+  // getgroups: as many ids as it returned (none asked for with a size of 0)
+  gidsout: { exit: true, show: (v, i) => (v.result !== undefined && v.result >= 0 && (v.args[0] | 0) > 0 ? orPointer(v.args[i], () => idList(v, v.args[i], v.result!)) : pointer(v.args[i])) },
+  gids: input((v, p) => idList(v, p, v.args[0] | 0)),
+  closerangeflags: value(closeRangeFlags),
+  // the directory as a C string (the count includes its NUL)
+  cwdout: output((v, p) => quote(cstringBytes(mem(v), p, 4097), 4096)),
 
   sighow: value(sigprocmaskHow),
   sigset: input((v, p) => signalSet(mem(v).u64(p))),

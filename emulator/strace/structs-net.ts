@@ -99,7 +99,11 @@ export function msghdr(mem: GuestMemory, p: number, data?: number): string {
 /** poll's fds with the events asked for: [{fd=3, events=POLLIN}]. */
 export function pollRequests(mem: GuestMemory, p: number, n: number): string {
   const shown: string[] = [];
-  for (let i = 0; i < n; i++) shown.push(`{fd=${mem.i32(p + 8 * i)}, events=${pollEvents(mem.u16(p + 8 * i + 4))}}`);
+  for (let i = 0; i < n; i++) {
+    const fd = mem.i32(p + 8 * i);
+    // a negative fd is ignored by poll: strace shows it alone
+    shown.push(fd < 0 ? `{fd=${fd}}` : `{fd=${fd}, events=${pollEvents(mem.u16(p + 8 * i + 4))}}`);
+  }
   return `[${shown.join(', ')}]`;
 }
 

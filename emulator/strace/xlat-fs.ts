@@ -11,7 +11,7 @@ const AT_FLAGS: Xlat = [
 const STATX_SYNC: Xlat = [['AT_STATX_SYNC_AS_STAT', 0], ['AT_STATX_FORCE_SYNC', 0x2000], ['AT_STATX_DONT_SYNC', 0x4000]];
 const STATX_SYNC_MASK = 0x6000;
 
-export const atFlags = (v: number): string => flags(v, AT_FLAGS);
+export const atFlags = (v: number): string => flags(v, AT_FLAGS, '0', 'AT_???');
 
 /** statx's flags: the sync type always first, then the AT_ flags. */
 export function statxFlags(v: number): string {

@@ -2,7 +2,7 @@
 // (i386 Linux values): clone flags, futex operations, clock ids, rlimit
 // resources, wait options, prctl options, madvise advice and the flags of
 // getrandom, mremap, msync, mlockall, eventfd and timerfd.
-import { flags, named, type Xlat } from './xlat.js';
+import { flags, named, namedOr, type Xlat } from './xlat.js';
 
 const CLONE_FLAGS: Xlat = [
   ['CLONE_VM', 0x100], ['CLONE_FS', 0x200], ['CLONE_FILES', 0x400], ['CLONE_SIGHAND', 0x800], ['CLONE_PIDFD', 0x1000],
@@ -70,7 +70,9 @@ const WAIT_OPTIONS: Xlat = [
   ['__WNOTHREAD', 0x20000000], ['__WALL', 0x40000000], ['__WCLONE', 0x80000000],
 ];
 
-export const waitOptions = (v: number): string => flags(v, WAIT_OPTIONS);
+export const waitOptions = (v: number): string => flags(v, WAIT_OPTIONS, '0', 'W???');
+
+export const idType = (v: number): string => named(v, [['P_ALL', 0], ['P_PID', 1], ['P_PGID', 2], ['P_PIDFD', 3]]);
 
 export const PRCTL_OPTIONS: Xlat = [
   ['PR_SET_PDEATHSIG', 1], ['PR_GET_PDEATHSIG', 2], ['PR_GET_DUMPABLE', 3], ['PR_SET_DUMPABLE', 4],
@@ -111,7 +113,7 @@ export const msyncFlags = (v: number): string => flags(v, [['MS_ASYNC', 1], ['MS
 
 export const mlockallFlags = (v: number): string => flags(v, [['MCL_CURRENT', 1], ['MCL_FUTURE', 2], ['MCL_ONFAULT', 4]]);
 
-export const mlock2Flags = (v: number): string => flags(v, [['MLOCK_ONFAULT', 1]]);
+export const mlock2Flags = (v: number): string => flags(v, [['MLOCK_ONFAULT', 1]], '0', 'MLOCK_???');
 
 export const eventfdFlags = (v: number): string => flags(v, [['EFD_SEMAPHORE', 1], ['EFD_CLOEXEC', 0o2000000], ['EFD_NONBLOCK', 0o4000]]);
 
@@ -121,9 +123,21 @@ export const timerfdSetFlags = (v: number): string => flags(v, [['TFD_TIMER_ABST
 
 export const timerFlags = (v: number): string => flags(v, [['TIMER_ABSTIME', 1]]);
 
-export const inotifyInitFlags = (v: number): string => flags(v, [['IN_CLOEXEC', 0o2000000], ['IN_NONBLOCK', 0o4000]]);
+export const inotifyInitFlags = (v: number): string => flags(v, [['IN_NONBLOCK', 0o4000], ['IN_CLOEXEC', 0o2000000]], '0', 'IN_???');
 
-export const memfdFlags = (v: number): string => flags(v, [['MFD_CLOEXEC', 1], ['MFD_ALLOW_SEALING', 2], ['MFD_HUGETLB', 4], ['MFD_NOEXEC_SEAL', 8], ['MFD_EXEC', 0x10]]);
+const INOTIFY_MASK: Xlat = [
+  ['IN_ACCESS', 0x1], ['IN_MODIFY', 0x2], ['IN_ATTRIB', 0x4], ['IN_CLOSE_WRITE', 0x8], ['IN_CLOSE_NOWRITE', 0x10],
+  ['IN_OPEN', 0x20], ['IN_MOVED_FROM', 0x40], ['IN_MOVED_TO', 0x80], ['IN_CREATE', 0x100], ['IN_DELETE', 0x200],
+  ['IN_DELETE_SELF', 0x400], ['IN_MOVE_SELF', 0x800], ['IN_UNMOUNT', 0x2000], ['IN_Q_OVERFLOW', 0x4000],
+  ['IN_IGNORED', 0x8000], ['IN_ONLYDIR', 0x1000000], ['IN_DONT_FOLLOW', 0x2000000], ['IN_EXCL_UNLINK', 0x4000000],
+  ['IN_MASK_CREATE', 0x10000000], ['IN_MASK_ADD', 0x20000000], ['IN_ISDIR', 0x40000000], ['IN_ONESHOT', 0x80000000],
+];
+
+export const inotifyMask = (v: number): string => flags(v, INOTIFY_MASK, '0', 'IN_???');
+
+export const closeRangeFlags = (v: number): string => flags(v, [['CLOSE_RANGE_UNSHARE', 2], ['CLOSE_RANGE_CLOEXEC', 4]], '0', 'CLOSE_RANGE_???');
+
+export const memfdFlags = (v: number): string => flags(v, [['MFD_CLOEXEC', 1], ['MFD_ALLOW_SEALING', 2], ['MFD_HUGETLB', 4], ['MFD_NOEXEC_SEAL', 8], ['MFD_EXEC', 0x10]], '0', 'MFD_???');
 
 const ITIMERS: Xlat = [['ITIMER_REAL', 0], ['ITIMER_VIRTUAL', 1], ['ITIMER_PROF', 2]];
 
@@ -135,4 +149,11 @@ export const rusageWho = (v: number): string => named(v | 0, RUSAGE_WHO);
 
 const SCHED_POLICIES: Xlat = [['SCHED_OTHER', 0], ['SCHED_FIFO', 1], ['SCHED_RR', 2], ['SCHED_BATCH', 3], ['SCHED_IDLE', 5], ['SCHED_DEADLINE', 6]];
 
-export const schedPolicy = (v: number): string => named(v, SCHED_POLICIES);
+export const schedPolicy = (v: number): string => namedOr(v, SCHED_POLICIES, 'SCHED_???');
+
+/** The policy's name, or undefined when it has none (sched_getscheduler's note). */
+export const schedPolicyName = (v: number): string | undefined => SCHED_POLICIES.find(([, n]) => n === v)?.[0];
+
+export const xattrFlags = (v: number): string => flags(v, [['XATTR_CREATE', 1], ['XATTR_REPLACE', 2]], '0', 'XATTR_???');
+
+export const rwfFlags = (v: number): string => flags(v, [['RWF_HIPRI', 1], ['RWF_DSYNC', 2], ['RWF_SYNC', 4], ['RWF_NOWAIT', 8], ['RWF_APPEND', 0x10]], '0', 'RWF_???');

@@ -15,9 +15,13 @@ export type Xlat = readonly (readonly [string, number])[];
  * when all of them are set; bits no entry took follow in hex; `none` when
  * the value is 0.
  */
-export function flags(value: number, table: Xlat, none = '0'): string {
+export function flags(value: number, table: Xlat, none = '0', unknown?: string): string {
   let rest = value >>> 0;
   if (rest === 0) return none;
+  // no bit known: the value with strace's comment naming the family ("0x1 /* O_??? */")
+  if (unknown !== undefined && !table.some(([, bits]) => bits !== 0 && ((value >>> 0) & bits) >>> 0 === bits >>> 0)) {
+    return `0x${rest.toString(16)} /* ${unknown} */`;
+  }
   const names: string[] = [];
   for (const [name, bits] of table) {
     if (bits !== 0 && (rest & bits) >>> 0 === bits >>> 0) {
@@ -33,6 +37,11 @@ export function flags(value: number, table: Xlat, none = '0'): string {
 export function named(value: number, table: Xlat, fallback?: string): string {
   for (const [name, v] of table) if (v === value) return name;
   return fallback ?? String(value | 0);
+}
+
+/** One value among several, an unknown one in hex with strace's comment naming the family (F_???). */
+export function namedOr(value: number, table: Xlat, unknown: string): string {
+  return named(value, table, `0x${(value >>> 0).toString(16)} /* ${unknown} */`);
 }
 
 const OPEN_ACCESS = ['O_RDONLY', 'O_WRONLY', 'O_RDWR', 'O_ACCMODE'];
@@ -67,7 +76,7 @@ export function openFlags(value: number): string {
 
 /** Flags without an access mode (dup3, pipe2...): 0 when none. */
 export function fdFlags(value: number): string {
-  return flags(value, OPEN_FLAGS);
+  return flags(value, OPEN_FLAGS, '0', 'O_???');
 }
 
 export function protFlags(value: number): string {

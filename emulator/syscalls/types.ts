@@ -25,6 +25,8 @@ export type ArgKind =
   | 'timevalout' | 'itimerval' | 'itimervalout' | 'schedpolicy'
   | 'timerflags' | 'tfdflags' | 'tfdsetflags' | 'efdflags' | 'rlimres' | 'rlimit' | 'rlimitout' | 'rlimit64'
   | 'rlimit64out' | 'grndflags' | 'randout' | 'waitoptions' | 'waitstatusout' | 'utsnameout'
+  | 'inotifymask' | 'closerangeflags' | 'cwdout' | 'idtype' | 'intin' | 'gidsout' | 'gids'
+  | 'xattrflags' | 'rwfflags'
   | 'userdesc' | 'cloneflags' | 'itimerwhich' | 'rusagewho' | 'inotifyflags' | 'memfdflags'
   // signals
   | 'sighow' | 'sigset' | 'sigsetout' | 'sigaction' | 'sigactionout' | 'oldsigaction' | 'oldsigactionout'

@@ -26,6 +26,17 @@ describe('--strace matches strace -f line by line', () => {
     }, 180_000);
   }
 
+  // conformance programs, static (no loader): the whole trace, from execve on
+  for (const name of ['fcntl_dup', 'inotify_events', 'cwd_at']) {
+    test(`conformance/${name}.static`, async () => {
+      const program = path.join(BUILD, 'conformance', `${name}.static`);
+      const [ours, theirs] = await Promise.all([dsuStrace(program), realStrace(program)]);
+      const want = normalise(theirs.lines);
+      expect(want.length).toBeGreaterThan(10);
+      expect(normalise(ours.lines)).toEqual(want);
+    }, 180_000);
+  }
+
   test('threads: each thread\'s calls, [pid N] lines joined from their unfinished and resumed halves', async () => {
     const program = sample('trace_threads');
     const [ours, theirs] = await Promise.all([dsuStrace(program), realStrace(program)]);

@@ -96,6 +96,8 @@ export function normalise(lines: string[]): string[] {
     line = line.replace(/^getrandom\("[^"]*"/, 'getrandom(RANDOM');
     if (/^clock_gettime|^gettimeofday|^time\(/.test(line)) line = line.replace(/tv_(sec|nsec|usec)=\d+/g, 'tv_$1=N');
     line = line.replace(/htons\(\d+\)/g, 'htons(PORT)');
+    // each run's own temporary directory
+    line = line.replace(/\/dsu-strace-[A-Za-z0-9]{6}\//g, '/dsu-strace-DIR/');
     line = line.replace(/SA_RESTORER\|/g, '').replace(/, sa_restorer=0xADDR/g, '').replace(/sa_flags=SA_RESTORER\}/g, 'sa_flags=0}');
     line = line.replace(/entry_number=\d+/g, 'entry_number=N');
     if (line.includes('RLIMIT_NOFILE')) line = line.replace(/rlim_(cur|max)=\d+/g, 'rlim_$1=N');
