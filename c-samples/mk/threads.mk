@@ -30,3 +30,14 @@ $(BUILD)/mtjobs/mtjobs: mtjobs/mtjobs.c
 $(BUILD)/patches/mtjobs-layout.so: mtjobs/patch-layout.c
 	@mkdir -p $(dir $@)
 	$(CC) $(PATCH_CFLAGS) -o $@ $<
+
+# Signals sent from outside to a multi-threaded program (test/diff/
+# threads-host-signals.test.ts), dynamic and static like the conformance
+# programs but kept apart from them: they wait for signals from the test.
+all: $(BUILD)/threads-host/host_signals.dyn $(BUILD)/threads-host/host_signals.static
+$(BUILD)/threads-host/%.dyn: threads-host/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $<
+$(BUILD)/threads-host/%.static: threads-host/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -static -o $@ $<
