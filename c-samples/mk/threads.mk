@@ -41,3 +41,13 @@ $(BUILD)/threads-host/%.dyn: threads-host/%.c
 $(BUILD)/threads-host/%.static: threads-host/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -static -o $@ $<
+
+# The bench's thread kernels (scripts/bench/threads.ts): thread switches,
+# sched_yield, futex wake-to-run latency.
+all: $(BUILD)/threads-bench/threadbench.static $(BUILD)/threads-bench/threadbench.dyn
+$(BUILD)/threads-bench/%.dyn: threads-bench/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $<
+$(BUILD)/threads-bench/%.static: threads-bench/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -static -o $@ $<

@@ -17,6 +17,8 @@ export interface DsuStats {
   userCpuMs: number;
   systemCpuMs: number;
   maxRssKiB: number;
+  /** Threads the guest started, the most alive at once, and the engine's switches between them. */
+  threads?: { started: number; peak: number; switches: number };
 }
 
 export interface Sample extends Execution {

@@ -1,7 +1,9 @@
 // The "servers" group: request throughput and latency of the sample servers
 // natively, under qemu-i386 and under dsu, with the load generators real
 // deployments use: redis-benchmark (GET and SET, 50 clients, pipelining 1
-// and 16) against kvstore-v1, wrk against httpd-v1. Also the host CPU time
+// and 16) against kvstore-v1 and (pipelining 1) against mtkv-v1, the
+// multi-threaded key-value server (a listener and four worker threads; under
+// dsu all on one engine), wrk against httpd-v1. Also the host CPU time
 // per request, dsu's split of it (guest code, syscall handlers, the rest),
 // and the host RSS while serving.
 //
@@ -30,6 +32,8 @@ const KV_REQUESTS: Record<number, number> = { 1: 100_000, 16: 500_000 };
 /** wrk -d per run at --scale 1 (whole seconds). */
 const WRK_SECONDS = 5;
 const WRK_THREADS = 1;
+/** mtkv's worker threads (its default). */
+const MTKV_WORKERS = 4;
 /** The served file for the httpd file session: small, as a typical static asset. */
 const FILE_NAME = 'small.html';
 const FILE_BYTES = 1024;
@@ -40,7 +44,7 @@ function runnerOf(peer: Peer): Runner {
 }
 
 interface ServerSpec {
-  id: 'kvstore' | 'httpd';
+  id: 'kvstore' | 'mtkv' | 'httpd';
   program: string;
   args: string[];
   ready: RegExp;
@@ -81,6 +85,17 @@ function kvstore(): ServerSpec {
   };
 }
 
+function mtkv(): ServerSpec {
+  return {
+    id: 'mtkv',
+    program: path.join(SAMPLES, 'mtkv', 'mtkv-v1'),
+    args: ['-p', '0', '-t', String(MTKV_WORKERS)],
+    ready: /mtkv listening on port (\d+)/,
+    served: /shutting down after (\d+) commands/,
+    check: (port, label) => checkKvstore(port, label),
+  };
+}
+
 function httpd(dir: string, body: string): ServerSpec {
   return {
     id: 'httpd',
@@ -112,8 +127,21 @@ function sessions(ctx: BenchContext, dir: string, body: string): SessionSpec[] {
     load: (port, warmUp) => wrk({ url: `http://127.0.0.1:${port}${urlPath}`, seconds: warmUp ? 1 : seconds, connections: CLIENTS, threads: WRK_THREADS }),
   });
   const wrkTitle = `httpd-v1, wrk -t${WRK_THREADS} -c${CLIENTS} -d${seconds}s (keep-alive)`;
+  const mtkvRequests = Math.max(1000, Math.round(KV_REQUESTS[1] * ctx.scale));
+  const mtkvSession: SessionSpec = {
+    id: 'mtkv-P1',
+    title: `mtkv-v1 (a listener and ${MTKV_WORKERS} worker threads, one table under a lock), redis-benchmark -c ${CLIENTS} -P 1 -n ${mtkvRequests}`,
+    server: mtkv(),
+    target: false,
+    tests: (['set', 'get'] as const).map((test) => ({
+      id: test.toUpperCase(),
+      load: (port, warmUp) => redisBenchmark({ port, test, requests: warmUp ? Math.max(1000, Math.round(mtkvRequests / 10)) : mtkvRequests, clients: CLIENTS, pipeline: 1 }),
+    })),
+    note: 'mtkv: natively and under qemu-i386 its threads run on the host\'s cores in parallel; under dsu they take turns on one engine (docs/ARCHITECTURE.md, threads).',
+  };
   return [
     ...kvSessions,
+    mtkvSession,
     {
       id: 'httpd-stats',
       title: `${wrkTitle}, GET /stats (a ~45-byte JSON body built in memory, one write per response)`,
@@ -303,7 +331,7 @@ function figures(spec: SessionSpec, results: Map<Peer, PeerSession>, baseline: S
 
 export const serversGroup: BenchGroup = {
   name: 'servers',
-  summary: 'kvstore (redis-benchmark GET/SET, -P 1 and 16) and httpd (wrk): requests/s, p50/p99, CPU per request, RSS',
+  summary: 'kvstore (redis-benchmark GET/SET, -P 1 and 16), mtkv (-P 1) and httpd (wrk): requests/s, p50/p99, CPU per request, RSS',
   async run(ctx: BenchContext): Promise<GroupReport> {
     requireTool('redis-benchmark', 'redis-tools');
     requireTool('wrk', 'wrk');
@@ -311,7 +339,7 @@ export const serversGroup: BenchGroup = {
       const why = runnerOf(peer).unavailable();
       if (why) throw new BenchFailure(`${peer}: ${why}`);
     }
-    for (const p of [kvstore().program, path.join(SAMPLES, 'httpd', 'httpd-v1')]) {
+    for (const p of [kvstore().program, mtkv().program, path.join(SAMPLES, 'httpd', 'httpd-v1')]) {
       if (!fs.existsSync(p)) throw new BenchFailure(`${path.relative(REPO, p)} is missing: make -C c-samples`);
     }
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dsu-bench-www-'));

@@ -60,6 +60,10 @@ int main(int argc, char **argv)
         perror("mtkv: cannot listen");
         return 1;
     }
+    /* -p 0: the port the kernel chose */
+    socklen_t alen = sizeof a;
+    getsockname(ls, (struct sockaddr *)&a, &alen);
+    port = ntohs(a.sin_port);
     workers_start(threads);
     pthread_t t;
     pthread_create(&t, NULL, listener, (void *)(long)ls);
