@@ -142,6 +142,8 @@ async function statusRun(p: Parsed): Promise<number> {
   }
   if (byLive.size > 0) lines.push(`${s.functions.length} replaced function(s) live in:`);
   for (const [version, fns] of byLive) lines.push(`  ${version}: ${fns.join(', ')}`);
+  if (s.rolledBack.length > 0) lines.push('history (rolled back):');
+  for (const r of s.rolledBack) lines.push(`  #${r.id} ${r.path}: applied at ${r.appliedAt}, rolled back at ${r.rolledBackAt} (replaced ${r.replaced.join(', ') || 'nothing'})`);
   for (const r of s.retired) lines.push(`rolled back, still mapped: #${r.id} ${r.path} at ${r.range} (${r.by})`);
   const live = s.threads.filter((t) => t.state !== 'exited').length;
   lines.push(`${live} thread(s):`);

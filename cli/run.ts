@@ -8,6 +8,9 @@ import type { ControlServer } from '../control/server.js';
 import { ControlError } from '../control/protocol.js';
 import { EngineLoadError } from '../emulator/engine/unicorn-lib.js';
 import { printErr } from './output.js';
+import { RunLog } from './run-log.js';
+import { createLogger } from '../emulator/log.js';
+import { signalName } from '../emulator/faults/fault.js';
 import type { TraceSettings } from '../emulator/strace/settings.js';
 import type { Tracer } from '../emulator/strace/tracer.js';
 
@@ -32,6 +35,9 @@ const RUN_OPTIONS: OptionDef[] = [
   { name: 'quantum', value: 'MS', help: 'preempt a guest that computes without syscalls every MS milliseconds (default 2)' },
   { name: 'rollback-depth', value: 'N', help: 'the newest N patches can always be rolled back (default 10); older ones that newer patches superseded are unmapped once nothing points into them' },
   { name: 'update-points', help: 'apply live patches only while the program is in dsu_update_point()' },
+  { name: 'log', value: 'FILE', complete: 'file', help: 'write an event log to FILE: start, each patch requested, applied (wait, pause, stall), refused (reason, exit status) or rolled back, dsu\'s diagnostics (fault reports), exit' },
+  { name: 'log-json', help: 'the log as JSON lines (one object per event, with the same fields)' },
+  { name: 'verbose', short: 'v', help: 'the log\'s lines on stderr too' },
   { name: 'json', help: 'dsu\'s own failures (the program cannot start, a bad option) as one JSON object on stdout; the program\'s output is its own' },
 ];
 
@@ -73,13 +79,24 @@ async function runProgram(p: Parsed): Promise<number> {
   const depth = p.options.get('rollback-depth')?.[0];
   if (depth !== undefined && !/^\d+$/.test(depth)) throw new UsageError(`--rollback-depth ${depth}: expected a whole number`);
   let control: ControlServer | null = null;
+  let log: RunLog | null = null;
   try {
+    const logFile = p.options.get('log')?.[0];
+    try {
+      log = RunLog.open({ file: logFile, verbose: p.flags.has('verbose'), json: p.flags.has('log-json') });
+    } catch (e) {
+      throw new CommandError(`--log ${logFile}: ${(e as Error).message}`);
+    }
     const controlPath = p.options.get('control')?.[0];
     // the control server and the patcher are loaded only for a program that may be patched
     const attach = controlPath !== undefined ? await import('../control/attach.js') : null;
     if (controlPath !== undefined) {
       const { ControlServer } = await import('../control/server.js');
-      control = new ControlServer(controlPath, (line) => printErr(line + '\n'));
+      const onLog = (line: string): void => {
+        printErr(line + '\n');
+        log?.event('control-refused', line.replace(/^dsu: control: /, ''));
+      };
+      control = new ControlServer(controlPath, onLog, (e) => log?.control(e));
       await control.listen();
     }
     const tracer = await loadTracer(traceSettings(p));
@@ -91,14 +108,17 @@ async function runProgram(p: Parsed): Promise<number> {
       rw: p.options.get('rw') ?? [],
       env: p.options.get('env') ?? [],
       tracer,
+      log: log?.tee(createLogger()),
       statsFile: p.options.get('stats')?.[0],
       profile: p.flags.has('profile'),
       net: { exposeBinds: p.flags.has('net-expose'), allowOutbound: p.flags.has('net-outbound'), allowAbstractUnix: p.flags.has('unix-abstract') },
       quantumMs: p.options.has('quantum') ? Number(p.options.get('quantum')![0]) : undefined,
     });
     if (control && attach) attach.attachControl(control, session, { updatePoints: p.flags.has('update-points'), rollbackDepth: depth !== undefined ? Number(depth) : DEFAULT_ROLLBACK_DEPTH });
+    log?.start(program, args, session.proc.pid, controlPath);
     const status = await session.done;
     await faultReportsWritten();
+    log?.exit(status, signalName);
     return exitCodeOf(status);
   } catch (e) {
     if (e instanceof LaunchError) throw new CommandError(e.message, e.exitCode);
@@ -108,6 +128,7 @@ async function runProgram(p: Parsed): Promise<number> {
     throw e;
   } finally {
     control?.close();
+    log?.close();
   }
 }
 

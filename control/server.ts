@@ -12,6 +12,12 @@ import { peerCredentials } from '../emulator/host/peer-credentials.js';
 
 type AnyHandler = (args: unknown) => unknown;
 
+/** What the server did with one request, for a log (dsu run --log): its command, arguments and outcome. */
+export type ControlEvent =
+  | { phase: 'requested'; cmd: string; args: unknown }
+  | { phase: 'answered'; cmd: string; args: unknown; result: unknown; ms: number }
+  | { phase: 'failed'; cmd: string; args: unknown; error: string; status: number; ms: number };
+
 export class ControlServer {
   private readonly commands = new Map<CommandName, AnyHandler>();
   private server: net.Server | null = null;
@@ -19,7 +25,11 @@ export class ControlServer {
   /** The socket file this server created, so that close() removes only that one. */
   private identity: { dev: number; ino: number } | null = null;
 
-  constructor(readonly path: string, private readonly onLog: (line: string) => void) {}
+  constructor(
+    readonly path: string,
+    private readonly onLog: (line: string) => void,
+    private readonly onEvent: (e: ControlEvent) => void = () => {},
+  ) {}
 
   /** Serve these commands (a command registered twice is a programming error). */
   register(handlers: Partial<CommandHandlers>): void {
@@ -108,16 +118,25 @@ export class ControlServer {
   private async handle(line: string, socket: net.Socket): Promise<void> {
     let response: Response;
     let id = 0;
+    let cmd = '?';
+    let args: unknown = null;
+    const start = performance.now();
     try {
       const req = parseRequest(line);
       id = req.id;
+      cmd = req.cmd;
+      args = req.args ?? {};
       const handler = isCommand(req.cmd) ? this.commands.get(req.cmd) : undefined;
       if (!handler || !isCommand(req.cmd)) throw new ControlError(`unknown command ${req.cmd}`);
-      const args = COMMANDS[req.cmd].read(req.args ?? {});
-      response = { id, ok: true, result: await handler(args) };
+      args = COMMANDS[req.cmd].read(req.args ?? {});
+      this.onEvent({ phase: 'requested', cmd, args });
+      const result = await handler(args);
+      response = { id, ok: true, result };
+      this.onEvent({ phase: 'answered', cmd, args, result, ms: performance.now() - start });
     } catch (e) {
       const status = errorStatus(e);
       response = { id, ok: false, error: errorMessage(e), ...(status !== 1 ? { status } : {}) };
+      this.onEvent({ phase: 'failed', cmd, args, error: response.error!, status, ms: performance.now() - start });
     }
     if (!socket.destroyed) socket.write(JSON.stringify(response) + '\n');
   }

@@ -91,6 +91,8 @@ export class PatchRegistry {
   rollbackFloor = 0;
   /** Rolled back, still mapped: unmapped by the releaser once nothing points into them. */
   readonly retired: RetiredPatch[] = [];
+  /** Every patch rolled back so far, oldest first: `dsu status` keeps them as history. */
+  readonly rolledBack: { id: number; path: string; appliedAt: Date; rolledBackAt: Date; replaced: string[] }[] = [];
 
   newId(): number {
     return this.nextId++;

@@ -81,6 +81,7 @@ export function rollbackLatest(patcher: Patcher, opts: RollbackOptions): Promise
       }
       const problems = [...carryWarnings, ...p.undo.undoAll(UNLINK_STEP)];
       registry.dropPatch(p.id);
+      registry.rolledBack.push({ id: p.id, path: p.path, appliedAt: p.appliedAt, rolledBackAt: new Date(), replaced: p.replaced });
       // the program may keep pointers into the patch (a string constant
       // dsu_rollback stored, a callback it registered): unmapped only if none;
       // earlier rolled-back ones the program let go of are unmapped too

@@ -27,6 +27,8 @@ export interface StatusReport {
   functions: { function: string; original: string; live: string; versions: string[] }[];
   /** Rolled back, but still mapped because something pointed into them. */
   retired: { id: number; path: string; range: string; by: string }[];
+  /** Patches rolled back so far, oldest first (released ones stay in `patches`, flagged). */
+  rolledBack: { id: number; path: string; appliedAt: string; rolledBackAt: string; replaced: string[] }[];
   /** The program's threads: what each does and where. */
   threads: ThreadStatus[];
 }
@@ -55,6 +57,7 @@ export function statusOf(patcher: Patcher): StatusReport {
       };
     }),
     retired: patcher.registry.retired.map((r) => ({ id: r.id, path: r.path, range: `${hex(r.range.start)}-${hex(r.range.end)}`, by: r.by })),
+    rolledBack: patcher.registry.rolledBack.map((r) => ({ id: r.id, path: r.path, appliedAt: r.appliedAt.toISOString(), rolledBackAt: r.rolledBackAt.toISOString(), replaced: r.replaced })),
     threads: threadsOf(patcher.session, patcher.model.moduleMap()),
   };
 }

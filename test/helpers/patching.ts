@@ -133,12 +133,8 @@ export interface RollbackReport {
   problems: string[];
 }
 
-export interface StatusReport {
-  program: string;
-  pid: number;
-  patches: { id: number; path: string; replaced: string[]; added: string[]; released: boolean }[];
-  functions: { function: string; original: string; live: string; versions: string[] }[];
-}
+import type { StatusReport } from '../../patcher/status.js';
+export type { StatusReport };
 
 export interface Outcome<T> extends CliResult {
   /** The parsed --json answer when dsu exited 0. */
