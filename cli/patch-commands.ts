@@ -148,13 +148,17 @@ async function statusRun(p: Parsed): Promise<number> {
   const live = s.threads.filter((t) => t.state !== 'exited').length;
   lines.push(`${live} thread(s):`);
   for (const t of s.threads) lines.push(`  ${t.tid}${t.main ? ' (main)' : ''}: ${t.state}${t.where ? ` in ${t.where}` : ''}`);
+  if (s.processes.length > 1) {
+    lines.push(`${s.processes.length} process(es):`);
+    for (const p of s.processes) lines.push(`  ${p.pid} (parent ${p.parent || 'outside'}): ${p.program}, ${p.version}${p.state === 'zombie' ? ', exited, not yet reaped' : ''}`);
+  }
   printOut(lines.join('\n') + '\n');
   return 0;
 }
 
 export const statusCommand: CommandDef = {
   name: 'status',
-  summary: 'list applied patches, which version of each function is live, and the threads',
+  summary: 'list applied patches, which version of each function is live, the threads and the processes',
   synopsis: ['--control SOCK [--json]'],
   options: [CONTROL_OPTION, jsonOption('the status')],
   positional: 'none',

@@ -225,6 +225,7 @@ function commit(ctx: SyscallContext, image: LoadedProgram, guest: string, argv: 
   thread.clearChildTid = 0;
   for (let i = 0; i < TLS_COUNT; i++) thread.tls[i] = [0, 0];
   proc.family.execed = true;
+  proc.codeVersion = null;
   proc.replaceMachine(image.machine);
   adoptImage(proc, image, guest, argv.map((a) => (typeof a === 'string' ? a : Buffer.from(a).toString('utf8'))));
   vforkFinished(proc);

@@ -75,6 +75,8 @@ function makeChild(parent: Process, machine: Machine, req: ForkRequest): Process
   child.argv = parent.argv;
   child.auxv = parent.auxv;
   child.comm = parent.comm;
+  // a child forked after a patch runs the patched code (its memory is a copy)
+  child.codeVersion = parent.codeVersion;
   child.sigreturnStubs = parent.sigreturnStubs;
   const family = child.family;
   const parentOfChild = req.siblingOfCaller ? parent.family.parent : parent;

@@ -82,6 +82,8 @@ export class Process {
   comm = '';
   /** Syscall numbers already reported as unsupported. */
   readonly reportedUnsupported = new Set<number>();
+  /** Which version its code is once a patch changed it (its DSU_VERSION); null: as loaded. Kept across fork, dropped by execve. */
+  codeVersion: string | null = null;
   /** Its place in the process tree. */
   readonly family: Family;
   /** Set by the run loop that runs it. */

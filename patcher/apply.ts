@@ -29,6 +29,7 @@ import { callGuest } from './mechanism/guest-call.js';
 import { jumpRoom } from './jump-room.js';
 import { reconcileCarried, snapshotCarried } from './carry.js';
 import { ExitStatus, PatcherError } from './errors.js';
+import { refuseTree } from './process-tree.js';
 import { waitUntilSafe, SafePoint } from './wait-safe.js';
 import { DebugInfoCache, resumePoints, runTypeChecks, stackAddresses } from './type-checks/run-checks.js';
 import { refusal, type CheckReport } from './type-checks/checks.js';
@@ -163,11 +164,14 @@ export class Patcher {
       return await job();
     } finally {
       this.busy = false;
+      // a child forked from now on inherits what is live now
+      this.session.proc.codeVersion = this.registry.currentVersion();
     }
   }
 
   apply(patchPath: string, opts: PatchOptions): Promise<PatchReport> {
     return this.exclusive(async () => {
+      refuseTree(this.session.proc, 'patch');
       const report = await this.applyNow(patchPath, opts);
       // after the pause, with the program running again between slices
       const release = this.releaser.run();

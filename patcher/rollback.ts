@@ -3,6 +3,7 @@
 // undo log: jumps and GOT slots as they were before it, its versions
 // forgotten, its object unmapped unless something still points into it
 // (then the releaser unmaps it once nothing does).
+import { refuseTree } from './process-tree.js';
 import type { Patcher } from './apply.js';
 import { PatcherError } from './errors.js';
 import { waitUntilSafe } from './wait-safe.js';
@@ -40,6 +41,7 @@ export function rollbackLatest(patcher: Patcher, opts: RollbackOptions): Promise
     const { registry, session } = patcher;
     const p = registry.latest();
     if (!p) throw new PatcherError('no patch to roll back');
+    refuseTree(session.proc, 'roll back');
     if (p.id <= registry.rollbackFloor || !p.module) {
       throw new PatcherError(`patch #${p.id} can no longer be rolled back: code it would return to was released to keep memory bounded (the newest ${patcher.releaser.depth} patches can always be rolled back)`);
     }

@@ -3,6 +3,7 @@
 // threads.
 import type { Patcher } from './apply.js';
 import { threadsOf, ThreadStatus } from './thread-status.js';
+import { processesOf, ProcessStatus } from './process-tree.js';
 
 export interface StatusReport {
   program: string;
@@ -31,6 +32,8 @@ export interface StatusReport {
   rolledBack: { id: number; path: string; appliedAt: string; rolledBackAt: string; replaced: string[] }[];
   /** The program's threads: what each does and where. */
   threads: ThreadStatus[];
+  /** The guest's processes: pid, parent, program, version. */
+  processes: ProcessStatus[];
 }
 
 const hex = (n: number): string => `0x${(n >>> 0).toString(16)}`;
@@ -59,5 +62,6 @@ export function statusOf(patcher: Patcher): StatusReport {
     retired: patcher.registry.retired.map((r) => ({ id: r.id, path: r.path, range: `${hex(r.range.start)}-${hex(r.range.end)}`, by: r.by })),
     rolledBack: patcher.registry.rolledBack.map((r) => ({ id: r.id, path: r.path, appliedAt: r.appliedAt.toISOString(), rolledBackAt: r.rolledBackAt.toISOString(), replaced: r.replaced })),
     threads: threadsOf(patcher.session, patcher.model.moduleMap()),
+    processes: processesOf(proc),
   };
 }
