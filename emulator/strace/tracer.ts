@@ -121,7 +121,7 @@ export class Tracer {
     const call: InFlight = {
       row: shown.row, args: shown.args, traced, saved, startedMs: performance.now(), handlerMs: 0, cut: false,
       leader: traced && this.opts.calls ? this.leader(tid) : '',
-      entry: traced && this.opts.calls ? entryText(ctx, shown.row, shown.args, saved) : '',
+      entry: traced && this.opts.calls ? decoded(() => entryText(ctx, shown.row, shown.args, saved), `${shown.row.name}(`) : '',
     };
     this.inFlight.set(tid, call);
   }
@@ -163,8 +163,8 @@ export class Tracer {
     if (returns) this.summary?.add(call.row.nr, call.row.name, failed, call.handlerMs / 1000);
     if (!this.opts.calls || !this.shows(!returns ? 'unavailable' : failed ? 'failed' : 'successful')) return;
     const shownResult = special ? -code : result;
-    const words = special && code !== EINTR ? `? ${describeErrno(code)}` : resultText(ctx, call.row, call.args, shownResult, call.saved);
-    const rest = resumedText(ctx, call.row, call.args, shownResult, call.saved);
+    const words = special && code !== EINTR ? `? ${describeErrno(code)}` : decoded(() => resultText(ctx, call.row, call.args, shownResult, call.saved), String(shownResult));
+    const rest = decoded(() => resumedText(ctx, call.row, call.args, shownResult, call.saved), '...)');
     this.cutOpen(tid);
     const head = call.cut ? `${this.leader(tid)}<... ${call.row.name} resumed>${rest}` : `${call.leader}${call.entry}${rest}`;
     this.write(`${head.padEnd(RESULT_COLUMN - 1)} = ${words}${this.duration(call)}`);
@@ -271,6 +271,18 @@ export class Tracer {
 
   private write(line: string): void {
     this.opts.output.line(line);
+  }
+}
+
+/**
+ * A decoder's text, or `fallback` if it fails: the guest's memory is
+ * read while it runs, and a trace must never stop the program it traces.
+ */
+function decoded(text: () => string, fallback: string): string {
+  try {
+    return text();
+  } catch {
+    return fallback;
   }
 }
 
