@@ -4,7 +4,8 @@
 // SET, GET, INCR and LPUSH with 50 connections and no error; its background
 // threads (bio) free an UNLINKed 100,000-element list and a FLUSHALL ASYNC'd
 // key space (lazyfree counters, memory); SAVE writes a dump that Debian's
-// redis-check-rdb, run natively, accepts. BGSAVE forks: the processes' part.
+// redis-check-rdb, run natively, accepts; so does the dump BGSAVE's forked
+// child writes while the parent goes on serving.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -110,5 +111,23 @@ describe("Debian's i386 redis-server under dsu", () => {
     expect(check.status, check.stdout.toString() + check.stderr.toString()).toBe(0);
     expect(check.stdout.toString()).toMatch(/RDB looks OK!/);
     expect(check.stdout.toString()).toMatch(/\b101 keys read/);
+  }, 120_000);
+
+  test('BGSAVE: a forked child writes the dump while the server answers; redis-check-rdb accepts it', async () => {
+    for (let i = 0; i < 50; i++) expect(await client.call('SET', `bg:${i}`, `w${i}`)).toBe('OK');
+    const dump = path.join(dataDir, 'dump.rdb');
+    fs.rmSync(dump, { force: true });
+    const saves = await info('rdb_saves');
+    expect(await client.call('BGSAVE')).toBe('Background saving started');
+    // the parent serves while the child saves
+    expect(await client.call('GET', 'bg:7')).toBe('w7');
+    await until('the background save to end', async () => (await info('rdb_bgsave_in_progress')) === 0 && (await info('rdb_saves')) === saves + 1);
+    const persistence = (await client.call('INFO', 'persistence')) as string;
+    expect(persistence).toMatch(/^rdb_last_bgsave_status:ok\r?$/m);
+    expect(fs.existsSync(dump)).toBe(true);
+    const check = await runRootNative('/usr/bin/redis-check-rdb', { args: [dump], timeoutMs: 60_000 });
+    expect(check.status, check.stdout.toString() + check.stderr.toString()).toBe(0);
+    expect(check.stdout.toString()).toMatch(/\b151 keys read/);
+    expect(dsu.stdout() + dsu.stderr()).toMatch(/Background saving terminated with success/);
   }, 120_000);
 });
