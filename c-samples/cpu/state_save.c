@@ -115,7 +115,9 @@ static void xs(void)
     __cpuid_count(0xd, 0, a, b, c, d);
     uint32_t lo, hi;
     asm volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
-    printf("xcr0 x87 %u sse %u, xsave area for them at least 576: %s\n", lo & 1, (lo >> 1) & 1, b >= 576 && b <= sizeof area ? "yes" : "no");
+    /* (the whole area depends on the components the host enables; XSAVE of
+     * x87 and SSE alone writes the first 576 bytes) */
+    printf("xcr0 x87 %u sse %u, xsave area at least 576: %s\n", lo & 1, (lo >> 1) & 1, b >= 576 ? "yes" : "no");
     fill(pattern, 3);
     fill(other, 4);
     memset(area, 0, sizeof area);
