@@ -76,4 +76,9 @@ fi
 if ! bash scripts/sysroot.sh c-samples/build/sysroots/threaded redis-server memcached xz-utils python3.11-minimal; then
   echo "setup: warning: could not unpack the i386 threaded programs' root" >&2
 fi
+# Debian's i386 busybox (static), for the shell tests of the processes
+# (test/diff/busybox-sh.test.ts unpacks it itself if this failed).
+if ! bash scripts/sysroot.sh c-samples/build/sysroots/busybox busybox-static; then
+  echo "setup: warning: could not unpack i386 busybox-static" >&2
+fi
 say "ready"
