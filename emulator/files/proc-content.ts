@@ -7,6 +7,7 @@ import { majorOf, minorOf } from '../abi/stat.js';
 import { SEEK_CUR } from '../abi/fcntl.js';
 import { O_CLOEXEC } from './description.js';
 import type { Process } from '../process.js';
+import { release } from './vfs.js';
 import type { Thread } from '../thread.js';
 import { pageDown, pageUp, Region } from '../memory/address-space.js';
 import { loadSegments } from '../../loader/image.js';
@@ -97,16 +98,19 @@ function mappedFile(proc: Process, r: Region, cache: Map<string, MappedFile>): M
   if (r.name === proc.exe?.path) guest = proc.exePath;
   else {
     try {
-      guest = proc.vfs.resolve(r.name).guest;
+      const resolved = proc.vfs.resolve(r.name);
+      guest = resolved.guest;
+      release(resolved);
     } catch {
       // the file is gone: keep the name it was mapped with
     }
   }
   found = { path: guest, dev: '00:00', ino: '0' };
   try {
-    const st = fs.statSync(proc.vfs.toHost(guest), { bigint: true });
+    // through the guest's lookup (a sysroot's file may be the host's)
+    const st = proc.vfs.withHostPath(guest, null, (host) => fs.statSync(host, { bigint: true }));
     const hex2 = (n: number): string => n.toString(16).padStart(2, '0');
-    found = { path: guest, dev: `${hex2(majorOf(st.dev))}:${hex2(minorOf(st.dev))}`, ino: String(st.ino) };
+    if (st) found = { path: guest, dev: `${hex2(majorOf(st.dev))}:${hex2(minorOf(st.dev))}`, ino: String(st.ino) };
   } catch {
     // as above
   }
