@@ -51,3 +51,10 @@ $(BUILD)/threads-bench/%.dyn: threads-bench/%.c
 $(BUILD)/threads-bench/%.static: threads-bench/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -static -o $@ $<
+
+# mtkv v1 -> v2 with a transfer that takes the table's lock while the
+# other threads are held.
+all: $(BUILD)/patches/mtkv-v1-v2-transfer.so
+$(BUILD)/patches/mtkv-v1-v2-transfer.so: mtkv/v2/commands.c patches/mtkv-v1-v2-transfer/transfer.c mtkv/v2/mtkv.h $(DSU_INCLUDE)/dsu.h
+	@mkdir -p $(dir $@)
+	$(CC) $(PATCH_CFLAGS) -Imtkv/v2 -o $@ mtkv/v2/commands.c patches/mtkv-v1-v2-transfer/transfer.c

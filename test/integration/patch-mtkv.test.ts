@@ -5,11 +5,13 @@
 // replaced function and the others idle (the update waits for that worker
 // only, and a short timeout names it); and with --update-points, where the
 // listener blocked in accept and the main thread in sigwait do not hold the
-// update back (Stump's relaxed synchronization).
+// update back (Stump's relaxed synchronization); and with a transfer that
+// takes the table's lock in one thread while the others are held, applied
+// and rolled back under load.
 import { afterEach, describe, expect, test } from 'vitest';
 import path from 'node:path';
 import { PATCH } from '../helpers/patch-cases.js';
-import { DsuProgram, control, controlOk, patchCli } from '../helpers/patching.js';
+import { DsuProgram, control, controlOk, patchCli, rollbackOk } from '../helpers/patching.js';
 import { applyOk } from '../helpers/patching.js';
 import { startMtkv } from '../helpers/patch-targets.js';
 import { BenchRun, ClientLoop, expectCleanBenchmark, redisBenchmark, untilCountGrows } from '../helpers/patch-load.js';
@@ -133,6 +135,33 @@ describe('mtkv v1 -> v2, multi-threaded', () => {
     expect(await idle.call('VERSION')).toBe('v2');
     expect(await idle.call('GET', 'k')).toBe('v');
   }, 180_000);
+
+  test('a transfer that takes the table lock runs in one thread while the others are held, under load, applied and rolled back three times', async () => {
+    const port = await start();
+    const c = await client(port);
+    c.send(...Array.from({ length: KEYS }, (_, i) => ['SET', key(i), value(i)]));
+    expect((await c.replies(KEYS, 120_000)).every((r) => r === 'OK')).toBe(true);
+    load = new ClientLoop(() => redisBenchmark(port));
+    await untilCountGrows(() => processed(c), 2000);
+    for (let round = 1; round <= 3; round++) {
+      const report = await applyOk(dsu!.socket, PATCH('mtkv-v1-v2-transfer'));
+      expect(report.transfer).toBe('ok');
+      const said = [...dsu!.stdout().matchAll(/^mtkv transfer: (\d+) keys at the update$/gm)];
+      expect(said).toHaveLength(round);
+      expect(Number(said[round - 1][1])).toBeGreaterThanOrEqual(KEYS);
+      expect(await c.call('VERSION')).toBe('v2');
+      await untilCountGrows(() => processed(c), 500);
+      await rollbackOk(dsu!.socket);
+      expect(await c.call('VERSION')).toBe('v1');
+    }
+    const runs = await load.finish(1);
+    load = null;
+    for (const r of runs) expectCleanBenchmark(r);
+    c.send(...Array.from({ length: KEYS }, (_, i) => ['GET', key(i)]));
+    const replies = await c.replies(KEYS, 120_000);
+    expect(replies.map((r, i) => [i, r]).filter(([i, r]) => r !== value(i as number)).slice(0, 5)).toEqual([]);
+    expect(dsu!.stderr()).not.toMatch(/SIGSEGV|internal error/);
+  }, 300_000);
 
   test('--update-points: a worker at dsu_update_point updates the program while the listener waits in accept and main in sigwait', async () => {
     const port = await start(['--update-points']);
