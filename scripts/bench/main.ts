@@ -16,11 +16,12 @@ import { linkGroup } from './link.js';
 import { serversGroup } from './servers.js';
 import { patchingGroup } from './patching.js';
 import { programsGroup } from './programs.js';
+import { processesGroup } from './processes.js';
 import { startupGroup } from './startup.js';
 import { threadsGroup } from './threads.js';
 
 /** Every group, in the order `all` runs them. New groups register here. */
-const GROUPS: BenchGroup[] = [startupGroup, emulatorGroup, quantumGroup, indirectionGroup, modulesGroup, linkGroup, serversGroup, threadsGroup, patchingGroup, programsGroup];
+const GROUPS: BenchGroup[] = [startupGroup, emulatorGroup, quantumGroup, indirectionGroup, modulesGroup, linkGroup, serversGroup, threadsGroup, processesGroup, patchingGroup, programsGroup];
 
 const USAGE = `usage: npm run bench -- [GROUP...] [options]
 groups (default: all):
