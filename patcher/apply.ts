@@ -117,7 +117,7 @@ export class Patcher {
    * Read, before any patch arrives, what the first patch would otherwise
    * read while the program's clients wait (issue 15): capstone, the index
    * of the program's modules, the program's debug information and its code
-   * references, the stacks' unwinding tables, the link target. One step
+   * references, the stacks' unwinding tables, the linker's symbol indexes. One step
    * per turn of the event loop, with the program
    * running in between; a step still takes this thread for as long as it
    * computes (see scripts/bench/README.md, "Patch stall"). Stops when a
@@ -125,6 +125,9 @@ export class Patcher {
    * has exited; a failure is left for that patch to report.
    */
   async warmUp(startAfterMs: number, betweenStepsMs: number): Promise<void> {
+    // by then a dynamic program has loaded its libraries (the module list is read again when it changes)
+    await new Promise((resolve) => setTimeout(resolve, startAfterMs).unref());
+    if (this.busy || this.session.proc.exited) return;
     const exe = (): RuntimeModule | undefined => this.model.modules().find((m) => m.kind === 'exe');
     const steps: (() => unknown)[] = [
       () => loadDisassembler(),
@@ -142,8 +145,15 @@ export class Patcher {
       () => stackAddresses(this.session, this.model.moduleMap()),
       () => this.model.linkTarget(this.model.modules()),
     ];
-    // by then a dynamic program has loaded its libraries (the module list is read again when it changes)
-    await new Promise((resolve) => setTimeout(resolve, startAfterMs).unref());
+    // the linker's index of each library's exports and of the program's symbols, one object per turn
+    try {
+      for (const m of this.model.modules()) {
+        if (m.kind === 'linked') continue;
+        steps.push(() => (m.kind === 'exe' ? this.model.linkCache.executableSymbols(m.data) : this.model.linkCache.exportsOf(m.data.elf)));
+      }
+    } catch {
+      return;
+    }
     for (const step of steps) {
       await new Promise((resolve) => setTimeout(resolve, betweenStepsMs).unref());
       if (this.busy || this.session.proc.exited) return;

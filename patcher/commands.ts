@@ -14,7 +14,8 @@ const WARM_UP_STEP_MS = 20;
 export function patcherCommands(session: Session, model: ProgramModel, options: PatcherOptions) {
   // made now, so it can read what the first patch needs before one arrives
   const patcher = new Patcher(session, model, options);
-  void patcher.warmUp(WARM_UP_AFTER_MS, WARM_UP_STEP_MS);
+  // a failure there is left for the first patch to meet and report
+  patcher.warmUp(WARM_UP_AFTER_MS, WARM_UP_STEP_MS).catch(() => {});
   const patcherNow = (): Patcher => patcher;
   return {
     patch: (args: PatchOptions & { path: string }) => patcherNow().apply(args.path, args),
