@@ -144,6 +144,8 @@ export class Patcher {
       // unwinding every thread's stack reads the call-frame tables of the libraries on it
       () => stackAddresses(this.session, this.model.moduleMap()),
       () => this.model.linkTarget(this.model.modules()),
+      // the import slots of every object (their relocations), which the load step lists
+      () => this.model.slotAddresses(),
     ];
     // the linker's index of each library's exports and of the program's symbols, one object per turn
     try {
