@@ -15,16 +15,20 @@ import type { Selection } from './select/include.js';
 
 export class IdentityMismatch extends Error {}
 
-/** What linking writes in an item's code (from its relocations), by instruction. */
-function linkerMask(item: Item): InstructionMask[] {
+/** The byte ranges of an item's code that linking writes (from its relocations). */
+function linkerRanges(item: Item): [number, number][] {
   const start = item.symbol.value;
-  const ranges = item.section.relocs
+  return item.section.relocs
     .filter((r) => r.offset >= start && r.offset < start + item.symbol.size)
     .map((r) => {
       const { before, after } = linkerWrittenRange(r.type);
       return [r.offset - start - before, before + after] as [number, number];
     });
-  return instructionMasks(codeOf(item), ranges);
+}
+
+/** What linking writes in an item's code, by instruction. */
+function linkerMask(item: Item): InstructionMask[] {
+  return instructionMasks(codeOf(item), linkerRanges(item));
 }
 
 const codeOf = (item: Item): Uint8Array => item.section.data.subarray(item.symbol.value, item.symbol.value + item.symbol.size);
@@ -45,7 +49,7 @@ export function verifyProgramIsOldBuild(units: readonly UnitPair[], program: Pro
       compared++;
       const bytes = program.bytes(def);
       const mask = linkerMask(item);
-      if (bytes === null || codeShapeHash(bytes, mask) !== codeShapeHash(codeOf(item), mask)) {
+      if (bytes === null || codeShapeHash(bytes, mask) !== codeShapeHash(codeOf(item), mask, linkerRanges(item))) {
         differing.push(`${item.name}${item.local ? ` (${path.posix.basename(u.fileName)})` : ''}`);
       }
     }

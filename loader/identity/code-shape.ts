@@ -4,8 +4,10 @@
 // of the function, by its index, or somewhere outside). The assembler
 // encodes a branch to a nearby function in the same section in two bytes
 // and the same branch across sections in five (gcc -ffunction-sections, as
-// dsu mkpatch builds); by tokens, both are the same code. Needs capstone's
-// module loaded (loadCapstone()).
+// dsu mkpatch builds); by tokens, both are the same code. The assembler's
+// alignment padding (nop and its multi-byte forms, lea/mov of a register to
+// itself) follows from those lengths, so it is no token either. Needs
+// capstone's module loaded (loadCapstone()).
 import crypto from 'node:crypto';
 import { Capstone, Const } from 'capstone-wasm';
 
@@ -48,9 +50,45 @@ function decode(code: Uint8Array): Decoded[] | null {
   }
 }
 
-/** Byte ranges ([offset, length], from relocations) as ranges within instructions. */
+const RELATIVE = /^(j[a-z]+|call|loop[a-z]*)$/;
+
+/**
+ * lea esi,[esi] / lea edi,[edi] (with eiz, no displacement): gas's padding.
+ * In a relocatable object a relocated lea shows a zero displacement too
+ * (gcc does compute lea esi,[esi+x@GOTOFF] when esi holds the GOT pointer):
+ * an instruction a relocation touches is never padding.
+ */
+const SELF_LEA = /^(esi|edi), (?:[a-z]+ ptr )?(?:[a-z]s:)?\[\1(?: \+ eiz(?:\*1)?)?(?: \+ 0)?\]$/;
+
+/** An instruction that does nothing, as assemblers pad to an alignment. */
+function isPadding(i: Decoded): boolean {
+  if (i.mnemonic === 'nop') return true;
+  if (i.mnemonic === 'xchg') return i.opStr === 'ax, ax';
+  if (i.mnemonic === 'mov') return /^(esi|edi), \1$/.test(i.opStr);
+  return i.mnemonic === 'lea' && SELF_LEA.test(i.opStr);
+}
+
+/**
+ * The instructions that are not padding, and for every instruction's offset
+ * the index of the first of them at or after it (where a branch to padding
+ * lands).
+ */
+function significant(code: Uint8Array, relocated: readonly (readonly [number, number])[]): { insns: Decoded[]; indexAt: Map<number, number> } {
+  const all = decode(code)!;
+  const pad = all.map((i) => isPadding(i) && !relocated.some(([at, n]) => at < i.offset + i.size && i.offset < at + n));
+  const insns = all.filter((_, k) => !pad[k]);
+  const indexAt = new Map<number, number>();
+  let next = insns.length;
+  for (let k = all.length - 1; k >= 0; k--) {
+    if (!pad[k]) next--;
+    indexAt.set(all[k].offset, next);
+  }
+  return { insns, indexAt };
+}
+
+/** Byte ranges ([offset, length], from relocations) as ranges within instructions (padding not counted). */
 export function instructionMasks(code: Uint8Array, ranges: readonly (readonly [number, number])[]): InstructionMask[] {
-  const insns = decode(code)!;
+  const { insns } = significant(code, ranges);
   const out: InstructionMask[] = [];
   for (const [at, n] of ranges) {
     for (let k = 0; k < insns.length; k++) {
@@ -63,17 +101,14 @@ export function instructionMasks(code: Uint8Array, ranges: readonly (readonly [n
   return out;
 }
 
-const RELATIVE = /^(j[a-z]+|call|loop[a-z]*)$/;
-
 /** The tokens of a function's code, or null when its instructions do not line up with the masks. */
-function codeTokens(code: Uint8Array, masks: readonly InstructionMask[]): string[] | null {
-  const insns = decode(code)!;
+function codeTokens(code: Uint8Array, masks: readonly InstructionMask[], relocated: readonly (readonly [number, number])[]): string[] | null {
+  const { insns, indexAt } = significant(code, relocated);
   const byInsn = new Map<number, [number, number][]>();
   for (const [k, from, n] of masks) {
     if (k >= insns.length) return null;
     byInsn.set(k, [...(byInsn.get(k) ?? []), [from, n]]);
   }
-  const index = new Map(insns.map((i, k) => [i.offset, k]));
   return insns.map((i, k) => {
     const masked = byInsn.get(k) ?? [];
     const bytes = Uint8Array.from(code.subarray(i.offset, i.offset + i.size));
@@ -88,15 +123,19 @@ function codeTokens(code: Uint8Array, masks: readonly InstructionMask[]): string
     if (covered >= bytes.length) return 'linked';
     if (RELATIVE.test(i.mnemonic) && /^(0x[0-9a-f]+|\d+)$/.test(i.opStr)) {
       const target = Number(i.opStr);
-      const inside = masked.length === 0 && target >= 0 && target < code.length ? index.get(target) : undefined;
+      const inside = masked.length === 0 && target >= 0 && target < code.length ? indexAt.get(target) : undefined;
       return `${i.mnemonic}>${inside ?? 'out'}`;
     }
     return Buffer.from(bytes).toString('hex');
   });
 }
 
-/** sha-256 (hex, 32 digits) of the code's tokens; null when the code does not line up with the masks. */
-export function codeShapeHash(code: Uint8Array, masks: readonly InstructionMask[]): string | null {
-  const tokens = codeTokens(code, masks);
+/**
+ * sha-256 (hex, 32 digits) of the code's tokens; null when the code does not
+ * line up with the masks. `relocated`: for code not yet linked (an object's),
+ * the byte ranges its relocations will write, as given to instructionMasks.
+ */
+export function codeShapeHash(code: Uint8Array, masks: readonly InstructionMask[], relocated: readonly (readonly [number, number])[] = []): string | null {
+  const tokens = codeTokens(code, masks, relocated);
   return tokens === null ? null : crypto.createHash('sha256').update(tokens.join(';')).digest('hex').slice(0, 32);
 }
