@@ -30,5 +30,7 @@ export async function callGuest(session: Session, fn: number, args: number[], ti
   const r = await callInGuest(session.runner, callThread(session), fn, args, timeoutMs);
   if (r.ok) return r;
   if ('fault' in r) return { ok: false, reason: describeFault(session, r.fault), fault: r.fault };
-  return { ok: false, reason: `did not return within ${r.timedOutMs} ms` };
+  // the patcher's calls (transfer, initialisers, rollback routine) share one limit, which
+  // dsu patch --transfer-timeout sets: a slow machine's user must learn which limit it was
+  return { ok: false, reason: `did not return within ${r.timedOutMs} ms (time limit: dsu patch --transfer-timeout)` };
 }

@@ -35,7 +35,7 @@ for (const variant of ['dyn', 'static']) {
       expect(crashed.ok).toBe(false);
       if (!crashed.ok) expect(crashed.reason).toMatch(/^SIGSEGV \(invalid memory access at address 0x0\) at 0x[0-9a-f]+ in crash/);
       const spun = await callGuest(g.session, g.symbol('spin'), [], 300);
-      expect(spun).toEqual({ ok: false, reason: 'did not return within 300 ms' });
+      expect(spun).toEqual({ ok: false, reason: 'did not return within 300 ms (time limit: dsu patch --transfer-timeout)' });
       runner.release();
       g.send('second\n');
       await g.waitFor('second counter=105 hidden=12\n');
