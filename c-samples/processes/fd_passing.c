@@ -1,6 +1,7 @@
 /* Passing between processes over a socketpair: a descriptor (SCM_RIGHTS)
    whose file offset is then shared by both, and credentials
-   (SCM_CREDENTIALS) naming the sender. */
+   (SCM_CREDENTIALS) naming the sender. Under dsu the descriptor crosses
+   the host kernel as a host fd and arrives as the very description sent. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>

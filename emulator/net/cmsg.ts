@@ -1,9 +1,10 @@
 // Control messages (cmsg) between the guest's i386 layout (cmsg_len is 4
 // bytes, records aligned to 4) and the host's x86-64 one (cmsg_len is 8
 // bytes, aligned to 8). Payloads are the same on both sides except the
-// timestamps, whose time_t and long widen. Passing descriptors (SCM_RIGHTS)
-// is not supported: received host fds are closed and the guest sees
-// MSG_CTRUNC, as when the kernel cannot install them.
+// timestamps, whose time_t and long widen. Descriptors (SCM_RIGHTS) are
+// given as host fds on the way out and installed as guest fds on the way in
+// (fd-passing.ts does both); without a way to install them, received host
+// fds are closed and the guest sees MSG_CTRUNC, as when the kernel cannot.
 import { EINVAL, EOPNOTSUPP, LinuxError } from '../abi/errno.js';
 import { host, SOL_SOCKET } from '../host/libc-net.js';
 
@@ -48,19 +49,28 @@ function parse(buf: Uint8Array, hdr: number, lenWidth: 4 | 8, alignTo: number): 
 }
 
 /** Host control messages as the guest sees them, within `room` bytes; `truncated` sets MSG_CTRUNC. */
-export function toGuestControl(hostControl: Uint8Array, room: number): { bytes: Uint8Array; truncated: boolean } {
+export function toGuestControl(hostControl: Uint8Array, room: number, install?: (hostFd: number) => number): { bytes: Uint8Array; truncated: boolean } {
   const out = new Uint8Array(room);
   const v = new DataView(out.buffer);
   let at = 0;
   let truncated = false;
   for (const m of parse(hostControl, HOST_HDR, 8, 8)) {
+    let data = isTimestamp(m.level, m.type) ? narrowTimes(m.data) : m.data;
     if (m.level === SOL_SOCKET && m.type === SCM_RIGHTS) {
       const fds = new DataView(m.data.buffer, m.data.byteOffset, m.data.byteLength);
-      for (let i = 0; i + 4 <= m.data.length; i += 4) host.close(fds.getInt32(i, true));
-      truncated = true;
-      continue;
+      const hostFds: number[] = [];
+      for (let i = 0; i + 4 <= m.data.length; i += 4) hostFds.push(fds.getInt32(i, true));
+      // as the kernel's scm_detach_fds: only as many as fit are installed, the rest closed
+      const fit = install ? Math.max(0, Math.floor((room - at - GUEST_HDR) / 4)) : 0;
+      const guestFds: number[] = [];
+      for (const h of hostFds) {
+        const fd = guestFds.length < fit ? install!(h) : (host.close(h), -1);
+        if (fd >= 0) guestFds.push(fd);
+        else truncated = true;
+      }
+      if (guestFds.length === 0) continue;
+      data = new Uint8Array(new Int32Array(guestFds).buffer);
     }
-    const data = isTimestamp(m.level, m.type) ? narrowTimes(m.data) : m.data;
     const len = GUEST_HDR + data.length;
     if (at + len > room) {
       truncated = true;
@@ -80,13 +90,19 @@ export function guestControlMessages(guestControl: Uint8Array): Cmsg[] {
   return parse(guestControl, GUEST_HDR, 4, 4);
 }
 
-/** Guest control messages for a host sendmsg. */
-export function toHostControl(guestControl: Uint8Array): Uint8Array {
+/** Guest control messages for a host sendmsg; `pass` gives the host fds for the guest's SCM_RIGHTS fds. */
+export function toHostControl(guestControl: Uint8Array, pass?: (guestFds: number[]) => number[]): Uint8Array {
   const msgs = parse(guestControl, GUEST_HDR, 4, 4);
   if (guestControl.length >= GUEST_HDR && msgs.length === 0) throw new LinuxError(EINVAL, 'bad control message');
   const parts: Uint8Array[] = [];
   for (const m of msgs) {
-    if (m.level === SOL_SOCKET && m.type === SCM_RIGHTS) throw new LinuxError(EOPNOTSUPP, 'passing descriptors is not supported');
+    if (m.level === SOL_SOCKET && m.type === SCM_RIGHTS) {
+      if (!pass) throw new LinuxError(EOPNOTSUPP, 'passing descriptors is not supported here');
+      const v = new DataView(m.data.buffer, m.data.byteOffset, m.data.byteLength);
+      const fds: number[] = [];
+      for (let i = 0; i + 4 <= m.data.length; i += 4) fds.push(v.getInt32(i, true));
+      m.data = new Uint8Array(new Int32Array(pass(fds)).buffer);
+    }
     const rec = new Uint8Array(align(HOST_HDR + m.data.length, 8));
     const v = new DataView(rec.buffer);
     v.setBigUint64(0, BigInt(HOST_HDR + m.data.length), true);

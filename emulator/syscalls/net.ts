@@ -9,6 +9,10 @@ import { AF_INET, AF_INET6, AF_UNIX } from '../net/policy.js';
 import { AF_NETLINK, NETLINK_ROUTE } from '../net/netlink.js';
 import { readIovecs } from './fs-io.js';
 import { MSG_CTRUNC, guestControlMessages, toGuestControl, toHostControl } from '../net/cmsg.js';
+import { receiveDescriptor, sendDescriptors } from '../net/fd-passing.js';
+
+/** recvmsg: received descriptors are close-on-exec. */
+const MSG_CMSG_CLOEXEC = 0x40000000;
 import { checkSendControl, checkSocketType, noteRefusal, PolicyRefusal } from '../net/route-policy.js';
 import { row, SyscallContext, SyscallResult, SyscallRow } from './types.js';
 
@@ -177,7 +181,7 @@ export function sendmsg(ctx: SyscallContext, fd: number, msg: number, flags: num
   if (typeof vecs === 'number') return vecs;
   const guestControl = h.control !== 0 && h.controllen !== 0 ? ctx.mem.readable(h.control, Math.min(h.controllen, 65536)) : null;
   if (guestControl) noted(ctx, () => checkSendControl(guestControlMessages(guestControl), ctx.proc.policy));
-  const control = guestControl ? toHostControl(guestControl) : null;
+  const control = guestControl ? toHostControl(guestControl, (fds) => sendDescriptors(ctx.proc, fds)) : null;
   const total = vecs.reduce((n, v) => n + v.len, 0);
   const data = new Uint8Array(total);
   let at = 0;
@@ -215,7 +219,8 @@ export function recvmsg(ctx: SyscallContext, fd: number, msg: number, flags: num
     ctx.mem.write(h.name, addr.subarray(0, Math.min(h.namelen, addr.length)));
     ctx.mem.setU32(msg + 4, addr.length);
   }
-  const control = toGuestControl(r.control ?? new Uint8Array(0), controlRoom);
+  const cloexec = (flags & MSG_CMSG_CLOEXEC) !== 0;
+  const control = toGuestControl(r.control ?? new Uint8Array(0), controlRoom, (hostFd) => receiveDescriptor(ctx.proc, hostFd, cloexec));
   if (control.bytes.length > 0) ctx.mem.write(h.control, control.bytes);
   ctx.mem.setU32(msg + 20, control.bytes.length);
   ctx.mem.setU32(msg + 24, ((r.flags ?? 0) | (control.truncated ? MSG_CTRUNC : 0)) >>> 0);
