@@ -65,7 +65,11 @@ export function postSignal(proc: Process, info: SignalInfo, thread?: Thread): vo
   const sig = info.signo;
   // job control acts when a signal is sent (SIGCONT continues even if blocked)
   proc.run.sent(sig);
-  if (isIgnored(proc, thread ?? proc.mainThread, sig)) return;
+  if (isIgnored(proc, thread ?? proc.mainThread, sig)) {
+    // strace -f shows it all the same (dsu run --strace)
+    proc.kernel.tracer?.discarded(proc, thread ?? chooseThread(proc, sig) ?? proc.mainThread, info);
+    return;
+  }
   const queue = thread ? thread.pendingSignals : proc.sharedPending;
   const already = queue.get(sig);
   if (already) {

@@ -78,7 +78,7 @@ export function siginfoText(info: SiginfoFields): string {
     }
   } else if (info.signo === SIGCHLD) {
     source();
-    fields.push(`si_status=${code === CLD_EXITED ? String(i32(20)) : signalArg(i32(20))}`, `si_utime=${i32(24)}`, `si_stime=${i32(28)}`);
+    fields.push(`si_status=${code === CLD_EXITED ? String(i32(20)) : signalArg(i32(20))}`, `si_utime=${clockTicks(i32(24))}`, `si_stime=${clockTicks(i32(28))}`);
   } else if ([SIGILL, SIGFPE, SIGBUS, SIGSEGV, SIGTRAP].includes(info.signo)) {
     fields.push(`si_addr=${pointer(u32(12))}`);
   } else if (info.signo === SIGIO) {
@@ -88,4 +88,9 @@ export function siginfoText(info: SiginfoFields): string {
     if (u32(20) !== 0) value();
   }
   return `{${fields.join(', ')}}`;
+}
+
+/** A time in clock ticks (USER_HZ, 100 a second), with strace's comment in seconds when not 0. */
+function clockTicks(ticks: number): string {
+  return ticks === 0 ? '0' : `${ticks} /* ${(ticks / 100).toFixed(2)} s */`;
 }

@@ -65,6 +65,7 @@ const RESTART_CODES: Record<string, number> = {
   epoll_wait: 4, epoll_pwait: 4, epoll_pwait2: 4, rt_sigtimedwait: 4, rt_sigtimedwait_time64: 4,
 };
 const ERESTARTSYS = 512;
+const SIGKILL = 9;
 const EINTR = 4;
 
 /** Arguments strace shows of an argv before "..." (its -s default is for strings, this for arrays). */
@@ -82,6 +83,8 @@ export class Tracer {
   /** The waiting call whose first half strace would have printed last, not yet cut. */
   private open: number | null = null;
   private readonly summary: SyscallSummary | null;
+  /** Lines of ignored signals that arrived while their thread was in a call, by tid. */
+  private readonly discardedLater = new Map<number, (() => string)[]>();
   /** When the previous line started (strace -r counts from it). */
   private lastLineMs: number | null = null;
 
@@ -169,6 +172,11 @@ export class Tracer {
     const head = call.cut ? `${this.leader(tid)}<... ${call.row.name} resumed>${rest}` : `${call.leader}${call.entry}${rest}`;
     this.write(`${head.padEnd(RESULT_COLUMN - 1)} = ${words}${this.duration(call)}`);
     if (CREATES_TASK.has(call.row.name) && result > 0) this.live.add(result);
+    const later = this.discardedLater.get(tid);
+    if (later) {
+      this.discardedLater.delete(tid);
+      for (const line of later) this.write(line());
+    }
   }
 
   /**
@@ -178,9 +186,30 @@ export class Tracer {
    */
   signal(proc: Process, thread: Thread, info: SiginfoFields, ends: boolean): void {
     if (ends && this.inFlight.has(thread.tid)) this.end({ proc, thread, mem: proc.mem } as SyscallContext, -EINTR, 'interrupted');
+    // SIGKILL never stops for a tracer: strace shows only its "+++ killed" line
+    if (info.signo === SIGKILL) return;
     if (!this.opts.calls || !(this.opts.filter?.showsSignal(info.signo) ?? true)) return;
     this.cutOpen(thread.tid);
     this.write(`${this.leader(thread.tid)}--- ${signalName(info.signo)} ${siginfoText(info)} ---`);
+  }
+
+  /**
+   * A signal the process ignores was sent to `thread` and thrown away on
+   * arrival. strace still shows it (a traced process's ignored signals stop
+   * for the tracer), when the thread returns to user mode: after the call it
+   * is in, if any.
+   */
+  discarded(proc: Process, thread: Thread, info: SiginfoFields): void {
+    if (!this.opts.calls || !(this.opts.filter?.showsSignal(info.signo) ?? true)) return;
+    const line = (): string => `${this.leader(thread.tid)}--- ${signalName(info.signo)} ${siginfoText(info)} ---`;
+    if (!this.inFlight.has(thread.tid)) {
+      this.cutOpen(thread.tid);
+      this.write(line());
+      return;
+    }
+    const later = this.discardedLater.get(thread.tid) ?? [];
+    later.push(line);
+    this.discardedLater.set(thread.tid, later);
   }
 
   /** A thread ended with exit(2) while others go on. */

@@ -100,6 +100,8 @@ export function normalise(lines: string[]): string[] {
     line = line.replace(/\/dsu-strace-[A-Za-z0-9]{6}\//g, '/dsu-strace-DIR/');
     line = line.replace(/SA_RESTORER\|/g, '').replace(/, sa_restorer=0xADDR/g, '').replace(/sa_flags=SA_RESTORER\}/g, 'sa_flags=0}');
     line = line.replace(/entry_number=\d+/g, 'entry_number=N');
+    // a child's CPU time: the emulated program is slower than the native one
+    line = line.replace(/si_utime=\d+( \/\* [\d.]+ s \*\/)?, si_stime=\d+( \/\* [\d.]+ s \*\/)?/g, 'si_utime=N, si_stime=N');
     if (line.includes('RLIMIT_NOFILE')) line = line.replace(/rlim_(cur|max)=\d+/g, 'rlim_$1=N');
     line = line.replace(/\s+= /, ' = ');
     out.push(`${who} ${line}`);
