@@ -15,6 +15,21 @@
 import { Machine, type MemoryGroup } from './machine.js';
 import { SavedCpu } from './engine/saved-cpu.js';
 import { TLS_COUNT, TLS_FIRST } from './engine/descriptors.js';
+import { noRoomForEngine, refreshGuestBudget } from './memory/host-budget.js';
+import { ENOMEM, LinuxError } from './abi/errno.js';
+
+/**
+ * Under a host RLIMIT_AS every engine's 1 GiB translation buffer counts: a
+ * fork with no room for one fails with ENOMEM (the engine would otherwise end
+ * the whole dsu process), and one made shrinks the guests' share.
+ */
+function newEngine(make: () => Machine): Machine {
+  const why = noRoomForEngine();
+  if (why !== null) throw new LinuxError(ENOMEM, why);
+  const m = make();
+  refreshGuestBudget();
+  return m;
+}
 
 /** Idle machines kept beyond this are closed. */
 const KEEP_IDLE = 16;
@@ -44,7 +59,7 @@ export class MachinePool {
       this.reused++;
       return m;
     }
-    return this.remember(new Machine());
+    return this.remember(newEngine(() => new Machine()));
   }
 
   /** A machine over `parent`'s memory with an engine of its own (a CLONE_VM child). */
@@ -54,7 +69,7 @@ export class MachinePool {
       this.reused++;
       return m;
     }
-    return this.remember(Machine.sharing(parent));
+    return this.remember(newEngine(() => Machine.sharing(parent)));
   }
 
   private state(group: MemoryGroup): GroupState {

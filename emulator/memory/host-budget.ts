@@ -47,16 +47,47 @@ function hostAddressUsed(): number {
   }
 }
 
+/** Guest bytes mapped now in every machine's memory of this dsu process (sparse mode only). */
+let guestMapped = 0;
+/** How many guest bytes may be mapped at once, all machines together; Infinity without a limit. */
+let guestBudget = Infinity;
+
 /**
- * Bytes of host memory the guest may have mapped at once under the host's
- * limit, or null when there is none: what the limit leaves beside what dsu
- * maps now (the engine included) and what it keeps to finish starting and to
- * grow. Fixed when the machine is made, so that the guest can always have
- * back what it gave back, as natively.
+ * Fix the guests' share of the host's limit, after a machine's engine was
+ * made (each engine maps its own translation buffer): what the limit leaves
+ * beside what dsu maps itself, less what it keeps to finish starting and to
+ * grow. Fixed between engines, so that a guest can always have back what it
+ * gave back, as natively. False when there is no limit (no accounting).
  */
-export function guestBudget(): number | null {
+export function refreshGuestBudget(): boolean {
   const limit = hostAddressLimit();
-  return limit === null ? null : Math.max(0, limit - hostAddressUsed() - STARTUP_GROWTH - DSU_GROWTH);
+  if (limit === null) return false;
+  const dsuOwn = hostAddressUsed() - guestMapped;
+  guestBudget = Math.max(0, limit - dsuOwn - STARTUP_GROWTH - DSU_GROWTH);
+  return true;
+}
+
+/** Count `bytes` more of guest memory; false (nothing counted) past the guests' share. */
+export function takeGuestMemory(bytes: number): boolean {
+  if (guestMapped + bytes > guestBudget) return false;
+  guestMapped += bytes;
+  return true;
+}
+
+export function giveBackGuestMemory(bytes: number): void {
+  guestMapped = Math.max(0, guestMapped - bytes);
+}
+
+/**
+ * Why another engine (a forked or spawned process's) cannot be made under
+ * the host's limit, or null when it can: Unicorn would end the whole dsu
+ * process when the host refuses the engine's buffer.
+ */
+export function noRoomForEngine(): string | null {
+  const limit = hostAddressLimit();
+  if (limit === null || hostAddressUsed() + ENGINE_CODE_BUFFER + DSU_GROWTH <= limit) return null;
+  return `under the host's address-space limit (ulimit -v ${Math.ceil(limit / 1024)}) there is no room for another process: ` +
+    `each needs ${ENGINE_CODE_BUFFER / MiB} MiB for the CPU emulator's translated code, in dsu's one host process`;
 }
 
 /**

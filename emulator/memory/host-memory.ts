@@ -20,7 +20,7 @@ import { MAP_ANONYMOUS, MAP_FIXED, MAP_FIXED_NOREPLACE, MAP_NORESERVE, MAP_PRIVA
 import {
   hostMadvise as madvise, hostMmapAt as mmapAt, hostMunmapAt as munmapAt, mapAnonymous, NativeArea, viewAt,
 } from '../host/native.js';
-import { guestBudget } from './host-budget.js';
+import { giveBackGuestMemory, refreshGuestBudget, takeGuestMemory } from './host-budget.js';
 
 const PROT_READ = 1;
 const PROT_WRITE = 2;
@@ -74,13 +74,11 @@ export class HostMemory {
   private area: NativeArea | null = null;
   /** Sparse mode: one byte per guest page, 1 when its host page is mapped. */
   private readonly committed: Uint8Array | null = null;
-  /** Sparse mode: how many bytes are mapped, and how many may be (host-budget.ts). */
-  private committedBytes = 0;
-  private budget = Infinity;
+  /** Sparse mode: whether commits count against the guests' share (host-budget.ts); the machine's own pages do not. */
+  private charged = false;
 
   constructor() {
-    const budget = guestBudget();
-    if (budget === null) {
+    if (!refreshGuestBudget()) {
       const area = mapAnonymous(GUEST_SPACE);
       if (area === null) throw new Error('cannot reserve 4 GiB of host address space for the guest');
       this.area = area;
@@ -99,8 +97,8 @@ export class HostMemory {
     for (const [from, to] of MACHINE_PAGES) {
       if (this.commit(from, to - from) !== 0) throw new Error('cannot map the machine\'s page tables and descriptor tables under the host\'s RLIMIT_AS');
     }
-    // the machine's pages are dsu's, not the guest's
-    this.budget = budget + this.committedBytes;
+    // the machine's pages are dsu's, not the guest's: what is committed from here on is
+    this.charged = true;
   }
 
   /**
@@ -115,7 +113,7 @@ export class HostMemory {
     const runs = [...this.runs(address, length, 0)];
     const wanted = runs.reduce((n, [from, to]) => n + to - from, 0);
     if (wanted === 0) return 0;
-    if (this.committedBytes + wanted > this.budget) return ENOMEM;
+    if (this.charged && !takeGuestMemory(wanted)) return ENOMEM;
     const done: [number, number][] = [];
     for (const [from, to] of runs) {
       const at = this.hostBase + from;
@@ -128,12 +126,12 @@ export class HostMemory {
           munmapAt(this.hostBase + f, t - f);
           c.fill(0, f / PAGE, t / PAGE);
         }
+        if (this.charged) giveBackGuestMemory(wanted);
         return ENOMEM;
       }
       c.fill(1, from / PAGE, to / PAGE);
       done.push([from, to]);
     }
-    this.committedBytes += wanted;
     return 0;
   }
 
@@ -147,7 +145,7 @@ export class HostMemory {
     for (const [from, to] of this.runs(address, length, 1)) {
       munmapAt(this.hostBase + from, to - from);
       c.fill(0, from / PAGE, to / PAGE);
-      this.committedBytes -= to - from;
+      if (this.charged) giveBackGuestMemory(to - from);
     }
   }
 
@@ -183,7 +181,8 @@ export class HostMemory {
     const r = mmapAt(this.hostBase + address, length, prot, MAP_SHARED | MAP_FIXED, hostFd, offset);
     if (BigInt(r) !== BigInt(this.hostBase + address)) return lastErrno();
     if (this.committed) {
-      for (const [from, to] of this.runs(address, length, 0)) this.committedBytes += to - from;
+      // pages of the file past what commit() gave (none today: the range is committed first)
+      for (const [from, to] of this.runs(address, length, 0)) if (this.charged) takeGuestMemory(to - from);
       this.committed.fill(1, address / PAGE, (address + length) / PAGE);
     }
     return 0;
@@ -199,7 +198,12 @@ export class HostMemory {
     this.bytes = new Uint8Array(0);
     this.view = new DataView(new ArrayBuffer(0));
     if (this.area) this.area.release();
-    else if (this.committed) this.decommit(0, GUEST_SPACE);
+    else if (this.committed) {
+      this.charged = false;
+      for (const [from, to] of MACHINE_PAGES) this.decommit(from, to - from);
+      this.charged = true;
+      this.decommit(0, GUEST_SPACE);
+    }
     this.area = null;
   }
 }

@@ -63,4 +63,20 @@ describe('a host RLIMIT_AS is the guest\'s limit', () => {
       expect(again.stdout).toMatch(new RegExp(`^RLIMIT_AS soft ${enough * 1024} hard ${enough * 1024}\nlower to 256 MiB: 0\nmmap 512 MiB: ENOMEM\n`));
     });
   }
+
+  // every guest process lives in dsu's one host process, with an engine of its
+  // own: natively the child has the limit to itself, under dsu it shares it
+  for (const variant of ['dyn', 'static']) {
+    test(`fork with room for another engine works; without, it is ENOMEM and dsu goes on (${variant})`, () => {
+      const binary = path.join(BUILD, 'programs', `as_fork.${variant}`);
+      const roomy = underLimit(8_000_000, [process.execPath, DSU, 'run', binary]);
+      expect(roomy.stderr).toBe('');
+      expect(roomy.stdout).toBe(underLimit(8_000_000, [binary]).stdout);
+      expect(roomy.stdout).toBe('child exit 3, parent\'s memory intact 1\n');
+      const tight = underLimit(3_000_000, [process.execPath, DSU, 'run', binary]);
+      expect(tight.stderr).toBe('');
+      expect(tight.stdout).toBe('fork: ENOMEM\n');
+      expect(tight.status).toBe(0);
+    });
+  }
 });
