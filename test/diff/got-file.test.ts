@@ -26,9 +26,13 @@ interface Row {
 
 const SLOT_TYPES = new Set(['R_386_JUMP_SLOT', 'R_386_GLOB_DAT', 'R_386_IRELATIVE', 'R_386_COPY', 'R_386_32']);
 
+/** Debian's libraries unpacked for the DWARF tests are not samples (some 250 gconv modules, read elsewhere). */
+const NOT_SAMPLES = new Set(['sysroot-i386']);
+
 function walk(dir: string): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
     const p = path.join(dir, e.name);
+    if (NOT_SAMPLES.has(e.name)) return [];
     return e.isDirectory() ? walk(p) : [p];
   });
 }
@@ -83,7 +87,7 @@ describe('dsu got PROGRAM (from the file)', () => {
     });
     expect(mismatches).toEqual([]);
     expect(jumpSlots).toBeGreaterThan(files.length);
-  });
+  }, 300_000); // one dsu process per file: some 200 of them
 
   test('static programs: only IRELATIVE slots, as readelf lists them, and no binding mode', async () => {
     for (const file of statics) {
