@@ -311,9 +311,13 @@ export class Cpu {
   }
 
   // ---- execution ----
-  /** Run from `begin` until a stop; returns the engine's status code (0 = stopped cleanly). */
-  start(begin: number): number {
-    return uc.emuStart(this.engine, begin, 0, 0, 0) as number;
+  /**
+   * Run from `begin` until a stop, or for at most `count` instructions when
+   * `count` > 0 (a debugger's single step); returns the engine's status code
+   * (0 = stopped cleanly).
+   */
+  start(begin: number, count = 0): number {
+    return uc.emuStart(this.engine, begin, 0, 0, count) as number;
   }
 
   stop(): void {
