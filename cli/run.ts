@@ -13,6 +13,7 @@ import { createLogger } from '../emulator/log.js';
 import { signalName } from '../emulator/faults/fault.js';
 import type { TraceSettings } from '../emulator/strace/settings.js';
 import type { Tracer } from '../emulator/strace/tracer.js';
+import type { GdbAddress } from '../debugger/gdb-server.js';
 
 const RUN_OPTIONS: OptionDef[] = [
   { name: 'control', value: 'SOCK', complete: 'file', help: 'serve the control channel (dsu patch/status/rollback/modules/got) on the Unix socket SOCK, created with mode 0600 for its owner only' },
@@ -38,6 +39,7 @@ const RUN_OPTIONS: OptionDef[] = [
   { name: 'log', value: 'FILE', complete: 'file', help: 'write an event log to FILE: start, each patch requested, applied (wait, pause, stall), refused (reason, exit status) or rolled back, dsu\'s diagnostics (fault reports), exit' },
   { name: 'log-json', help: 'the log as JSON lines (one object per event, with the same fields)' },
   { name: 'verbose', short: 'v', help: 'the log\'s lines on stderr too' },
+  { name: 'gdb', value: 'PORT', help: 'serve the GDB remote protocol on 127.0.0.1:PORT (0: a free port, printed on stderr) or on unix:PATH, with the program stopped before its first instruction until gdb continues it (`target remote :PORT`)' },
   { name: 'json', help: 'dsu\'s own failures (the program cannot start, a bad option) as one JSON object on stdout; the program\'s output is its own' },
 ];
 
@@ -100,6 +102,14 @@ async function runProgram(p: Parsed): Promise<number> {
       await control.listen();
     }
     const tracer = await loadTracer(traceSettings(p));
+    const gdbOption = p.options.get('gdb')?.[0];
+    const gdbModule = gdbOption !== undefined ? await import('../debugger/gdb-server.js') : null;
+    let gdbAddress: GdbAddress | undefined;
+    try {
+      if (gdbModule && gdbOption !== undefined) gdbAddress = gdbModule.parseGdbAddress(gdbOption);
+    } catch (e) {
+      throw new UsageError((e as Error).message);
+    }
     const session = startSession({
       program,
       args,
@@ -115,8 +125,16 @@ async function runProgram(p: Parsed): Promise<number> {
       quantumMs: p.options.has('quantum') ? Number(p.options.get('quantum')![0]) : undefined,
     });
     if (control && attach) attach.attachControl(control, session, { updatePoints: p.flags.has('update-points'), rollbackDepth: depth !== undefined ? Number(depth) : DEFAULT_ROLLBACK_DEPTH });
+    // before anything awaits: the program must not run its first instruction before gdb says so
+    const gdbStarting = gdbModule && gdbAddress ? gdbModule.GdbServer.start(session, gdbAddress) : null;
+    const gdb = gdbStarting ? await gdbStarting.catch((e: Error) => {
+      session.runner.terminate();
+      throw new CommandError(`--gdb ${gdbOption}: ${e.message}`, 1);
+    }) : null;
+    if (gdb) printErr(`dsu: gdb: waiting for gdb on ${gdb.where}\n`);
     log?.start(program, args, session.proc.pid, controlPath);
     const status = await session.done;
+    await gdb?.server.finish(status);
     await faultReportsWritten();
     log?.exit(status, signalName);
     return exitCodeOf(status);

@@ -7,7 +7,7 @@ quiet=0
 [ "${1:-}" = "--quiet" ] && quiet=1
 say() { [ "$quiet" = 1 ] || echo "setup: $*"; }
 
-packages=(libunicorn2 libunicorn-dev gcc gcc-multilib make binutils qemu-user strace redis-tools wrk apache2-utils curl dpkg-dev patch chromium groff-base)
+packages=(libunicorn2 libunicorn-dev gcc gcc-multilib make binutils qemu-user strace gdb redis-tools wrk apache2-utils curl dpkg-dev patch chromium groff-base)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -1,0 +1,152 @@
+// Stopping and resuming the guest for a debugger, in all-stop mode: the
+// whole program is held (Runner.hold) while gdb has it stopped, so no
+// thread runs, yet Node's event loop (the control socket, `dsu status`, a
+// live patch) goes on. A single step runs one instruction of one thread
+// (the others parked, the engine limited to one instruction); a breakpoint
+// is the emulator's (one owner per address, shared with the patcher); a CPU
+// fault that would become a signal stops the program first, as under
+// ptrace, and is delivered when gdb continues with that signal.
+import type { Runner } from '../emulator/runner.js';
+import type { Thread } from '../emulator/thread.js';
+import type { CpuFault } from '../emulator/faults/fault.js';
+import { breakpointsOf, BreakpointBusyError, BreakpointSet } from '../emulator/breakpoints.js';
+
+const SIGINT = 2;
+export const SIGTRAP = 5;
+
+/**
+ * The instruction limit of a slice that is not a step. The engine honours a
+ * count of one only in code translated while it was counting, and stopping
+ * counting flushes every translation: so from attach on, every slice counts
+ * (with a limit no slice reaches), and a step is only a smaller limit. Kept
+ * after gdb detaches, to spare the program that flush.
+ */
+const COUNTED_RUN = 0xffffffff;
+
+export interface StopEvent {
+  thread: Thread;
+  signal: number;
+  /** Extra stop-reply fields, e.g. `swbreak:;`. */
+  reason: string;
+}
+
+export class RunControl {
+  private holding = false;
+  private stepping: { thread: Thread; parked: Thread[] } | null = null;
+  /** The last stop was a fault whose signal the guest should get if gdb passes it on. */
+  private faulted: { signal: number } | null = null;
+  private passFault = false;
+  private attached = true;
+  running = false;
+  private readonly breakpoints: BreakpointSet;
+  private readonly afterSlice = (): void => {
+    if (this.running && this.stepping) this.stop(this.stepping.thread, SIGTRAP, '');
+  };
+
+  constructor(private readonly runner: Runner, private readonly onStop: (e: StopEvent) => void) {
+    this.breakpoints = breakpointsOf(runner).owner('debugger');
+    runner.instructionLimit = COUNTED_RUN;
+    runner.stopListeners.add(this.afterSlice);
+    runner.interceptors.push((fault, thread) => this.claimFault(fault, thread));
+  }
+
+  /** Keep the program from running its first instruction until gdb resumes it. */
+  holdAtStart(): void {
+    this.hold();
+  }
+
+  /** Resume every thread; `signal` (non-zero) passes the fault the guest stopped on to it. */
+  resume(signal = 0): void {
+    this.passFault = signal !== 0 && this.faulted?.signal === signal;
+    this.faulted = null;
+    this.running = true;
+    this.release();
+  }
+
+  /** Run one instruction of `thread` (the others stay where they are), then stop. */
+  step(thread: Thread, signal = 0): void {
+    const parked: Thread[] = [];
+    for (const t of this.runner.proc.threads) {
+      if (t === thread || t.state === 'exited' || this.runner.isParked(t)) continue;
+      this.runner.park(t);
+      parked.push(t);
+    }
+    this.stepping = { thread, parked };
+    this.runner.instructionLimit = 1;
+    this.resume(signal);
+  }
+
+  /** Ctrl-C: stop wherever the program is (it runs between slices, so it is at an instruction boundary now). */
+  interrupt(): void {
+    if (!this.running) return;
+    this.stop(this.runner.current, SIGINT, '');
+  }
+
+  /** A breakpoint of the debugger at `address`; an error message when the address is another owner's. */
+  insertBreakpoint(address: number): string | null {
+    try {
+      this.breakpoints.insert(address, (_at, thread) => this.stop(thread, SIGTRAP, 'swbreak:;'));
+      return null;
+    } catch (e) {
+      if (e instanceof BreakpointBusyError) return e.message;
+      throw e;
+    }
+  }
+
+  removeBreakpoint(address: number): void {
+    this.breakpoints.remove(address);
+  }
+
+  /** gdb left: its breakpoints go and the program runs on by itself. */
+  detach(): void {
+    if (!this.attached) return;
+    this.attached = false;
+    this.breakpoints.removeAll();
+    this.endStep();
+    this.runner.stopListeners.delete(this.afterSlice);
+    this.running = true;
+    this.release();
+  }
+
+  private claimFault(fault: CpuFault, thread: Thread): boolean {
+    if (!this.attached || fault.vector === 3) return false;
+    if (this.passFault) {
+      this.passFault = false;
+      return false;
+    }
+    // a page of a shared file mapping the file has grown to is no fault at all
+    if (fault.vector === 14 && this.runner.proc.space.resolveFault(fault.address >>> 0) === 'resolved') return true;
+    // the faulting instruction runs again when gdb continues (and faults again, then delivered)
+    this.runner.instructionPointer = fault.eip;
+    this.faulted = { signal: fault.signal };
+    this.stop(thread, fault.signal, '');
+    return true;
+  }
+
+  private stop(thread: Thread, signal: number, reason: string): void {
+    this.endStep();
+    this.hold();
+    this.running = false;
+    this.onStop({ thread, signal, reason });
+  }
+
+  private endStep(): void {
+    const s = this.stepping;
+    if (!s) return;
+    this.stepping = null;
+    this.runner.instructionLimit = COUNTED_RUN;
+    for (const t of s.parked) this.runner.unpark(t);
+  }
+
+  private hold(): void {
+    if (this.holding) return;
+    this.holding = true;
+    this.runner.hold();
+  }
+
+  private release(): void {
+    if (!this.holding) return;
+    this.holding = false;
+    this.runner.release();
+  }
+}

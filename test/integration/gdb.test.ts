@@ -1,0 +1,77 @@
+// Real gdb (Debian's, batch mode) against `dsu run --gdb 0`: the program is
+// held before its first instruction, gdb finds ld.so and libc itself (auxv),
+// breaks in main and in a libc function, reads registers, memory and a struct
+// on the stack, backtraces through libc, and continues to the exit, whose
+// status it sees; the program's own output is the native one.
+import { spawn, spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { BUILD, DSU } from '../helpers/run.js';
+
+const SHAPES = path.join(BUILD, 'gdb', 'shapes.O0');
+const hasGdb = spawnSync('gdb', ['--version']).status === 0;
+
+interface Debugged { gdb: string; stdout: string; stderr: string; status: number | null }
+
+/** Run `program` under `dsu run --gdb 0` and drive it with gdb's batch commands. */
+async function debug(program: string, commands: string[]): Promise<Debugged> {
+  const dsu = spawn('node', [DSU, 'run', '--gdb', '0', program], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  dsu.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  const port = await new Promise<string>((resolve, reject) => {
+    dsu.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+      const m = /waiting for gdb on 127\.0\.0\.1:(\d+)/.exec(stderr);
+      if (m) resolve(m[1]);
+    });
+    dsu.on('exit', () => reject(new Error(`dsu exited before listening: ${stderr}`)));
+  });
+  const args = ['-nx', '-batch', '-ex', 'set pagination off', '-ex', 'set confirm off', '-ex', `target remote 127.0.0.1:${port}`];
+  for (const c of commands) args.push('-ex', c);
+  const gdb = spawnSync('gdb', [...args, program], { encoding: 'utf8', timeout: 120_000 });
+  const status = await new Promise<number | null>((resolve) => {
+    if (dsu.exitCode !== null) resolve(dsu.exitCode);
+    else dsu.on('exit', (code) => resolve(code));
+  });
+  return { gdb: gdb.stdout + gdb.stderr, stdout, stderr, status };
+}
+
+describe.skipIf(!hasGdb)('dsu run --gdb with real gdb', () => {
+  test('break in main and in libc, bt, registers, x/4i, a struct, continue to exit', async () => {
+    const native = spawnSync(SHAPES, { encoding: 'utf8' });
+    const r = await debug(SHAPES, [
+      'break shapes.c:20',
+      'continue',
+      'print box',
+      'print box.name',
+      'info registers eip esp',
+      'x/4i $pc',
+      'break puts',
+      'continue',
+      'bt',
+      'print area_total',
+      'delete',
+      'continue',
+    ]);
+    expect(r.gdb).toMatch(/Breakpoint 1, main \(\) at .*shapes\.c:20/);
+    expect(r.gdb).toMatch(/\$1 = \{width = 3, height = 4, name = 0x[0-9a-f]+ "box"\}/);
+    expect(r.gdb).toContain('$2 = 0x');
+    expect(r.gdb).toMatch(/eip\s+0x[0-9a-f]+\s+0x[0-9a-f]+ <main\+\d+>/);
+    expect(r.gdb).toMatch(/=> 0x[0-9a-f]+ <main\+\d+>:/);
+    // libc's puts, found through the auxv and ld.so's link map as natively
+    expect(r.gdb).toMatch(/Breakpoint 2, 0x[0-9a-f]+ in puts \(\) from .*libc\.so\.6/);
+    expect(r.gdb).toMatch(/#0 +0x[0-9a-f]+ in puts \(\) from .*libc\.so\.6\n#1 +0x[0-9a-f]+ in main \(\) at .*shapes\.c:20/);
+    expect(r.gdb).toMatch(/\$3 = 12/);
+    expect(r.gdb).toContain('[Inferior 1 (Remote target) exited normally]');
+    expect(r.stdout).toBe(native.stdout);
+    expect(r.status).toBe(native.status);
+  }, 180_000);
+
+  test('a bad --gdb address is a usage error, and nothing runs', () => {
+    const r = spawnSync('node', [DSU, 'run', '--gdb', 'nope', SHAPES], { encoding: 'utf8' });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('--gdb nope');
+    expect(r.stdout).toBe('');
+  });
+});
