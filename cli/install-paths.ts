@@ -33,3 +33,8 @@ export function packageVersion(): string {
 export function includeDir(): string {
   return path.join(packageRoot(), 'patcher', 'include');
 }
+
+/** The `dsu` command's script (bin/dsu.js), run with this Node. */
+export function dsuScript(): string {
+  return path.join(packageRoot(), 'bin', 'dsu.js');
+}

@@ -1,7 +1,7 @@
 // The client side of the control channel, used by `dsu patch`, `dsu status`,
 // `dsu modules`, `dsu got --control` and `dsu rollback`.
 import net from 'node:net';
-import { ControlError, Response } from './protocol.js';
+import { ControlError, PROTOCOL_VERSION, Response } from './protocol.js';
 import { COMMANDS, CommandName, ResultOf, SentOf } from './commands.js';
 
 /**
@@ -48,6 +48,6 @@ export async function callControl<C extends CommandName>(path: string, cmd: C, a
     });
     socket.on('close', () => reject(new ControlError(`the dsu process closed ${path} without answering`)));
     socket.on('error', (e) => reject(new ControlError(e.message)));
-    socket.write(JSON.stringify({ id: 1, cmd, args }) + '\n');
+    socket.write(JSON.stringify({ v: PROTOCOL_VERSION, id: 1, cmd, args }) + '\n');
   });
 }

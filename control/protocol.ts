@@ -5,13 +5,25 @@
 // what a handler threw into it.
 import { PatcherError } from '../patcher/errors.js';
 
+/**
+ * The protocol's version. A request may carry it as `v`; a server refuses a
+ * request of another version (a client may leave it out: version 1). An
+ * answer always carries the server's. Raised when a command's arguments or
+ * results change meaning; new commands and new result fields keep it.
+ */
+export const PROTOCOL_VERSION = 1;
+
 export interface Request {
+  /** The protocol version the client speaks (PROTOCOL_VERSION); absent means 1. */
+  v?: number;
   id: number;
   cmd: string;
   args?: Record<string, unknown>;
 }
 
 export interface Response {
+  /** The server's PROTOCOL_VERSION. */
+  v: number;
   id: number;
   ok: boolean;
   result?: unknown;
@@ -42,6 +54,13 @@ export function parseRequest(line: string): Request {
   }
   if (r.args !== undefined && (typeof r.args !== 'object' || r.args === null || Array.isArray(r.args))) throw new ControlError('malformed request (args)');
   return r as Request;
+}
+
+/** Refuses a request of another protocol version (one without `v` is version 1). */
+export function checkVersion(r: Request): void {
+  if (r.v !== undefined && r.v !== PROTOCOL_VERSION) {
+    throw new ControlError(`control protocol version ${String(r.v)} is not spoken here (this dsu speaks version ${PROTOCOL_VERSION}): use a client of the same dsu release`);
+  }
 }
 
 /** The exit status that goes with an error on the wire (1 unless the patcher says which failure it was). */

@@ -6,7 +6,7 @@
 // once. What a handler throws becomes the protocol's error here, and only here.
 import fs from 'node:fs';
 import net from 'node:net';
-import { ControlError, errorMessage, errorStatus, parseRequest, Response } from './protocol.js';
+import { ControlError, PROTOCOL_VERSION, checkVersion, errorMessage, errorStatus, parseRequest, Response } from './protocol.js';
 import { COMMANDS, CommandHandlers, CommandName, isCommand } from './commands.js';
 import { peerCredentials } from '../emulator/host/peer-credentials.js';
 
@@ -93,7 +93,7 @@ export class ControlServer {
     const peer = peerCredentials(socket);
     const me = process.geteuid?.() ?? 0;
     if (!peer || peer.uid !== me) {
-      socket.end(JSON.stringify({ id: 0, ok: false, error: 'permission denied: not the owner of this dsu process' }) + '\n');
+      socket.end(JSON.stringify({ v: PROTOCOL_VERSION, id: 0, ok: false, error: 'permission denied: not the owner of this dsu process' }) + '\n');
       this.onLog(`dsu: control: refused a connection from uid ${peer?.uid ?? '?'}`);
       return;
     }
@@ -124,6 +124,7 @@ export class ControlServer {
     try {
       const req = parseRequest(line);
       id = req.id;
+      checkVersion(req);
       cmd = req.cmd;
       args = req.args ?? {};
       const handler = isCommand(req.cmd) ? this.commands.get(req.cmd) : undefined;
@@ -131,11 +132,11 @@ export class ControlServer {
       args = COMMANDS[req.cmd].read(req.args ?? {});
       this.onEvent({ phase: 'requested', cmd, args });
       const result = await handler(args);
-      response = { id, ok: true, result };
+      response = { v: PROTOCOL_VERSION, id, ok: true, result };
       this.onEvent({ phase: 'answered', cmd, args, result, ms: performance.now() - start });
     } catch (e) {
       const status = errorStatus(e);
-      response = { id, ok: false, error: errorMessage(e), ...(status !== 1 ? { status } : {}) };
+      response = { v: PROTOCOL_VERSION, id, ok: false, error: errorMessage(e), ...(status !== 1 ? { status } : {}) };
       this.onEvent({ phase: 'failed', cmd, args, error: response.error!, status, ms: performance.now() - start });
     }
     if (!socket.destroyed) socket.write(JSON.stringify(response) + '\n');

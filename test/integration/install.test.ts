@@ -54,6 +54,7 @@ async function npm(args: string[], cwd: string): Promise<string> {
 const installed = (args: string[]): Promise<Ran> => run(dsu, args, elsewhere, 120_000);
 
 let packedFiles: string[];
+let tarball: string;
 
 beforeAll(async () => {
   scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'dsu-install-'));
@@ -62,7 +63,8 @@ beforeAll(async () => {
   const packed = JSON.parse(await npm(['pack', '--json', '--pack-destination', scratch], source)) as { filename: string; files: { path: string }[] }[];
   packedFiles = packed[0].files.map((f) => f.path);
   const prefix = path.join(scratch, 'prefix');
-  await npm(['install', '-g', '--prefix', prefix, '--prefer-offline', '--no-audit', '--no-fund', path.join(scratch, packed[0].filename)], scratch);
+  tarball = path.join(scratch, packed[0].filename);
+  await npm(['install', '-g', '--prefix', prefix, '--prefer-offline', '--no-audit', '--no-fund', tarball], scratch);
   dsu = path.join(prefix, 'bin', 'dsu');
   elsewhere = path.join(scratch, 'work');
   fs.mkdirSync(elsewhere);
@@ -74,7 +76,7 @@ afterAll(() => {
 
 describe('npm pack, npm install -g, dsu from another directory', () => {
   test('the package holds the build, dsu.h and the man page, and no sources or tests', () => {
-    for (const f of ['bin/dsu.js', 'dist/cli/main.js', 'dist/bundle/main.js', 'patcher/include/dsu.h', 'dist/man/dsu.1', 'README.md', 'package.json']) expect(packedFiles).toContain(f);
+    for (const f of ['bin/dsu.js', 'dist/cli/main.js', 'dist/cli/api.js', 'dist/cli/api.d.ts', 'dist/patcher/report.d.ts', 'dist/bundle/main.js', 'patcher/include/dsu.h', 'dist/man/dsu.1', 'README.md', 'package.json']) expect(packedFiles).toContain(f);
     expect(packedFiles.filter((f) => /^(test|c-samples|scripts)\//.test(f) || f.endsWith('.map') || (f.endsWith('.ts') && !f.endsWith('.d.ts')))).toEqual([]);
     expect(fs.existsSync(path.join(scratch, 'prefix', 'share', 'man', 'man1', 'dsu.1'))).toBe(true);
   });
@@ -137,6 +139,51 @@ describe('npm pack, npm install -g, dsu from another directory', () => {
     expect(await exited).toBe(0);
     expect(err).toBe('');
   }, 300_000);
+
+  test("the programmatic interface: import { run, patch, status } from 'dsu-x86' in a project that installed the package, typed by its .d.ts", async () => {
+    const app = path.join(elsewhere, 'app');
+    fs.mkdirSync(app);
+    fs.writeFileSync(path.join(app, 'package.json'), JSON.stringify({ name: 'app', private: true, type: 'module' }));
+    await npm(['install', '--prefer-offline', '--no-audit', '--no-fund', tarball], app);
+    const source = `import { run, patch, status, rollback, ControlError, PROTOCOL_VERSION } from 'dsu-x86';
+const program = run('../counter-v1', { control: 'api.sock', cwd: process.cwd() });
+let out = '';
+program.child.stdout.on('data', (d) => (out += d));
+const until = async (re) => { while (!re.test(out)) await new Promise((r) => setTimeout(r, 50)); };
+await program.ready();
+await until(/counter ready\\n/);
+program.child.stdin.write('2 3\\n');
+await until(/f = 5, num = 1\\n/);
+const applied = await patch(program.control, '../v1-v2.so', { timeoutMs: 60000 });
+program.child.stdin.write('2 3 4\\n');
+await until(/f = 24, num = 2\\n/);
+const now = await status(program.control);
+const undone = await rollback(program.control);
+let refused = null;
+try { await rollback(program.control); } catch (e) { refused = e instanceof ControlError ? { status: e.status, message: e.message } : String(e); }
+program.child.stdin.end();
+console.log(JSON.stringify({ protocol: PROTOCOL_VERSION, replaced: applied.replaced.map((f) => f.function), version: now.version, undone: undone.id === applied.id, refused, exit: await program.exited }));
+`;
+    fs.writeFileSync(path.join(app, 'drive.mjs'), source);
+    const r = await run(process.execPath, ['drive.mjs'], app, 300_000);
+    expect(r.stderr).toBe('');
+    expect(JSON.parse(r.stdout)).toEqual({ protocol: 1, replaced: expect.arrayContaining(['f']), version: 'counter-v2', undone: true, refused: { status: 1, message: 'no patch to roll back' }, exit: 0 });
+
+    // the same calls type-check against the package's declarations
+    fs.writeFileSync(path.join(app, 'typed.ts'), `import { patch, status, type PatchReport, type StatusReport } from 'dsu-x86';
+export async function live(sock: string): Promise<[PatchReport, StatusReport]> {
+  const r: PatchReport = await patch(sock, 'fix.so', { timeoutMs: 1000, relaxed: true });
+  const s: StatusReport = await status(sock);
+  return [r, s];
+}
+`);
+    const tsc = await run(process.execPath, [path.join(REPO, 'node_modules', 'typescript', 'bin', 'tsc'), '--noEmit', '--strict', '--module', 'nodenext', '--moduleResolution', 'nodenext', '--types', 'node', '--typeRoots', path.join(REPO, 'node_modules', '@types'), 'typed.ts'], app, 300_000);
+    expect(tsc.stdout + tsc.stderr).toBe('');
+    expect(tsc.status).toBe(0);
+    fs.writeFileSync(path.join(app, 'wrong.ts'), `import { patch } from 'dsu-x86';\nawait patch('sock', 'fix.so', { timeout: 5 });\n`);
+    const wrong = await run(process.execPath, [path.join(REPO, 'node_modules', 'typescript', 'bin', 'tsc'), '--noEmit', '--strict', '--module', 'nodenext', '--moduleResolution', 'nodenext', '--target', 'es2022', '--types', 'node', '--typeRoots', path.join(REPO, 'node_modules', '@types'), 'wrong.ts'], app, 300_000);
+    expect(wrong.stdout).toMatch(/wrong\.ts.*'timeout' does not exist/);
+  }, 600_000);
 
   test('a failure with --json is JSON on stdout, with the exit status', async () => {
     const r = await installed(['status', '--control', path.join(elsewhere, 'no.sock'), '--json']);

@@ -67,13 +67,13 @@ describe('control channel', () => {
   test('a command nobody registered is unknown; so is one outside the table', async () => {
     server.register({ ping: () => ({ pid: 1, program: '', exited: false }) });
     await expect(callControl(socket, 'status', {})).rejects.toThrow('unknown command status');
-    expect(await raw('{"id":7,"cmd":"format-disk"}')).toEqual({ id: 7, ok: false, error: 'unknown command format-disk' });
+    expect(await raw('{"id":7,"cmd":"format-disk"}')).toEqual({ v: 1, id: 7, ok: false, error: 'unknown command format-disk' });
   });
 
   test('bad arguments are refused by the server before any handler runs, and by the client before connecting', async () => {
     server.register({ patch: (args) => { seen.push(args); throw new Error('not reached'); } });
-    expect(await raw('{"id":3,"cmd":"patch","args":{"path":"fix.so"}}')).toEqual({ id: 3, ok: false, error: 'patch needs an absolute path' });
-    expect(await raw('{"id":4,"cmd":"patch","args":{"path":"/fix.so","timeoutMs":-1}}')).toEqual({ id: 4, ok: false, error: 'timeoutMs must be a positive number' });
+    expect(await raw('{"id":3,"cmd":"patch","args":{"path":"fix.so"}}')).toEqual({ v: 1, id: 3, ok: false, error: 'patch needs an absolute path' });
+    expect(await raw('{"id":4,"cmd":"patch","args":{"path":"/fix.so","timeoutMs":-1}}')).toEqual({ v: 1, id: 4, ok: false, error: 'timeoutMs must be a positive number' });
     expect(seen).toEqual([]);
     await expect(callControl(path.join(dir, 'nobody.sock'), 'patch', { path: 'relative.so' })).rejects.toThrow('patch needs an absolute path');
   });
@@ -81,6 +81,16 @@ describe('control channel', () => {
   test('an error that is not a known refusal is reported as internal, with its message', async () => {
     server.register({ status: () => { throw new TypeError('x is undefined'); } });
     await expect(callControl(socket, 'status', {})).rejects.toThrow('internal error: x is undefined');
+  });
+
+  test('the protocol is versioned: answers carry the version; a request of another version is refused before any handler runs', async () => {
+    server.register({ ping: () => { seen.push('ping'); return { pid: 1, program: '', exited: false }; } });
+    expect(await raw('{"v":1,"id":5,"cmd":"ping"}')).toEqual({ v: 1, id: 5, ok: true, result: { pid: 1, program: '', exited: false } });
+    expect(await raw('{"id":6,"cmd":"ping"}')).toMatchObject({ v: 1, id: 6, ok: true });
+    expect(await raw('{"v":2,"id":7,"cmd":"ping"}')).toEqual({
+      v: 1, id: 7, ok: false, error: 'control protocol version 2 is not spoken here (this dsu speaks version 1): use a client of the same dsu release',
+    });
+    expect(seen).toEqual(['ping', 'ping']);
   });
 
   test('registering a command twice is refused', () => {
