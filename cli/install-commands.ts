@@ -9,7 +9,7 @@ import type { CommandDef } from './args.js';
 import { CommandError, UsageError } from './args.js';
 import { jsonOption } from './control-client.js';
 import { includeDir } from './install-paths.js';
-import { unicornVersion } from '../emulator/engine/unicorn-lib.js';
+import { unicornVersion } from '../emulator/engine/library.js';
 import { HOST_O_DIRECTORY, HOST_O_PATH, RESOLVE_IN_ROOT, hostClose, hostOpenat2 } from '../emulator/host/fs-at.js';
 import { escapeText, printJson, printOut } from './output.js';
 

@@ -6,7 +6,7 @@ import { ExitStatus } from '../emulator/process.js';
 import { faultReportsWritten } from '../emulator/faults/report.js';
 import type { ControlServer } from '../control/server.js';
 import { ControlError } from '../control/protocol.js';
-import { EngineLoadError } from '../emulator/engine/unicorn-lib.js';
+import { EngineLoadError } from '../emulator/engine/library.js';
 import { printErr } from './output.js';
 import { RunLog } from './run-log.js';
 import { createLogger } from '../emulator/log.js';
