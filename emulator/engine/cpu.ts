@@ -2,11 +2,11 @@
 // mapping, hooks, run and stop. Everything above it talks to this class only,
 // so the engine stays replaceable.
 import koffi from 'koffi';
-import { bindUnicorn, uc, HookIntrProto, HookMemProto, HookInsnInvalidProto } from './unicorn-lib.js';
+import { bindUnicorn, uc, HookIntrProto, HookMemProto, HookInsnInvalidProto, HookCodeProto } from './unicorn-lib.js';
 import { findRegisterFile, cpuStateView } from './register-file.js';
 import {
   UC_ARCH_X86, UC_MODE_32, UC_ERR_NAMES, UcErr, Reg,
-  UC_HOOK_INTR, UC_HOOK_MEM_INVALID, UC_HOOK_INSN_INVALID,
+  UC_HOOK_INTR, UC_HOOK_MEM_INVALID, UC_HOOK_INSN_INVALID, UC_HOOK_CODE,
   UC_CTL_WRITE_TB_REMOVE_CACHE, UC_CTL_WRITE_TB_FLUSH, UC_CTL_WRITE_USE_EXITS, UC_CTL_WRITE_EXITS,
 } from './unicorn-consts.js';
 
@@ -285,6 +285,23 @@ export class Cpu {
     this.addHook(UC_HOOK_INSN_INVALID, cb);
   }
 
+  /**
+   * Ask the engine to stop when it reaches the instruction at `address`, in
+   * code translated from now on (drop older translations of it first). The
+   * stop takes effect where the running block ends: a debugger's single step
+   * stops at the next block's start, or earlier with start()'s `until`.
+   * Returns the function that removes the request.
+   */
+  stopRequestAt(address: number): () => void {
+    const cb = koffi.register(() => this.stop(), koffi.pointer(HookCodeProto));
+    const hh = [0];
+    check('uc_hook_add', uc.hookAdd(this.engine, hh, UC_HOOK_CODE, cb, null, address, address));
+    return () => {
+      check('uc_hook_del', uc.hookDel(this.engine, hh[0]));
+      koffi.unregister(cb);
+    };
+  }
+
   private addHook(type: number, cb: unknown): void {
     this.callbacks.push(cb);
     const hh = [0];
@@ -312,12 +329,14 @@ export class Cpu {
 
   // ---- execution ----
   /**
-   * Run from `begin` until a stop, or for at most `count` instructions when
-   * `count` > 0 (a debugger's single step); returns the engine's status code
-   * (0 = stopped cleanly).
+   * Run from `begin` until a stop, for at most `count` instructions when
+   * `count` > 0, and not past `until` when non-zero (a debugger's single
+   * step: the engine stops at a block boundary after `count` instructions,
+   * and before `until` within a block translated after it was set); returns
+   * the engine's status code (0 = stopped cleanly).
    */
-  start(begin: number, count = 0): number {
-    return uc.emuStart(this.engine, begin, 0, 0, count) as number;
+  start(begin: number, count = 0, until = 0): number {
+    return uc.emuStart(this.engine, begin, until, 0, count) as number;
   }
 
   stop(): void {

@@ -27,6 +27,7 @@ export const HookMemProto = koffi.proto(
   'bool HookMem(uc_engine *uc, int type, uint64_t address, int size, int64_t value, void *user)',
 );
 export const HookInsnInvalidProto = koffi.proto('bool HookInsnInvalid(uc_engine *uc, void *user)');
+export const HookCodeProto = koffi.proto('void HookCode(uc_engine *uc, uint64_t address, uint32_t size, void *user)');
 
 /** The Unicorn API over a loaded library. */
 function declare(lib: LibraryHandle) {
