@@ -88,6 +88,8 @@ export class Runner implements ThreadStarter {
   emulateMs = 0;
   /** When > 0, each slice runs at most this many instructions (a debugger's single step). */
   instructionLimit = 0;
+  /** When non-zero, slices stop before this address (a debugger's single step: the next instruction). */
+  stopAddress = 0;
 
   constructor(
     readonly proc: Process,
@@ -340,7 +342,7 @@ export class Runner implements ThreadStarter {
     const watchdog = machine.preemptible ? this.watchdog : null;
     watchdog?.armed(this.engineAddress);
     const began = performance.now();
-    const err = cpu.start(thread.eip, this.instructionLimit);
+    const err = cpu.start(thread.eip, this.instructionLimit, this.stopAddress);
     this.emulateMs += performance.now() - began;
     watchdog?.disarmed();
     this.slices++;
