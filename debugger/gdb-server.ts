@@ -8,6 +8,7 @@ import net from 'node:net';
 import fs from 'node:fs';
 import type { Session } from '../emulator/launch.js';
 import type { ExitStatus } from '../emulator/process.js';
+import { loadDisassembler } from '../emulator/faults/disasm.js';
 import { PacketReader, frame } from './packet-codec.js';
 import { DebugTarget } from './target.js';
 import { RunControl, StopEvent, SIGTRAP } from './run-control.js';
@@ -36,9 +37,10 @@ export class GdbServer {
 
   private constructor(private readonly session: Session, private readonly address: GdbAddress) {
     const runner = session.runner;
-    const control = new RunControl(runner, (e) => this.stopped(e));
+    const target = new DebugTarget(runner);
+    const control = new RunControl(runner, target, (e) => this.stopped(e));
     this.state = {
-      target: new DebugTarget(runner),
+      target,
       control,
       registerThread: null,
       lastStop: { thread: runner.proc.mainThread, signal: SIGTRAP, reason: '' },
@@ -52,6 +54,8 @@ export class GdbServer {
   /** Hold the session's program before its first instruction and listen; resolves with the address gdb connects to. */
   static async start(session: Session, address: GdbAddress): Promise<{ server: GdbServer; where: string }> {
     const server = new GdbServer(session, address);
+    // a single step needs each instruction's length
+    if (!(await loadDisassembler())) process.stderr.write('dsu: gdb: the disassembler cannot be loaded here: a single step may run to the end of a block\n');
     const where = await server.listen();
     return { server, where };
   }

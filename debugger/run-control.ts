@@ -9,6 +9,8 @@
 import type { Runner } from '../emulator/runner.js';
 import type { Thread } from '../emulator/thread.js';
 import type { CpuFault } from '../emulator/faults/fault.js';
+import { disassemble } from '../emulator/faults/disasm.js';
+import type { DebugTarget } from './target.js';
 import { breakpointsOf, BreakpointBusyError, BreakpointSet } from '../emulator/breakpoints.js';
 
 const SIGINT = 2;
@@ -32,7 +34,7 @@ export interface StopEvent {
 
 export class RunControl {
   private holding = false;
-  private stepping: { thread: Thread; parked: Thread[] } | null = null;
+  private stepping: { thread: Thread; parked: Thread[]; start: number; end: number; unhook?: () => void } | null = null;
   /** The last stop was a fault whose signal the guest should get if gdb passes it on. */
   private faulted: { signal: number } | null = null;
   private passFault = false;
@@ -43,7 +45,7 @@ export class RunControl {
     if (this.running && this.stepping) this.stop(this.stepping.thread, SIGTRAP, '');
   };
 
-  constructor(private readonly runner: Runner, private readonly onStop: (e: StopEvent) => void) {
+  constructor(private readonly runner: Runner, private readonly target: DebugTarget, private readonly onStop: (e: StopEvent) => void) {
     this.breakpoints = breakpointsOf(runner).owner('debugger');
     runner.instructionLimit = COUNTED_RUN;
     runner.stopListeners.add(this.afterSlice);
@@ -71,7 +73,18 @@ export class RunControl {
       this.runner.park(t);
       parked.push(t);
     }
-    this.stepping = { thread, parked };
+    this.stepping = { thread, parked, start: thread.eip, end: 0 };
+    // the engine stops a counted run only where a block ends: stop it before
+    // the next instruction too, in code translated afresh for this step
+    // (a branch ends its block: the stop requested at the stepped
+    // instruction then takes effect at the start of the block it goes to)
+    const next = this.nextInstruction(thread.eip);
+    if (next !== null) {
+      this.stepping.end = next;
+      this.runner.stopAddress = next;
+      this.runner.proc.machine.invalidateCode(thread.eip, next + 1);
+      this.stepping.unhook = this.runner.proc.machine.cpu.stopRequestAt(thread.eip);
+    }
     this.runner.instructionLimit = 1;
     this.resume(signal);
   }
@@ -135,7 +148,20 @@ export class RunControl {
     if (!s) return;
     this.stepping = null;
     this.runner.instructionLimit = COUNTED_RUN;
+    s.unhook?.();
+    if (s.end !== 0) {
+      this.runner.stopAddress = 0;
+      // the code translated for the step stops at its end: translate it again
+      this.runner.proc.machine.invalidateCode(s.start, s.end + 1);
+    }
     for (const t of s.parked) this.runner.unpark(t);
+  }
+
+  /** The address after the instruction at `eip`, or null when it cannot be decoded. */
+  private nextInstruction(eip: number): number | null {
+    const code = this.target.readMemory(eip, 16);
+    const insn = disassemble(code, eip);
+    return insn ? (eip + insn.size) >>> 0 : null;
   }
 
   private hold(): void {

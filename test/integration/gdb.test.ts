@@ -68,6 +68,34 @@ describe.skipIf(!hasGdb)('dsu run --gdb with real gdb', () => {
     expect(r.status).toBe(native.status);
   }, 180_000);
 
+  test('stepi runs one instruction, next steps over a call, step enters one', async () => {
+    const r = await debug(SHAPES, [
+      'break main',
+      'continue',
+      'print $pc',
+      'stepi',
+      'print $pc',
+      'next',
+      'step',
+      'bt',
+      'finish',
+      'next',
+      'print area_total',
+      'continue',
+    ]);
+    const pcs = [...r.gdb.matchAll(/\$\d+ = \(void \(\*\)\(\)\) (0x[0-9a-f]+) <main\+\d+>/g)].map((m) => Number(m[1]));
+    expect(pcs).toHaveLength(2);
+    // the first instruction after the breakpoint (a movl of box's first field: 7 bytes), not the end of its block
+    expect(pcs[1] - pcs[0]).toBe(7);
+    expect(r.gdb).toMatch(/\n19\t  area_total = area\(&box\);/);
+    expect(r.gdb).toMatch(/area \(s=0x[0-9a-f]+\) at .*shapes\.c:14/);
+    expect(r.gdb).toMatch(/#0 +area \(s=0x[0-9a-f]+\) at .*shapes\.c:14\n#1 +0x[0-9a-f]+ in main \(\) at .*shapes\.c:19/);
+    expect(r.gdb).toMatch(/Value returned is \$\d+ = 12/);
+    expect(r.gdb).toMatch(/\n20\t  puts\(box\.name\);/);
+    expect(r.gdb).toContain('[Inferior 1 (Remote target) exited normally]');
+    expect(r.stdout).toBe('box\n13\n');
+  }, 180_000);
+
   test('a bad --gdb address is a usage error, and nothing runs', () => {
     const r = spawnSync('node', [DSU, 'run', '--gdb', 'nope', SHAPES], { encoding: 'utf8' });
     expect(r.status).toBe(2);
