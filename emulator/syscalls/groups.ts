@@ -129,7 +129,8 @@ export function terminalJobRequest(ctx: SyscallContext, desc: FileDescription, r
 }
 
 export const groupRows: SyscallRow[] = [
-  row(64, 'getppid', [], (ctx) => ctx.proc.family.parent?.pid ?? 0),
+  // the first process's parent is dsu's own (its pid is dsu's: the guest's pids start from the host's)
+  row(64, 'getppid', [], (ctx) => ctx.proc.family.parent?.pid ?? process.ppid),
   row(132, 'getpgid', ['int'], (ctx, pid) => pgidOf(ctx, pid | 0)),
   row(65, 'getpgrp', [], (ctx) => ctx.proc.family.pgid),
   row(147, 'getsid', ['int'], (ctx, pid) => sidOf(ctx, pid | 0)),
