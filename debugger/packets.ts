@@ -108,10 +108,15 @@ function setThread(args: string, s: StubState): string {
 
 function breakpoint(insert: boolean): Handler {
   return (args, s) => {
-    const [type, addr] = args.split(',');
+    const [type, addr, kind] = args.split(',');
+    const address = parseInt(addr, 16) >>> 0;
+    if (type === '2') {
+      // a write watchpoint of `kind` bytes; read and access watchpoints are not offered
+      if (!insert) return (s.control.removeWatchpoint(address), 'OK');
+      return s.control.insertWatchpoint(address, parseInt(kind, 16)) ? 'OK' : ERROR;
+    }
     // software and hardware breakpoints are the same int3 here (no debug-register limit to model)
     if (type !== '0' && type !== '1') return '';
-    const address = parseInt(addr, 16) >>> 0;
     if (!insert) {
       s.control.removeBreakpoint(address);
       return 'OK';

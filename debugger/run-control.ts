@@ -34,15 +34,24 @@ export interface StopEvent {
 
 export class RunControl {
   private holding = false;
-  private stepping: { thread: Thread; parked: Thread[]; start: number; end: number; unhook?: () => void } | null = null;
+  private stepping: { thread: Thread; parked: Thread[]; start: number; end: number; watching: boolean; unhook?: () => void } | null = null;
   /** The last stop was a fault whose signal the guest should get if gdb passes it on. */
   private faulted: { signal: number } | null = null;
   private passFault = false;
   private attached = true;
   running = false;
   private readonly breakpoints: BreakpointSet;
+  /** Write watchpoints: address → the bytes watched, as last seen. */
+  private readonly watchpoints = new Map<number, Uint8Array>();
   private readonly afterSlice = (): void => {
-    if (this.running && this.stepping) this.stop(this.stepping.thread, SIGTRAP, '');
+    const s = this.stepping;
+    if (!this.running || !s) return;
+    if (!s.watching) return this.stop(s.thread, SIGTRAP, '');
+    const changed = this.changedWatchpoint();
+    if (changed !== null) return this.stop(s.thread, SIGTRAP, `watch:${changed.toString(16)};`);
+    // nothing watched changed: the next instruction, of the next thread that can run
+    this.endStep();
+    this.beginStep(this.nextThread(s.thread), true);
   };
 
   constructor(private readonly runner: Runner, private readonly target: DebugTarget, private readonly onStop: (e: StopEvent) => void) {
@@ -62,18 +71,65 @@ export class RunControl {
     this.passFault = signal !== 0 && this.faulted?.signal === signal;
     this.faulted = null;
     this.running = true;
+    // with watchpoints, the program runs an instruction at a time and each is checked
+    if (this.watchpoints.size > 0) this.beginStep(this.runner.current.state === 'exited' ? this.nextThread(this.runner.current) : this.runner.current, true);
     this.release();
   }
 
   /** Run one instruction of `thread` (the others stay where they are), then stop. */
   step(thread: Thread, signal = 0): void {
+    this.beginStep(thread, false);
+    this.resume(signal);
+  }
+
+  /**
+   * Watch writes to [address, address + length): the program then runs one
+   * instruction at a time and stops after one that changed those bytes (as
+   * gdb's `watch`: a write of the same value is not reported). False when
+   * the memory is not readable.
+   */
+  insertWatchpoint(address: number, length: number): boolean {
+    const bytes = this.target.readMemory(address, length);
+    if (bytes.length !== length) return false;
+    this.watchpoints.set(address, bytes);
+    return true;
+  }
+
+  removeWatchpoint(address: number): void {
+    this.watchpoints.delete(address);
+  }
+
+  /** The first watched address whose bytes changed (remembering the new ones), or null. */
+  private changedWatchpoint(): number | null {
+    let changed: number | null = null;
+    for (const [address, old] of this.watchpoints) {
+      const now = this.target.readMemory(address, old.length);
+      if (now.length === old.length && now.every((b, i) => b === old[i])) continue;
+      this.watchpoints.set(address, now);
+      changed ??= address;
+    }
+    return changed;
+  }
+
+  /** The thread after `thread` that can run now, in creation order (`thread` itself if none). */
+  private nextThread(thread: Thread): Thread {
+    const threads = this.runner.proc.threads;
+    const at = threads.indexOf(thread);
+    for (let i = 1; i <= threads.length; i++) {
+      const t = threads[(at + i) % threads.length];
+      if (t.state === 'runnable' || (t.state === 'blocked' && t.woken)) return t;
+    }
+    return thread;
+  }
+
+  private beginStep(thread: Thread, watching: boolean): void {
     const parked: Thread[] = [];
     for (const t of this.runner.proc.threads) {
       if (t === thread || t.state === 'exited' || this.runner.isParked(t)) continue;
       this.runner.park(t);
       parked.push(t);
     }
-    this.stepping = { thread, parked, start: thread.eip, end: 0 };
+    this.stepping = { thread, parked, start: thread.eip, end: 0, watching };
     // the engine stops a counted run only where a block ends: stop it before
     // the next instruction too, in code translated afresh for this step
     // (a branch ends its block: the stop requested at the stepped
@@ -86,7 +142,6 @@ export class RunControl {
       this.stepping.unhook = this.runner.proc.machine.cpu.stopRequestAt(thread.eip);
     }
     this.runner.instructionLimit = 1;
-    this.resume(signal);
   }
 
   /** Ctrl-C: stop wherever the program is (it runs between slices, so it is at an instruction boundary now). */
@@ -115,6 +170,7 @@ export class RunControl {
     if (!this.attached) return;
     this.attached = false;
     this.breakpoints.removeAll();
+    this.watchpoints.clear();
     this.endStep();
     this.runner.stopListeners.delete(this.afterSlice);
     this.running = true;

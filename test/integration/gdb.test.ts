@@ -96,6 +96,14 @@ describe.skipIf(!hasGdb)('dsu run --gdb with real gdb', () => {
     expect(r.stdout).toBe('box\n13\n');
   }, 180_000);
 
+  test('a watchpoint on a global stops after each instruction that changes it, with old and new values', async () => {
+    const r = await debug(SHAPES, ['break main', 'continue', 'watch area_total', 'continue', 'continue', 'continue']);
+    expect(r.gdb).toMatch(/Old value = 0\nNew value = 12\nmain \(\) at .*shapes\.c:20/);
+    expect(r.gdb).toMatch(/Old value = 12\nNew value = 13\nmain \(\) at .*shapes\.c:22/);
+    expect(r.gdb).toContain('[Inferior 1 (Remote target) exited normally]');
+    expect(r.stdout).toBe('box\n13\n');
+  }, 180_000);
+
   test('a bad --gdb address is a usage error, and nothing runs', () => {
     const r = spawnSync('node', [DSU, 'run', '--gdb', 'nope', SHAPES], { encoding: 'utf8' });
     expect(r.status).toBe(2);
