@@ -5,4 +5,4 @@ all: $(foreach n,$(GDB_SAMPLES),$(BUILD)/gdb/$(n).O0)
 
 $(BUILD)/gdb/%.O0: gdb/%.c
 	@mkdir -p $(dir $@)
-	$(CC) -m32 -O0 -g -Wall -o $@ $<
+	$(CC) -m32 -O0 -g -Wall -pthread -o $@ $<

@@ -9,6 +9,8 @@ import { describe, expect, test } from 'vitest';
 import { BUILD, DSU } from '../helpers/run.js';
 
 const SHAPES = path.join(BUILD, 'gdb', 'shapes.O0');
+const WORKERS = path.join(BUILD, 'gdb', 'workers.O0');
+const NULL_DEREF = path.join(BUILD, 'faults', 'null_deref.dyn');
 const hasGdb = spawnSync('gdb', ['--version']).status === 0;
 
 interface Debugged { gdb: string; stdout: string; stderr: string; status: number | null }
@@ -102,6 +104,27 @@ describe.skipIf(!hasGdb)('dsu run --gdb with real gdb', () => {
     expect(r.gdb).toMatch(/Old value = 12\nNew value = 13\nmain \(\) at .*shapes\.c:22/);
     expect(r.gdb).toContain('[Inferior 1 (Remote target) exited normally]');
     expect(r.stdout).toBe('box\n13\n');
+  }, 180_000);
+
+  test('a second thread: its breakpoint hit, info threads lists both, each one\'s backtrace', async () => {
+    const r = await debug(WORKERS, ['break worker', 'continue', 'info threads', 'bt 1', 'thread 1', 'bt', 'continue']);
+    expect(r.gdb).toMatch(/Thread 2 hit Breakpoint 1, worker \(arg=0x[0-9a-f]+\) at .*workers\.c:9/);
+    expect(r.gdb).toMatch(/\n +1 +Thread \d+ +0x[0-9a-f]+ in /);
+    expect(r.gdb).toMatch(/\n\* 2 +Thread \d+ +worker \(arg=0x[0-9a-f]+\) at .*workers\.c:9/);
+    expect(r.gdb).toMatch(/in pthread_join \(\) from .*libc\.so\.6\n#\d+ +0x[0-9a-f]+ in main \(\) at .*workers\.c:17/);
+    expect(r.gdb).toContain('[Inferior 1 (Remote target) exited normally]');
+    expect(r.stdout).toBe('42\n');
+  }, 180_000);
+
+  test('a fault stops the program at the faulting instruction before the signal; continue delivers it', async () => {
+    const native = spawnSync(NULL_DEREF, { encoding: 'utf8' });
+    const r = await debug(NULL_DEREF, ['continue', 'bt 2', 'continue']);
+    expect(r.gdb).toMatch(/Program received signal SIGSEGV, Segmentation fault\.\n0x[0-9a-f]+ in crash_here \(v=3\) at .*null_deref\.c:11/);
+    expect(r.gdb).toMatch(/#1 +0x[0-9a-f]+ in middle \(v=1\)/);
+    expect(r.gdb).toContain('Program terminated with signal SIGSEGV, Segmentation fault.');
+    expect(native.signal).toBe('SIGSEGV');
+    expect(r.status).toBe(128 + 11);
+    expect(r.stdout).toBe(native.stdout);
   }, 180_000);
 
   test('a bad --gdb address is a usage error, and nothing runs', () => {
