@@ -7,6 +7,7 @@ import { defineConfig } from 'vitest/config';
 //   hostile      guests that attack the sandbox or the host
 //   integration  servers, real clients, live patches under load
 //   native       the native side alone (checks the samples, not dsu): on request
+//   eval         long evaluations on real programs (dsu mkpatch across Debian's fixes): on request
 const tiers = (process.env.DSU_TEST_TIERS ?? 'unit,diff,hostile,integration').split(',');
 
 export default defineConfig({

@@ -22,10 +22,10 @@ export interface MkpatchRun {
   output: string;
 }
 
-/** `dsu mkpatch ARGS --json -o OUT` (OUT in a fresh directory unless given). */
-export async function mkpatchCli(args: string[], output?: string): Promise<MkpatchRun> {
+/** `dsu mkpatch ARGS --json -o OUT` (OUT in a fresh directory unless given; a large program's two builds may need more than 10 minutes). */
+export async function mkpatchCli(args: string[], output?: string, timeoutMs = 600_000): Promise<MkpatchRun> {
   const out = output ?? path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'dsu-mkpatch-test-')), 'patch.so');
-  const r = await dsu(['mkpatch', ...args, '--json', '-o', out], { timeoutMs: 600_000 });
+  const r = await dsu(['mkpatch', ...args, '--json', '-o', out], { timeoutMs });
   let report: MkpatchReport | null = null;
   try {
     const parsed = JSON.parse(r.stdout) as MkpatchReport | { error: string };
