@@ -5,7 +5,7 @@
 // statements and checking every answer; dsu mkpatch makes the live patch
 // from the trees before and after the fix; once applied, the statement the
 // CVE is about compiles right. (The whole series, and other programs, are in
-// scripts/mkpatch-eval/: this is the representative case of the normal run.)
+// the eval tier, test/eval/: this is the representative case of the normal run.)
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
