@@ -9,8 +9,8 @@ import type { Thread } from './thread.js';
 import type { CpuFault } from './faults/fault.js';
 import { Reg } from './engine/unicorn-consts.js';
 
-/** The page between the top of the stack and the descriptor table. */
-const TRAMPOLINE = 0xffffe000;
+/** Where each process's trampoline page is (a page of int3 the call returns into). */
+const trampolines = new WeakMap<object, number>();
 /** Stack the call leaves alone below the interrupted frame (like a signal frame would). */
 const STACK_GAP = 512;
 const BREAKPOINT_VECTOR = 3;
@@ -20,11 +20,22 @@ export type GuestCallResult =
   | { ok: false; fault: CpuFault }
   | { ok: false; timedOutMs: number };
 
-function ensureTrampoline(runner: Runner): void {
+/**
+ * The process's trampoline page: a free page of the guest's address space
+ * chosen as mmap would (like the kernel's vDSO, it shows in the maps as
+ * [dsu]), made again if the guest unmapped or replaced it. It must not be a
+ * page dsu keeps for itself: the descriptor tables sit above the guest's
+ * range, and an int3 fill there once overwrote the GDT.
+ */
+function ensureTrampoline(runner: Runner): number {
   const space = runner.proc.space;
-  const r = space.regionAt(TRAMPOLINE);
-  if (r && r.name === '[dsu]') return;
-  space.map(TRAMPOLINE, 4096, 5, 'image', '[dsu]', { fill: (b) => b.fill(0xcc) });
+  const known = trampolines.get(space);
+  if (known !== undefined && space.regionAt(known)?.name === '[dsu]') return known;
+  const at = space.findFree(4096);
+  if (at === null) throw new Error('no free page in the guest for the call\'s return');
+  space.map(at, 4096, 5, 'image', '[dsu]', { fill: (b) => b.fill(0xcc) });
+  trampolines.set(space, at);
+  return at;
 }
 
 /**
@@ -35,7 +46,7 @@ function ensureTrampoline(runner: Runner): void {
 export function callInGuest(runner: Runner, thread: Thread, fn: number, args: number[], timeoutMs: number): Promise<GuestCallResult> {
   const proc = runner.proc;
   const cpu = proc.machine.cpu;
-  ensureTrampoline(runner);
+  const trampoline = ensureTrampoline(runner);
   runner.lend(thread);
 
   let esp = (cpu.reg(Reg.ESP) - STACK_GAP) >>> 0;
@@ -45,7 +56,7 @@ export function callInGuest(runner: Runner, thread: Thread, fn: number, args: nu
   const view = proc.space.memory.view;
   args.forEach((a, i) => view.setUint32(esp + 4 * i, a >>> 0, true));
   esp -= 4;
-  view.setUint32(esp, TRAMPOLINE, true);
+  view.setUint32(esp, trampoline, true);
   cpu.setReg(Reg.ESP, esp);
   cpu.setReg(Reg.EBP, 0);
   thread.eip = fn >>> 0;
@@ -65,7 +76,7 @@ export function callInGuest(runner: Runner, thread: Thread, fn: number, args: nu
     // trampoline's int3) as a result, anything else as a fault
     const claim = (fault: CpuFault, faulting: Thread): boolean => {
       if (done || faulting !== thread) return false;
-      const returned = fault.vector === BREAKPOINT_VECTOR && ((fault.eip - 1) >>> 0) === TRAMPOLINE;
+      const returned = fault.vector === BREAKPOINT_VECTOR && ((fault.eip - 1) >>> 0) === trampoline;
       finish(returned ? { ok: true, value: cpu.reg(Reg.EAX) } : { ok: false, fault });
       return true;
     };

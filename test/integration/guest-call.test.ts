@@ -25,7 +25,10 @@ for (const variant of ['dyn', 'static']) {
       g.send('first\n');
       await g.waitFor('first counter=100 hidden=7\n');
       // the program is now blocked reading stdin
-      const { runner } = g.session;
+      const { runner, proc } = g.session;
+      // the descriptor table the CPU uses, which the calls must leave alone
+      const gdt = (): [number, number][] => Array.from({ length: 16 }, (_, i) => proc.machine.gdt.read(i));
+      const before = gdt();
       runner.hold();
       const sum = await callGuest(g.session, g.symbol('add'), [40, 2], 2000);
       expect(sum).toEqual({ ok: true, value: 42 });
@@ -36,6 +39,10 @@ for (const variant of ['dyn', 'static']) {
       if (!crashed.ok) expect(crashed.reason).toMatch(/^SIGSEGV \(invalid memory access at address 0x0\) at 0x[0-9a-f]+ in crash/);
       const spun = await callGuest(g.session, g.symbol('spin'), [], 300);
       expect(spun).toEqual({ ok: false, reason: 'did not return within 300 ms (time limit: dsu patch --transfer-timeout)' });
+      // the calls returned into a page of the guest's own range, not over the GDT
+      expect(gdt()).toEqual(before);
+      const trampoline = proc.space.regions.find((r) => r.name === '[dsu]');
+      expect(trampoline && trampoline.end <= 0xffffe000).toBe(true);
       runner.release();
       g.send('second\n');
       await g.waitFor('second counter=105 hidden=12\n');
