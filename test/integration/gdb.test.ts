@@ -4,6 +4,8 @@
 // on the stack, backtraces through libc, and continues to the exit, whose
 // status it sees; the program's own output is the native one.
 import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { BUILD, DSU } from '../helpers/run.js';
@@ -11,13 +13,17 @@ import { BUILD, DSU } from '../helpers/run.js';
 const SHAPES = path.join(BUILD, 'gdb', 'shapes.O0');
 const WORKERS = path.join(BUILD, 'gdb', 'workers.O0');
 const NULL_DEREF = path.join(BUILD, 'faults', 'null_deref.dyn');
+const COUNTER = path.join(BUILD, 'counter', 'counter-v1');
+const COUNTER_V2 = path.join(BUILD, 'patches', 'counter-v1-v2.so');
 const hasGdb = spawnSync('gdb', ['--version']).status === 0;
 
 interface Debugged { gdb: string; stdout: string; stderr: string; status: number | null }
 
 /** Run `program` under `dsu run --gdb 0` and drive it with gdb's batch commands. */
-async function debug(program: string, commands: string[]): Promise<Debugged> {
-  const dsu = spawn('node', [DSU, 'run', '--gdb', '0', program], { stdio: ['ignore', 'pipe', 'pipe'] });
+async function debug(program: string, commands: string[], opts: { dsuOptions?: string[]; stdin?: string } = {}): Promise<Debugged> {
+  const dsu = spawn('node', [DSU, 'run', '--gdb', '0', ...(opts.dsuOptions ?? []), program], { stdio: ['pipe', 'pipe', 'pipe'] });
+  // the program's whole input (it reads it only once gdb lets it run)
+  dsu.stdin.end(opts.stdin ?? '');
   let stdout = '';
   let stderr = '';
   dsu.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -31,7 +37,15 @@ async function debug(program: string, commands: string[]): Promise<Debugged> {
   });
   const args = ['-nx', '-batch', '-ex', 'set pagination off', '-ex', 'set confirm off', '-ex', `target remote 127.0.0.1:${port}`];
   for (const c of commands) args.push('-ex', c);
-  const gdb = spawnSync('gdb', [...args, program], { encoding: 'utf8', timeout: 120_000 });
+  const gdb = await new Promise<{ stdout: string; stderr: string }>((resolve) => {
+    const child = spawn('gdb', [...args, program], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    const timer = setTimeout(() => child.kill(), 120_000);
+    child.on('exit', () => { clearTimeout(timer); resolve({ stdout: out, stderr: err }); });
+  });
   const status = await new Promise<number | null>((resolve) => {
     if (dsu.exitCode !== null) resolve(dsu.exitCode);
     else dsu.on('exit', (code) => resolve(code));
@@ -125,6 +139,32 @@ describe.skipIf(!hasGdb)('dsu run --gdb with real gdb', () => {
     expect(native.signal).toBe('SIGSEGV');
     expect(r.status).toBe(128 + 11);
     expect(r.stdout).toBe(native.stdout);
+  }, 180_000);
+
+  test('a live patch applied while gdb has the program stopped at a breakpoint; gdb sees the new code', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dsu-gdb-'));
+    const socket = path.join(dir, 'ctl');
+    try {
+      const r = await debug(COUNTER, [
+        'break main',
+        'continue',
+        'break read',
+        'continue',
+        `shell node ${DSU} patch --control ${socket} ${COUNTER_V2}; echo patch-exit=$?`,
+        'x/i f',
+        'delete',
+        'continue',
+      ], { dsuOptions: ['--control', socket], stdin: '5 6\n' });
+      expect(r.gdb).toMatch(/Breakpoint 2, 0x[0-9a-f]+ in read \(\) from .*libc\.so\.6/);
+      expect(r.gdb).toContain('patch #1 applied');
+      expect(r.gdb).toContain('patch-exit=0');
+      expect(r.gdb).toMatch(/<f>:\s+jmp\s+0x[0-9a-f]+/);
+      expect(r.gdb).toContain('[Inferior 1 (Remote target) exited normally]');
+      // v2's f multiplies (c defaults to 1); v1 would have answered 11
+      expect(r.stdout).toContain('f = 30, num = 1');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   }, 180_000);
 
   test('a bad --gdb address is a usage error, and nothing runs', () => {
