@@ -97,7 +97,7 @@ test('the six CVE fixes of Debian\'s dnsmasq, each made into a live patch and ap
   for (const { p, k } of fixes.filter(({ p }) => !only || only.some((o) => p.startsWith(o)))) {
     const before = series.tree(k);
     const after = series.tree(k + 1);
-    buildTree(before, BUILD_CMD);
+    await buildTree(before, BUILD_CMD);
     const binary = path.join(before, 'src', 'dnsmasq');
     const fix = p.replace(/\.patch$/, '');
     const made = await mkpatchCli(['--old', before, '--new', after, '--build', BUILD_CMD, '--program', binary, '--version', `dnsmasq-${fix}`], undefined, 3_600_000);

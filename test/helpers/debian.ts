@@ -2,7 +2,7 @@
 // scripts/debian-sources.sh into c-samples/build/debian-src/), unpacked
 // without its patches, and the trees "before" and "after" each fix of its
 // debian/patches series: tree(k) has the first k patches applied, in order.
-import { spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { BUILD, REPO } from './run.js';
@@ -54,10 +54,18 @@ export function patchSeries(pkg: string, work: string, prepare?: (dir: string) =
   };
 }
 
-/** Runs a build command in a tree (as the user built the program that runs); throws with its output when it fails. */
-export function buildTree(dir: string, command: string): void {
-  const r = spawnSync('sh', ['-c', command], { cwd: dir, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-  if (r.status !== 0) throw new Error(`${command} in ${dir}: ${r.stdout.slice(-2000)}${r.stderr.slice(-2000)}`);
+/**
+ * Runs a build command in a tree (as the user built the program that runs);
+ * rejects with its output when it fails. Asynchronous: a build of minutes
+ * must not block the test worker's event loop (vitest's own messages time out).
+ */
+export function buildTree(dir: string, command: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    execFile('sh', ['-c', command], { cwd: dir, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
+      if (err) reject(new Error(`${command} in ${dir}: ${stdout.slice(-2000)}${stderr.slice(-2000)}`));
+      else resolve();
+    });
+  });
 }
 
 /** How Debian's dpkg-buildflags compiles for bookworm, for -m32. */

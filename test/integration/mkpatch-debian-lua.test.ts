@@ -41,7 +41,7 @@ test('CVE-2022-28805, applied live to a running Lua REPL under a client\'s state
   expect(fix).toBeGreaterThan(0);
   const before = series.tree(fix);
   const after = series.tree(fix + 1);
-  buildTree(before, LUA_BUILD);
+  await buildTree(before, LUA_BUILD);
 
   lua = await startUnderDsu(path.join(before, 'src', 'lua'), ['-i'], /Lua 5\.4\.4/);
   const reproducer = `print(pcall(load('local _ENV <const> = "abc"; return len')))`;
