@@ -331,9 +331,11 @@ export class Cpu {
   /**
    * Run from `begin` until a stop, for at most `count` instructions when
    * `count` > 0, and not past `until` when non-zero (a debugger's single
-   * step: the engine stops at a block boundary after `count` instructions,
-   * and before `until` within a block translated after it was set); returns
-   * the engine's status code (0 = stopped cleanly).
+   * step: the engine stops before `until` within a block translated after
+   * it was set). A count is honoured only at block ends, makes the engine
+   * call a hook at every instruction from then on, and going back to 0
+   * flushes every translation: the debugger does not use it. Returns the
+   * engine's status code (0 = stopped cleanly).
    */
   start(begin: number, count = 0, until = 0): number {
     return uc.emuStart(this.engine, begin, until, 0, count) as number;
