@@ -86,8 +86,6 @@ export class Runner implements ThreadStarter {
   private lastTlbResize = 0;
   /** Milliseconds inside the engine (guest code and the syscall handlers it calls). */
   emulateMs = 0;
-  /** When > 0, each slice runs at most this many instructions (a debugger's single step). */
-  instructionLimit = 0;
   /** When non-zero, slices stop before this address (a debugger's single step: the next instruction). */
   stopAddress = 0;
 
@@ -342,7 +340,7 @@ export class Runner implements ThreadStarter {
     const watchdog = machine.preemptible ? this.watchdog : null;
     watchdog?.armed(this.engineAddress);
     const began = performance.now();
-    const err = cpu.start(thread.eip, this.instructionLimit, this.stopAddress);
+    const err = cpu.start(thread.eip, 0, this.stopAddress);
     this.emulateMs += performance.now() - began;
     watchdog?.disarmed();
     this.slices++;
