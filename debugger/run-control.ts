@@ -16,14 +16,6 @@ import { breakpointsOf, BreakpointBusyError, BreakpointSet } from '../emulator/b
 const SIGINT = 2;
 export const SIGTRAP = 5;
 
-/**
- * The instruction limit of a slice that is not a step. The engine honours a
- * count of one only in code translated while it was counting, and stopping
- * counting flushes every translation: so from attach on, every slice counts
- * (with a limit no slice reaches), and a step is only a smaller limit. Kept
- * after gdb detaches, to spare the program that flush.
- */
-const COUNTED_RUN = 0xffffffff;
 
 export interface StopEvent {
   thread: Thread;
@@ -56,7 +48,6 @@ export class RunControl {
 
   constructor(private readonly runner: Runner, private readonly target: DebugTarget, private readonly onStop: (e: StopEvent) => void) {
     this.breakpoints = breakpointsOf(runner).owner('debugger');
-    runner.instructionLimit = COUNTED_RUN;
     runner.stopListeners.add(this.afterSlice);
     runner.interceptors.push((fault, thread) => this.claimFault(fault, thread));
   }
@@ -130,18 +121,16 @@ export class RunControl {
       parked.push(t);
     }
     this.stepping = { thread, parked, start: thread.eip, end: 0, watching };
-    // the engine stops a counted run only where a block ends: stop it before
-    // the next instruction too, in code translated afresh for this step
-    // (a branch ends its block: the stop requested at the stepped
-    // instruction then takes effect at the start of the block it goes to)
+    // A stop requested at the stepped instruction takes effect where its
+    // block ends: a branch ends one, so the step stops at the start of the
+    // block it goes to; otherwise the engine's `until` stops it before the
+    // next instruction. Both are compiled into code translated from now on,
+    // so the code here is translated afresh (and again after the step).
     const next = this.nextInstruction(thread.eip);
-    if (next !== null) {
-      this.stepping.end = next;
-      this.runner.stopAddress = next;
-      this.runner.proc.machine.invalidateCode(thread.eip, next + 1);
-      this.stepping.unhook = this.runner.proc.machine.cpu.stopRequestAt(thread.eip);
-    }
-    this.runner.instructionLimit = 1;
+    this.stepping.end = next ?? thread.eip;
+    if (next !== null) this.runner.stopAddress = next;
+    this.runner.proc.machine.invalidateCode(thread.eip, this.stepping.end + 1);
+    this.stepping.unhook = this.runner.proc.machine.cpu.stopRequestAt(thread.eip);
   }
 
   /** Ctrl-C: stop wherever the program is (it runs between slices, so it is at an instruction boundary now). */
@@ -203,13 +192,10 @@ export class RunControl {
     const s = this.stepping;
     if (!s) return;
     this.stepping = null;
-    this.runner.instructionLimit = COUNTED_RUN;
     s.unhook?.();
-    if (s.end !== 0) {
-      this.runner.stopAddress = 0;
-      // the code translated for the step stops at its end: translate it again
-      this.runner.proc.machine.invalidateCode(s.start, s.end + 1);
-    }
+    this.runner.stopAddress = 0;
+    // the code translated for the step stops at its end: translate it again
+    this.runner.proc.machine.invalidateCode(s.start, s.end + 1);
     for (const t of s.parked) this.runner.unpark(t);
   }
 
