@@ -9,31 +9,12 @@
 import { E2BIG, EINVAL, ENOSYS, EPERM, LinuxError } from '../abi/errno.js';
 import { Reg } from '../engine/unicorn-consts.js';
 import { Thread } from '../thread.js';
+import { CSIGNAL, CLONE_VM, CLONE_FS, CLONE_FILES, CLONE_SIGHAND, CLONE_PIDFD, CLONE_PARENT, CLONE_THREAD, CLONE_NEWNS, CLONE_SETTLS, CLONE_PARENT_SETTID, CLONE_CHILD_CLEARTID, CLONE_CHILD_SETTID, CLONE_NEWUSER, CLONE_NEWPID, CLONE_NAMESPACES } from '../abi/clone.js';
 import { row, SyscallContext, SyscallRow } from './types.js';
 import { setTlsSlot } from './tls.js';
 import { cloneProcess } from './fork.js';
 import type { SyscallResult } from './types.js';
 
-const CSIGNAL = 0xff;
-const CLONE_VM = 0x100;
-const CLONE_FS = 0x200;
-const CLONE_FILES = 0x400;
-const CLONE_SIGHAND = 0x800;
-const CLONE_PIDFD = 0x1000;
-const CLONE_PARENT = 0x8000;
-const CLONE_THREAD = 0x10000;
-const CLONE_NEWNS = 0x20000;
-const CLONE_SETTLS = 0x80000;
-const CLONE_PARENT_SETTID = 0x100000;
-const CLONE_CHILD_CLEARTID = 0x200000;
-const CLONE_CHILD_SETTID = 0x1000000;
-const CLONE_NEWCGROUP = 0x2000000;
-const CLONE_NEWUTS = 0x4000000;
-const CLONE_NEWIPC = 0x8000000;
-const CLONE_NEWUSER = 0x10000000;
-const CLONE_NEWPID = 0x20000000;
-const CLONE_NEWNET = 0x40000000;
-const NAMESPACES = CLONE_NEWNS | CLONE_NEWCGROUP | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNET;
 /** What a thread must share with its process here: one address space, one file table, one set of handlers. */
 const THREAD_SHARES = CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD;
 /** clone3 only. */
@@ -62,7 +43,7 @@ function checkFlags(ctx: SyscallContext, flags: number): number {
   if ((flags & CLONE_THREAD) && !(flags & CLONE_SIGHAND)) return -EINVAL;
   if ((flags & CLONE_SIGHAND) && !(flags & CLONE_VM)) return -EINVAL;
   if ((flags & CLONE_THREAD) && (flags & (CLONE_NEWUSER | CLONE_NEWPID | CLONE_PIDFD))) return -EINVAL;
-  if (flags & NAMESPACES) return refuse(ctx, `clone with new namespaces (flags 0x${(flags >>> 0).toString(16)}) is not supported; returns EPERM`, -EPERM);
+  if (flags & CLONE_NAMESPACES) return refuse(ctx, `clone with new namespaces (flags 0x${(flags >>> 0).toString(16)}) is not supported; returns EPERM`, -EPERM);
   if ((flags & THREAD_SHARES) !== THREAD_SHARES) {
     return refuse(ctx, `a thread without its process's files or filesystem context (clone flags 0x${(flags >>> 0).toString(16)}) is not supported; returns ENOSYS`, -ENOSYS);
   }

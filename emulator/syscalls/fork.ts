@@ -10,33 +10,10 @@ import { SIGCHLD } from '../abi/signal.js';
 import { betweenSlices, Blocked, soon, Subscribers } from '../kernel/wait.js';
 import { forkProcess } from '../fork.js';
 import { signalAwareState } from '../signals/interrupt.js';
+import { CLONE_VM, CLONE_FS, CLONE_FILES, CLONE_SIGHAND, CLONE_PIDFD, CLONE_PTRACE, CLONE_VFORK, CLONE_PARENT, CLONE_THREAD, CLONE_NEWNS, CLONE_SYSVSEM, CLONE_SETTLS, CLONE_PARENT_SETTID, CLONE_CHILD_CLEARTID, CLONE_UNTRACED, CLONE_CHILD_SETTID, CLONE_IO, CLONE_NAMESPACES } from '../abi/clone.js';
 import { row, SyscallContext, SyscallResult, SyscallRow } from './types.js';
 import type { CloneRequest } from './clone.js';
 
-const CLONE_VM = 0x100;
-const CLONE_FS = 0x200;
-const CLONE_FILES = 0x400;
-const CLONE_SIGHAND = 0x800;
-const CLONE_PIDFD = 0x1000;
-const CLONE_PTRACE = 0x2000;
-const CLONE_VFORK = 0x4000;
-const CLONE_PARENT = 0x8000;
-const CLONE_THREAD = 0x10000;
-const CLONE_NEWNS = 0x20000;
-const CLONE_SYSVSEM = 0x40000;
-const CLONE_SETTLS = 0x80000;
-const CLONE_PARENT_SETTID = 0x100000;
-const CLONE_CHILD_CLEARTID = 0x200000;
-const CLONE_UNTRACED = 0x800000;
-const CLONE_CHILD_SETTID = 0x1000000;
-const CLONE_NEWCGROUP = 0x2000000;
-const CLONE_NEWUTS = 0x4000000;
-const CLONE_NEWIPC = 0x8000000;
-const CLONE_NEWUSER = 0x10000000;
-const CLONE_NEWPID = 0x20000000;
-const CLONE_NEWNET = 0x40000000;
-const CLONE_IO = 0x80000000;
-const NAMESPACES = CLONE_NEWNS | CLONE_NEWCGROUP | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNET;
 /** What a new process here can be asked for. */
 const PROCESS_FLAGS = CLONE_VM | CLONE_FS | CLONE_VFORK | CLONE_PARENT | CLONE_SYSVSEM | CLONE_PARENT_SETTID |
   CLONE_CHILD_CLEARTID | CLONE_CHILD_SETTID | CLONE_PTRACE | CLONE_UNTRACED | CLONE_IO | CLONE_SETTLS;
@@ -60,7 +37,7 @@ function checkProcessFlags(ctx: SyscallContext, flags: number): number {
   const hex = `0x${(flags >>> 0).toString(16)}`;
   if ((flags & CLONE_SIGHAND) && !(flags & CLONE_VM)) return -EINVAL;
   if ((flags & CLONE_NEWNS) && (flags & CLONE_FS)) return -EINVAL;
-  if (flags & NAMESPACES) return refuse(ctx, `clone with new namespaces (flags ${hex}) is not supported; returns EPERM`, EPERM);
+  if (flags & CLONE_NAMESPACES) return refuse(ctx, `clone with new namespaces (flags ${hex}) is not supported; returns EPERM`, EPERM);
   if (flags & (CLONE_FILES | CLONE_SIGHAND)) {
     return refuse(ctx, `a process sharing its parent's descriptor table or signal handlers (clone flags ${hex}) is not supported; returns ENOSYS`, ENOSYS);
   }
